@@ -1,0 +1,15 @@
+// Every atom of the engine's protocol, in one place (CAF 0.17: <= 10 chars).
+#pragma once
+
+#include "caf/atom.hpp"
+
+namespace rtfeat {
+
+using poll_atom = caf::atom_constant<caf::atom("poll")>;        // reader: poll the source again
+using flush_atom = caf::atom_constant<caf::atom("flush")>;      // shard/sink: flush timer
+using end_atom = caf::atom_constant<caf::atom("end")>;          // upstream finished (drain/stop)
+using idle_atom = caf::atom_constant<caf::atom("idle")>;        // reader idle past the timeout
+using stop_atom = caf::atom_constant<caf::atom("stop")>;        // operator asked to stop
+using drained_atom = caf::atom_constant<caf::atom("drained")>;  // sink wrote everything
+
+}  // namespace rtfeat

@@ -1,0 +1,38 @@
+// Spawns and wires one node's dataflow: readers -> user/category shards ->
+// Redis sinks, plus the dead-letter writer (SPEC §5).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+#include "config/job_config.hpp"
+#include "runtime/dead_letter/dead_letter_writer.hpp"
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/node_metrics.hpp"
+#include "runtime/source/message_source.hpp"
+
+namespace rtfeat {
+
+struct job_graph_settings {
+  const job_config* config = nullptr;
+  std::shared_ptr<const feature_plan> plan;
+  std::vector<message_source*> sources;  // one per partition, owned by the caller
+  std::vector<int32_t> partitions;       // partition id of each source
+  bool drain = false;
+  std::shared_ptr<dead_letter_writer> dead_letters;
+  node_metrics* metrics = nullptr;
+  caf::actor on_drained;  // receives (drained_atom, bool ok) from every sink
+};
+
+struct job_graph {
+  std::vector<caf::actor> readers;
+  std::vector<caf::actor> shards;
+  std::vector<caf::actor> sinks;
+  caf::actor dead_letters;
+};
+
+job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s);
+
+}  // namespace rtfeat

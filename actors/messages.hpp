@@ -1,0 +1,53 @@
+// Message types between readers, shards, sinks and the dead-letter writer.
+// They are local-only in this version (CAF_ALLOW_UNSAFE_MESSAGE_TYPE): the
+// multi-node work gives them compact serializers.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caf/allowed_unsafe_message_type.hpp"
+#include "runtime/event.hpp"
+#include "runtime/features/key_update.hpp"
+#include "runtime/reject_reason.hpp"
+
+namespace rtfeat {
+
+/// An accepted on-time event with its reader's W_p before it (per-feature lateness).
+struct routed_event {
+  event ev;
+  int64_t wm_at_read = 0;
+};
+
+/// Events of one reader for one shard, in partition order, and the reader's
+/// W_p after them (no_watermark while it has none).
+struct event_batch {
+  uint32_t reader = 0;
+  int64_t watermark = 0;
+  std::vector<routed_event> events;
+};
+
+/// A reader is done: drained to its end offsets, or stopped.
+struct reader_end {
+  uint32_t reader = 0;
+  int64_t watermark = 0;  // no_watermark = it never had an on-time event
+};
+
+struct update_batch {
+  std::vector<key_update> updates;
+};
+
+struct dead_letter {
+  reject_reason reason = reject_reason::bad_json;
+  int32_t partition = 0;
+  int64_t offset = 0;
+  std::string payload;
+};
+
+}  // namespace rtfeat
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::event_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::reader_end)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::update_batch)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::dead_letter)

@@ -1,0 +1,138 @@
+// Partition reader (see partition_reader.hpp). The handler polls without
+// blocking and reschedules itself, so many readers share the scheduler threads.
+#include "actors/partition_reader.hpp"
+
+#include <chrono>
+
+#include "caf/all.hpp"
+#include "actors/atoms.hpp"
+
+namespace rtfeat {
+
+namespace {
+
+using reader_actor = caf::stateful_actor<partition_reader_state>*;
+constexpr size_t poll_max = 2048;
+
+int64_t steady_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
+  b.watermark = self->state.watermark->current();
+  self->send(shard, std::move(b));
+  b = event_batch{};
+  b.reader = self->state.cfg.index;
+}
+
+/// Sends pending events, and the new watermark to every shard when it moved.
+void send_all(reader_actor self) {
+  auto& st = self->state;
+  bool moved = st.watermark->current() != st.last_sent_watermark;
+  auto flush = [&](std::vector<event_batch>& batches, const shard_table& table) {
+    for (size_t i = 0; i < batches.size(); ++i)
+      if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i]);
+  };
+  flush(st.to_users, st.cfg.routes->users);
+  flush(st.to_categories, st.cfg.routes->categories);
+  st.last_sent_watermark = st.watermark->current();
+}
+
+void route(reader_actor self, event&& e, int64_t wm_at_read) {
+  auto& st = self->state;
+  const auto& routes = *st.cfg.routes;
+  auto bit = behavior_bit(e.kind);
+  bool to_item = (st.cfg.item_behaviors & bit) != 0 && e.has_category && !e.item_id.empty();
+  if ((st.cfg.user_behaviors & bit) != 0) {
+    auto i = routes.users.index_of(e.user_id);
+    auto& b = st.to_users[i];
+    b.events.push_back({to_item ? e : std::move(e), wm_at_read});
+    if (b.events.size() >= st.cfg.batch_events) send_batch(self, routes.users.shards[i], b);
+  }
+  if (to_item) {
+    auto i = routes.categories.index_of(std::to_string(e.category_id));
+    auto& b = st.to_categories[i];
+    b.events.push_back({std::move(e), wm_at_read});
+    if (b.events.size() >= st.cfg.batch_events) send_batch(self, routes.categories.shards[i], b);
+  }
+}
+
+/// Parse, validate, late check, route: the per-message work of SPEC §4a.
+void on_message(reader_actor self, int64_t offset, std::string_view payload, uint64_t& accepted,
+                uint64_t& late) {
+  auto& st = self->state;
+  event e;
+  if (auto reason = st.parser->parse(payload, e)) {
+    st.cfg.metrics->rejected[static_cast<size_t>(*reason)].fetch_add(1, std::memory_order_relaxed);
+    self->send(st.cfg.dead_letters, dead_letter{*reason, st.cfg.partition, offset, std::string(payload)});
+    return;
+  }
+  if (st.watermark->is_late(e.ts, st.cfg.max_lateness_ms)) {
+    ++late;
+    return;
+  }
+  int64_t wm_at_read = st.watermark->current();
+  st.watermark->observe(e.ts);
+  ++accepted;
+  route(self, std::move(e), wm_at_read);
+}
+
+void finish(reader_actor self) {
+  auto& st = self->state;
+  if (st.ended) return;
+  st.ended = true;
+  send_all(self);
+  reader_end end{st.cfg.index, st.watermark->current()};
+  for (const auto& s : st.cfg.routes->users.shards) self->send(s, end);
+  for (const auto& s : st.cfg.routes->categories.shards) self->send(s, end);
+  self->quit();
+}
+
+void poll_once(reader_actor self) {
+  auto& st = self->state;
+  uint64_t accepted = 0, late = 0;
+  st.parser->set_now(wall_clock_ms());
+  auto n = st.cfg.source->poll(poll_max, [&](int64_t offset, std::string_view payload) {
+    on_message(self, offset, payload, accepted, late);
+  });
+  st.cfg.metrics->events_read.fetch_add(n, std::memory_order_relaxed);
+  st.cfg.metrics->events_accepted.fetch_add(accepted, std::memory_order_relaxed);
+  st.cfg.metrics->events_late.fetch_add(late, std::memory_order_relaxed);
+  send_all(self);
+  if (st.cfg.drain && st.cfg.source->at_end()) return finish(self);
+  auto now = steady_ms();
+  if (n > 0) {
+    st.last_data_ms = now;
+    st.idle = false;
+  } else if (!st.cfg.drain && !st.idle && now - st.last_data_ms > st.cfg.idle_timeout_ms) {
+    st.idle = true;  // stop holding the shards' watermark back (SPEC §4)
+    for (const auto& s : st.cfg.routes->users.shards) self->send(s, idle_atom::value, st.cfg.index);
+    for (const auto& s : st.cfg.routes->categories.shards) self->send(s, idle_atom::value, st.cfg.index);
+  }
+  if (n == poll_max) self->send(self, poll_atom::value);
+  else self->delayed_send(self, std::chrono::milliseconds(n > 0 ? 1 : 5), poll_atom::value);
+}
+
+}  // namespace
+
+caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
+  auto& st = self->state;
+  st.cfg = std::move(cfg);
+  st.parser = std::make_unique<event_parser>();
+  st.watermark = std::make_unique<partition_watermark>(st.cfg.out_of_orderness_ms);
+  st.to_users.resize(st.cfg.routes->users.shards.size());
+  st.to_categories.resize(st.cfg.routes->categories.shards.size());
+  for (auto& b : st.to_users) b.reader = st.cfg.index;
+  for (auto& b : st.to_categories) b.reader = st.cfg.index;
+  st.last_data_ms = steady_ms();
+  self->send(self, poll_atom::value);
+  return {
+    [=](poll_atom) {
+      if (!self->state.ended) poll_once(self);
+    },
+    [=](stop_atom) { finish(self); },
+  };
+}
+
+}  // namespace rtfeat

@@ -1,0 +1,53 @@
+// Partition-reader actor: one per partition. Polls its source, parses and
+// validates, tracks the partition watermark and lateness (SPEC §4a), and sends
+// events in batches to the shards that own their key groups.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+#include "caf/stateful_actor.hpp"
+#include "actors/messages.hpp"
+#include "actors/routing.hpp"
+#include "runtime/event_parser.hpp"
+#include "runtime/node_metrics.hpp"
+#include "runtime/source/message_source.hpp"
+#include "runtime/window/partition_watermark.hpp"
+
+namespace rtfeat {
+
+struct reader_settings {
+  uint32_t index = 0;      // reader number among all readers of the job
+  int32_t partition = 0;
+  message_source* source = nullptr;  // owned by the node, outlives the actor
+  bool drain = false;
+  int64_t out_of_orderness_ms = 0;
+  int64_t max_lateness_ms = 0;
+  int64_t idle_timeout_ms = 0;
+  size_t batch_events = 1024;
+  uint32_t user_behaviors = 0;
+  uint32_t item_behaviors = 0;
+  std::shared_ptr<const routing> routes;
+  caf::actor dead_letters;
+  node_metrics* metrics = nullptr;
+};
+
+struct partition_reader_state {
+  static inline const char* name = "partition_reader";
+  reader_settings cfg;
+  std::unique_ptr<event_parser> parser;
+  std::unique_ptr<partition_watermark> watermark;
+  std::vector<event_batch> to_users;
+  std::vector<event_batch> to_categories;
+  int64_t last_sent_watermark = no_watermark;
+  int64_t last_data_ms = 0;  // steady clock
+  bool idle = false;
+  bool ended = false;
+};
+
+caf::behavior partition_reader(caf::stateful_actor<partition_reader_state>* self, reader_settings cfg);
+
+}  // namespace rtfeat

@@ -1,0 +1,39 @@
+// Redis sink actor: coalesces the shards' key updates and writes them as
+// pipelines every flush interval. Runs detached: hiredis blocks.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+#include "caf/stateful_actor.hpp"
+#include "actors/messages.hpp"
+#include "runtime/features/update_coalescer.hpp"
+#include "runtime/node_metrics.hpp"
+#include "runtime/redis/redis_writer.hpp"
+
+namespace rtfeat {
+
+struct sink_settings {
+  std::string host;
+  int port = 6379;
+  size_t shards = 0;  // end_atom expected from each
+  int64_t flush_interval_ms = 20;
+  caf::actor on_drained;  // gets (drained_atom, ok) when everything is written
+  node_metrics* metrics = nullptr;
+};
+
+struct redis_sink_state {
+  static inline const char* name = "redis_sink";
+  sink_settings cfg;
+  update_coalescer pending;
+  std::unique_ptr<redis_writer> redis;
+  size_t ended = 0;
+  uint64_t failures_in_a_row = 0;
+};
+
+caf::behavior redis_sink(caf::stateful_actor<redis_sink_state>* self, sink_settings cfg);
+
+}  // namespace rtfeat

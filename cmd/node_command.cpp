@@ -1,0 +1,122 @@
+// rtfeat node: runs one node of the job until Ctrl-C, or with --drain until the
+// input seen at start is consumed and written to Redis at the final watermark.
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <iostream>
+
+#include "caf/all.hpp"
+#include "actors/atoms.hpp"
+#include "actors/job_graph.hpp"
+#include "cmd/commands.hpp"
+#include "cmd/node_report.hpp"
+#include "cmd/node_sources.hpp"
+#include "config/feature_catalogue.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+struct node_options {
+  std::string config = "config/rtfeat.toml";
+  std::vector<std::string> overrides;
+  bool drain = false;
+  std::string stats;
+};
+
+std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
+  if (cfg.dead_letter_kind == "kafka")
+    return open_dead_letter_topic(cfg.source_bootstrap, cfg.source_topic, error);
+  return open_dead_letter_file(cfg.dead_letter_path, cfg.source_topic, error);
+}
+
+/// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote everything.
+bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_config& cfg,
+                    node_sources& src, node_report& report) {
+  size_t drained = 0;
+  bool ok = true;
+  bool stopping = false;
+  auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
+  while (drained < g.sinks.size()) {
+    self->receive([&](drained_atom, bool sink_ok) { ++drained, ok = ok && sink_ok; },
+                  caf::after(tick) >> [&] {
+                    if (cfg.progress_interval_ms > 0) std::cerr << report.progress_line() << "\n";
+                    std::string kafka_error;
+                    if (src.consumer) src.consumer->poll_events(kafka_error);
+                    if (!kafka_error.empty()) std::cerr << "rtfeat: kafka: " << kafka_error << "\n";
+                  });
+    if (stop_requested && !stopping) {
+      stopping = true;
+      std::cerr << "node: stopping: flushing state to Redis\n";
+      for (const auto& r : g.readers) self->send(r, stop_atom::value);
+    }
+  }
+  return ok;
+}
+
+int run_node(const node_options& opt) {
+  job_config cfg;
+  feature_catalogue catalogue;
+  std::string error;
+  if (!load_job_config(opt.config, opt.overrides, cfg, error)
+      || !load_feature_catalogue(cfg.features_file, catalogue, error)) {
+    std::cerr << "rtfeat node: " << error << "\n";
+    return 2;
+  }
+  auto plan = std::make_shared<const feature_plan>(build_feature_plan(catalogue));
+  node_sources src;
+  auto dead_letters = open_dead_letters(cfg, error);
+  if (!dead_letters || !open_node_sources(cfg, opt.drain, src, error)) {
+    std::cerr << "rtfeat node: " << error << "\n";
+    return 1;
+  }
+  node_metrics metrics;
+  node_report report(metrics);
+  auto started = std::chrono::steady_clock::now();
+  bool ok = false;
+  {
+    caf::actor_system_config sys_cfg;
+    sys_cfg.set("scheduler.max-threads", 2);
+    sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+    caf::actor_system sys{sys_cfg};
+    caf::scoped_actor self{sys};
+    job_graph_settings gs{&cfg, plan, {}, src.partitions, opt.drain, dead_letters, &metrics,
+                          caf::actor_cast<caf::actor>(self)};
+    for (auto& s : src.sources) gs.sources.push_back(s.get());
+    auto graph = spawn_job_graph(sys, gs);
+    std::cerr << "node: " << src.sources.size() << " partitions, " << catalogue.features.size()
+              << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
+              << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
+    ok = wait_for_sinks(self, graph, cfg, src, report);
+    bool dlq_ok = false;
+    self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
+      .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
+    ok = ok && dlq_ok;
+  }
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << report.summary_line(secs) << "\n";
+  if (!opt.stats.empty() && !report.write_stats(opt.stats, secs))
+    std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
+  if (!ok) std::cerr << "rtfeat node: FAILED: not everything reached Redis / the dead-letter sink\n";
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+
+void add_node(CLI::App& app) {
+  auto opt = std::make_shared<node_options>();
+  auto* sub = app.add_subcommand("node", "run one node of the feature job");
+  sub->add_option("--config", opt->config, "job config (TOML)")->capture_default_str();
+  sub->add_option("--set", opt->overrides, "override a config key: section.key=value");
+  sub->add_flag("--drain", opt->drain, "read to the end offsets seen at start, flush, exit 0");
+  sub->add_option("--stats", opt->stats, "write final counters as JSON to this file");
+  sub->callback([opt] {
+    std::signal(SIGINT, [](int) { stop_requested = true; });
+    std::signal(SIGTERM, [](int) { stop_requested = true; });
+    exit_code() = run_node(*opt);
+  });
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,24 @@
+// Opens the node's partitions: the JSONL file split into logical partitions,
+// or the Kafka topic with every partition assigned from its oldest offset.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/job_config.hpp"
+#include "runtime/kafka/consumer.hpp"
+#include "runtime/source/message_source.hpp"
+
+namespace rtfeat::cmd {
+
+struct node_sources {
+  std::unique_ptr<kafka_consumer> consumer;  // null for the file source
+  std::vector<std::unique_ptr<message_source>> sources;
+  std::vector<int32_t> partitions;
+};
+
+/// With `drain`, Kafka partitions end at the end offsets seen now.
+bool open_node_sources(const job_config& cfg, bool drain, node_sources& out, std::string& error);
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,182 @@
+// rtfeat oracle: recompute offline, from an events file, what Redis must contain
+// (SPEC §4 determinism contract) and optionally diff it against a live Redis.
+// Exit codes: 0 = ok / no difference, 1 = difference or I/O failure, 2 = bad config.
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cmd/commands.hpp"
+#include "config/feature_catalogue.hpp"
+#include "config/job_config.hpp"
+#include "oracle/expected_state.hpp"
+#include "oracle/redis_diff.hpp"
+#include "oracle/report.hpp"
+#include "runtime/event_parser.hpp"
+#include "runtime/redis/redis_reader.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+struct oracle_options {
+  std::string config_path;
+  std::vector<std::string> sets;
+  std::string events_path;
+  std::string redis;  // HOST:PORT; empty = redis.host/redis.port of the config
+  bool diff = false;
+  std::string stats_path;
+  size_t max_diffs = 20;
+  std::string dump_path;
+};
+
+constexpr int redis_timeout_ms = 5000;
+
+// Prints "<what> N (R/s)" on stderr at most once a second.
+class progress_printer {
+public:
+  explicit progress_printer(std::string what) : what_(std::move(what)) {}
+
+  void operator()(uint64_t n) {
+    auto now = clock::now();
+    if (now - last_ < std::chrono::seconds(1)) return;
+    last_ = now;
+    double secs = std::chrono::duration<double>(now - start_).count();
+    std::fprintf(stderr, "oracle: %s %llu (%.0f/s)\n", what_.c_str(),
+                 static_cast<unsigned long long>(n), static_cast<double>(n) / secs);
+  }
+
+private:
+  using clock = std::chrono::steady_clock;
+  std::string what_;
+  clock::time_point start_ = clock::now();
+  clock::time_point last_ = start_;
+};
+
+bool parse_host_port(const std::string& text, std::string& host, int& port) {
+  auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  const char* first = text.data() + colon + 1;
+  const char* last = text.data() + text.size();
+  auto [end, ec] = std::from_chars(first, last, port);
+  host = text.substr(0, colon);
+  return ec == std::errc{} && end == last && port >= 1 && port <= 65535;
+}
+
+void print_summary(const oracle::expected_state& s) {
+  const auto& st = s.stats;
+  std::cout << "oracle: lines=" << st.lines << " accepted=" << st.accepted
+            << " rejected=" << st.rejected << " late=" << st.late << " kept=" << st.kept
+            << " final_watermark="
+            << (st.final_watermark ? std::to_string(*st.final_watermark) : "none")
+            << " expected_keys=" << s.keys.size() << "\n";
+  std::cout << "oracle: rejected_by_reason";
+  for (size_t i = 0; i < reject_reason_count; ++i)
+    std::cout << " " << reject_reason_names[i] << "=" << st.rejected_by_reason[i];
+  std::cout << "\n";
+}
+
+// Connects (before the long recomputation, to fail fast) and returns 0, or an exit code.
+int connect_redis(const oracle_options& o, const job_config& cfg, redis_reader& redis) {
+  std::string host = cfg.redis_host;
+  int port = static_cast<int>(cfg.redis_port);
+  if (!o.redis.empty() && !parse_host_port(o.redis, host, port)) {
+    std::cerr << "rtfeat oracle: --redis '" << o.redis << "': expected HOST:PORT\n";
+    return 2;
+  }
+  std::string error;
+  if (!redis.connect(host, port, redis_timeout_ms, error)) {
+    std::cerr << "rtfeat oracle: cannot reach Redis: " << error << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+// Scans Redis, prints the diff; returns the number of differences, or nullopt on error.
+std::optional<uint64_t> run_diff(const oracle_options& o, const oracle::expected_state& s,
+                                 redis_reader& redis) {
+  std::vector<redis_key_snapshot> snapshot;
+  std::string error;
+  progress_printer progress("redis keys scanned");
+  if (!redis.scan_all(snapshot, error, std::ref(progress))) {
+    std::cerr << "rtfeat oracle: " << error << "\n";
+    return std::nullopt;
+  }
+  auto d = oracle::diff_redis(s, snapshot, o.max_diffs);
+  std::cout << "diff: expected_keys=" << s.keys.size() << " redis_keys=" << d.redis_keys
+            << " differences=" << d.total() << "\n";
+  if (d.total() > 0)
+    std::cout << "diff: missing_keys=" << d.missing_keys << " unexpected_keys=" << d.unexpected_keys
+              << " wrong_type=" << d.wrong_type << " missing_fields=" << d.missing_fields
+              << " unexpected_fields=" << d.unexpected_fields
+              << " different_values=" << d.different_values << " missing_ttl=" << d.missing_ttl
+              << "\n";
+  for (const auto& line : d.lines) std::cout << "  " << line << "\n";
+  return d.total();
+}
+
+bool write_outputs(const oracle_options& o, const oracle::expected_state& s,
+                   std::optional<uint64_t> differences) {
+  std::string error;
+  if (!o.dump_path.empty() && !oracle::write_text_file(o.dump_path, oracle::dump_text(s), error))
+    return std::cerr << "rtfeat oracle: --dump: " << error << "\n", false;
+  if (!o.stats_path.empty()
+      && !oracle::write_text_file(o.stats_path, oracle::stats_json(s, differences), error))
+    return std::cerr << "rtfeat oracle: --stats: " << error << "\n", false;
+  return true;
+}
+
+int run_oracle(const oracle_options& o) {
+  job_config cfg;
+  feature_catalogue cat;
+  std::string error;
+  if (!load_job_config(o.config_path, o.sets, cfg, error)
+      || !load_feature_catalogue(cfg.features_file, cat, error)) {
+    std::cerr << "rtfeat oracle: bad config: " << error << "\n";
+    return 2;
+  }
+  redis_reader redis;
+  if (o.diff)
+    if (int rc = connect_redis(o, cfg, redis); rc != 0) return rc;
+  oracle::expected_state state;
+  progress_printer progress("lines read");
+  if (!oracle::compute_expected_state(cfg, cat, o.events_path, wall_clock_ms(), std::ref(progress),
+                                      state, error)) {
+    std::cerr << "rtfeat oracle: " << error << "\n";
+    return 1;
+  }
+  print_summary(state);
+  std::optional<uint64_t> differences;
+  if (o.diff) {
+    differences = run_diff(o, state, redis);
+    if (!differences) return 1;
+  }
+  std::cout.flush();
+  if (!write_outputs(o, state, differences)) return 1;
+  return differences.value_or(0) > 0 ? 1 : 0;
+}
+
+}  // namespace
+
+void add_oracle(CLI::App& app) {
+  auto o = std::make_shared<oracle_options>();
+  auto* sub = app.add_subcommand(
+    "oracle", "recompute from an events file what Redis must contain, and diff it against Redis");
+  sub->add_option("--config", o->config_path, "job config (TOML)")->required();
+  sub->add_option("--set", o->sets, "override a config key: section.key=value (repeatable)");
+  sub->add_option("--events", o->events_path, "events file (JSONL, one message per line)")
+    ->required();
+  sub->add_option("--redis", o->redis, "Redis HOST:PORT (default: redis.host/redis.port)");
+  sub->add_flag("--diff", o->diff, "compare with Redis; exit 1 on any difference");
+  sub->add_option("--stats", o->stats_path, "write the numbers as JSON to this file");
+  sub->add_option("--max-diffs", o->max_diffs, "differences to print")->capture_default_str();
+  sub->add_option("--dump", o->dump_path, "write the expected state, one line per key");
+  sub->callback([o] { exit_code() = run_oracle(*o); });
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,173 @@
+// Key table and TOML loading for job_config. Unknown keys are errors, never
+// ignored: a typo in a config must not silently run the job with a default.
+#include "config/job_config.hpp"
+
+#include <charconv>
+#include <filesystem>
+#include <functional>
+
+#include <toml++/toml.h>
+
+namespace rtfeat {
+
+namespace {
+
+struct key_spec {
+  const char* name;
+  std::string job_config::*text = nullptr;
+  int64_t job_config::*number = nullptr;
+  bool is_path = false;
+  const char* help;
+};
+
+const std::vector<key_spec>& key_table() {
+  using j = job_config;
+  static const std::vector<key_spec> table{
+    {"source.kind", &j::source_kind, nullptr, false, "kafka | file"},
+    {"source.path", &j::source_path, nullptr, true, "JSONL input when source.kind = file"},
+    {"source.bootstrap", &j::source_bootstrap, nullptr, false, "Kafka bootstrap servers"},
+    {"source.topic", &j::source_topic, nullptr, false, "Kafka topic of the events"},
+    {"source.partitions", nullptr, &j::source_partitions, false,
+     "partitions (logical ones for the file source)"},
+    {"source.group_id", &j::source_group_id, nullptr, false, "Kafka group.id (offsets are ours)"},
+    {"redis.host", &j::redis_host, nullptr, false, "Redis host"},
+    {"redis.port", nullptr, &j::redis_port, false, "Redis port"},
+    {"features.file", &j::features_file, nullptr, true, "feature catalogue (TOML)"},
+    {"checkpoint.dir", &j::checkpoint_dir, nullptr, true, "checkpoint directory"},
+    {"checkpoint.interval_ms", nullptr, &j::checkpoint_interval_ms, false,
+     "checkpoint interval, 0 = off"},
+    {"watermark.out_of_orderness_ms", nullptr, &j::out_of_orderness_ms, false,
+     "W_p = max ts - this"},
+    {"watermark.idle_timeout_ms", nullptr, &j::idle_timeout_ms, false,
+     "an idle partition stops holding the watermark back after this"},
+    {"engine.max_parallelism", nullptr, &j::max_parallelism, false, "number of key groups"},
+    {"engine.user_shards", nullptr, &j::user_shards, false, "user shard actors per node"},
+    {"engine.category_shards", nullptr, &j::category_shards, false,
+     "category shard actors per node"},
+    {"engine.sinks", nullptr, &j::sinks, false, "Redis sink actors (one connection each)"},
+    {"engine.batch_events", nullptr, &j::batch_events, false, "events per reader->shard batch"},
+    {"engine.flush_interval_ms", nullptr, &j::flush_interval_ms, false,
+     "how often shards and sinks flush to Redis"},
+    {"dead_letter.kind", &j::dead_letter_kind, nullptr, false,
+     "file | kafka (topic <source.topic>.dlq)"},
+    {"dead_letter.path", &j::dead_letter_path, nullptr, true, "dead-letter JSONL file"},
+    {"node.progress_interval_ms", nullptr, &j::progress_interval_ms, false,
+     "progress line cadence on stderr, 0 = quiet"},
+  };
+  return table;
+}
+
+const key_spec* find_key(std::string_view name) {
+  for (const auto& k : key_table())
+    if (name == k.name) return &k;
+  return nullptr;
+}
+
+bool set_value(job_config& cfg, const key_spec& k, const toml::node& v, const std::string& base,
+               std::string& error) {
+  if (k.text != nullptr) {
+    auto s = v.value<std::string>();
+    if (!s) return error = std::string(k.name) + ": expected a string", false;
+    std::filesystem::path p(*s);
+    cfg.*k.text = (k.is_path && !s->empty() && p.is_relative() && !base.empty())
+                    ? (std::filesystem::path(base) / p).lexically_normal().string()
+                    : *s;
+    return true;
+  }
+  auto n = v.value<int64_t>();
+  if (!n || !v.is_integer()) return error = std::string(k.name) + ": expected an integer", false;
+  cfg.*k.number = *n;
+  return true;
+}
+
+bool load_file(const std::string& path, job_config& out, std::string& error) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    return error = "cannot open config file '" + path + "' (give one with --config)", false;
+  toml::table parsed;
+  try {
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    error = path + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
+    return false;
+  }
+  auto base = std::filesystem::path(path).parent_path().string();
+  for (auto&& [section, node] : parsed) {
+    const auto* tbl = node.as_table();
+    if (tbl == nullptr)
+      return error = path + ": top-level key '" + std::string(section.str()) + "' must be a [section]", false;
+    for (auto&& [key, value] : *tbl) {
+      auto name = std::string(section.str()) + "." + std::string(key.str());
+      const auto* spec = find_key(name);
+      auto where = path + ":" + std::to_string(value.source().begin.line) + ": ";
+      if (spec == nullptr) return error = where + "unknown config key '" + name + "'", false;
+      if (!set_value(out, *spec, value, base, error)) return error = where + error, false;
+    }
+  }
+  return true;
+}
+
+bool apply_override(const std::string& kv, job_config& out, std::string& error) {
+  auto eq = kv.find('=');
+  if (eq == std::string::npos)
+    return error = "--set '" + kv + "': expected section.key=value", false;
+  auto name = kv.substr(0, eq);
+  auto text = kv.substr(eq + 1);
+  const auto* spec = find_key(name);
+  if (spec == nullptr) return error = "--set: unknown config key '" + name + "'", false;
+  if (spec->text != nullptr) return out.*spec->text = text, true;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc{} || end != text.data() + text.size())
+    return error = "--set " + name + ": expected an integer, got '" + text + "'", false;
+  out.*spec->number = n;
+  return true;
+}
+
+bool validate(const job_config& c, std::string& error) {
+  auto fail = [&](std::string msg) { return error = std::move(msg), false; };
+  if (c.source_kind != "kafka" && c.source_kind != "file")
+    return fail("source.kind: expected 'kafka' or 'file', got '" + c.source_kind + "'");
+  if (c.source_kind == "file" && c.source_path.empty())
+    return fail("source.path: required when source.kind = 'file'");
+  if (c.source_partitions < 1 || c.source_partitions > 4096)
+    return fail("source.partitions: expected 1..4096");
+  if (c.redis_port < 1 || c.redis_port > 65535) return fail("redis.port: expected 1..65535");
+  if (c.max_parallelism < 1 || c.max_parallelism > 32768)
+    return fail("engine.max_parallelism: expected 1..32768");
+  for (auto [name, v] : {std::pair{"engine.user_shards", c.user_shards},
+                         std::pair{"engine.category_shards", c.category_shards}})
+    if (v < 1 || v > c.max_parallelism)
+      return fail(std::string(name) + ": expected 1..engine.max_parallelism");
+  if (c.sinks < 1 || c.sinks > 64) return fail("engine.sinks: expected 1..64");
+  if (c.batch_events < 1) return fail("engine.batch_events: expected >= 1");
+  if (c.flush_interval_ms < 1) return fail("engine.flush_interval_ms: expected >= 1");
+  if (c.out_of_orderness_ms < 0) return fail("watermark.out_of_orderness_ms: expected >= 0");
+  if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
+    return fail("dead_letter.kind: expected 'file' or 'kafka'");
+  return true;
+}
+
+}  // namespace
+
+std::vector<config_key_doc> job_config_keys() {
+  job_config defaults;
+  std::vector<config_key_doc> out;
+  for (const auto& k : key_table()) {
+    bool text = k.text != nullptr;
+    out.push_back({k.name, text ? "string" : "integer",
+                   text ? defaults.*k.text : std::to_string(defaults.*k.number), k.help});
+  }
+  return out;
+}
+
+bool load_job_config(const std::string& path, const std::vector<std::string>& overrides,
+                     job_config& out, std::string& error) {
+  out = job_config{};
+  if (!path.empty() && !load_file(path, out, error)) return false;
+  for (const auto& kv : overrides)
+    if (!apply_override(kv, out, error)) return false;
+  return validate(out, error);
+}
+
+}  // namespace rtfeat

@@ -1,0 +1,60 @@
+// The node's job configuration (rtfeat.toml): plain struct + loader. Every key
+// lives in one table (job_config.cpp) that drives loading, `--set` overrides,
+// unknown-key errors and `docs/config.md`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rtfeat {
+
+struct job_config {
+  // [source]
+  std::string source_kind = "kafka";  // kafka | file
+  std::string source_path;            // JSONL file when kind = file
+  std::string source_bootstrap = "127.0.0.1:9092";
+  std::string source_topic = "events";
+  int64_t source_partitions = 8;  // file: logical partitions; kafka: checked against the topic
+  std::string source_group_id = "rtfeat";
+  // [redis]
+  std::string redis_host = "127.0.0.1";
+  int64_t redis_port = 6379;
+  // [features]
+  std::string features_file = "features.toml";
+  // [checkpoint]
+  std::string checkpoint_dir = "checkpoints";
+  int64_t checkpoint_interval_ms = 1000;
+  // [watermark]
+  int64_t out_of_orderness_ms = 5000;
+  int64_t idle_timeout_ms = 10000;
+  // [engine]
+  int64_t max_parallelism = 128;
+  int64_t user_shards = 2;
+  int64_t category_shards = 1;
+  int64_t sinks = 1;
+  int64_t batch_events = 1024;     // events per reader -> shard message
+  int64_t flush_interval_ms = 20;  // shard -> sink -> Redis cadence
+  // [dead_letter]
+  std::string dead_letter_kind = "file";  // file | kafka (topic <source.topic>.dlq)
+  std::string dead_letter_path = "dead-letter.jsonl";
+  // [node]
+  int64_t progress_interval_ms = 1000;
+};
+
+/// One documented key of the table, for docs and `rtfeat node --help-config`.
+struct config_key_doc {
+  std::string name;  // section.key
+  std::string type;  // string | integer
+  std::string default_value;
+  std::string help;
+};
+std::vector<config_key_doc> job_config_keys();
+
+/// Loads `path` (empty = defaults only), then applies `overrides` ("section.key=value").
+/// Relative paths in the file are taken relative to the file's directory.
+/// Returns false with a message naming the file, line and key on any error.
+bool load_job_config(const std::string& path, const std::vector<std::string>& overrides,
+                     job_config& out, std::string& error);
+
+}  // namespace rtfeat

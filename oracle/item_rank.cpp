@@ -1,0 +1,93 @@
+// The oracle's percentile_rank evaluator (SPEC §4a "Feature 4"): count each
+// item's events in the window, rank the item among the items of its category
+// with a count > 0, and write the category's nearest-rank decile edges.
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <map>
+
+#include "oracle/feature_values.hpp"
+
+namespace rtfeat::oracle {
+
+namespace {
+
+struct item_count {
+  int64_t count = 0;
+  int64_t category = 0;  // category_id of the item's last counted event
+};
+
+// 100 * (less + 0.5 * equal) / n as one division of exact integers (so it is
+// the correctly rounded quotient), printed with %.4f.
+std::string percent_rank(int64_t less, int64_t equal, int64_t n) {
+  double pct = static_cast<double>(100 * less + 50 * equal) / static_cast<double>(n);
+  std::array<char, 64> buf{};
+  std::snprintf(buf.data(), buf.size(), "%.4f", pct);
+  return buf.data();
+}
+
+std::optional<std::string> item_var(std::string_view name, const std::string& item,
+                                    int64_t category) {
+  if (name == "item_id") return item;
+  if (name == "category_id") return std::to_string(category);
+  return std::nullopt;
+}
+
+void put_item(const feature_def& f, const key_template& key_t, const std::string& item,
+              const item_count& ic, const std::vector<int64_t>& sorted, expected_state& out) {
+  auto lo = std::lower_bound(sorted.begin(), sorted.end(), ic.count);
+  auto hi = std::upper_bound(sorted.begin(), sorted.end(), ic.count);
+  auto n = static_cast<int64_t>(sorted.size());
+  std::string key;
+  if (!render(
+        key_t, [&](const std::string& v) { return item_var(v, item, ic.category); }, key))
+    return;
+  put_field(out, key, f.count_field, std::to_string(ic.count), f.output.ttl_s);
+  put_field(out, key, f.rank_field, percent_rank(lo - sorted.begin(), hi - lo, n), f.output.ttl_s);
+}
+
+// p{k} = the ceil(k * n / 100)-th smallest count (1-based), k = 10, 20, ..., 90.
+void put_deciles(const feature_def& f, int64_t category, const std::vector<int64_t>& sorted,
+                 expected_state& out) {
+  auto key_t = compile_template(f.deciles.key);
+  auto field_t = compile_template(f.deciles.field);
+  auto n = static_cast<int64_t>(sorted.size());
+  std::string key;
+  std::string field;
+  if (!render(
+        key_t, [&](const std::string& v) { return item_var(v, "", category); }, key))
+    return;
+  for (int64_t k = 10; k <= 90; k += 10) {
+    int64_t rank = (k * n + 99) / 100;
+    auto kvar = [k](const std::string& v) -> std::optional<std::string> {
+      if (v == "k") return std::to_string(k);
+      return std::nullopt;
+    };
+    if (!render(field_t, kvar, field)) continue;
+    put_field(out, key, field, std::to_string(sorted[static_cast<size_t>(rank - 1)]),
+              f.deciles.ttl_s);
+  }
+}
+
+}  // namespace
+
+void eval_percentile_rank(const feature_def& f, const std::vector<kept_event>& events, int64_t tail,
+                          expected_state& out) {
+  std::map<std::string, item_count> items;
+  for (const auto& ev : events) {
+    if (!is_counted(f, ev, tail) || ev.item_id.empty() || !ev.has_category) continue;
+    auto& ic = items[ev.item_id];
+    ++ic.count;
+    ic.category = ev.category_id;
+  }
+  // Every item here has a count > 0, so each category's list is its n items.
+  std::map<int64_t, std::vector<int64_t>> counts_by_category;
+  for (const auto& [item, ic] : items) counts_by_category[ic.category].push_back(ic.count);
+  for (auto& [category, counts] : counts_by_category) std::sort(counts.begin(), counts.end());
+  auto key_t = compile_template(f.output.key);
+  for (const auto& [item, ic] : items)
+    put_item(f, key_t, item, ic, counts_by_category[ic.category], out);
+  for (const auto& [category, counts] : counts_by_category) put_deciles(f, category, counts, out);
+}
+
+}  // namespace rtfeat::oracle

@@ -1,0 +1,42 @@
+// JSON payload -> event, with the validation of SPEC §2. Anything invalid comes
+// back as a reject_reason for the dead-letter sink; nothing here throws.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <simdjson.h>
+
+#include "runtime/event.hpp"
+#include "runtime/reject_reason.hpp"
+
+namespace rtfeat {
+
+inline constexpr size_t max_event_bytes = 64 * 1024;
+inline constexpr int64_t min_event_ts = 946684800000;  // 2000-01-01T00:00:00Z
+inline constexpr int64_t max_future_ms = 24 * 3600 * 1000;
+
+/// Wall-clock now in epoch milliseconds (the "now" of the ts range check).
+int64_t wall_clock_ms();
+
+/// Reusable parser; one per reader (not thread-safe).
+class event_parser {
+public:
+  /// `now_ms` fixes "now" for the `ts > now + 1 day` check; refresh it with set_now.
+  explicit event_parser(int64_t now_ms = wall_clock_ms());
+
+  void set_now(int64_t now_ms) { max_ts_ = now_ms + max_future_ms; }
+
+  /// Parses and validates `payload` into `out`. Returns the reason when invalid;
+  /// `out` is then unspecified. Duplicate keys: the last occurrence wins.
+  std::optional<reject_reason> parse(std::string_view payload, event& out);
+
+private:
+  simdjson::dom::parser parser_;
+  std::string buffer_;  // payload copy with simdjson's padding
+  int64_t max_ts_;
+};
+
+}  // namespace rtfeat

@@ -1,0 +1,110 @@
+// Percentile-rank feature state (see item_ranks.hpp).
+#include "runtime/features/item_ranks.hpp"
+
+#include <algorithm>
+
+#include "runtime/features/percentile_rank.hpp"
+
+namespace rtfeat {
+
+item_ranks::item_ranks(const feature_plan& plan, size_t rule_index)
+  : rule_(plan.rank_rules.at(rule_index)), window_(plan.windows.at(rule_.window_slot)) {}
+
+void item_ranks::mark_dirty(int64_t category, category_state& st) {
+  if (st.dirty) return;
+  st.dirty = true;
+  dirty_.push_back(category);
+}
+
+void item_ranks::add(const event& e, int64_t wm_at_read) {
+  if ((rule_.behaviors & behavior_bit(e.kind)) == 0 || e.item_id.empty() || !e.has_category) return;
+  if (wm_at_read != no_watermark && e.ts < wm_at_read - rule_.lateness_ms) return;
+  if (tail_ != no_watermark && e.ts < tail_) return;
+  auto& cat = categories_[e.category_id];
+  int64_t bucket = window_.bucket_of(e.ts);
+  if (cat.items[e.item_id].counts.add(bucket)) expiry_[bucket].emplace_back(e.category_id, e.item_id);
+  mark_dirty(e.category_id, cat);
+}
+
+void item_ranks::advance(int64_t watermark) {
+  int64_t tail = window_.tail(watermark);
+  if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
+  tail_ = tail;
+  auto end = expiry_.lower_bound(tail);
+  for (auto it = expiry_.begin(); it != end; ++it) {
+    for (const auto& [category, item] : it->second) {
+      auto c = categories_.find(category);
+      if (c == categories_.end()) continue;
+      auto i = c->second.items.find(item);
+      if (i != c->second.items.end() && i->second.counts.evict_before(tail)) mark_dirty(category, c->second);
+    }
+  }
+  expiry_.erase(expiry_.begin(), end);
+}
+
+void item_ranks::flush_items(int64_t category, category_state& st,
+                             const std::vector<uint64_t>& sorted, std::vector<key_update>& out) {
+  auto cat_text = std::to_string(category);
+  for (auto it = st.items.begin(); it != st.items.end();) {
+    auto& item = it->second;
+    key_update upd;
+    if (item.counts.empty()) {
+      if (item.written_count > 0) upd.del = {rule_.count_field, rule_.rank_field};
+    } else {
+      auto pct = percentile_rank_text(sorted, item.counts.total());
+      if (item.counts.total() != item.written_count)
+        upd.set.emplace_back(rule_.count_field, std::to_string(item.counts.total()));
+      if (pct != item.written_pct) upd.set.emplace_back(rule_.rank_field, pct);
+      item.written_count = item.counts.total();
+      item.written_pct = std::move(pct);
+    }
+    if (!upd.set.empty() || !upd.del.empty()) {
+      rule_.item_key.render(upd.key, [&](const std::string& var) -> const std::string& {
+        return var == "category_id" ? cat_text : it->first;
+      });
+      upd.ttl_s = rule_.item_ttl_s;
+      out.push_back(std::move(upd));
+    }
+    it = item.counts.empty() ? st.items.erase(it) : std::next(it);
+  }
+}
+
+void item_ranks::flush_deciles(int64_t category, category_state& st,
+                               const std::vector<uint64_t>& sorted, std::vector<key_update>& out) {
+  std::vector<uint64_t> deciles;
+  for (int k = 10; !sorted.empty() && k <= 90; k += 10) deciles.push_back(nearest_rank(sorted, k));
+  if (deciles == st.written_deciles) return;
+  key_update upd;
+  auto cat_text = std::to_string(category);
+  rule_.decile_key.render(upd.key, [&](const std::string&) -> const std::string& { return cat_text; });
+  upd.ttl_s = rule_.decile_ttl_s;
+  for (size_t i = 0; i < 9; ++i) {
+    auto k = std::to_string(10 * (i + 1));
+    std::string field;
+    rule_.decile_field.render(field, [&](const std::string&) -> const std::string& { return k; });
+    if (deciles.empty()) upd.del.push_back(std::move(field));
+    else if (st.written_deciles.empty() || st.written_deciles[i] != deciles[i])
+      upd.set.emplace_back(std::move(field), std::to_string(deciles[i]));
+  }
+  st.written_deciles = std::move(deciles);
+  out.push_back(std::move(upd));
+}
+
+void item_ranks::flush(std::vector<key_update>& out) {
+  std::vector<uint64_t> sorted;
+  for (int64_t category : dirty_) {
+    auto c = categories_.find(category);
+    if (c == categories_.end()) continue;
+    sorted.clear();
+    for (const auto& [id, item] : c->second.items)
+      if (!item.counts.empty()) sorted.push_back(item.counts.total());
+    std::sort(sorted.begin(), sorted.end());
+    flush_items(category, c->second, sorted, out);
+    flush_deciles(category, c->second, sorted, out);
+    c->second.dirty = false;
+    if (c->second.items.empty()) categories_.erase(c);
+  }
+  dirty_.clear();
+}
+
+}  // namespace rtfeat

@@ -1,0 +1,57 @@
+// State of one percentile-rank feature (SPEC §3 #4) in a category shard: per
+// category, per item, exact per-slide click counts; on flush the exact rank
+// of every item and the category's decile edges. Only values that changed
+// since they were last written are sent, since one click re-ranks a category.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "runtime/event.hpp"
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/key_update.hpp"
+#include "runtime/window/sliding_window.hpp"
+
+namespace rtfeat {
+
+class item_ranks {
+public:
+  item_ranks(const feature_plan& plan, size_t rule_index);
+
+  void add(const event& e, int64_t wm_at_read);
+  void advance(int64_t watermark);
+  void flush(std::vector<key_update>& out);
+
+  size_t categories() const { return categories_.size(); }
+
+private:
+  struct item_state {
+    bucket_counts counts;
+    uint64_t written_count = 0;
+    std::string written_pct;
+  };
+  struct category_state {
+    std::unordered_map<std::string, item_state> items;
+    std::vector<uint64_t> written_deciles;  // empty = nothing written
+    bool dirty = false;
+  };
+
+  void mark_dirty(int64_t category, category_state& st);
+  void flush_items(int64_t category, category_state& st, const std::vector<uint64_t>& sorted,
+                   std::vector<key_update>& out);
+  void flush_deciles(int64_t category, category_state& st, const std::vector<uint64_t>& sorted,
+                     std::vector<key_update>& out);
+
+  const rank_rule& rule_;
+  sliding_spec window_;
+  int64_t tail_ = no_watermark;
+  std::unordered_map<int64_t, category_state> categories_;
+  std::map<int64_t, std::vector<std::pair<int64_t, std::string>>> expiry_;
+  std::vector<int64_t> dirty_;
+};
+
+}  // namespace rtfeat

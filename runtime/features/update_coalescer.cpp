@@ -1,0 +1,43 @@
+// Update coalescing (see update_coalescer.hpp). Fields per key are few, so
+// linear search over the small vectors is the cheap choice.
+#include "runtime/features/update_coalescer.hpp"
+
+#include <algorithm>
+
+namespace rtfeat {
+
+namespace {
+
+void set_field(key_update& into, std::string field, std::string value) {
+  std::erase(into.del, field);
+  auto it = std::find_if(into.set.begin(), into.set.end(), [&](const auto& fv) { return fv.first == field; });
+  if (it != into.set.end()) it->second = std::move(value);
+  else into.set.emplace_back(std::move(field), std::move(value));
+}
+
+void del_field(key_update& into, std::string field) {
+  std::erase_if(into.set, [&](const auto& fv) { return fv.first == field; });
+  if (std::find(into.del.begin(), into.del.end(), field) == into.del.end())
+    into.del.push_back(std::move(field));
+}
+
+}  // namespace
+
+void update_coalescer::add(key_update&& u) {
+  auto [it, fresh] = index_.try_emplace(u.key, pending_.size());
+  if (fresh) {
+    pending_.push_back(std::move(u));
+    return;
+  }
+  auto& into = pending_[it->second];
+  into.ttl_s = std::max(into.ttl_s, u.ttl_s);
+  for (auto& [f, v] : u.set) set_field(into, std::move(f), std::move(v));
+  for (auto& f : u.del) del_field(into, std::move(f));
+}
+
+std::vector<key_update> update_coalescer::take() {
+  index_.clear();
+  return std::exchange(pending_, {});
+}
+
+}  // namespace rtfeat

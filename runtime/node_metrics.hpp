@@ -1,0 +1,33 @@
+// Counters shared by the actors of one node and read by the progress printer
+// (and later the Prometheus endpoint). Actors add per batch, not per event,
+// so the atomics stay off the hot path.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "runtime/reject_reason.hpp"
+#include "runtime/window/sliding_window.hpp"
+
+namespace rtfeat {
+
+struct node_metrics {
+  std::atomic<uint64_t> events_read{0};
+  std::atomic<uint64_t> events_accepted{0};  // parsed, valid and on time
+  std::atomic<uint64_t> events_late{0};
+  std::array<std::atomic<uint64_t>, reject_reason_count> rejected{};
+  std::atomic<uint64_t> dead_letters_written{0};
+  std::atomic<uint64_t> key_updates{0};      // shard -> sink
+  std::atomic<uint64_t> redis_commands{0};
+  std::atomic<uint64_t> redis_errors{0};
+  std::atomic<int64_t> watermark{no_watermark};  // min over shards, for display
+
+  uint64_t rejected_total() const {
+    uint64_t n = 0;
+    for (const auto& r : rejected) n += r.load();
+    return n;
+  }
+};
+
+}  // namespace rtfeat

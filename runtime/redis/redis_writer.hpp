@@ -1,0 +1,36 @@
+// The sink's Redis connection: writes coalesced key updates as one pipeline of
+// HSET / HDEL / EXPIRE commands (absolute values only, SPEC §3).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "runtime/features/key_update.hpp"
+
+namespace rtfeat {
+
+class redis_writer {
+public:
+  ~redis_writer();
+  redis_writer(const redis_writer&) = delete;
+  redis_writer& operator=(const redis_writer&) = delete;
+
+  /// Connects with a 2 s timeout; nullptr and `error` when Redis is unreachable.
+  static std::unique_ptr<redis_writer> connect(const std::string& host, int port, std::string& error);
+
+  /// Sends every update in one pipeline and reads all replies. Returns false on
+  /// a connection error (the connection is then dead: reconnect) or a Redis
+  /// error reply. Re-sending the same updates is harmless: values are absolute.
+  /// Runs in: the sink actor (blocking I/O).
+  bool write(const std::vector<key_update>& updates, uint64_t& commands, std::string& error);
+
+private:
+  explicit redis_writer(void* ctx) : ctx_(ctx) {}
+  void* ctx_;  // redisContext*
+  std::vector<const char*> argv_;
+  std::vector<size_t> argvlen_;
+};
+
+}  // namespace rtfeat

@@ -1,0 +1,115 @@
+// Job config and feature catalogue loading: defaults, overrides, and the
+// precise errors a bad file must give.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "config/feature_catalogue.hpp"
+#include "config/job_config.hpp"
+
+using namespace rtfeat;
+
+namespace {
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / ("rtfeat_test_" + name);
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+std::string catalogue_error(const std::string& feature_body) {
+  auto path = write_temp("features.toml", "[[feature]]\n" + feature_body);
+  feature_catalogue c;
+  std::string error;
+  CHECK_FALSE(load_feature_catalogue(path, c, error));
+  return error;
+}
+
+const std::string good_count =
+  "name = \"f\"\nentity = \"user\"\naggregation = \"count\"\ngroup_by = \"category_id\"\n"
+  "window = { type = \"sliding\", size = \"30m\", slide = \"5m\", lateness = \"1m\" }\n"
+  "output = { key = \"user:feature:{${user_id}}\", field = \"cat:${category_id}\" }\n";
+
+}  // namespace
+
+TEST_SUITE("config.job_config") {
+  TEST_CASE("the default config loads and --set overrides it") {
+    job_config c;
+    std::string error;
+    REQUIRE(load_job_config(std::string(RTFEAT_SOURCE_DIR) + "/config/rtfeat.toml",
+                            {"source.kind=file", "source.path=x.jsonl", "redis.port=7000"}, c, error));
+    CHECK(c.source_kind == "file");
+    CHECK(c.source_path == "x.jsonl");
+    CHECK(c.redis_port == 7000);
+    CHECK(c.features_file == std::string(RTFEAT_SOURCE_DIR) + "/config/features.toml");
+  }
+  TEST_CASE("an unknown key in the file names the file, line and key") {
+    auto path = write_temp("bad.toml", "[redis]\nhost = \"h\"\nprot = 1\n");
+    job_config c;
+    std::string error;
+    CHECK_FALSE(load_job_config(path, {}, c, error));
+    CHECK(error == path + ":3: unknown config key 'redis.prot'");
+  }
+  TEST_CASE("bad overrides and bad values are refused") {
+    job_config c;
+    std::string error;
+    CHECK_FALSE(load_job_config("", {"redis.port=abc"}, c, error));
+    CHECK(error == "--set redis.port: expected an integer, got 'abc'");
+    CHECK_FALSE(load_job_config("", {"nope.key=1"}, c, error));
+    CHECK(error == "--set: unknown config key 'nope.key'");
+    CHECK_FALSE(load_job_config("", {"source.kind=kafak"}, c, error));
+    CHECK(error == "source.kind: expected 'kafka' or 'file', got 'kafak'");
+  }
+}
+
+TEST_SUITE("config.feature_catalogue") {
+  TEST_CASE("the default catalogue has features 1, 5 and 4") {
+    feature_catalogue c;
+    std::string error;
+    REQUIRE(load_feature_catalogue(std::string(RTFEAT_SOURCE_DIR) + "/config/features.toml", c, error));
+    REQUIRE(c.features.size() == 3);
+    CHECK(c.features[1].bands.size() == 6);
+    CHECK(c.features[1].bands[0].label == "0-50");
+    CHECK(c.features[1].bands[5].label == "1000-inf");
+    CHECK(c.features[0].window.slide_ms == 300000);
+  }
+  TEST_CASE("a minimal valid feature loads") {
+    auto path = write_temp("ok.toml", "[[feature]]\n" + good_count);
+    feature_catalogue c;
+    std::string error;
+    CHECK(load_feature_catalogue(path, c, error));
+  }
+  TEST_CASE("a misspelt aggregation names its line") {
+    auto body = good_count;
+    body.replace(body.find("\"count\""), 7, "\"cout\"");
+    CHECK(catalogue_error(body) == "rtfeat_test_features.toml:4: unknown aggregation 'cout'");
+  }
+  TEST_CASE("a slide that does not divide the size is refused") {
+    auto body = good_count;
+    body.replace(body.find("\"5m\""), 4, "\"7m\"");
+    CHECK(catalogue_error(body) == "rtfeat_test_features.toml:6: window slide must divide window size");
+  }
+  TEST_CASE("lateness beyond the window size is refused") {
+    auto body = good_count;
+    body.replace(body.find("\"1m\""), 4, "\"31m\"");
+    CHECK(catalogue_error(body) == "rtfeat_test_features.toml:6: window lateness must not exceed window size");
+  }
+  TEST_CASE("a template naming a field the entity lacks is refused") {
+    auto body = good_count;
+    body.replace(body.find("${user_id}"), 10, "${item_id}");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:7: output.key 'user:feature:{${item_id}}' names ${item_id}, which this feature does not have");
+  }
+  TEST_CASE("an unknown key inside a feature is refused") {
+    CHECK(catalogue_error(good_count + "colour = \"red\"\n")
+          == "rtfeat_test_features.toml:8: unknown key 'colour' in feature");
+  }
+  TEST_CASE("duplicate feature names are refused") {
+    auto path = write_temp("dup.toml", "[[feature]]\n" + good_count + "[[feature]]\n" + good_count);
+    feature_catalogue c;
+    std::string error;
+    CHECK_FALSE(load_feature_catalogue(path, c, error));
+    CHECK(error == "rtfeat_test_dup.toml:9: duplicate feature name 'f'");
+  }
+}

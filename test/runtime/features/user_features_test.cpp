@@ -1,0 +1,101 @@
+// User features #1 and #5 of the default catalogue, without actors.
+#include <doctest/doctest.h>
+
+#include <map>
+
+#include "runtime/features/user_features.hpp"
+#include "test/support/test_catalogue.hpp"
+
+using namespace rtfeat;
+using rtfeat::test::click;
+
+namespace {
+
+constexpr int64_t min = 60000;
+constexpr int64_t t0 = 1767225600000;  // a slide edge (multiple of 5 min)
+
+/// Applies a flush to a map of key -> field -> value, like Redis would.
+void apply(std::map<std::string, std::map<std::string, std::string>>& redis, user_features& f) {
+  std::vector<key_update> out;
+  f.flush(out);
+  for (const auto& u : out) {
+    for (const auto& [k, v] : u.set) redis[u.key][k] = v;
+    for (const auto& k : u.del) redis[u.key].erase(k);
+    if (redis[u.key].empty()) redis.erase(u.key);
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("runtime.user_features") {
+  TEST_CASE("clicks count per category and per price band in one user hash") {
+    auto plan = test::default_plan();
+    user_features f(plan);
+    f.add(click("u1", "i1", 3, t0, 59.9), no_watermark);
+    f.add(click("u1", "i2", 3, t0 + 1, 50), no_watermark);
+    f.add(click("u1", "i3", 4, t0 + 2, 1000), no_watermark);
+    f.add(click("u1", "i4", 4, t0 + 3), no_watermark);  // no price: no band
+    std::map<std::string, std::map<std::string, std::string>> redis;
+    apply(redis, f);
+    auto& h = redis["user:feature:{u1}"];
+    CHECK(h["cat:3"] == "2");
+    CHECK(h["cat:4"] == "2");
+    CHECK(h["price:50-100"] == "2");
+    CHECK(h["price:1000-inf"] == "1");
+    CHECK(h.size() == 4);
+  }
+  TEST_CASE("non-click behaviours are not counted") {
+    auto plan = test::default_plan();
+    user_features f(plan);
+    auto e = click("u1", "i1", 3, t0, 10);
+    e.kind = behavior::view;
+    f.add(e, no_watermark);
+    std::vector<key_update> out;
+    f.flush(out);
+    CHECK(out.empty());
+  }
+  TEST_CASE("a field is deleted when its last slide leaves the window") {
+    auto plan = test::default_plan();
+    user_features f(plan);
+    f.add(click("u1", "i1", 3, t0, 10), no_watermark);
+    f.add(click("u1", "i1", 5, t0 + 5 * min, 10), no_watermark);
+    std::map<std::string, std::map<std::string, std::string>> redis;
+    apply(redis, f);
+    // tail(W) = t0 + 5 min once W + 1 - 30 min >= t0 + 5 min.
+    f.advance(t0 + 35 * min - 2);
+    apply(redis, f);
+    CHECK(redis["user:feature:{u1}"]["cat:3"] == "1");
+    f.advance(t0 + 35 * min - 1);
+    apply(redis, f);
+    CHECK(redis["user:feature:{u1}"].count("cat:3") == 0);
+    CHECK(redis["user:feature:{u1}"]["cat:5"] == "1");
+    CHECK(redis["user:feature:{u1}"]["price:0-50"] == "1");
+    f.advance(t0 + 40 * min - 1);
+    apply(redis, f);
+    CHECK(redis.count("user:feature:{u1}") == 0);
+    CHECK(f.users() == 0);
+  }
+  TEST_CASE("an event older than the tail when it arrives is outside the window") {
+    auto plan = test::default_plan();
+    user_features f(plan);
+    f.advance(t0 + 35 * min - 1);  // tail = t0 + 5 min
+    f.add(click("u1", "i1", 3, t0 + 5 * min - 1, 10), no_watermark);
+    f.add(click("u1", "i1", 3, t0 + 5 * min, 10), no_watermark);
+    std::map<std::string, std::map<std::string, std::string>> redis;
+    apply(redis, f);
+    CHECK(redis["user:feature:{u1}"]["cat:3"] == "1");
+  }
+  TEST_CASE("only fields that changed since the last flush are written") {
+    auto plan = test::default_plan();
+    user_features f(plan);
+    f.add(click("u1", "i1", 3, t0, 10), no_watermark);
+    std::vector<key_update> out;
+    f.flush(out);
+    out.clear();
+    f.add(click("u1", "i1", 4, t0 + 1), no_watermark);
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"cat:4", "1"}});
+    CHECK(out[0].ttl_s == 1800);
+  }
+}

@@ -78,7 +78,8 @@ int gen_to_kafka(const gen_options& o, event_generator& gen, progress_meter& pro
 bool write_summary(const std::string& path, const gen_counts& c, uint64_t seed) {
   std::FILE* f = std::fopen(path.c_str(), "w");
   if (f == nullptr) return false;
-  std::fprintf(f, "{\"events\":%" PRIu64 ",\"valid\":%" PRIu64 ",\"malformed\":%" PRIu64
+  std::fprintf(f,
+               "{\"events\":%" PRIu64 ",\"valid\":%" PRIu64 ",\"malformed\":%" PRIu64
                ",\"out_of_order\":%" PRIu64 ",\"late_intended\":%" PRIu64 ",\"seed\":%" PRIu64,
                c.events, c.valid, c.malformed, c.out_of_order, c.late, seed);
   reject_counts by_reason{};
@@ -101,8 +102,9 @@ bool write_summary(const std::string& path, const gen_counts& c, uint64_t seed) 
 void warn_about_future(const gen_options& o) {
   const double span_ms = static_cast<double>(o.events) * 1000.0 / o.cfg.rate;
   if (o.cfg.start_ts + static_cast<int64_t>(span_ms) > wall_clock_ms() + max_future_ms)
-    std::fprintf(stderr, "gen: warning: events past now + 1 day will be rejected "
-                         "(ts_out_of_range); lower --start-ts or raise --rate\n");
+    std::fprintf(stderr,
+                 "gen: warning: events past now + 1 day will be rejected "
+                 "(ts_out_of_range); lower --start-ts or raise --rate\n");
 }
 
 int run_gen(const gen_options& o) {
@@ -119,8 +121,10 @@ int run_gen(const gen_options& o) {
   progress_meter progress;
   const int code = o.out.empty() ? gen_to_kafka(o, gen, progress) : gen_to_file(o, gen, progress);
   const gen_counts& c = gen.counts();
-  std::fprintf(stderr, "gen: %" PRIu64 " events (%" PRIu64 " valid incl. %" PRIu64
-               " out-of-order and %" PRIu64 " late, %" PRIu64 " malformed) in %.2f s, %.0f ev/s -> %s\n",
+  std::fprintf(stderr,
+               "gen: %" PRIu64 " events (%" PRIu64 " valid incl. %" PRIu64
+               " out-of-order and %" PRIu64 " late, %" PRIu64
+               " malformed) in %.2f s, %.0f ev/s -> %s\n",
                c.events, c.valid, c.out_of_order, c.late, c.malformed, progress.elapsed_s(),
                progress.rate(c.events), o.out.empty() ? o.topic.c_str() : o.out.c_str());
   if (!o.summary.empty() && !write_summary(o.summary, c, o.cfg.seed)) {
@@ -144,14 +148,15 @@ void add_gen(CLI::App& app) {
   sub->add_option("--start-ts", cfg.start_ts, "event time of the first event, epoch ms")
     ->capture_default_str();
   sub->add_option("--rate", cfg.rate, "events per second of event time")->capture_default_str();
-  sub->add_option("--out-of-order", cfg.out_of_order, "fraction up to 5 s early")
+  sub->add_option("--out-of-order", cfg.out_of_order, "fraction of events 1 ms..5 s behind")
     ->capture_default_str();
-  sub->add_option("--late", cfg.late, "fraction beyond 5 s + 60 s lateness")->capture_default_str();
+  sub->add_option("--late", cfg.late, "fraction 65 s..21 min behind (late)")->capture_default_str();
   sub->add_option("--malformed", cfg.malformed, "fraction of invalid lines")->capture_default_str();
   sub->add_option("--skew", cfg.zipf_exponent, "Zipf exponent of users and items")
     ->capture_default_str();
-  sub->add_option("--user-skew-offset", cfg.user_zipf_offset,
-                  "Zipf-Mandelbrot offset of users (0 = plain Zipf, a 13 % top user)")
+  sub
+    ->add_option("--user-skew-offset", cfg.user_zipf_offset,
+                 "Zipf-Mandelbrot offset of users (0 = plain Zipf, a 13 % top user)")
     ->capture_default_str();
   sub->add_option("--summary", opts->summary, "write exact counts as JSON to this file");
   sub->add_option("--out", opts->out, "JSONL output file ('-' = stdout)");

@@ -39,8 +39,10 @@ bool send_lines(std::FILE* in, double file_bytes, const produce_options& o,
     ok = producer.send(o.topic, key.value_or(std::string_view{}), line) && producer.failed() == 0;
     sent += ok ? 1 : 0;
     if (progress.due())
-      std::fprintf(stderr, "produce: %" PRIu64 " messages (%.0f%% of file), %.0f msg/s, %" PRIu64
-                   " delivered\n", sent, 100.0 * static_cast<double>(std::ftell(in)) / file_bytes,
+      std::fprintf(stderr,
+                   "produce: %" PRIu64 " messages (%.0f%% of file), %.0f msg/s, %" PRIu64
+                   " delivered\n",
+                   sent, 100.0 * static_cast<double>(std::ftell(in)) / file_bytes,
                    progress.rate(sent), producer.delivered());
   }
   std::free(buf);

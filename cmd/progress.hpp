@@ -20,9 +20,7 @@ public:
     return true;
   }
 
-  double elapsed_s() const {
-    return std::chrono::duration<double>(clock::now() - start_).count();
-  }
+  double elapsed_s() const { return std::chrono::duration<double>(clock::now() - start_).count(); }
 
   /// Items per second since construction (0 before any time has passed).
   double rate(uint64_t done) const {

@@ -19,11 +19,11 @@ constexpr std::array<std::string_view, 8> region_names{"hz", "sh", "bj", "gz",
 constexpr std::array<double, 8> region_cdf{0.20, 0.38, 0.54, 0.66, 0.78, 0.86, 0.93, 1.0};
 
 constexpr std::array<std::string_view, 40> words{
-  "red",    "shoes",  "phone", "case",  "dress",   "laptop",  "bag",     "kids",
-  "gift",   "wireless", "earbuds", "coffee", "organic", "tea", "summer", "winter",
-  "jacket", "running", "yoga", "mat",   "lamp",    "desk",    "chair",   "usb",
-  "cable",  "charger", "watch", "smart", "book",   "toy",     "lego",    "camera",
-  "lens",   "skin",   "cream", "rice",  "cooker",  "sofa",    "pillow",  "sale"};
+  "red",    "shoes",    "phone",   "case",   "dress",   "laptop", "bag",    "kids",
+  "gift",   "wireless", "earbuds", "coffee", "organic", "tea",    "summer", "winter",
+  "jacket", "running",  "yoga",    "mat",    "lamp",    "desk",   "chair",  "usb",
+  "cable",  "charger",  "watch",   "smart",  "book",    "toy",    "lego",   "camera",
+  "lens",   "skin",     "cream",   "rice",   "cooker",  "sofa",   "pillow", "sale"};
 
 constexpr double min_price = 1.0;
 constexpr double max_price = 3000.0;

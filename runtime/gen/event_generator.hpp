@@ -26,7 +26,7 @@ struct gen_config {
   double out_of_order = 0.05;        // ts = nominal - [1, 4999] ms
   double late = 0.01;                // ts = nominal - 65 s - [1 s, 20 min]
   double malformed = 0.005;
-  double zipf_exponent = 1.1;        // users and items
+  double zipf_exponent = 1.1;  // users and items
   // Zipf-Mandelbrot offset for users: 20 keeps the top 1 % of users at ~56 % of
   // the traffic but the top user at ~0.8 % instead of 13 % (one user per partition
   // would overflow the mock's ~5 MiB partitions). Items stay plain Zipf.
@@ -43,7 +43,7 @@ struct generated_line {
   std::string key;   // the Kafka key (message_key_extractor); empty = null key
   line_kind kind = line_kind::in_order;
   malformed_kind malformed = malformed_kind::truncated_json;  // iff kind == malformed
-  int64_t nominal_ts = 0;  // start_ts + i * 1000 / rate
+  int64_t nominal_ts = 0;                                     // start_ts + i * 1000 / rate
 };
 
 /// Exactly what was emitted so far. valid = in order + out_of_order + late.

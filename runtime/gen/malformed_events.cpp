@@ -11,17 +11,17 @@ namespace rtfeat {
 namespace {
 
 constexpr std::array<std::string_view, malformed_kind_count> kind_names{
-  "truncated_json", "not_object",       "missing_user_id", "null_user_id", "empty_user_id",
-  "ts_string",      "ts_float",         "unknown_behavior", "ts_1990",     "ts_2100",
+  "truncated_json",     "not_object",      "missing_user_id",  "null_user_id", "empty_user_id",
+  "ts_string",          "ts_float",        "unknown_behavior", "ts_1990",      "ts_2100",
   "click_without_item", "category_string", "oversize"};
 
-constexpr std::array<std::string_view, 4> unknown_behaviors{"\"buy\"", "\"purchased\"",
-                                                            "\"Click\"", "\"add_to_cart\""};
+constexpr std::array<std::string_view, 4> unknown_behaviors{"\"buy\"", "\"purchased\"", "\"Click\"",
+                                                            "\"add_to_cart\""};
 
 struct field_span {
-  size_t begin = 0;        // the opening quote of the key
+  size_t begin = 0;  // the opening quote of the key
   size_t value_begin = 0;
-  size_t value_end = 0;    // one past the value
+  size_t value_end = 0;  // one past the value
 };
 
 // String values written by event_generator contain no quotes, commas or braces.
@@ -48,8 +48,10 @@ void set_value(std::string& line, std::string_view key, std::string_view raw) {
 void remove_field(std::string& line, std::string_view key) {
   field_span f;
   if (!find_field(line, key, f)) return;
-  if (line[f.begin - 1] == ',') line.erase(f.begin - 1, f.value_end - f.begin + 1);
-  else line.erase(f.begin, f.value_end - f.begin + (line[f.value_end] == ',' ? 1 : 0));
+  if (line[f.begin - 1] == ',')
+    line.erase(f.begin - 1, f.value_end - f.begin + 1);
+  else
+    line.erase(f.begin, f.value_end - f.begin + (line[f.value_end] == ',' ? 1 : 0));
 }
 
 void make_not_object(std::string& line, std::mt19937_64& rng) {
@@ -58,9 +60,10 @@ void make_not_object(std::string& line, std::mt19937_64& rng) {
     case 0: line = "[1,2]"; break;
     case 1: line = "[" + line + "]"; break;  // a batch sent where one event belongs
     case 2: line = "null"; break;
-    case 3: line = find_field(line, "user_id", user)
-                   ? line.substr(user.value_begin, user.value_end - user.value_begin)
-                   : "\"u1\"";
+    case 3:
+      line = find_field(line, "user_id", user)
+               ? line.substr(user.value_begin, user.value_end - user.value_begin)
+               : "\"u1\"";
       break;
     default: line = std::to_string(uniform_int(rng, 0, 1000000)); break;
   }
@@ -68,8 +71,8 @@ void make_not_object(std::string& line, std::mt19937_64& rng) {
 
 void make_oversize(std::string& line, std::mt19937_64& rng) {
   remove_field(line, "query");
-  const auto target = static_cast<size_t>(
-    uniform_int(rng, static_cast<int64_t>(max_event_bytes) + 1, 68 * 1024));
+  const auto target =
+    static_cast<size_t>(uniform_int(rng, static_cast<int64_t>(max_event_bytes) + 1, 68 * 1024));
   const size_t filler_size = target - line.size() - std::string_view(",\"query\":\"\"").size();
   const auto vocabulary = catalog::query_words();
   std::string filler;
@@ -92,9 +95,7 @@ void quote_value(std::string& line, std::string_view key) {
 
 }  // namespace
 
-std::string_view to_string(malformed_kind kind) {
-  return kind_names[static_cast<size_t>(kind)];
-}
+std::string_view to_string(malformed_kind kind) { return kind_names[static_cast<size_t>(kind)]; }
 
 reject_reason expected_reason(malformed_kind kind) {
   switch (kind) {
@@ -144,8 +145,10 @@ void make_malformed(malformed_kind kind, std::string& line, std::mt19937_64& rng
       remove_field(line, "item_id");
       break;
     case malformed_kind::category_string:
-      if (find_field(line, "category_id", f)) quote_value(line, "category_id");
-      else set_value(line, "category_id", "\"" + std::to_string(uniform_int(rng, 1, 200)) + "\"");
+      if (find_field(line, "category_id", f))
+        quote_value(line, "category_id");
+      else
+        set_value(line, "category_id", "\"" + std::to_string(uniform_int(rng, 1, 200)) + "\"");
       break;
     case malformed_kind::oversize: make_oversize(line, rng); break;
   }

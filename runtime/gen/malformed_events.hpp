@@ -15,19 +15,19 @@
 namespace rtfeat {
 
 enum class malformed_kind : uint8_t {
-  truncated_json,      // a proper prefix of a valid line
-  not_object,          // [1,2], null, a number, a string, or the event inside an array
+  truncated_json,  // a proper prefix of a valid line
+  not_object,      // [1,2], null, a number, a string, or the event inside an array
   missing_user_id,
   null_user_id,
-  empty_user_id,       // "user_id":""
-  ts_string,           // "ts":"1767225600123"
-  ts_float,            // "ts":1767225600123.5
-  unknown_behavior,    // "buy", ...
+  empty_user_id,     // "user_id":""
+  ts_string,         // "ts":"1767225600123"
+  ts_float,          // "ts":1767225600123.5
+  unknown_behavior,  // "buy", ...
   ts_1990,
   ts_2100,
   click_without_item,
-  category_string,     // "category_id":"17"
-  oversize,            // 64 KiB + 1 .. 68 KiB through a huge query string
+  category_string,  // "category_id":"17"
+  oversize,         // 64 KiB + 1 .. 68 KiB through a huge query string
 };
 
 inline constexpr size_t malformed_kind_count = 13;

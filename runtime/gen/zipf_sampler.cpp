@@ -25,9 +25,7 @@ uint32_t zipf_sampler::rank_of(double u) const {
   return static_cast<uint32_t>(it - cdf_.begin());
 }
 
-uint32_t zipf_sampler::operator()(std::mt19937_64& rng) const {
-  return rank_of(uniform_unit(rng));
-}
+uint32_t zipf_sampler::operator()(std::mt19937_64& rng) const { return rank_of(uniform_unit(rng)); }
 
 double zipf_sampler::probability(uint32_t rank) const {
   return rank == 0 ? cdf_[0] : cdf_[rank] - cdf_[rank - 1];

@@ -36,8 +36,8 @@ kafka_mock_cluster::~kafka_mock_cluster() {
   if (host_ != nullptr) rd_kafka_destroy(host_);
 }
 
-bool kafka_mock_cluster::create_topic(const std::string& name, int partitions,
-                                      std::string& error, int replication_factor) {
+bool kafka_mock_cluster::create_topic(const std::string& name, int partitions, std::string& error,
+                                      int replication_factor) {
   rd_kafka_resp_err_t err =
     rd_kafka_mock_topic_create(cluster_, name.c_str(), partitions, replication_factor);
   if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return true;

@@ -22,8 +22,7 @@ const std::pair<const char*, const char*> default_config[] = {
   {"log_level", "3"},
 };
 
-bool set_property(rd_kafka_conf_t* conf, const char* name, const char* value,
-                  std::string& error) {
+bool set_property(rd_kafka_conf_t* conf, const char* name, const char* value, std::string& error) {
   char buf[512];
   if (rd_kafka_conf_set(conf, name, value, buf, sizeof buf) == RD_KAFKA_CONF_OK) return true;
   error = std::string("kafka producer config ") + name + "=" + value + ": " + buf;
@@ -81,11 +80,12 @@ bool kafka_producer::send(std::string_view topic, std::string_view key, std::str
   rd_kafka_topic_t* rkt = topic_handle(topic);
   rd_kafka_resp_err_t err = rkt == nullptr ? rd_kafka_last_error() : RD_KAFKA_RESP_ERR_NO_ERROR;
   const void* key_ptr = key.empty() ? nullptr : key.data();  // null key: random partition
-  void* value_ptr = const_cast<char*>(value.data());           // copied (F_COPY), never written
+  void* value_ptr = const_cast<char*>(value.data());         // copied (F_COPY), never written
   while (rkt != nullptr) {
     // rd_kafka_produce, not producev: the V_ macros expand to C casts (-Wold-style-cast).
     if (rd_kafka_produce(rkt, RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY, value_ptr, value.size(),
-                         key_ptr, key.size(), nullptr) == 0) {
+                         key_ptr, key.size(), nullptr)
+        == 0) {
       err = RD_KAFKA_RESP_ERR_NO_ERROR;
       break;
     }
@@ -112,9 +112,7 @@ bool kafka_producer::flush(int timeout_ms) {
   return rd_kafka_flush(rk_, timeout_ms) == RD_KAFKA_RESP_ERR_NO_ERROR;
 }
 
-size_t kafka_producer::in_flight() const {
-  return static_cast<size_t>(rd_kafka_outq_len(rk_));
-}
+size_t kafka_producer::in_flight() const { return static_cast<size_t>(rd_kafka_outq_len(rk_)); }
 
 std::string kafka_producer::last_error() const {
   std::lock_guard<std::mutex> guard(error_mutex_);

@@ -66,6 +66,21 @@ TEST_SUITE("runtime.gen.event_generator") {
       CHECK(gen.counts().malformed_by_kind[k] == uint64_t(seen[static_cast<malformed_kind>(k)]));
   }
 
+  TEST_CASE("each line's key is what rtfeat produce extracts from the same line") {
+    gen_config cfg = with_seed(13);
+    cfg.malformed = 0.2;
+    event_generator gen(cfg);
+    message_key_extractor keys;
+    int keyless = 0;
+    for (int i = 0; i < 20000; ++i) {
+      const generated_line& line = gen.next();
+      const auto key = keys.user_id(line.text);
+      REQUIRE(line.key == key.value_or(std::string_view{}));
+      keyless += line.key.empty() ? 1 : 0;
+    }
+    CHECK(keyless > 0);  // truncated, non-object and user_id-less lines have a null key
+  }
+
   TEST_CASE("the fractions of out-of-order, late and malformed lines are as requested") {
     event_generator gen(with_seed(3));
     const int n = 200000;

@@ -40,7 +40,8 @@ TEST_SUITE("runtime.gen.malformed_events") {
           make_malformed(kind, line, rng);
           const auto reason = parser.parse(line, e);
           REQUIRE_MESSAGE(reason, to_string(kind) << ": " << line.substr(0, 200));
-          CHECK_MESSAGE(*reason == expected_reason(kind), to_string(kind) << ": " << line.substr(0, 200));
+          CHECK_MESSAGE(*reason == expected_reason(kind), to_string(kind)
+                                                            << ": " << line.substr(0, 200));
           CHECK(!line.empty());
         }
       }

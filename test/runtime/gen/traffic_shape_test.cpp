@@ -47,7 +47,8 @@ void add(traffic_stats& s, const event& e) {
   }
   ++s.by_price_band[price_band(e.price)];
   auto [it, fresh] = s.item_attributes.try_emplace(e.item_id, e.category_id, e.price);
-  s.items_stable = s.items_stable && (fresh || it->second == std::make_pair(e.category_id, e.price));
+  s.items_stable =
+    s.items_stable && (fresh || it->second == std::make_pair(e.category_id, e.price));
   if (e.kind == behavior::purchase) {
     const double quantity = e.amount / e.price;
     s.amounts_ok = s.amounts_ok && e.has_amount && quantity >= 1 && quantity <= 5

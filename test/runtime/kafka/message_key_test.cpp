@@ -13,7 +13,8 @@ TEST_SUITE("runtime.kafka.message_key") {
     message_key_extractor keys;
     CHECK(keys.user_id(R"({"user_id":"u42","behavior":"click","ts":1})") == "u42");
     CHECK(keys.user_id(R"({"behavior":"click","user_id":"u7"})") == "u7");
-    CHECK(keys.user_id(R"({"user_id":"u1","user_id":"u2"})") == "u2");  // last wins, as in the parser
+    CHECK(keys.user_id(R"({"user_id":"u1","user_id":"u2"})")
+          == "u2");  // last wins, as in the parser
   }
 
   TEST_CASE("payloads that are not an object with a non-empty string user_id have no key") {

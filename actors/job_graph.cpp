@@ -32,7 +32,7 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
   auto routes = std::make_shared<routing>();
   auto groups = static_cast<uint32_t>(cfg.max_parallelism);
   routes->users.assign(spawn_shards(shard_kind::user, cfg.user_shards), groups);
-  routes->categories.assign(spawn_shards(shard_kind::category, cfg.category_shards), groups);
+  routes->groups.assign(spawn_shards(shard_kind::group, cfg.category_shards), groups);
   for (size_t i = 0; i < s.sources.size(); ++i) {
     reader_settings rs;
     rs.index = static_cast<uint32_t>(i);
@@ -43,8 +43,7 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
     rs.max_lateness_ms = s.plan->max_lateness_ms;
     rs.idle_timeout_ms = cfg.idle_timeout_ms;
     rs.batch_events = static_cast<size_t>(cfg.batch_events);
-    rs.user_behaviors = s.plan->user_behaviors;
-    rs.item_behaviors = s.plan->item_behaviors;
+    rs.plan = s.plan;
     rs.routes = routes;
     rs.dead_letters = g.dead_letters;
     rs.metrics = s.metrics;

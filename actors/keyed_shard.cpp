@@ -19,19 +19,27 @@ void advance(shard_actor self) {
   auto w = st.merge->current();
   if (w == st.watermark) return;
   st.watermark = w;
-  st.features->advance(w);
+  for (auto& f : st.features) f->advance(w);
 }
 
 void flush(shard_actor self) {
   auto& st = self->state;
   std::vector<key_update> updates;
-  st.features->flush(updates);
+  for (auto& f : st.features) f->flush(updates);
   if (updates.empty()) return;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
   for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
   for (size_t i = 0; i < per_sink.size(); ++i)
     if (!per_sink[i].updates.empty()) self->send(st.cfg.sinks[i], std::move(per_sink[i]));
+}
+
+void add_event(shard_actor self, const routed_event& e) {
+  auto& st = self->state;
+  auto seq = st.seq++;
+  bool user = st.cfg.kind == shard_kind::user;
+  for (size_t i = 0; i < st.features.size(); ++i)
+    if (user || (e.scopes & scope_bit(st.scopes[i])) != 0) st.features[i]->add(e.ev, e.wm_at_read, seq);
 }
 
 void schedule_flush(shard_actor self) {
@@ -65,13 +73,13 @@ size_t sink_of(std::string_view redis_key, size_t sinks) {
 caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.features = std::make_unique<shard_features>(*st.cfg.plan, st.cfg.kind);
+  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes);
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   if (st.cfg.readers == 0) self->send(self, end_atom::value);
   return {
     [=](event_batch& b) {
       auto& s = self->state;
-      for (const auto& e : b.events) s.features->add(e.ev, e.wm_at_read);
+      for (const auto& e : b.events) add_event(self, e);
       s.merge->exclude(b.reader, false);
       s.merge->update(b.reader, b.watermark);
       advance(self);

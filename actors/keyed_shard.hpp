@@ -11,11 +11,14 @@
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
-#include "runtime/features/shard_features.hpp"
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/window/watermark_merge.hpp"
 
 namespace rtfeat {
+
+enum class shard_kind : uint8_t { user, group };
 
 struct shard_settings {
   shard_kind kind = shard_kind::user;
@@ -29,7 +32,9 @@ struct shard_settings {
 struct keyed_shard_state {
   static inline const char* name = "keyed_shard";
   shard_settings cfg;
-  std::unique_ptr<shard_features> features;
+  std::vector<std::unique_ptr<feature_state>> features;
+  std::vector<feature_scope> scopes;  // of each feature state
+  uint64_t seq = 0;                   // arrival order: log order per entity
   std::unique_ptr<watermark_merge> merge;
   int64_t watermark = no_watermark;
   size_t ended = 0;

@@ -35,26 +35,42 @@ void send_all(reader_actor self) {
       if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i]);
   };
   flush(st.to_users, st.cfg.routes->users);
-  flush(st.to_categories, st.cfg.routes->categories);
+  flush(st.to_groups, st.cfg.routes->groups);
   st.last_sent_watermark = st.watermark->current();
 }
 
+void push(reader_actor self, const shard_table& table, std::vector<event_batch>& batches, size_t i,
+          routed_event&& r) {
+  auto& b = batches[i];
+  b.events.push_back(std::move(r));
+  if (b.events.size() >= self->state.cfg.batch_events) send_batch(self, table.shards[i], b);
+}
+
+/// Sends `e` once to its user shard and once to every group shard that owns
+/// one of its scope keys (with the mask of those scopes).
 void route(reader_actor self, event&& e, int64_t wm_at_read) {
   auto& st = self->state;
+  const auto& plan = *st.cfg.plan;
   const auto& routes = *st.cfg.routes;
   auto bit = behavior_bit(e.kind);
-  bool to_item = (st.cfg.item_behaviors & bit) != 0 && e.has_category && !e.item_id.empty();
-  if ((st.cfg.user_behaviors & bit) != 0) {
-    auto i = routes.users.index_of(e.user_id);
-    auto& b = st.to_users[i];
-    b.events.push_back({to_item ? e : std::move(e), wm_at_read});
-    if (b.events.size() >= st.cfg.batch_events) send_batch(self, routes.users.shards[i], b);
+  st.touched.clear();
+  for (size_t s = 1; s < feature_scope_count; ++s) {
+    auto scope = static_cast<feature_scope>(s);
+    if ((plan.scope_behaviors[s] & bit) == 0 || !scope_key(scope, e, st.key)) continue;
+    auto i = routes.groups.index_of(st.key);
+    if (st.group_masks[i] == 0) st.touched.push_back(i);
+    st.group_masks[i] |= scope_bit(scope);
   }
-  if (to_item) {
-    auto i = routes.categories.index_of(std::to_string(e.category_id));
-    auto& b = st.to_categories[i];
-    b.events.push_back({std::move(e), wm_at_read});
-    if (b.events.size() >= st.cfg.batch_events) send_batch(self, routes.categories.shards[i], b);
+  bool to_user = (plan.scope_behaviors[0] & bit) != 0;
+  for (size_t n = 0; n < st.touched.size(); ++n) {
+    auto i = st.touched[n];
+    bool last = n + 1 == st.touched.size() && !to_user;
+    push(self, routes.groups, st.to_groups, i, {last ? std::move(e) : e, wm_at_read, st.group_masks[i]});
+    st.group_masks[i] = 0;
+  }
+  if (to_user) {
+    auto i = routes.users.index_of(e.user_id);
+    push(self, routes.users, st.to_users, i, {std::move(e), wm_at_read, scope_bit(feature_scope::user)});
   }
 }
 
@@ -85,7 +101,7 @@ void finish(reader_actor self) {
   send_all(self);
   reader_end end{st.cfg.index, st.watermark->current()};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, end);
-  for (const auto& s : st.cfg.routes->categories.shards) self->send(s, end);
+  for (const auto& s : st.cfg.routes->groups.shards) self->send(s, end);
   self->quit();
 }
 
@@ -108,7 +124,7 @@ void poll_once(reader_actor self) {
   } else if (!st.cfg.drain && !st.idle && now - st.last_data_ms > st.cfg.idle_timeout_ms) {
     st.idle = true;  // stop holding the shards' watermark back (SPEC §4)
     for (const auto& s : st.cfg.routes->users.shards) self->send(s, idle_atom::value, st.cfg.index);
-    for (const auto& s : st.cfg.routes->categories.shards) self->send(s, idle_atom::value, st.cfg.index);
+    for (const auto& s : st.cfg.routes->groups.shards) self->send(s, idle_atom::value, st.cfg.index);
   }
   if (n == poll_max) self->send(self, poll_atom::value);
   else self->delayed_send(self, std::chrono::milliseconds(n > 0 ? 1 : 5), poll_atom::value);
@@ -122,9 +138,10 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.parser = std::make_unique<event_parser>();
   st.watermark = std::make_unique<partition_watermark>(st.cfg.out_of_orderness_ms);
   st.to_users.resize(st.cfg.routes->users.shards.size());
-  st.to_categories.resize(st.cfg.routes->categories.shards.size());
+  st.to_groups.resize(st.cfg.routes->groups.shards.size());
+  st.group_masks.assign(st.cfg.routes->groups.shards.size(), 0);
   for (auto& b : st.to_users) b.reader = st.cfg.index;
-  for (auto& b : st.to_categories) b.reader = st.cfg.index;
+  for (auto& b : st.to_groups) b.reader = st.cfg.index;
   st.last_data_ms = steady_ms();
   self->send(self, poll_atom::value);
   return {

@@ -13,6 +13,7 @@
 #include "actors/messages.hpp"
 #include "actors/routing.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/features/feature_plan.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/source/message_source.hpp"
 #include "runtime/window/partition_watermark.hpp"
@@ -28,8 +29,7 @@ struct reader_settings {
   int64_t max_lateness_ms = 0;
   int64_t idle_timeout_ms = 0;
   size_t batch_events = 1024;
-  uint32_t user_behaviors = 0;
-  uint32_t item_behaviors = 0;
+  std::shared_ptr<const feature_plan> plan;
   std::shared_ptr<const routing> routes;
   caf::actor dead_letters;
   node_metrics* metrics = nullptr;
@@ -41,7 +41,10 @@ struct partition_reader_state {
   std::unique_ptr<event_parser> parser;
   std::unique_ptr<partition_watermark> watermark;
   std::vector<event_batch> to_users;
-  std::vector<event_batch> to_categories;
+  std::vector<event_batch> to_groups;
+  std::vector<uint32_t> group_masks;  // scratch for route(): scopes per group shard
+  std::vector<size_t> touched;        // scratch: group shards with a non-zero mask
+  std::string key;                    // scratch: scope key
   int64_t last_sent_watermark = no_watermark;
   int64_t last_data_ms = 0;  // steady clock
   bool idle = false;

@@ -29,8 +29,8 @@ struct shard_table {
 };
 
 struct routing {
-  shard_table users;
-  shard_table categories;
+  shard_table users;   // user scope
+  shard_table groups;  // every other scope (category, item, all, campaign_region)
 };
 
 }  // namespace rtfeat

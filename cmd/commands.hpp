@@ -14,5 +14,6 @@ void add_gen(CLI::App& app);
 void add_produce(CLI::App& app);
 void add_node(CLI::App& app);
 void add_oracle(CLI::App& app);
+void add_checkpoints(CLI::App& app);
 
 }  // namespace rtfeat::cmd

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   rtfeat::cmd::add_produce(app);
   rtfeat::cmd::add_node(app);
   rtfeat::cmd::add_oracle(app);
+  rtfeat::cmd::add_checkpoints(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

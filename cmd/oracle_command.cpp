@@ -78,6 +78,10 @@ void print_summary(const oracle::expected_state& s) {
   std::cout << "oracle: rejected_by_reason";
   for (size_t i = 0; i < reject_reason_count; ++i)
     std::cout << " " << reject_reason_names[i] << "=" << st.rejected_by_reason[i];
+  std::cout << "\noracle: expected_keys_by_type";
+  auto by_type = oracle::keys_by_type(s);
+  for (size_t t = 0; t < by_type.size(); ++t)
+    std::cout << " " << oracle::to_string(static_cast<oracle::value_type>(t)) << "=" << by_type[t];
   std::cout << "\n";
 }
 
@@ -97,36 +101,54 @@ int connect_redis(const oracle_options& o, const job_config& cfg, redis_reader& 
   return 0;
 }
 
-// Scans Redis, prints the diff; returns the number of differences, or nullopt on error.
-std::optional<uint64_t> run_diff(const oracle_options& o, const oracle::expected_state& s,
-                                 redis_reader& redis) {
+void print_diff(const oracle::expected_state& s, const oracle::diff_result& d) {
+  std::cout << "diff: expected_keys=" << s.keys.size() << " redis_keys=" << d.redis_keys
+            << " differences=" << d.total() << "\n";
+  if (d.total() == 0) return;
+  std::cout << "diff: missing_keys=" << d.missing_keys << " unexpected_keys=" << d.unexpected_keys
+            << " wrong_type=" << d.wrong_type << " missing_ttl=" << d.missing_ttl
+            << " missing_fields=" << d.missing_fields << " unexpected_fields=" << d.unexpected_fields
+            << " different_values=" << d.different_values
+            << " different_lists=" << d.different_lists
+            << " missing_members=" << d.missing_members
+            << " unexpected_members=" << d.unexpected_members
+            << " different_scores=" << d.different_scores
+            << " different_strings=" << d.different_strings
+            << " different_hyperloglogs=" << d.different_hyperloglogs << "\n";
+  std::cout << "diff: by_type";
+  for (size_t t = 0; t < d.by_type.size(); ++t)
+    std::cout << " "
+              << (t < oracle::value_type_count ? oracle::to_string(static_cast<oracle::value_type>(t))
+                                               : "other")
+              << "=" << d.by_type[t];
+  std::cout << "\n";
+  for (const auto& line : d.lines) std::cout << "  " << line << "\n";
+}
+
+// Scans Redis, builds the HyperLogLog references, prints the diff; nullopt on error.
+std::optional<oracle::diff_result> run_diff(const oracle_options& o,
+                                            const oracle::expected_state& s, redis_reader& redis) {
   std::vector<redis_key_snapshot> snapshot;
+  oracle::hll_reference hll;
   std::string error;
   progress_printer progress("redis keys scanned");
-  if (!redis.scan_all(snapshot, error, std::ref(progress))) {
+  if (!redis.scan_all(snapshot, error, std::ref(progress))
+      || !oracle::make_hll_reference(s, redis, hll, error)) {
     std::cerr << "rtfeat oracle: " << error << "\n";
     return std::nullopt;
   }
-  auto d = oracle::diff_redis(s, snapshot, o.max_diffs);
-  std::cout << "diff: expected_keys=" << s.keys.size() << " redis_keys=" << d.redis_keys
-            << " differences=" << d.total() << "\n";
-  if (d.total() > 0)
-    std::cout << "diff: missing_keys=" << d.missing_keys << " unexpected_keys=" << d.unexpected_keys
-              << " wrong_type=" << d.wrong_type << " missing_fields=" << d.missing_fields
-              << " unexpected_fields=" << d.unexpected_fields
-              << " different_values=" << d.different_values << " missing_ttl=" << d.missing_ttl
-              << "\n";
-  for (const auto& line : d.lines) std::cout << "  " << line << "\n";
-  return d.total();
+  auto d = oracle::diff_redis(s, snapshot, hll, o.max_diffs);
+  print_diff(s, d);
+  return d;
 }
 
 bool write_outputs(const oracle_options& o, const oracle::expected_state& s,
-                   std::optional<uint64_t> differences) {
+                   const oracle::diff_result* diff) {
   std::string error;
   if (!o.dump_path.empty() && !oracle::write_text_file(o.dump_path, oracle::dump_text(s), error))
     return std::cerr << "rtfeat oracle: --dump: " << error << "\n", false;
   if (!o.stats_path.empty()
-      && !oracle::write_text_file(o.stats_path, oracle::stats_json(s, differences), error))
+      && !oracle::write_text_file(o.stats_path, oracle::stats_json(s, diff), error))
     return std::cerr << "rtfeat oracle: --stats: " << error << "\n", false;
   return true;
 }
@@ -136,7 +158,8 @@ int run_oracle(const oracle_options& o) {
   feature_catalogue cat;
   std::string error;
   if (!load_job_config(o.config_path, o.sets, cfg, error)
-      || !load_feature_catalogue(cfg.features_file, cat, error)) {
+      || !load_feature_catalogue(cfg.features_file, cat, error)
+      || !oracle::check_oracle_support(cat, error)) {
     std::cerr << "rtfeat oracle: bad config: " << error << "\n";
     return 2;
   }
@@ -151,14 +174,14 @@ int run_oracle(const oracle_options& o) {
     return 1;
   }
   print_summary(state);
-  std::optional<uint64_t> differences;
+  std::optional<oracle::diff_result> diff;
   if (o.diff) {
-    differences = run_diff(o, state, redis);
-    if (!differences) return 1;
+    diff = run_diff(o, state, redis);
+    if (!diff) return 1;
   }
   std::cout.flush();
-  if (!write_outputs(o, state, differences)) return 1;
-  return differences.value_or(0) > 0 ? 1 : 0;
+  if (!write_outputs(o, state, diff ? &*diff : nullptr)) return 1;
+  return diff && diff->total() > 0 ? 1 : 0;
 }
 
 }  // namespace

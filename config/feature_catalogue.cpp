@@ -3,29 +3,25 @@
 #include "config/feature_catalogue.hpp"
 
 #include <array>
-#include <charconv>
-#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
-#include <toml++/toml.h>
-
-#include "config/duration.hpp"
+#include "config/catalogue_parse.hpp"
 #include "config/key_template.hpp"
 
 namespace rtfeat {
 
 namespace {
 
+using namespace catalogue_parse;
+
 constexpr std::array<std::string_view, 11> aggregation_names{
   "count", "sum", "avg", "min", "max", "histogram", "percentile_rank",
   "last_k", "distinct", "funnel", "intervals"};
 constexpr std::array<std::string_view, 4> entity_names{
   "user", "item", "category", "campaign_region"};
-constexpr std::array<std::string_view, 6> behavior_names{
-  "view", "click", "cart", "fav", "purchase", "search"};
 
 template <class Enum, size_t N>
 bool lookup(const std::array<std::string_view, N>& names, std::string_view s, Enum& out) {
@@ -34,117 +30,14 @@ bool lookup(const std::array<std::string_view, N>& names, std::string_view s, En
   return false;
 }
 
-// Thrown inside this file only, caught in load_feature_catalogue.
-struct catalogue_error {
-  int line;
-  std::string message;
-};
-
-[[noreturn]] void fail(const toml::node& n, std::string msg) {
-  throw catalogue_error{static_cast<int>(n.source().begin.line), std::move(msg)};
-}
-
-std::string get_string(const toml::table& t, std::string_view key, bool required,
-                       const toml::node& owner) {
-  const auto* n = t.get(key);
-  if (n == nullptr) {
-    if (required) fail(owner, "missing key '" + std::string(key) + "'");
-    return {};
-  }
-  auto s = n->value<std::string>();
-  if (!s || !n->is_string()) fail(*n, "'" + std::string(key) + "' must be a string");
-  return *s;
-}
-
-int64_t get_duration(const toml::table& t, std::string_view key, bool required,
-                     const toml::node& owner) {
-  auto text = get_string(t, key, required, owner);
-  if (text.empty()) return 0;
-  auto ms = parse_duration_ms(text);
-  if (!ms) fail(*t.get(key), "'" + std::string(key) + "': bad duration '" + text + "' (use 500ms, 5s, 30m, 24h)");
-  return *ms;
-}
-
-void check_keys(const toml::table& t, std::initializer_list<std::string_view> allowed,
-                std::string_view what) {
-  for (auto&& [k, v] : t) {
-    bool ok = false;
-    for (auto a : allowed) ok = ok || a == k.str();
-    if (!ok) fail(v, "unknown key '" + std::string(k.str()) + "' in " + std::string(what));
-  }
-}
-
-std::string edge_label(const toml::node& n, double& value) {
-  if (n.is_integer()) {
-    value = static_cast<double>(*n.value<int64_t>());
-    return std::to_string(*n.value<int64_t>());
-  }
-  if (!n.is_floating_point()) fail(n, "histogram edges must be numbers (inf allowed last)");
-  value = *n.value<double>();
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
-  std::array<char, 32> buf{};
-  auto res = std::to_chars(buf.data(), buf.data() + buf.size(), value);
-  return std::string(buf.data(), res.ptr);
-}
-
-std::vector<band_def> parse_bands(const toml::node& n) {
-  const auto* arr = n.as_array();
-  if (arr == nullptr || arr->size() < 2) fail(n, "'edges' must be an array of at least 2 numbers");
-  std::vector<std::pair<double, std::string>> edges;
-  for (const auto& e : *arr) {
-    double v = 0;
-    auto label = edge_label(e, v);
-    if (!edges.empty() && !(v > edges.back().first)) fail(e, "'edges' must be strictly increasing");
-    edges.emplace_back(v, label);
-  }
-  std::vector<band_def> bands;
-  for (size_t i = 0; i + 1 < edges.size(); ++i)
-    bands.push_back({edges[i].first, edges[i + 1].first, edges[i].second + "-" + edges[i + 1].second});
-  return bands;
-}
-
-window_def parse_window(const toml::node& n) {
-  const auto* t = n.as_table();
-  if (t == nullptr) fail(n, "'window' must be a table");
-  check_keys(*t, {"type", "size", "slide", "lateness"}, "window");
-  window_def w;
-  auto type = get_string(*t, "type", true, n);
-  if (type != "sliding") fail(n, "window type '" + type + "' is not supported by this build (sliding only)");
-  w.size_ms = get_duration(*t, "size", true, n);
-  w.slide_ms = get_duration(*t, "slide", true, n);
-  w.lateness_ms = get_duration(*t, "lateness", false, n);
-  if (w.size_ms <= 0 || w.slide_ms <= 0) fail(n, "window size and slide must be > 0");
-  if (w.size_ms % w.slide_ms != 0) fail(n, "window slide must divide window size");
-  if (w.lateness_ms > w.size_ms) fail(n, "window lateness must not exceed window size");
-  return w;
-}
-
-output_def parse_output(const toml::node& n, std::string_view what, bool needs_field) {
-  const auto* t = n.as_table();
-  if (t == nullptr) fail(n, "'" + std::string(what) + "' must be a table");
-  check_keys(*t, {"type", "key", "field", "ttl"}, what);
-  output_def o;
-  o.type = get_string(*t, "type", false, n);
-  if (o.type.empty()) o.type = "hash";
-  if (o.type != "hash") fail(n, "output type '" + o.type + "' is not supported by this build (hash only)");
-  o.key = get_string(*t, "key", true, n);
-  o.field = get_string(*t, "field", needs_field, n);
-  o.ttl_s = get_duration(*t, "ttl", false, n) / 1000;
-  return o;
-}
-
-// Template variables a feature may use, by entity and aggregation.
-std::set<std::string> allowed_vars(const feature_def& f) {
-  std::set<std::string> vars;
+std::set<std::string> entity_vars(const feature_def& f) {
   switch (f.entity) {
-    case entity_kind::user: vars = {"user_id"}; break;
-    case entity_kind::item: vars = {"item_id", "category_id"}; break;
-    case entity_kind::category: vars = {"category_id"}; break;
-    case entity_kind::campaign_region: vars = {"campaign_id", "region"}; break;
+    case entity_kind::user: return {"user_id"};
+    case entity_kind::item: return {"item_id", "category_id"};
+    case entity_kind::category: return {"category_id"};
+    case entity_kind::campaign_region: return {"campaign_id", "region"};
   }
-  if (!f.group_by.empty()) vars.insert(f.group_by);
-  if (f.aggregation == aggregation_kind::histogram) vars.insert("band");
-  return vars;
+  return {};
 }
 
 void check_template(const toml::node& n, const std::string& tmpl, const std::set<std::string>& vars,
@@ -153,41 +46,127 @@ void check_template(const toml::node& n, const std::string& tmpl, const std::set
   std::string err;
   if (!parse_key_template(tmpl, t, err)) fail(n, std::string(what) + ": " + err);
   for (const auto& v : t.variables())
-    if (!vars.contains(v)) fail(n, std::string(what) + " '" + tmpl + "' names ${" + v + "}, which this feature does not have");
+    if (!vars.contains(v))
+      fail(n, std::string(what) + " '" + tmpl + "' names ${" + v + "}, which this feature does not have");
 }
 
+// Which (aggregation, entity, output) combinations this build computes.
 void check_supported(const toml::node& n, const feature_def& f) {
   using a = aggregation_kind;
-  bool ok = (f.aggregation == a::count && f.entity == entity_kind::user && f.group_by == "category_id")
-            || (f.aggregation == a::histogram && f.entity == entity_kind::user)
-            || (f.aggregation == a::percentile_rank && f.entity == entity_kind::item
-                && f.rank_within == "category_id");
-  if (!ok)
-    fail(n, "aggregation '" + std::string(to_string(f.aggregation)) + "' on entity '"
-              + std::string(to_string(f.entity))
-              + "' is not supported by this build (supported: count by user grouped by category_id, "
-                "histogram by user, percentile_rank of item within category_id)");
+  const auto& out = f.output.type;
+  auto need = [&](bool ok, const std::string& what) {
+    if (!ok) fail(n, "aggregation '" + std::string(to_string(f.aggregation)) + "': " + what);
+  };
+  switch (f.aggregation) {
+    case a::count: case a::sum: case a::avg: case a::min: case a::max: case a::histogram:
+      need(out == "hash" || (out == "string" && f.group_by.empty()), "output type must be hash (or string without group_by)");
+      need(f.window.kind == window_kind::sliding || f.window.kind == window_kind::tumbling, "needs a sliding or tumbling window");
+      break;
+    case a::percentile_rank:
+      need(f.entity == entity_kind::item && f.rank_within == "category_id", "ranks an item within category_id");
+      need(f.window.kind != window_kind::unbounded && f.window.kind != window_kind::first_after_seen, "needs a sliding or tumbling window");
+      break;
+    case a::last_k:
+      need(f.entity == entity_kind::user && f.k > 0, "needs entity user and k > 0");
+      need((out == "list" && f.value == "category_id") || (out == "zset" && !f.output.member.empty()),
+           "writes a list of category_id or a zset with a member template");
+      break;
+    case a::distinct:
+      need(out == "hyperloglog" && f.value == "user_id", "counts distinct user_id into a hyperloglog");
+      need(f.entity != entity_kind::user, "entity must not be user (a user has one user_id)");
+      break;
+    case a::funnel:
+      need(f.entity == entity_kind::user && f.steps.size() >= 2 && out == "hash", "needs entity user, 2+ steps, a hash output");
+      need(f.window.kind == window_kind::first_after_seen, "needs a first_after_seen window");
+      break;
+    case a::intervals:
+      need(f.entity == entity_kind::user && f.k > 0 && out == "hash", "needs entity user, k > 0, a hash output");
+      break;
+  }
+  if (!f.tier_within.empty())
+    need(f.aggregation == a::sum && f.entity == entity_kind::user && f.tier_within == "all", "tier needs a sum on user within \"all\"");
+  if (f.trend_previous_ms > 0)
+    need((f.aggregation == a::sum || f.aggregation == a::count) && f.group_by.empty()
+           && f.window.kind == window_kind::sliding && f.trend_previous_ms % f.window.size_ms == 0,
+         "trend needs a count or sum without group_by on a sliding window whose size divides 'previous'");
 }
 
-void parse_filter(const toml::node& n, feature_def& f) {
-  const auto* t = n.as_table();
-  if (t == nullptr) fail(n, "'filter' must be a table");
-  check_keys(*t, {"behavior"}, "filter");
-  const auto* arr = t->get_as<toml::array>("behavior");
-  if (arr == nullptr) fail(n, "filter.behavior must be an array of behaviours");
-  for (const auto& b : *arr) {
-    uint8_t v = 0;
-    auto s = b.value<std::string>();
-    if (!s || !lookup(behavior_names, *s, v)) fail(b, "unknown behavior '" + s.value_or("?") + "'");
-    f.behaviors.push_back(v);
+void check_value(const toml::node& n, const feature_def& f) {
+  using a = aggregation_kind;
+  bool numeric = f.value == "price" || f.value == "amount";
+  switch (f.aggregation) {
+    case a::sum:
+      if (!numeric && f.weights.empty()) fail(n, "sum needs value = \"price\"|\"amount\" or weights");
+      break;
+    case a::avg: case a::min: case a::max: case a::histogram:
+      if (!numeric) fail(n, std::string(to_string(f.aggregation)) + " needs value = \"price\" or \"amount\"");
+      break;
+    default: break;
+  }
+  if (!f.value.empty() && !numeric && f.value != "category_id" && f.value != "user_id")
+    fail(n, "unknown field '" + f.value + "' for value (price, amount, category_id, user_id)");
+}
+
+void parse_specifics(const toml::table& t, const toml::node& n, feature_def& f) {
+  f.group_by = get_string(t, "group_by", false, n);
+  f.value = get_string(t, "value", false, n);
+  f.rank_within = get_string(t, "rank_within", false, n);
+  if (!f.group_by.empty() && f.group_by != "category_id" && f.group_by != "region")
+    fail(*t.get("group_by"), "unknown field '" + f.group_by + "' for group_by (category_id, region)");
+  if (const auto* k = t.get("k")) {
+    if (!k->is_integer() || *k->value<int64_t>() <= 0) fail(*k, "'k' must be a positive integer");
+    f.k = *k->value<int64_t>();
+  }
+  if (const auto* steps = t.get("steps")) f.steps = parse_behaviors(*steps, "steps");
+  if (const auto* w = t.get("weights")) f.weights = parse_weights(*w);
+  if (const auto* edges = t.get("edges")) f.bands = parse_bands(*edges);
+  if (f.aggregation == aggregation_kind::histogram && f.bands.empty()) fail(n, "histogram needs 'edges'");
+  if (const auto* fields = t.get_as<toml::table>("fields")) {
+    check_keys(*fields, {"count", "rank"}, "fields");
+    f.count_field = get_string(*fields, "count", false, n);
+    f.rank_field = get_string(*fields, "rank", false, n);
+  }
+  if (const auto* trend = t.get_as<toml::table>("trend")) {
+    check_keys(*trend, {"previous", "field"}, "trend");
+    f.trend_previous_ms = get_duration(*trend, "previous", true, n);
+    f.trend_field = get_string(*trend, "field", true, n);
+  }
+  check_value(n, f);
+}
+
+void check_outputs(const toml::table& t, const toml::node& n, feature_def& f) {
+  auto vars = entity_vars(f);
+  if (!f.group_by.empty()) vars.insert(f.group_by);
+  const auto* o = t.get("output");
+  check_template(*o, f.output.key, vars, "output.key");
+  auto field_vars = vars;
+  if (f.aggregation == aggregation_kind::histogram) field_vars.insert("band");
+  if (f.aggregation == aggregation_kind::intervals) field_vars.insert("n");
+  bool needs_field = f.output.type == "hash" && f.aggregation != aggregation_kind::percentile_rank;
+  if (needs_field && f.output.field.empty()) fail(*o, "output.field is required for a hash output");
+  if (needs_field) check_template(*o, f.output.field, field_vars, "output.field");
+  if (f.output.type == "zset") check_template(*o, f.output.member, {"behavior", "item_id", "category_id"}, "output.member");
+  if (f.aggregation == aggregation_kind::percentile_rank) {
+    const auto* d = t.get("deciles");
+    if (d == nullptr) fail(n, "percentile_rank needs 'deciles' (key and field of the group's decile edges)");
+    f.deciles = parse_output(*d, "deciles");
+    check_template(*d, f.deciles.key, {f.rank_within}, "deciles.key");
+    check_template(*d, f.deciles.field, {"k"}, "deciles.field");
+  }
+  if (const auto* tier = t.get("tier")) {
+    f.tier = parse_output(*tier, "tier");
+    f.tier_within = get_string(*tier->as_table(), "within", true, *tier);
+    check_template(*tier, f.tier.key, vars, "tier.key");
+    if (f.tier.field.empty()) fail(*tier, "tier.field is required");
   }
 }
 
 feature_def parse_feature(const toml::node& n) {
   const auto* t = n.as_table();
   if (t == nullptr) fail(n, "[[feature]] must be a table");
-  check_keys(*t, {"name", "entity", "filter", "aggregation", "group_by", "value", "edges",
-                  "rank_within", "fields", "window", "output", "deciles", "description"},
+  check_keys(*t, {"name", "entity", "filter", "aggregation", "group_by", "value", "edges", "rank_within",
+                  "fields", "window", "output", "deciles", "description", "k", "steps", "weights",
+                  "tier", "trend"},
              "feature");
   feature_def f;
   f.line = static_cast<int>(n.source().begin.line);
@@ -195,42 +174,21 @@ feature_def parse_feature(const toml::node& n) {
   auto entity = get_string(*t, "entity", true, n);
   if (!lookup(entity_names, entity, f.entity)) fail(*t->get("entity"), "unknown entity '" + entity + "'");
   auto agg = get_string(*t, "aggregation", true, n);
-  if (!lookup(aggregation_names, agg, f.aggregation)) fail(*t->get("aggregation"), "unknown aggregation '" + agg + "'");
-  if (const auto* flt = t->get("filter")) parse_filter(*flt, f);
-  f.group_by = get_string(*t, "group_by", false, n);
-  f.value = get_string(*t, "value", false, n);
-  f.rank_within = get_string(*t, "rank_within", false, n);
-  if (!f.group_by.empty() && f.group_by != "category_id")
-    fail(*t->get("group_by"), "unknown field '" + f.group_by + "' for group_by (category_id)");
-  if (f.aggregation == aggregation_kind::histogram) {
-    if (f.value != "price" && f.value != "amount") fail(n, "histogram needs value = \"price\" or \"amount\"");
-    const auto* edges = t->get("edges");
-    if (edges == nullptr) fail(n, "histogram needs 'edges'");
-    f.bands = parse_bands(*edges);
+  if (!lookup(aggregation_names, agg, f.aggregation))
+    fail(*t->get("aggregation"), "unknown aggregation '" + agg + "'");
+  if (const auto* flt = t->get_as<toml::table>("filter")) {
+    check_keys(*flt, {"behavior"}, "filter");
+    if (const auto* b = flt->get("behavior")) f.behaviors = parse_behaviors(*b, "filter.behavior");
   }
-  if (const auto* fields = t->get_as<toml::table>("fields")) {
-    check_keys(*fields, {"count", "rank"}, "fields");
-    f.count_field = get_string(*fields, "count", false, n);
-    f.rank_field = get_string(*fields, "rank", false, n);
-  }
-  check_supported(n, f);
+  parse_specifics(*t, n, f);
   const auto* w = t->get("window");
   if (w == nullptr) fail(n, "missing key 'window'");
   f.window = parse_window(*w);
   const auto* o = t->get("output");
   if (o == nullptr) fail(n, "missing key 'output'");
-  bool per_field = f.aggregation != aggregation_kind::percentile_rank;
-  f.output = parse_output(*o, "output", per_field);
-  auto vars = allowed_vars(f);
-  check_template(*o, f.output.key, vars, "output.key");
-  if (per_field) check_template(*o, f.output.field, vars, "output.field");
-  if (f.aggregation == aggregation_kind::percentile_rank) {
-    const auto* d = t->get("deciles");
-    if (d == nullptr) fail(n, "percentile_rank needs 'deciles' (key and field of the group's decile edges)");
-    f.deciles = parse_output(*d, "deciles", true);
-    check_template(*d, f.deciles.key, {f.rank_within}, "deciles.key");
-    check_template(*d, f.deciles.field, {"k"}, "deciles.field");
-  }
+  f.output = parse_output(*o, "output");
+  check_outputs(*t, n, f);
+  check_supported(n, f);
   return f;
 }
 
@@ -239,7 +197,7 @@ void parse_catalogue(const toml::table& tbl, feature_catalogue& out) {
     if (k.str() != "feature" && k.str() != "version")
       fail(v, "unknown top-level key '" + std::string(k.str()) + "' (expected [[feature]])");
   const auto* arr = tbl.get_as<toml::array>("feature");
-  if (arr == nullptr || arr->empty()) throw catalogue_error{1, "no [[feature]] defined"};
+  if (arr == nullptr || arr->empty()) throw catalogue_parse::error{1, "no [[feature]] defined"};
   std::set<std::string> names;
   for (const auto& n : *arr) {
     auto f = parse_feature(n);
@@ -271,7 +229,7 @@ bool load_feature_catalogue(const std::string& path, feature_catalogue& out, std
   } catch (const toml::parse_error& e) {
     error = name + ":" + std::to_string(e.source().begin.line) + ": " + std::string(e.description());
     return false;
-  } catch (const catalogue_error& e) {
+  } catch (const catalogue_parse::error& e) {
     error = name + ":" + std::to_string(e.line) + ": " + e.message;
     return false;
   }

@@ -19,9 +19,10 @@ enum class window_kind : uint8_t { sliding, tumbling, first_after_seen, unbounde
 
 struct window_def {
   window_kind kind = window_kind::sliding;
-  int64_t size_ms = 0;
-  int64_t slide_ms = 0;
+  int64_t size_ms = 0;       // sliding, tumbling (= slide), first_after_seen
+  int64_t slide_ms = 0;      // sliding; tumbling: = size
   int64_t lateness_ms = 0;
+  int64_t retention_ms = 0;  // unbounded: how long Redis keeps the value (TTL)
 };
 
 /// A histogram band [lo, hi); `label` is "lo-hi" with the edges as written in the TOML.
@@ -33,10 +34,11 @@ struct band_def {
 
 /// Where a feature lands in Redis. Templates use ${var}; literal braces are hash tags.
 struct output_def {
-  std::string type = "hash";
-  std::string key;    // e.g. "user:feature:{${user_id}}"
-  std::string field;  // e.g. "cat:${category_id}", "price:${band}", "p${k}"
-  int64_t ttl_s = 0;  // 0 = no TTL
+  std::string type = "hash";  // hash | list | zset | string | hyperloglog
+  std::string key;     // e.g. "user:feature:{${user_id}}"
+  std::string field;   // hash: e.g. "cat:${category_id}", "price:${band}", "p${k}", "purchase_gap_${n}"
+  std::string member;  // zset: e.g. "${behavior}:${item_id}"
+  int64_t ttl_s = 0;   // 0 = no TTL
 };
 
 struct feature_def {
@@ -51,9 +53,16 @@ struct feature_def {
   std::string rank_within;         // percentile_rank: "category_id"
   std::string count_field = "clicks";
   std::string rank_field = "click_pct";
+  int64_t k = 0;                   // last_k: events kept; intervals: gaps written
+  std::vector<uint8_t> steps;      // funnel: behaviours in order
+  std::vector<int64_t> weights;    // sum without value: weight per behaviour (6 entries)
   window_def window;
   output_def output;
   output_def deciles;              // percentile_rank: group decile edges, field "p${k}"
+  std::string tier_within;         // "" or "all": decile tier of the value among all entities
+  output_def tier;                 // where the tier goes (hash field)
+  int64_t trend_previous_ms = 0;   // > 0: trend against the window before the current one
+  std::string trend_field;
 };
 
 struct feature_catalogue {

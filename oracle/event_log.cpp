@@ -17,6 +17,8 @@ kept_event slim(event& ev, std::optional<int64_t> wm_at_read) {
   kept_event k;
   k.user_id = std::move(ev.user_id);
   k.item_id = std::move(ev.item_id);
+  k.region = std::move(ev.region);
+  k.campaign_id = std::move(ev.campaign_id);
   k.ts = ev.ts;
   k.category_id = ev.category_id;
   k.price = ev.price;

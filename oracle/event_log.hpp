@@ -17,7 +17,9 @@ namespace rtfeat::oracle {
 /// An accepted, non-late event with only what the features need.
 struct kept_event {
   std::string user_id;
-  std::string item_id;  // empty when absent
+  std::string item_id;      // empty when absent
+  std::string region;       // empty when absent
+  std::string campaign_id;  // empty when absent
   int64_t ts = 0;
   int64_t category_id = 0;
   double price = 0;
@@ -48,7 +50,8 @@ struct event_log_options {
 };
 
 /// Reads `path`: every '\n'-terminated line (and a final unterminated one) is a message.
-/// Appends kept events in file order to `kept`. Returns false only when the file
+/// Appends kept events in file order to `kept`: an event's index in `kept` is its
+/// log order (docs/semantics.md), which breaks ties between equal ts. Returns false only when the file
 /// cannot be read; bad lines are counted, never errors.
 bool read_event_log(const std::string& path, const event_log_options& opts,
                     std::vector<kept_event>& kept, event_log_stats& stats, std::string& error);

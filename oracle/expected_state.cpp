@@ -1,11 +1,9 @@
 // compute_expected_state: read the log, then evaluate each feature at the final
-// watermark. Also the helpers every evaluator shares (window tail, the
-// "is this event counted" test, template variables, merging fields into keys).
+// watermark into its own state and merge the states (a key may hold fields of
+// several features). Also the window tail every sliding evaluator shares.
 #include "oracle/expected_state.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 
 #include "oracle/feature_values.hpp"
 
@@ -24,64 +22,49 @@ int64_t max_lateness_ms(const feature_catalogue& cat) {
   return l;
 }
 
-bool is_counted(const feature_def& f, const kept_event& ev, int64_t tail) {
-  auto kind = static_cast<uint8_t>(ev.kind);
-  if (!f.behaviors.empty()
-      && std::find(f.behaviors.begin(), f.behaviors.end(), kind) == f.behaviors.end())
-    return false;
-  // Late for this feature (only possible when its lateness is below L).
-  if (ev.wm_at_read && ev.ts < *ev.wm_at_read - f.window.lateness_ms) return false;
-  return ev.ts >= tail;
-}
-
-key_template compile_template(const std::string& text) {
-  key_template t;
-  std::string error;
-  if (!parse_key_template(text, t, error)) {
-    std::fprintf(stderr, "oracle: invalid template '%s' after validation: %s\n", text.c_str(),
-                 error.c_str());
-    std::abort();
-  }
-  return t;
-}
-
-std::optional<std::string> event_var(const kept_event& ev, std::string_view name) {
-  if (name == "user_id") return ev.user_id;
-  if (name == "item_id" && !ev.item_id.empty()) return ev.item_id;
-  if (name == "category_id" && ev.has_category) return std::to_string(ev.category_id);
-  return std::nullopt;
-}
-
-void put_field(expected_state& out, const std::string& key, const std::string& field,
-               std::string value, int64_t ttl_s) {
-  out.keys[key][field] = std::move(value);
-  if (ttl_s > 0) {
-    auto& t = out.ttl_s[key];
-    t = std::max(t, ttl_s);
-  }
-}
-
-void evaluate_features(const feature_catalogue& cat, const std::vector<kept_event>& events,
-                       int64_t w, expected_state& out) {
+bool check_oracle_support(const feature_catalogue& cat, std::string& error) {
   for (const auto& f : cat.features) {
-    int64_t tail = window_tail(w, f.window.size_ms, f.window.slide_ms);
-    switch (f.aggregation) {
-      case aggregation_kind::count:
-        eval_count(f, events, tail, out);
-        break;
-      case aggregation_kind::histogram:
-        eval_histogram(f, events, tail, out);
-        break;
-      case aggregation_kind::percentile_rank:
-        eval_percentile_rank(f, events, tail, out);
-        break;
-      default:
-        // load_feature_catalogue rejects every other aggregation in this build.
-        std::fprintf(stderr, "oracle: aggregation '%s' is not supported\n",
-                     std::string(to_string(f.aggregation)).c_str());
-        std::abort();
-    }
+    std::string why;
+    if (!f.tier_within.empty() && !f.group_by.empty()) why = "a tier with group_by";
+    if (f.trend_previous_ms > 0 && f.output.type != "hash") why = "a trend without a hash output";
+    if (!why.empty())
+      return error = "feature '" + f.name + "' (line " + std::to_string(f.line) + "): " + why
+                     + " has no meaning in docs/semantics.md",
+             false;
   }
+  return true;
+}
+
+namespace {
+
+void evaluate_one(const feature_scope& s, expected_state& out) {
+  switch (s.def().aggregation) {
+    case aggregation_kind::count:
+    case aggregation_kind::sum:
+    case aggregation_kind::avg:
+    case aggregation_kind::min:
+    case aggregation_kind::max: return eval_numeric(s, out);
+    case aggregation_kind::histogram: return eval_histogram(s, out);
+    case aggregation_kind::percentile_rank: return eval_percentile_rank(s, out);
+    case aggregation_kind::last_k: return eval_last_k(s, out);
+    case aggregation_kind::distinct: return eval_distinct(s, out);
+    case aggregation_kind::funnel: return eval_funnel(s, out);
+    case aggregation_kind::intervals: return eval_intervals(s, out);
+  }
+}
+
+}  // namespace
+
+bool evaluate_features(const feature_catalogue& cat, const std::vector<kept_event>& events,
+                       int64_t w, expected_state& out, std::string& error) {
+  if (!check_oracle_support(cat, error)) return false;
+  for (const auto& f : cat.features) {
+    expected_state part;
+    evaluate_one(feature_scope(f, events, w), part);
+    merge_part(out, part, f.name);
+    if (!out.conflict.empty()) return error = out.conflict, false;
+  }
+  return true;
 }
 
 bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
@@ -89,6 +72,7 @@ bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
                             const std::function<void(uint64_t)>& progress, expected_state& out,
                             std::string& error) {
   out = expected_state{};
+  if (!check_oracle_support(cat, error)) return false;
   event_log_options opts;
   opts.partitions = static_cast<int32_t>(cfg.source_partitions);
   opts.out_of_orderness_ms = cfg.out_of_orderness_ms;
@@ -98,8 +82,8 @@ bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
   std::vector<kept_event> kept;
   if (!read_event_log(events_path, opts, kept, out.stats, error)) return false;
   // No partition with data: no watermark, so nothing is written.
-  if (out.stats.final_watermark) evaluate_features(cat, kept, *out.stats.final_watermark, out);
-  return true;
+  if (!out.stats.final_watermark) return true;
+  return evaluate_features(cat, kept, *out.stats.final_watermark, out, error);
 }
 
 }  // namespace rtfeat::oracle

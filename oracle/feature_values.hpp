@@ -1,54 +1,45 @@
-// Internal to the oracle: one evaluator per supported aggregation, and the small
-// template helpers they share. Each evaluator walks all kept events once.
+// Internal to the oracle: one evaluator per aggregation family, and the writes
+// they share. Each evaluator walks the kept events with plain loops and writes
+// only values that exist (docs/semantics.md "Writes") into its own state.
 #pragma once
 
-#include <optional>
 #include <string>
-#include <string_view>
-#include <vector>
 
-#include "config/feature_catalogue.hpp"
-#include "config/key_template.hpp"
 #include "oracle/expected_state.hpp"
+#include "oracle/feature_scope.hpp"
 
 namespace rtfeat::oracle {
 
-/// Parses a template the catalogue loader already validated; aborts if it is not
-/// valid (a broken invariant, not an input error).
-key_template compile_template(const std::string& text);
-
-/// Value of template variable `name` for `ev`: user_id, item_id, category_id;
-/// nullopt when the event does not carry it (no item, no category) or it is unknown.
-std::optional<std::string> event_var(const kept_event& ev, std::string_view name);
-
-/// Renders `t` into `out` with `lookup(name) -> std::optional<std::string>`;
-/// false when some variable has no value.
-template <class Lookup>
-bool render(const key_template& t, Lookup&& lookup, std::string& out) {
-  out.clear();
-  bool complete = true;
-  t.render(out, [&](const std::string& name) {
-    auto v = lookup(name);
-    if (!v) complete = false;
-    return v.value_or(std::string{});
-  });
-  return complete;
-}
-
-/// Sets key/field = value in `out` and records the key's TTL when ttl_s > 0.
+/// Sets hash key/field = value and records the key's TTL when ttl_s > 0.
 void put_field(expected_state& out, const std::string& key, const std::string& field,
                std::string value, int64_t ttl_s);
 
-/// count (SPEC §3 #1): number of counted events per rendered (key, field).
-void eval_count(const feature_def& f, const std::vector<kept_event>& events, int64_t tail,
-                expected_state& out);
+/// Sets a whole list/zset/string/HLL key and records its TTL when ttl_s > 0.
+void put_value(expected_state& out, const std::string& key, expected_value value, int64_t ttl_s);
+
+/// Moves one feature's state `part` into `into`, merging hash fields; the first
+/// clash (same hash field, or same non-hash key, written twice) goes to into.conflict.
+void merge_part(expected_state& into, expected_state& part, const std::string& feature);
+
+/// count, sum, avg, min, max (optionally group_by, weights, tier, trend).
+void eval_numeric(const feature_scope& s, expected_state& out);
 
 /// histogram (SPEC §3 #5): counted events with a value, per band [lo, hi).
-void eval_histogram(const feature_def& f, const std::vector<kept_event>& events, int64_t tail,
-                    expected_state& out);
+void eval_histogram(const feature_scope& s, expected_state& out);
 
 /// percentile_rank (SPEC §3 #4, §4a Feature 4): item counts, ranks and group deciles.
-void eval_percentile_rank(const feature_def& f, const std::vector<kept_event>& events, int64_t tail,
-                          expected_state& out);
+void eval_percentile_rank(const feature_scope& s, expected_state& out);
+
+/// last_k (SPEC §3 #2 list, #10 sorted set).
+void eval_last_k(const feature_scope& s, expected_state& out);
+
+/// intervals (SPEC §3 #3): gaps between the newest purchases, in seconds.
+void eval_intervals(const feature_scope& s, expected_state& out);
+
+/// funnel (SPEC §3 #7): ordered steps reached in the first_after_seen window.
+void eval_funnel(const feature_scope& s, expected_state& out);
+
+/// distinct (SPEC §3 #8, #9): the exact member set of each HyperLogLog.
+void eval_distinct(const feature_scope& s, expected_state& out);
 
 }  // namespace rtfeat::oracle

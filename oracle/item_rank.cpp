@@ -2,10 +2,9 @@
 // item's events in the window, rank the item among the items of its category
 // with a count > 0, and write the category's nearest-rank decile edges.
 #include <algorithm>
-#include <array>
-#include <cstdio>
 #include <map>
 
+#include "oracle/decimal_text.hpp"
 #include "oracle/feature_values.hpp"
 
 namespace rtfeat::oracle {
@@ -20,10 +19,7 @@ struct item_count {
 // 100 * (less + 0.5 * equal) / n as one division of exact integers (so it is
 // the correctly rounded quotient), printed with %.4f.
 std::string percent_rank(int64_t less, int64_t equal, int64_t n) {
-  double pct = static_cast<double>(100 * less + 50 * equal) / static_cast<double>(n);
-  std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%.4f", pct);
-  return buf.data();
+  return ratio_text(100 * less + 50 * equal, n);
 }
 
 std::optional<std::string> item_var(std::string_view name, const std::string& item,
@@ -71,11 +67,11 @@ void put_deciles(const feature_def& f, int64_t category, const std::vector<int64
 
 }  // namespace
 
-void eval_percentile_rank(const feature_def& f, const std::vector<kept_event>& events, int64_t tail,
-                          expected_state& out) {
+void eval_percentile_rank(const feature_scope& s, expected_state& out) {
+  const auto& f = s.def();
   std::map<std::string, item_count> items;
-  for (const auto& ev : events) {
-    if (!is_counted(f, ev, tail) || ev.item_id.empty() || !ev.has_category) continue;
+  for (const auto& ev : s.events()) {
+    if (!s.counts(ev)) continue;  // kept implies an item and a category
     auto& ic = items[ev.item_id];
     ++ic.count;
     ic.category = ev.category_id;

@@ -1,114 +1,88 @@
 // diff_redis: a merge walk over the expected keys and the Redis keys, both in
-// sorted order, then over the fields of each key both sides have.
+// sorted order; key_differ compares the content of keys both sides have.
+// make_hll_reference asks Redis for the HyperLogLog of each expected member set.
 #include "oracle/redis_diff.hpp"
 
 #include <algorithm>
+
+#include "oracle/key_differ.hpp"
 
 namespace rtfeat::oracle {
 
 namespace {
 
-class differ {
-public:
-  differ(diff_result& r, size_t max_lines) : r_(r), max_lines_(max_lines) {}
-
-  // Counts one difference; `describe()` builds its line only while lines are kept.
-  template <class Describe>
-  void note(uint64_t& counter, Describe&& describe) {
-    ++counter;
-    if (r_.lines.size() < max_lines_) r_.lines.push_back(describe());
-  }
-
-  void compare_key(const std::string& key, const field_map& want, const redis_key_snapshot& got,
-                   const expected_state& expected);
-
-private:
-  void compare_fields(const std::string& key, const field_map& want,
-                      std::vector<std::pair<std::string, std::string>> got);
-
-  diff_result& r_;
-  size_t max_lines_;
-};
-
-void differ::compare_key(const std::string& key, const field_map& want,
-                         const redis_key_snapshot& got, const expected_state& expected) {
-  if (got.type != "hash") {
-    note(r_.wrong_type,
-         [&] { return "wrong type " + key + ": expected hash, redis has " + got.type; });
-    return;
-  }
-  compare_fields(key, want, got.fields);
-  auto ttl = expected.ttl_s.find(key);
-  if (ttl != expected.ttl_s.end() && got.ttl_s <= 0)
-    note(r_.missing_ttl, [&] {
-      return "no ttl " + key + ": expected a TTL (feature ttl " + std::to_string(ttl->second)
-             + " s), redis TTL is " + std::to_string(got.ttl_s);
-    });
+// by_type index of a key only Redis has.
+size_t redis_kind(const redis_key_snapshot& s) {
+  if (s.type == "hash") return static_cast<size_t>(value_type::hash);
+  if (s.type == "list") return static_cast<size_t>(value_type::list);
+  if (s.type == "zset") return static_cast<size_t>(value_type::zset);
+  if (s.type == "string")
+    return static_cast<size_t>(s.value.starts_with("HYLL") ? value_type::hyperloglog
+                                                            : value_type::string);
+  return other_type;
 }
 
-void differ::compare_fields(const std::string& key, const field_map& want,
-                            std::vector<std::pair<std::string, std::string>> got) {
-  std::sort(got.begin(), got.end());
-  auto w = want.begin();
-  size_t g = 0;
-  while (w != want.end() || g < got.size()) {
-    if (g == got.size() || (w != want.end() && w->first < got[g].first)) {
-      note(r_.missing_fields, [&] {
-        return "missing field " + key + " " + w->first + " (expected " + w->second + ")";
-      });
-      ++w;
-    } else if (w == want.end() || got[g].first < w->first) {
-      note(r_.unexpected_fields,
-           [&] { return "unexpected field " + key + " " + got[g].first + " = " + got[g].second; });
-      ++g;
-    } else {
-      if (w->second != got[g].second)
-        note(r_.different_values, [&] {
-          return "different value " + key + " " + w->first + ": expected " + w->second
-                 + ", redis has " + got[g].second;
-        });
-      ++w;
-      ++g;
-    }
-  }
+std::string redis_size(const redis_key_snapshot& s) {
+  if (s.type == "list") return std::to_string(s.items.size()) + " item(s)";
+  if (s.type == "zset") return std::to_string(s.fields.size()) + " member(s)";
+  if (s.type == "string") return std::to_string(s.value.size()) + " byte(s)";
+  return std::to_string(s.fields.size()) + " field(s)";
 }
 
-std::string preview(const field_map& fields) {
-  const auto& [f, v] = *fields.begin();
-  return std::to_string(fields.size()) + " field(s), e.g. " + f + " = " + v;
+std::vector<const redis_key_snapshot*> live_keys(const std::vector<redis_key_snapshot>& redis) {
+  std::vector<const redis_key_snapshot*> live;
+  for (const auto& s : redis)
+    if (s.type != "none" && !s.key.starts_with(redis_scratch_prefix)) live.push_back(&s);
+  std::sort(live.begin(), live.end(), [](auto* a, auto* b) { return a->key < b->key; });
+  return live;
 }
 
 }  // namespace
 
 diff_result diff_redis(const expected_state& expected, const std::vector<redis_key_snapshot>& redis,
-                       size_t max_lines) {
+                       const hll_reference& hll, size_t max_lines) {
   diff_result r;
-  differ d(r, max_lines);
-  std::vector<const redis_key_snapshot*> live;
-  for (const auto& s : redis)
-    if (s.type != "none") live.push_back(&s);
-  std::sort(live.begin(), live.end(), [](auto* a, auto* b) { return a->key < b->key; });
+  key_differ d(r, max_lines);
+  auto live = live_keys(redis);
   r.redis_keys = live.size();
   auto e = expected.keys.begin();
   size_t i = 0;
   while (e != expected.keys.end() || i < live.size()) {
     if (i == live.size() || (e != expected.keys.end() && e->first < live[i]->key)) {
-      d.note(r.missing_keys,
+      d.note(r.missing_keys, static_cast<size_t>(type_of(e->second)),
              [&] { return "missing key " + e->first + " (" + preview(e->second) + ")"; });
       ++e;
     } else if (e == expected.keys.end() || live[i]->key < e->first) {
-      d.note(r.unexpected_keys, [&] {
+      d.note(r.unexpected_keys, redis_kind(*live[i]), [&] {
         return "unexpected key " + live[i]->key + " (type " + live[i]->type + ", "
-               + std::to_string(live[i]->fields.size()) + " field(s))";
+               + redis_size(*live[i]) + ")";
       });
       ++i;
     } else {
-      d.compare_key(e->first, e->second, *live[i], expected);
+      auto ref = hll.find(e->first);
+      auto ttl = expected.ttl_s.find(e->first);
+      d.compare(e->first, e->second, *live[i], ref == hll.end() ? nullptr : &ref->second,
+                ttl == expected.ttl_s.end() ? 0 : ttl->second);
       ++e;
       ++i;
     }
   }
   return r;
+}
+
+bool make_hll_reference(const expected_state& expected, redis_reader& redis, hll_reference& out,
+                        std::string& error) {
+  std::vector<const std::string*> keys;
+  std::vector<const std::set<std::string>*> sets;
+  for (const auto& [key, value] : expected.keys)
+    if (const auto* h = std::get_if<hll_value>(&value)) {
+      keys.push_back(&key);
+      sets.push_back(&h->members);
+    }
+  std::vector<std::string> bytes;
+  if (!redis.hyperloglog_bytes(sets, bytes, error)) return false;
+  for (size_t i = 0; i < keys.size(); ++i) out[*keys[i]] = std::move(bytes[i]);
+  return true;
 }
 
 }  // namespace rtfeat::oracle

@@ -1,82 +1,102 @@
-// Compiles a validated catalogue into a feature_plan.
+// Compiles a validated catalogue into a feature_plan and builds shard states.
 #include "runtime/features/feature_plan.hpp"
 
 #include <algorithm>
+#include <map>
+
+#include "runtime/features/distinct_users.hpp"
+#include "runtime/features/first_hour_funnel.hpp"
+#include "runtime/features/item_ranks.hpp"
+#include "runtime/features/last_k.hpp"
+#include "runtime/features/purchase_intervals.hpp"
+#include "runtime/features/user_tiers.hpp"
+#include "runtime/features/windowed_stats.hpp"
 
 namespace rtfeat {
 
 namespace {
 
-key_template must_parse(const std::string& text) {
+key_template compile(const std::string& text) {
   key_template t;
   std::string err;
-  parse_key_template(text, t, err);  // validated at catalogue load
+  if (!text.empty()) parse_key_template(text, t, err);  // validated at catalogue load
   return t;
 }
 
+feature_scope scope_of(const feature_def& f) {
+  if (!f.tier_within.empty()) return feature_scope::all;
+  switch (f.entity) {
+    case entity_kind::user: return feature_scope::user;
+    case entity_kind::item:
+      return f.aggregation == aggregation_kind::percentile_rank ? feature_scope::category : feature_scope::item;
+    case entity_kind::category: return feature_scope::category;
+    case entity_kind::campaign_region: return feature_scope::campaign_region;
+  }
+  return feature_scope::user;
+}
+
 uint32_t mask_of(const feature_def& f) {
-  if (f.behaviors.empty()) return 0x3f;
+  // A funnel's first-seen time looks at every behaviour, whatever the filter.
+  if (f.behaviors.empty() || f.aggregation == aggregation_kind::funnel) return 0x3f;
   uint32_t m = 0;
   for (auto b : f.behaviors) m |= 1U << b;
   return m;
-}
-
-size_t window_slot(feature_plan& plan, const window_def& w) {
-  for (size_t i = 0; i < plan.windows.size(); ++i)
-    if (plan.windows[i].size_ms == w.size_ms && plan.windows[i].slide_ms == w.slide_ms) return i;
-  plan.windows.push_back({w.size_ms, w.slide_ms});
-  return plan.windows.size() - 1;
-}
-
-size_t user_key_slot(feature_plan& plan, std::vector<std::string>& texts, const output_def& o) {
-  auto it = std::find(texts.begin(), texts.end(), o.key);
-  if (it != texts.end()) {
-    auto slot = static_cast<size_t>(it - texts.begin());
-    plan.user_key_ttl_s[slot] = std::max(plan.user_key_ttl_s[slot], o.ttl_s);
-    return slot;
-  }
-  texts.push_back(o.key);
-  plan.user_keys.push_back(must_parse(o.key));
-  plan.user_key_ttl_s.push_back(o.ttl_s);
-  return texts.size() - 1;
 }
 
 }  // namespace
 
 feature_plan build_feature_plan(const feature_catalogue& catalogue) {
   feature_plan plan;
-  std::vector<std::string> key_texts;
+  std::map<std::string, int64_t> ttl_of_key;
   for (const auto& f : catalogue.features) {
+    auto bump = [&](const output_def& o) { ttl_of_key[o.key] = std::max(ttl_of_key[o.key], o.ttl_s); };
+    bump(f.output);
+    if (!f.deciles.key.empty()) bump(f.deciles);
+    if (!f.tier.key.empty()) bump(f.tier);
+  }
+  for (const auto& f : catalogue.features) {
+    compiled_feature c;
+    c.def = f;
+    c.scope = scope_of(f);
+    c.behaviors = mask_of(f);
+    c.window = {f.window.size_ms, f.window.slide_ms};
+    c.key = compile(f.output.key);
+    c.field = compile(f.output.field);
+    c.member = compile(f.output.member);
+    c.deciles_key = compile(f.deciles.key);
+    c.deciles_field = compile(f.deciles.field);
+    c.tier_key = compile(f.tier.key);
+    c.key_ttl_s = ttl_of_key[f.output.key];
+    c.deciles_ttl_s = f.deciles.key.empty() ? 0 : ttl_of_key[f.deciles.key];
+    c.tier_ttl_s = f.tier.key.empty() ? 0 : ttl_of_key[f.tier.key];
     plan.max_lateness_ms = std::max(plan.max_lateness_ms, f.window.lateness_ms);
-    if (f.aggregation == aggregation_kind::percentile_rank) {
-      rank_rule r;
-      r.behaviors = mask_of(f);
-      r.item_key = must_parse(f.output.key);
-      r.count_field = f.count_field;
-      r.rank_field = f.rank_field;
-      r.item_ttl_s = f.output.ttl_s;
-      r.decile_key = must_parse(f.deciles.key);
-      r.decile_field = must_parse(f.deciles.field);
-      r.decile_ttl_s = f.deciles.ttl_s;
-      r.window_slot = window_slot(plan, f.window);
-      r.lateness_ms = f.window.lateness_ms;
-      plan.item_behaviors |= r.behaviors;
-      plan.rank_rules.push_back(std::move(r));
-      continue;
-    }
-    user_field_rule u;
-    u.behaviors = mask_of(f);
-    u.by_band = f.aggregation == aggregation_kind::histogram;
-    u.band_on_amount = f.value == "amount";
-    u.bands = f.bands;
-    u.field = must_parse(f.output.field);
-    u.key_slot = user_key_slot(plan, key_texts, f.output);
-    u.window_slot = window_slot(plan, f.window);
-    u.lateness_ms = f.window.lateness_ms;
-    plan.user_behaviors |= u.behaviors;
-    plan.user_rules.push_back(std::move(u));
+    plan.scope_behaviors[static_cast<size_t>(c.scope)] |= c.behaviors;
+    plan.features.push_back(std::move(c));
   }
   return plan;
+}
+
+std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
+                                                                bool user_shard,
+                                                                std::vector<feature_scope>& scopes) {
+  std::vector<std::unique_ptr<feature_state>> out;
+  scopes.clear();
+  for (const auto& f : plan.features) {
+    if ((f.scope == feature_scope::user) != user_shard) continue;
+    using a = aggregation_kind;
+    switch (f.def.aggregation) {
+      case a::percentile_rank: out.push_back(std::make_unique<item_ranks>(f)); break;
+      case a::last_k: out.push_back(std::make_unique<last_k>(f)); break;
+      case a::intervals: out.push_back(std::make_unique<purchase_intervals>(f)); break;
+      case a::funnel: out.push_back(std::make_unique<first_hour_funnel>(f)); break;
+      case a::distinct: out.push_back(std::make_unique<distinct_users>(f)); break;
+      default:
+        if (!f.def.tier_within.empty()) out.push_back(std::make_unique<user_tiers>(f));
+        else out.push_back(std::make_unique<windowed_stats>(f));
+    }
+    scopes.push_back(f.scope);
+  }
+  return out;
 }
 
 }  // namespace rtfeat

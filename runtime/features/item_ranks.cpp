@@ -7,8 +7,7 @@
 
 namespace rtfeat {
 
-item_ranks::item_ranks(const feature_plan& plan, size_t rule_index)
-  : rule_(plan.rank_rules.at(rule_index)), window_(plan.windows.at(rule_.window_slot)) {}
+item_ranks::item_ranks(const compiled_feature& f) : f_(f), window_(f.window) {}
 
 void item_ranks::mark_dirty(int64_t category, category_state& st) {
   if (st.dirty) return;
@@ -16,9 +15,9 @@ void item_ranks::mark_dirty(int64_t category, category_state& st) {
   dirty_.push_back(category);
 }
 
-void item_ranks::add(const event& e, int64_t wm_at_read) {
-  if ((rule_.behaviors & behavior_bit(e.kind)) == 0 || e.item_id.empty() || !e.has_category) return;
-  if (wm_at_read != no_watermark && e.ts < wm_at_read - rule_.lateness_ms) return;
+void item_ranks::add(const event& e, int64_t wm_at_read, uint64_t) {
+  if ((f_.behaviors & behavior_bit(e.kind)) == 0 || e.item_id.empty() || !e.has_category) return;
+  if (!on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_) return;
   auto& cat = categories_[e.category_id];
   int64_t bucket = window_.bucket_of(e.ts);
@@ -49,20 +48,20 @@ void item_ranks::flush_items(int64_t category, category_state& st,
     auto& item = it->second;
     key_update upd;
     if (item.counts.empty()) {
-      if (item.written_count > 0) upd.del = {rule_.count_field, rule_.rank_field};
+      if (item.written_count > 0) upd.del = {f_.def.count_field, f_.def.rank_field};
     } else {
       auto pct = percentile_rank_text(sorted, item.counts.total());
       if (item.counts.total() != item.written_count)
-        upd.set.emplace_back(rule_.count_field, std::to_string(item.counts.total()));
-      if (pct != item.written_pct) upd.set.emplace_back(rule_.rank_field, pct);
+        upd.set.emplace_back(f_.def.count_field, std::to_string(item.counts.total()));
+      if (pct != item.written_pct) upd.set.emplace_back(f_.def.rank_field, pct);
       item.written_count = item.counts.total();
       item.written_pct = std::move(pct);
     }
     if (!upd.set.empty() || !upd.del.empty()) {
-      rule_.item_key.render(upd.key, [&](const std::string& var) -> const std::string& {
+      f_.key.render(upd.key, [&](const std::string& var) -> const std::string& {
         return var == "category_id" ? cat_text : it->first;
       });
-      upd.ttl_s = rule_.item_ttl_s;
+      upd.ttl_s = f_.key_ttl_s;
       out.push_back(std::move(upd));
     }
     it = item.counts.empty() ? st.items.erase(it) : std::next(it);
@@ -76,18 +75,54 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
   if (deciles == st.written_deciles) return;
   key_update upd;
   auto cat_text = std::to_string(category);
-  rule_.decile_key.render(upd.key, [&](const std::string&) -> const std::string& { return cat_text; });
-  upd.ttl_s = rule_.decile_ttl_s;
+  f_.deciles_key.render(upd.key, [&](const std::string&) -> const std::string& { return cat_text; });
+  upd.ttl_s = f_.deciles_ttl_s;
   for (size_t i = 0; i < 9; ++i) {
     auto k = std::to_string(10 * (i + 1));
     std::string field;
-    rule_.decile_field.render(field, [&](const std::string&) -> const std::string& { return k; });
+    f_.deciles_field.render(field, [&](const std::string&) -> const std::string& { return k; });
     if (deciles.empty()) upd.del.push_back(std::move(field));
     else if (st.written_deciles.empty() || st.written_deciles[i] != deciles[i])
       upd.set.emplace_back(std::move(field), std::to_string(deciles[i]));
   }
   st.written_deciles = std::move(deciles);
   out.push_back(std::move(upd));
+}
+
+void item_ranks::save(const writer_for& out) const {
+  for (const auto& [category, st] : categories_) {
+    auto& w = out(std::to_string(category));
+    w.i64(category).u64(st.items.size());
+    for (const auto& [id, item] : st.items) {
+      w.str(id).u64(item.counts.buckets().size());
+      for (const auto& [start, n] : item.counts.buckets()) w.i64(start).u64(n);
+    }
+  }
+}
+
+bool item_ranks::load(state_reader& in) {
+  while (in.ok() && !in.at_end()) {
+    auto category = in.i64();
+    auto& st = categories_[category];
+    for (auto n = in.u64(); in.ok() && n > 0; --n) {
+      auto id = in.str();
+      auto& item = st.items[id];
+      for (auto m = in.u64(); in.ok() && m > 0; --m) {
+        auto start = in.i64();
+        if (item.counts.add(start, static_cast<uint32_t>(in.u64()))) expiry_[start].emplace_back(category, id);
+      }
+    }
+  }
+  return in.ok();
+}
+
+void item_ranks::rewrite_all() {
+  for (auto& [category, st] : categories_) {
+    for (auto& [id, item] : st.items) item.written_count = 0, item.written_pct.clear();
+    st.written_deciles.clear();
+    st.dirty = false;
+    mark_dirty(category, st);
+  }
 }
 
 void item_ranks::flush(std::vector<key_update>& out) {

@@ -13,20 +13,23 @@
 
 #include "runtime/event.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
 #include "runtime/features/key_update.hpp"
 #include "runtime/window/sliding_window.hpp"
 
 namespace rtfeat {
 
-class item_ranks {
+class item_ranks final : public feature_state {
 public:
-  item_ranks(const feature_plan& plan, size_t rule_index);
+  explicit item_ranks(const compiled_feature& f);
 
-  void add(const event& e, int64_t wm_at_read);
-  void advance(int64_t watermark);
-  void flush(std::vector<key_update>& out);
-
-  size_t categories() const { return categories_.size(); }
+  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  void advance(int64_t watermark) override;
+  void flush(std::vector<key_update>& out) override;
+  size_t entities() const override { return categories_.size(); }
+  void save(const writer_for& out) const override;
+  bool load(state_reader& in) override;
+  void rewrite_all() override;
 
 private:
   struct item_state {
@@ -46,7 +49,7 @@ private:
   void flush_deciles(int64_t category, category_state& st, const std::vector<uint64_t>& sorted,
                      std::vector<key_update>& out);
 
-  const rank_rule& rule_;
+  const compiled_feature& f_;
   sliding_spec window_;
   int64_t tail_ = no_watermark;
   std::unordered_map<int64_t, category_state> categories_;

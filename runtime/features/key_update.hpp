@@ -1,5 +1,5 @@
-// What a shard asks Redis to hold for one key after a flush: absolute field
-// values to set and fields to delete (SPEC §3: never increments), plus a TTL.
+// What a shard asks Redis to hold for one key after a flush: absolute values
+// only (SPEC §3: never increments), so a replay after recovery is harmless.
 #pragma once
 
 #include <cstdint>
@@ -9,11 +9,20 @@
 
 namespace rtfeat {
 
+enum class redis_type : uint8_t { hash, zset, list, string, hyperloglog };
+
 struct key_update {
   std::string key;
-  std::vector<std::pair<std::string, std::string>> set;
-  std::vector<std::string> del;
-  int64_t ttl_s = 0;  // 0 = no TTL
+  std::vector<std::pair<std::string, std::string>> set;  // hash: field, value; zset: member, score
+  std::vector<std::string> del;                          // hash fields / zset members to remove
+  int64_t ttl_s = 0;                                     // 0 = no TTL
+  redis_type type = redis_type::hash;
+  /// list: the whole list, head first; string: values[0]; hyperloglog: members.
+  /// An empty list/string value deletes the key.
+  std::vector<std::string> values;
+  /// hyperloglog: `values` is the whole member set; zset/hash: `set` is the
+  /// whole content. Either way the key is deleted first (in MULTI/EXEC).
+  bool replace = false;
 };
 
 }  // namespace rtfeat

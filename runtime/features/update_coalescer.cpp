@@ -3,6 +3,7 @@
 #include "runtime/features/update_coalescer.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 namespace rtfeat {
 
@@ -31,8 +32,24 @@ void update_coalescer::add(key_update&& u) {
   }
   auto& into = pending_[it->second];
   into.ttl_s = std::max(into.ttl_s, u.ttl_s);
-  for (auto& [f, v] : u.set) set_field(into, std::move(f), std::move(v));
-  for (auto& f : u.del) del_field(into, std::move(f));
+  switch (u.type) {
+    case redis_type::hash: case redis_type::zset:
+      if (u.replace) {  // a whole new value: what came before no longer matters
+        into = std::move(u);
+        break;
+      }
+      for (auto& [f, v] : u.set) set_field(into, std::move(f), std::move(v));
+      for (auto& f : u.del) del_field(into, std::move(f));
+      break;
+    case redis_type::list: case redis_type::string:
+      into.values = std::move(u.values);  // whole values: the newest wins
+      break;
+    case redis_type::hyperloglog:
+      if (u.replace) into.values.clear(), into.replace = true;
+      into.values.insert(into.values.end(), std::make_move_iterator(u.values.begin()),
+                         std::make_move_iterator(u.values.end()));
+      break;
+  }
 }
 
 std::vector<key_update> update_coalescer::take() {

@@ -64,11 +64,11 @@ TEST_SUITE("config.job_config") {
 }
 
 TEST_SUITE("config.feature_catalogue") {
-  TEST_CASE("the default catalogue has features 1, 5 and 4") {
+  TEST_CASE("the default catalogue has the eleven features of SPEC section 3") {
     feature_catalogue c;
     std::string error;
     REQUIRE(load_feature_catalogue(std::string(RTFEAT_SOURCE_DIR) + "/config/features.toml", c, error));
-    REQUIRE(c.features.size() == 3);
+    REQUIRE(c.features.size() == 11);
     CHECK(c.features[1].bands.size() == 6);
     CHECK(c.features[1].bands[0].label == "0-50");
     CHECK(c.features[1].bands[5].label == "1000-inf");
@@ -111,5 +111,38 @@ TEST_SUITE("config.feature_catalogue") {
     std::string error;
     CHECK_FALSE(load_feature_catalogue(path, c, error));
     CHECK(error == "rtfeat_test_dup.toml:9: duplicate feature name 'f'");
+  }
+}
+
+TEST_SUITE("config.feature_catalogue.errors") {
+  TEST_CASE("an unknown window type is refused with the known ones") {
+    auto body = good_count;
+    body.replace(body.find("\"sliding\""), 9, "\"hopping\"");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:6: unknown window type 'hopping' (sliding, tumbling, first_after_seen, unbounded)");
+  }
+  TEST_CASE("an unknown output type is refused with the known ones") {
+    auto body = good_count;
+    body.replace(body.find("output = { "), 11, "output = { type = \"set\", ");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:7: unknown output type 'set' (hash, list, zset, string, hyperloglog)");
+  }
+  TEST_CASE("a last_k without k is refused") {
+    CHECK(catalogue_error("name = \"s\"\nentity = \"user\"\naggregation = \"last_k\"\nvalue = \"category_id\"\n"
+                          "window = { type = \"sliding\", size = \"10m\", slide = \"1m\" }\n"
+                          "output = { type = \"list\", key = \"user:seq:{${user_id}}\" }\n")
+          == "rtfeat_test_features.toml:1: aggregation 'last_k': needs entity user and k > 0");
+  }
+  TEST_CASE("a bad duration names the key and the accepted units") {
+    auto body = good_count;
+    body.replace(body.find("\"30m\""), 5, "\"30min\"");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:6: 'size': bad duration '30min' (use 500ms, 5s, 30m, 24h, 7d)");
+  }
+  TEST_CASE("weights with an unknown behaviour are refused") {
+    CHECK(catalogue_error("name = \"p\"\nentity = \"item\"\naggregation = \"sum\"\nweights = { buy = 1 }\n"
+                          "window = { type = \"sliding\", size = \"5m\", slide = \"1m\" }\n"
+                          "output = { key = \"item:feature:{${item_id}}\", field = \"pop\" }\n")
+          == "rtfeat_test_features.toml:5: unknown behavior 'buy' in weights");
   }
 }

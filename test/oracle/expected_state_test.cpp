@@ -1,6 +1,7 @@
 // Tests of the oracle's feature values against hand-computed Redis content:
 // window tails on slide edges, percentile ranks with ties, nearest-rank deciles,
-// price bands, several categories per user, per-feature lateness.
+// price bands, several categories per user, per-feature lateness, and what the
+// rest of the default catalogue adds to the same small logs.
 #include <doctest/doctest.h>
 
 #include "test/oracle/oracle_test_support.hpp"
@@ -29,14 +30,32 @@ TEST_SUITE("oracle.expected_state") {
                                click("u1", "i2", 8, T, 10)}),
                         {"source.partitions=1"});
     CHECK(s.stats.final_watermark == B + 1'799'999);
-    CHECK(s.keys.at("user:feature:{u1}")
+    CHECK(hash(s, "user:feature:{u1}")
           == field_map{{"cat:7", "1"}, {"cat:8", "1"}, {"price:0-50", "2"}});
-    CHECK(s.keys.at("item:feature:{i1}") == field_map{{"clicks", "1"}, {"click_pct", "50.0000"}});
-    CHECK(s.keys.at("item:feature:{i2}") == field_map{{"clicks", "1"}, {"click_pct", "50.0000"}});
+    // item_popularity, 5m/1m: tail = B + 1'500'000, previous span [B - 300'000, tail).
+    // i1: two clicks (weight 2) in the previous span: cur 0, prev 4, 6 * 1 / 10.
+    // i2: one click at T: cur 2, prev 0, 6 * 3 / 6.
+    CHECK(hash(s, "item:feature:{i1}")
+          == field_map{{"clicks", "1"},
+                       {"click_pct", "50.0000"},
+                       {"realtime_popularity", "0"},
+                       {"trend_score", "0.6000"}});
+    CHECK(hash(s, "item:feature:{i2}")
+          == field_map{{"clicks", "1"},
+                       {"click_pct", "50.0000"},
+                       {"realtime_popularity", "2"},
+                       {"trend_score", "3.0000"}});
     check_deciles(s, "cat:buckets:{7}", {"1", "1", "1", "1", "1", "1", "1", "1", "1"});
-    CHECK(s.keys.size() == 5);
+    // 1h/5m windows (tail B - 1'800'000) hold all three clicks.
+    CHECK(zset(s, "user:session:{u1}") == std::map<std::string, int64_t>{{"click:i1", B}, {"click:i2", T}});
+    CHECK(hll(s, "item:uv:{i1}") == std::set<std::string>{"u1"});
+    CHECK(hll(s, "item:uv:{i2}") == std::set<std::string>{"u1"});
+    // No search, so no funnel step; no view, purchase or campaign.
+    CHECK(s.keys.size() == 8);
     CHECK(s.ttl_s.at("user:feature:{u1}") == 1800);
     CHECK(s.ttl_s.at("cat:buckets:{8}") == 1800);
+    CHECK(s.ttl_s.at("user:session:{u1}") == 3600);
+    CHECK(s.ttl_s.at("item:uv:{i1}") == 3600);
   }
 
   TEST_CASE("one ms less of watermark moves the tail back a whole slide") {
@@ -59,11 +78,15 @@ TEST_SUITE("oracle.expected_state") {
     lines.push_back(rtfeat::oracle::test::ev("u9", "view", "i1", 7, T));  // not a click
     auto s = run_oracle(jsonl(lines), {"source.partitions=1"});
     // pct = 100 * (less + equal / 2) / n, n = 4: (0 + 1) / 4, (2 + 0.5) / 4, (3 + 0.5) / 4.
-    CHECK(s.keys.at("item:feature:{i1}") == field_map{{"clicks", "1"}, {"click_pct", "25.0000"}});
-    CHECK(s.keys.at("item:feature:{i2}") == field_map{{"clicks", "1"}, {"click_pct", "25.0000"}});
-    CHECK(s.keys.at("item:feature:{i3}") == field_map{{"clicks", "2"}, {"click_pct", "62.5000"}});
-    CHECK(s.keys.at("item:feature:{i4}") == field_map{{"clicks", "5"}, {"click_pct", "87.5000"}});
-    CHECK(s.keys.count("item:feature:{i5}") == 0);
+    CHECK(value(s, "item:feature:{i1}", "click_pct") == "25.0000");
+    CHECK(value(s, "item:feature:{i2}", "click_pct") == "25.0000");
+    CHECK(value(s, "item:feature:{i3}", "click_pct") == "62.5000");
+    CHECK(value(s, "item:feature:{i4}", "click_pct") == "87.5000");
+    CHECK(value(s, "item:feature:{i4}", "clicks") == "5");
+    // i5's click at B - 1 is only in item_popularity's previous span [B - 300'000, B + 1'500'000):
+    // cur 0, prev 2, trend 6 * 1 / 8.
+    CHECK(hash(s, "item:feature:{i5}")
+          == field_map{{"realtime_popularity", "0"}, {"trend_score", "0.7500"}});
     // n = 3: 0.5 / 3 = 16.6667 %, 1.5 / 3 = 50 %, 2.5 / 3 = 83.3333 %.
     CHECK(value(s, "item:feature:{j1}", "click_pct") == "16.6667");
     CHECK(value(s, "item:feature:{j2}", "click_pct") == "50.0000");
@@ -72,7 +95,7 @@ TEST_SUITE("oracle.expected_state") {
     check_deciles(s, "cat:buckets:{7}", {"1", "1", "1", "1", "1", "2", "2", "5", "5"});
     // n = 3, ranks ceil(k * 3 / 100) = 1 1 1 2 2 2 3 3 3 over sorted 1 2 3.
     check_deciles(s, "cat:buckets:{9}", {"1", "1", "1", "2", "2", "2", "3", "3", "3"});
-    CHECK(s.keys.at("cat:buckets:{9}").size() == 9);
+    CHECK(hash(s, "cat:buckets:{9}").size() == 9);
   }
 
   TEST_CASE("decile edges on exact ranks take the k*n/100-th smallest count") {
@@ -99,7 +122,7 @@ TEST_SUITE("oracle.expected_state") {
       + std::to_string(T) + "}");                                             // below every band
     lines.push_back(rtfeat::oracle::test::ev("u1", "view", "i1", 7, T, 10));  // not a click
     auto s = run_oracle(jsonl(lines), {"source.partitions=1"});
-    CHECK(s.keys.at("user:feature:{u1}")
+    CHECK(hash(s, "user:feature:{u1}")
           == field_map{{"cat:7", "9"},
                        {"price:0-50", "2"},
                        {"price:50-100", "2"},
@@ -113,14 +136,31 @@ TEST_SUITE("oracle.expected_state") {
                         rtfeat::oracle::test::ev("u1", "view", "i3", 3, T), click("u2", "i4", 1, T),
                         rtfeat::oracle::test::ev("u2", "cart", "i4", 1, T)}),
                  {"source.partitions=1"});
-    CHECK(s.keys.at("user:feature:{u1}") == field_map{{"cat:1", "2"}, {"cat:2", "1"}});
-    CHECK(s.keys.at("user:feature:{u2}") == field_map{{"cat:1", "1"}});
+    CHECK(hash(s, "user:feature:{u1}") == field_map{{"cat:1", "2"}, {"cat:2", "1"}});
+    CHECK(hash(s, "user:feature:{u2}") == field_map{{"cat:1", "1"}});
     // Category 1: i1 has 2, i4 has 1 -> 75 % and 25 %; category 2: i2 alone -> 50 %.
-    CHECK(s.keys.at("item:feature:{i1}") == field_map{{"clicks", "2"}, {"click_pct", "75.0000"}});
-    CHECK(s.keys.at("item:feature:{i4}") == field_map{{"clicks", "1"}, {"click_pct", "25.0000"}});
-    CHECK(s.keys.at("item:feature:{i2}") == field_map{{"clicks", "1"}, {"click_pct", "50.0000"}});
+    // Popularity at T (current span): i1 2 clicks = 4, 6 * 5 / 6; i4 click 2 + cart 4 = 6,
+    // 6 * 7 / 6; i2 2, 6 * 3 / 6; i3 one view = 1, 6 * 2 / 6.
+    CHECK(hash(s, "item:feature:{i1}")
+          == field_map{{"clicks", "2"},
+                       {"click_pct", "75.0000"},
+                       {"realtime_popularity", "4"},
+                       {"trend_score", "5.0000"}});
+    CHECK(hash(s, "item:feature:{i4}")
+          == field_map{{"clicks", "1"},
+                       {"click_pct", "25.0000"},
+                       {"realtime_popularity", "6"},
+                       {"trend_score", "7.0000"}});
+    CHECK(value(s, "item:feature:{i2}", "click_pct") == "50.0000");
+    CHECK(hash(s, "item:feature:{i3}")
+          == field_map{{"realtime_popularity", "1"}, {"trend_score", "2.0000"}});
     check_deciles(s, "cat:buckets:{1}", {"1", "1", "1", "1", "1", "2", "2", "2", "2"});
-    CHECK(s.keys.size() == 7);  // 2 users, 3 items, 2 categories; nothing for i3 or category 3
+    CHECK(s.keys.count("cat:buckets:{3}") == 0);  // a view is not a click
+    CHECK(list(s, "user:seq:{u1}") == std::vector<std::string>{"3"});
+    CHECK(zset(s, "user:session:{u2}") == std::map<std::string, int64_t>{{"cart:i4", T}, {"click:i4", T}});
+    CHECK(hll(s, "item:uv:{i4}") == std::set<std::string>{"u2"});
+    // users 2 + seq 1 + sessions 2, items 4 + uv 4, categories 2.
+    CHECK(s.keys.size() == 15);
   }
 
   TEST_CASE("a feature with a smaller lateness does not count events late for it") {
@@ -150,7 +190,7 @@ output = { type = "hash", key = "u:{${user_id}}", field = "price:${band}" }
                                click("u1", "i1", 7, T - 15001, 10)}),
                         {"source.partitions=1"}, features);
     CHECK(s.stats.late == 0);
-    CHECK(s.keys.at("u:{u1}") == field_map{{"cat:7", "3"}, {"price:0-100", "2"}});
+    CHECK(hash(s, "u:{u1}") == field_map{{"cat:7", "3"}, {"price:0-100", "2"}});
     CHECK(s.ttl_s.count("u:{u1}") == 0);  // no ttl configured
   }
 

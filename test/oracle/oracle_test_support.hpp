@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,13 +93,55 @@ inline expected_state run_oracle(const std::string& content, std::vector<std::st
   return out;
 }
 
-/// The value of key/field, or "<none>" when absent.
+/// The hash at `key`, or an empty map when there is no such hash.
+inline field_map hash(const expected_state& s, const std::string& key) {
+  auto k = s.keys.find(key);
+  const auto* h = k == s.keys.end() ? nullptr : std::get_if<field_map>(&k->second);
+  return h == nullptr ? field_map{} : *h;
+}
+
+/// The value of hash key/field, or "<none>" when absent.
 inline std::string value(const expected_state& s, const std::string& key,
                          const std::string& field) {
+  auto h = hash(s, key);
+  auto f = h.find(field);
+  return f == h.end() ? "<none>" : f->second;
+}
+
+/// The list at `key`, head first (empty when there is no such list).
+inline std::vector<std::string> list(const expected_state& s, const std::string& key) {
   auto k = s.keys.find(key);
-  if (k == s.keys.end()) return "<none>";
-  auto f = k->second.find(field);
-  return f == k->second.end() ? "<none>" : f->second;
+  const auto* l = k == s.keys.end() ? nullptr : std::get_if<list_value>(&k->second);
+  return l == nullptr ? std::vector<std::string>{} : l->items;
+}
+
+/// The sorted set at `key` as member -> score (empty when there is none).
+inline std::map<std::string, int64_t> zset(const expected_state& s, const std::string& key) {
+  auto k = s.keys.find(key);
+  const auto* z = k == s.keys.end() ? nullptr : std::get_if<zset_value>(&k->second);
+  return z == nullptr ? std::map<std::string, int64_t>{} : z->scores;
+}
+
+/// The string at `key`, or "<none>".
+inline std::string string_at(const expected_state& s, const std::string& key) {
+  auto k = s.keys.find(key);
+  const auto* v = k == s.keys.end() ? nullptr : std::get_if<string_value>(&k->second);
+  return v == nullptr ? "<none>" : v->text;
+}
+
+/// The HyperLogLog member set at `key` (empty when there is none).
+inline std::set<std::string> hll(const expected_state& s, const std::string& key) {
+  auto k = s.keys.find(key);
+  const auto* h = k == s.keys.end() ? nullptr : std::get_if<hll_value>(&k->second);
+  return h == nullptr ? std::set<std::string>{} : h->members;
+}
+
+/// An event with every field given as raw JSON members, e.g.
+/// full("u1", "purchase", T, R"("item_id":"i1","category_id":7,"amount":5)").
+inline std::string full(const std::string& user, const std::string& behavior, int64_t ts,
+                        const std::string& more = "") {
+  return "{\"user_id\":\"" + user + "\",\"behavior\":\"" + behavior
+         + "\",\"ts\":" + std::to_string(ts) + (more.empty() ? "" : "," + more) + "}";
 }
 
 }  // namespace rtfeat::oracle::test

@@ -19,6 +19,7 @@
 using namespace rtfeat::oracle::test;
 using rtfeat::redis_key_snapshot;
 using rtfeat::redis_reader;
+using rtfeat::oracle::field_map;
 
 namespace {
 
@@ -104,17 +105,17 @@ TEST_SUITE("oracle.redis_diff") {
   TEST_CASE("the diff finds exactly the planted differences") {
     redis_server redis;
     rtfeat::oracle::expected_state want;
-    want.keys["k:ok"] = {{"a", "1"}, {"b", "2"}};
-    want.keys["k:missing"] = {{"a", "1"}};
-    want.keys["k:fields"] = {{"same", "1"}, {"changed", "2"}, {"absent", "3"}};
-    want.keys["k:type"] = {{"a", "1"}};
-    want.keys["k:nottl"] = {{"a", "1"}};
+    want.keys["k:ok"] = field_map{{"a", "1"}, {"b", "2"}};
+    want.keys["k:missing"] = field_map{{"a", "1"}};
+    want.keys["k:fields"] = field_map{{"same", "1"}, {"changed", "2"}, {"absent", "3"}};
+    want.keys["k:type"] = field_map{{"a", "1"}};
+    want.keys["k:nottl"] = field_map{{"a", "1"}};
     for (const auto& [key, fields] : want.keys) want.ttl_s[key] = 1800;
     redis.run(
       "HSET k:ok a 1 b 2\nEXPIRE k:ok 1800\n"
       "HSET k:fields same 1 changed 20 extra 4\nEXPIRE k:fields 1800\n"
       "SET k:type 1\nHSET k:nottl a 1\nSET k:other x\n");
-    auto d = rtfeat::oracle::diff_redis(want, redis.scan(), 20);
+    auto d = rtfeat::oracle::diff_redis(want, redis.scan(), {}, 20);
     CHECK(d.redis_keys == 5);
     CHECK(d.missing_keys == 1);
     CHECK(d.unexpected_keys == 1);
@@ -131,9 +132,9 @@ TEST_SUITE("oracle.redis_diff") {
     CHECK(d.lines[2] == "unexpected field k:fields extra = 4");
     CHECK(d.lines[3] == "missing key k:missing (1 field(s), e.g. a = 1)");
     CHECK(d.lines[4].starts_with("no ttl k:nottl"));
-    CHECK(d.lines[5] == "unexpected key k:other (type string, 0 field(s))");
+    CHECK(d.lines[5] == "unexpected key k:other (type string, 1 byte(s))");
     CHECK(d.lines[6] == "wrong type k:type: expected hash, redis has string");
-    CHECK(rtfeat::oracle::diff_redis(want, redis.scan(), 2).lines.size() == 2);
+    CHECK(rtfeat::oracle::diff_redis(want, redis.scan(), {}, 2).lines.size() == 2);
   }
 
   TEST_CASE("an unreachable Redis is an error value naming the address") {

@@ -18,11 +18,7 @@ using redis_map = std::map<std::string, std::map<std::string, std::string>>;
 void apply(redis_map& redis, item_ranks& r) {
   std::vector<key_update> out;
   r.flush(out);
-  for (const auto& u : out) {
-    for (const auto& [k, v] : u.set) redis[u.key][k] = v;
-    for (const auto& k : u.del) redis[u.key].erase(k);
-    if (redis[u.key].empty()) redis.erase(u.key);
-  }
+  test::apply_updates(redis, out);
 }
 
 }  // namespace
@@ -30,11 +26,11 @@ void apply(redis_map& redis, item_ranks& r) {
 TEST_SUITE("runtime.item_ranks") {
   TEST_CASE("items are ranked within their category with ties at the midpoint") {
     auto plan = test::default_plan();
-    item_ranks r(plan, 0);
+    item_ranks r(test::feature(plan, "item_click_rank"));
     // counts in category 7: a=1, b=1, c=2, d=5; category 8: x=3
     for (auto [item, n] : std::vector<std::pair<std::string, int>>{{"a", 1}, {"b", 1}, {"c", 2}, {"d", 5}})
-      for (int i = 0; i < n; ++i) r.add(click("u", item, 7, t0 + i), no_watermark);
-    for (int i = 0; i < 3; ++i) r.add(click("u", "x", 8, t0 + i), no_watermark);
+      for (int i = 0; i < n; ++i) r.add(click("u", item, 7, t0 + i), no_watermark, 0);
+    for (int i = 0; i < 3; ++i) r.add(click("u", "x", 8, t0 + i), no_watermark, 0);
     redis_map redis;
     apply(redis, r);
     CHECK(redis["item:feature:{a}"]["clicks"] == "1");
@@ -55,22 +51,22 @@ TEST_SUITE("runtime.item_ranks") {
   }
   TEST_CASE("one new click re-ranks the other items of the category") {
     auto plan = test::default_plan();
-    item_ranks r(plan, 0);
-    r.add(click("u", "a", 7, t0), no_watermark);
-    r.add(click("u", "b", 7, t0), no_watermark);
+    item_ranks r(test::feature(plan, "item_click_rank"));
+    r.add(click("u", "a", 7, t0), no_watermark, 0);
+    r.add(click("u", "b", 7, t0), no_watermark, 0);
     redis_map redis;
     apply(redis, r);
     CHECK(redis["item:feature:{a}"]["click_pct"] == "50.0000");
-    r.add(click("u", "b", 7, t0 + 1), no_watermark);
+    r.add(click("u", "b", 7, t0 + 1), no_watermark, 0);
     apply(redis, r);
     CHECK(redis["item:feature:{a}"]["click_pct"] == "25.0000");
     CHECK(redis["item:feature:{b}"]["click_pct"] == "75.0000");
   }
   TEST_CASE("items and buckets disappear when their clicks leave the window") {
     auto plan = test::default_plan();
-    item_ranks r(plan, 0);
-    r.add(click("u", "a", 7, t0), no_watermark);
-    r.add(click("u", "b", 7, t0 + 5 * min), no_watermark);
+    item_ranks r(test::feature(plan, "item_click_rank"));
+    r.add(click("u", "a", 7, t0), no_watermark, 0);
+    r.add(click("u", "b", 7, t0 + 5 * min), no_watermark, 0);
     redis_map redis;
     apply(redis, r);
     r.advance(t0 + 35 * min - 1);  // tail = t0 + 5 min: a leaves
@@ -80,6 +76,6 @@ TEST_SUITE("runtime.item_ranks") {
     r.advance(t0 + 40 * min - 1);
     apply(redis, r);
     CHECK(redis.empty());
-    CHECK(r.categories() == 0);
+    CHECK(r.entities() == 0);
   }
 }

@@ -5,12 +5,29 @@
 
 using namespace rtfeat;
 
+namespace {
+
+key_update hash(std::string key, std::vector<std::pair<std::string, std::string>> set,
+                std::vector<std::string> del, int64_t ttl) {
+  key_update u;
+  u.key = std::move(key), u.set = std::move(set), u.del = std::move(del), u.ttl_s = ttl;
+  return u;
+}
+
+key_update values(std::string key, redis_type type, std::vector<std::string> v, bool replace) {
+  key_update u;
+  u.key = std::move(key), u.type = type, u.values = std::move(v), u.replace = replace;
+  return u;
+}
+
+}  // namespace
+
 TEST_SUITE("runtime.update_coalescer") {
   TEST_CASE("the latest value of a field wins and a delete cancels a set") {
     update_coalescer c;
-    c.add({"k", {{"a", "1"}, {"b", "1"}}, {}, 10});
-    c.add({"k", {{"a", "2"}}, {"b"}, 20});
-    c.add({"j", {{"x", "1"}}, {}, 0});
+    c.add(hash("k", {{"a", "1"}, {"b", "1"}}, {}, 10));
+    c.add(hash("k", {{"a", "2"}}, {"b"}, 20));
+    c.add(hash("j", {{"x", "1"}}, {}, 0));
     auto out = c.take();
     REQUIRE(out.size() == 2);
     CHECK(out[0].key == "k");
@@ -21,11 +38,33 @@ TEST_SUITE("runtime.update_coalescer") {
   }
   TEST_CASE("a set after a delete revives the field") {
     update_coalescer c;
-    c.add({"k", {}, {"a"}, 0});
-    c.add({"k", {{"a", "3"}}, {}, 0});
+    c.add(hash("k", {}, {"a"}, 0));
+    c.add(hash("k", {{"a", "3"}}, {}, 0));
     auto out = c.take();
     REQUIRE(out.size() == 1);
     CHECK(out[0].del.empty());
     CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"a", "3"}});
+  }
+  TEST_CASE("a list keeps only its newest whole value") {
+    update_coalescer c;
+    c.add(values("l", redis_type::list, {"1", "2"}, false));
+    c.add(values("l", redis_type::list, {"3"}, false));
+    auto out = c.take();
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].values == std::vector<std::string>{"3"});
+  }
+  TEST_CASE("hyperloglog additions accumulate until a rewrite replaces them") {
+    update_coalescer c;
+    c.add(values("h", redis_type::hyperloglog, {"a"}, false));
+    c.add(values("h", redis_type::hyperloglog, {"b"}, false));
+    auto out = c.take();
+    CHECK(out[0].values == std::vector<std::string>{"a", "b"});
+    CHECK_FALSE(out[0].replace);
+    c.add(values("h", redis_type::hyperloglog, {"a"}, false));
+    c.add(values("h", redis_type::hyperloglog, {"c"}, true));
+    c.add(values("h", redis_type::hyperloglog, {"d"}, false));
+    out = c.take();
+    CHECK(out[0].values == std::vector<std::string>{"c", "d"});
+    CHECK(out[0].replace);
   }
 }

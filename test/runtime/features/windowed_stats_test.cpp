@@ -1,9 +1,9 @@
-// User features #1 and #5 of the default catalogue, without actors.
+// Windowed counts: features #1 and #5 of the default catalogue, without actors.
 #include <doctest/doctest.h>
 
 #include <map>
 
-#include "runtime/features/user_features.hpp"
+#include "runtime/features/windowed_stats.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
@@ -14,28 +14,35 @@ namespace {
 constexpr int64_t min = 60000;
 constexpr int64_t t0 = 1767225600000;  // a slide edge (multiple of 5 min)
 
-/// Applies a flush to a map of key -> field -> value, like Redis would.
-void apply(std::map<std::string, std::map<std::string, std::string>>& redis, user_features& f) {
+using redis_map = std::map<std::string, std::map<std::string, std::string>>;
+
+/// Both user features of the catalogue, driven together like a user shard does.
+struct user_shard {
+  feature_plan plan = test::default_plan();
+  windowed_stats cats{test::feature(plan, "user_category_clicks")};
+  windowed_stats bands{test::feature(plan, "user_price_band_clicks")};
+  void add(const event& e, int64_t wm) { cats.add(e, wm, 0), bands.add(e, wm, 0); }
+  void advance(int64_t w) { cats.advance(w), bands.advance(w); }
+  void flush(std::vector<key_update>& out) { cats.flush(out), bands.flush(out); }
+  size_t users() const { return cats.entities() + bands.entities(); }
+};
+
+void apply(redis_map& redis, user_shard& f) {
   std::vector<key_update> out;
   f.flush(out);
-  for (const auto& u : out) {
-    for (const auto& [k, v] : u.set) redis[u.key][k] = v;
-    for (const auto& k : u.del) redis[u.key].erase(k);
-    if (redis[u.key].empty()) redis.erase(u.key);
-  }
+  test::apply_updates(redis, out);
 }
 
 }  // namespace
 
 TEST_SUITE("runtime.user_features") {
   TEST_CASE("clicks count per category and per price band in one user hash") {
-    auto plan = test::default_plan();
-    user_features f(plan);
+    user_shard f;
     f.add(click("u1", "i1", 3, t0, 59.9), no_watermark);
     f.add(click("u1", "i2", 3, t0 + 1, 50), no_watermark);
     f.add(click("u1", "i3", 4, t0 + 2, 1000), no_watermark);
     f.add(click("u1", "i4", 4, t0 + 3), no_watermark);  // no price: no band
-    std::map<std::string, std::map<std::string, std::string>> redis;
+    redis_map redis;
     apply(redis, f);
     auto& h = redis["user:feature:{u1}"];
     CHECK(h["cat:3"] == "2");
@@ -45,8 +52,7 @@ TEST_SUITE("runtime.user_features") {
     CHECK(h.size() == 4);
   }
   TEST_CASE("non-click behaviours are not counted") {
-    auto plan = test::default_plan();
-    user_features f(plan);
+    user_shard f;
     auto e = click("u1", "i1", 3, t0, 10);
     e.kind = behavior::view;
     f.add(e, no_watermark);
@@ -55,11 +61,10 @@ TEST_SUITE("runtime.user_features") {
     CHECK(out.empty());
   }
   TEST_CASE("a field is deleted when its last slide leaves the window") {
-    auto plan = test::default_plan();
-    user_features f(plan);
+    user_shard f;
     f.add(click("u1", "i1", 3, t0, 10), no_watermark);
     f.add(click("u1", "i1", 5, t0 + 5 * min, 10), no_watermark);
-    std::map<std::string, std::map<std::string, std::string>> redis;
+    redis_map redis;
     apply(redis, f);
     // tail(W) = t0 + 5 min once W + 1 - 30 min >= t0 + 5 min.
     f.advance(t0 + 35 * min - 2);
@@ -76,18 +81,16 @@ TEST_SUITE("runtime.user_features") {
     CHECK(f.users() == 0);
   }
   TEST_CASE("an event older than the tail when it arrives is outside the window") {
-    auto plan = test::default_plan();
-    user_features f(plan);
+    user_shard f;
     f.advance(t0 + 35 * min - 1);  // tail = t0 + 5 min
     f.add(click("u1", "i1", 3, t0 + 5 * min - 1, 10), no_watermark);
     f.add(click("u1", "i1", 3, t0 + 5 * min, 10), no_watermark);
-    std::map<std::string, std::map<std::string, std::string>> redis;
+    redis_map redis;
     apply(redis, f);
     CHECK(redis["user:feature:{u1}"]["cat:3"] == "1");
   }
   TEST_CASE("only fields that changed since the last flush are written") {
-    auto plan = test::default_plan();
-    user_features f(plan);
+    user_shard f;
     f.add(click("u1", "i1", 3, t0, 10), no_watermark);
     std::vector<key_update> out;
     f.flush(out);
@@ -96,6 +99,6 @@ TEST_SUITE("runtime.user_features") {
     f.flush(out);
     REQUIRE(out.size() == 1);
     CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"cat:4", "1"}});
-    CHECK(out[0].ttl_s == 1800);
+    CHECK(out[0].ttl_s == 7 * 24 * 3600);  // the key's largest TTL: purchase gaps keep 7 days
   }
 }

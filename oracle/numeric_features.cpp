@@ -1,0 +1,90 @@
+// The oracle's count, sum, avg, min and max: one accumulator per rendered
+// (key, field) over the window, exact integers of 1/10 000 for prices and
+// amounts, and the decile tier within "all" (SPEC §3 #6) when configured.
+#include <algorithm>
+#include <limits>
+#include <map>
+
+#include "oracle/decimal_text.hpp"
+#include "oracle/feature_values.hpp"
+#include "oracle/numeric_value.hpp"
+
+namespace rtfeat::oracle {
+
+namespace {
+
+struct accumulator {
+  int64_t count = 0;  // kept events in the window
+  int64_t sum = 0;    // of contribution(): units, weighted units or weights
+  int64_t min = std::numeric_limits<int64_t>::max();  // of value units
+  int64_t max = std::numeric_limits<int64_t>::min();
+  const kept_event* last = nullptr;  // renders the tier key and field
+};
+
+using slot = std::pair<std::string, std::string>;  // (key, field); field "" for strings
+using accumulators = std::map<slot, accumulator>;
+
+std::string text_of(const feature_def& f, const accumulator& a) {
+  switch (f.aggregation) {
+    case aggregation_kind::count: return std::to_string(a.count);
+    case aggregation_kind::sum: return numeric_text(f, a.sum);
+    case aggregation_kind::avg: return ratio_text(a.sum, a.count * 10000);
+    case aggregation_kind::min: return units_text(a.min);
+    default: return units_text(a.max);
+  }
+}
+
+void put_numeric(const feature_def& f, const slot& s, std::string text, expected_state& out) {
+  if (f.output.type == "string") put_value(out, s.first, string_value{std::move(text)}, f.output.ttl_s);
+  else put_field(out, s.first, s.second, std::move(text), f.output.ttl_s);
+}
+
+// Tier within "all": among the slots with sum > 0 (n), 1 + floor(10 * less / n).
+// Only those slots are written, the value and the tier alike.
+void put_tiers(const feature_def& f, const accumulators& accs, expected_state& out) {
+  std::vector<int64_t> sums;
+  for (const auto& [s, a] : accs)
+    if (a.sum > 0) sums.push_back(a.sum);
+  std::sort(sums.begin(), sums.end());
+  auto n = static_cast<int64_t>(sums.size());
+  auto key_t = compile_template(f.tier.key);
+  auto field_t = compile_template(f.tier.field);
+  std::string key;
+  std::string field;
+  for (const auto& [s, a] : accs) {
+    if (a.sum <= 0) continue;
+    put_numeric(f, s, text_of(f, a), out);
+    int64_t less = std::lower_bound(sums.begin(), sums.end(), a.sum) - sums.begin();
+    auto vars = [&a](const std::string& name) { return event_var(*a.last, name); };
+    if (render(key_t, vars, key) && render(field_t, vars, field))
+      put_field(out, key, field, std::to_string(1 + 10 * less / n), f.tier.ttl_s);
+  }
+}
+
+}  // namespace
+
+void eval_numeric(const feature_scope& s, expected_state& out) {
+  const auto& f = s.def();
+  if (f.trend_previous_ms > 0) return eval_trend(s, out);
+  auto key_t = compile_template(f.output.key);
+  auto field_t = compile_template(f.output.field);
+  accumulators accs;
+  slot at;
+  for (const auto& ev : s.events()) {
+    if (!s.counts(ev)) continue;
+    auto vars = [&ev](const std::string& name) { return event_var(ev, name); };
+    if (!render(key_t, vars, at.first) || !render(field_t, vars, at.second)) continue;
+    auto& a = accs[at];
+    ++a.count;
+    a.sum += contribution(f, ev);
+    if (auto u = value_units(f, ev)) {
+      a.min = std::min(a.min, *u);
+      a.max = std::max(a.max, *u);
+    }
+    a.last = &ev;
+  }
+  if (!f.tier_within.empty()) return put_tiers(f, accs, out);
+  for (const auto& [slot_of, a] : accs) put_numeric(f, slot_of, text_of(f, a), out);
+}
+
+}  // namespace rtfeat::oracle

@@ -1,0 +1,30 @@
+// Per-event contributions of the numeric aggregations (see numeric_value.hpp):
+// values are rounded to 1/10 000 once, weights are exact integers.
+#include "oracle/numeric_value.hpp"
+
+#include "oracle/decimal_text.hpp"
+
+namespace rtfeat::oracle {
+
+bool is_decimal(const feature_def& f) { return f.value == "price" || f.value == "amount"; }
+
+std::optional<int64_t> value_units(const feature_def& f, const kept_event& ev) {
+  if (f.value == "price") return to_units(ev.price);
+  if (f.value == "amount") return to_units(ev.amount);
+  return std::nullopt;
+}
+
+int64_t contribution(const feature_def& f, const kept_event& ev) {
+  if (f.aggregation == aggregation_kind::count) return 1;
+  int64_t weight = 1;
+  if (!f.weights.empty() && f.aggregation == aggregation_kind::sum)
+    weight = f.weights.at(static_cast<size_t>(ev.kind));
+  return value_units(f, ev).value_or(1) * weight;
+}
+
+std::string numeric_text(const feature_def& f, int64_t sum) {
+  if (f.aggregation == aggregation_kind::sum && is_decimal(f)) return units_text(sum);
+  return std::to_string(sum);
+}
+
+}  // namespace rtfeat::oracle

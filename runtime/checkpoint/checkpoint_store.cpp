@@ -1,0 +1,131 @@
+// Writing side of the checkpoint store: snapshots, the atomic manifest commit and
+// retention. Order matters for crash safety: snapshot files and their directory
+// are durable before the MANIFEST rename, and nothing old is deleted before the
+// new MANIFEST is durable (a crash in between leaves one checkpoint too many).
+#include "runtime/checkpoint/checkpoint_store.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <filesystem>
+
+#include "runtime/checkpoint/file_io.hpp"
+
+namespace rtfeat {
+
+namespace fs = std::filesystem;
+
+std::unique_ptr<checkpoint_store> checkpoint_store::open(const std::string& dir, open_mode mode,
+                                                         std::string& error) {
+  std::error_code ec;
+  if (dir.empty()) return error = "checkpoint directory not set", nullptr;
+  if (mode == open_mode::create) fs::create_directories(dir, ec);
+  if (ec) return error = "cannot create checkpoint directory " + dir + ": " + ec.message(), nullptr;
+  if (!fs::is_directory(dir, ec))
+    return error = "checkpoint directory " + dir + " does not exist or is not a directory", nullptr;
+  std::string trimmed = dir;
+  while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
+  return std::unique_ptr<checkpoint_store>(new checkpoint_store(trimmed));
+}
+
+std::string checkpoint_store::checkpoint_path(uint64_t id) const {
+  return dir_ + "/chk-" + std::to_string(id);
+}
+
+std::string checkpoint_store::snapshot_path(uint64_t id, uint32_t key_group) const {
+  return checkpoint_path(id) + "/" + snapshot_file_name(key_group);
+}
+
+bool checkpoint_store::is_complete(uint64_t id) const {
+  struct stat st {};
+  return ::stat((checkpoint_path(id) + "/MANIFEST").c_str(), &st) == 0;
+}
+
+bool checkpoint_store::write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
+                                      std::string_view body, snapshot_entry& out,
+                                      std::string& error) const {
+  if (id == 0) return error = "checkpoint ids start at 1", false;
+  if (!make_directory(checkpoint_path(id), error)) return false;
+  if (is_complete(id))
+    return error = "checkpoint " + std::to_string(id) + " is already complete", false;
+  snapshot_header h;
+  h.catalogue_hash = catalogue_hash;
+  h.checkpoint_id = id;
+  h.key_group = key_group;
+  if (!write_snapshot_file(snapshot_path(id, key_group), h, body, error)) return false;
+  out = snapshot_entry{key_group, snapshot_file_name(key_group), h.file_size(), h.body_crc};
+  return true;
+}
+
+bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& error) const {
+  const std::string chk = checkpoint_path(m.id);
+  const std::string prefix = "cannot commit checkpoint " + std::to_string(m.id) + ": ";
+  if (m.id == 0) return error = prefix + "checkpoint ids start at 1", false;
+  if (is_complete(m.id)) return error = prefix + "it is already complete", false;
+  for (const auto& e : m.snapshots) {
+    struct stat st {};
+    const std::string path = chk + "/" + e.file;
+    if (e.file != snapshot_file_name(e.key_group))
+      return error = prefix + "bad file name " + e.file, false;
+    if (::stat(path.c_str(), &st) != 0)
+      return error = prefix + os_error("cannot stat", path), false;
+    if (static_cast<uint64_t>(st.st_size) != e.size)
+      return error = prefix + e.file + " has " + std::to_string(st.st_size) + " bytes, entry says "
+                     + std::to_string(e.size),
+             false;
+  }
+  const std::string tmp = chk + "/MANIFEST.tmp";
+  if (!make_directory(chk, error) || !fsync_directory(chk, error)
+      || !write_file_durable(tmp, {encode_manifest(m)}, error))
+    return error = prefix + error, false;
+  if (::rename(tmp.c_str(), (chk + "/MANIFEST").c_str()) != 0)
+    return error = prefix + os_error("cannot rename", tmp), false;
+  if (!fsync_directory(chk, error) || !fsync_directory(dir_, error))
+    return error = prefix + error, false;
+  error.clear();
+  if (!apply_retention(m.id, std::max<size_t>(keep, 1), error))
+    error = "checkpoint " + std::to_string(m.id) + " is complete, but retention failed: " + error;
+  return true;
+}
+
+bool checkpoint_store::abort(uint64_t id, std::string& error) const {
+  if (is_complete(id))
+    return error = "checkpoint " + std::to_string(id) + " is complete: not aborting it", false;
+  return remove_checkpoint(id, false, error);
+}
+
+bool checkpoint_store::remove_checkpoint(uint64_t id, bool complete, std::string& error) const {
+  const std::string chk = checkpoint_path(id);
+  // Unlinking MANIFEST first turns the checkpoint into a partial one, so a crash
+  // half-way through the deletion can never leave a "complete" checkpoint with holes.
+  if (complete) {
+    const std::string manifest = chk + "/MANIFEST";
+    if (::unlink(manifest.c_str()) != 0 && errno != ENOENT)
+      return error = os_error("cannot remove", manifest), false;
+    if (!fsync_directory(chk, error)) return false;
+  }
+  std::error_code ec;
+  fs::remove_all(chk, ec);
+  if (ec) return error = "cannot remove " + chk + ": " + ec.message(), false;
+  return true;
+}
+
+bool checkpoint_store::apply_retention(uint64_t committed, size_t keep, std::string& error) const {
+  checkpoint_listing all;
+  if (!list(all, error)) return false;
+  std::vector<uint64_t> complete;
+  for (const auto& m : all.complete) complete.push_back(m.id);
+  for (const auto& [id, why] : all.unreadable) complete.push_back(id);
+  std::sort(complete.rbegin(), complete.rend());
+  bool ok = true;
+  std::string e;
+  for (size_t i = keep; i < complete.size(); ++i)
+    if (complete[i] < committed && !remove_checkpoint(complete[i], true, e)) ok = false, error = e;
+  for (const auto& p : all.partial)
+    if (p.id < committed && !remove_checkpoint(p.id, false, e)) ok = false, error = e;
+  return ok;
+}
+
+}  // namespace rtfeat

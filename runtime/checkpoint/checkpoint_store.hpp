@@ -1,0 +1,125 @@
+// The checkpoint store (SPEC §5, issue 4): durable, verifiable, restorable
+// per-key-group state blobs. Layout: <dir>/chk-<id>/kg-<n>.snap + MANIFEST; a
+// checkpoint is complete iff its MANIFEST exists (written atomically last).
+// Plain C++, no actors; every call blocks on disk I/O. docs/checkpoints.md has the format.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/checkpoint/manifest.hpp"
+#include "runtime/checkpoint/snapshot_file.hpp"
+
+namespace rtfeat {
+
+inline constexpr size_t default_checkpoints_kept = 3;
+
+/// A checkpoint directory without a MANIFEST: in flight, aborted or cut by a crash.
+struct partial_checkpoint {
+  uint64_t id = 0;
+  size_t files = 0;  // regular files in its directory
+  uint64_t bytes = 0;
+};
+
+/// Everything under the store's directory, each list newest first.
+struct checkpoint_listing {
+  std::vector<checkpoint_manifest> complete;
+  std::vector<partial_checkpoint> partial;
+  std::vector<std::pair<uint64_t, std::string>> unreadable;  // MANIFEST there but bad: id, why
+};
+
+enum class open_mode { create, must_exist };
+
+/// Thread-safety: the object holds no mutable state. write_snapshot may run
+/// concurrently for different key groups (of the same or different checkpoints);
+/// commit/abort/list/find_restorable/read_snapshot may run concurrently with
+/// writes of a *newer* checkpoint (retention never touches ids >= the committed one).
+/// Several processes may share the directory if only one of them commits.
+class checkpoint_store {
+public:
+  /// Opens the store at `dir`, creating it (and parents) with open_mode::create.
+  static std::unique_ptr<checkpoint_store> open(const std::string& dir, open_mode mode,
+                                                std::string& error);
+
+  const std::string& dir() const { return dir_; }
+  /// <dir>/chk-<id>
+  std::string checkpoint_path(uint64_t id) const;
+  /// <dir>/chk-<id>/kg-<key_group>.snap
+  std::string snapshot_path(uint64_t id, uint32_t key_group) const;
+
+  /// Writes one key group's `body` for checkpoint `id` (creating chk-<id>) and fsyncs
+  /// the file; `out` is the entry to put in the manifest. Rewriting a key group of a
+  /// checkpoint not yet committed replaces it.
+  /// REQUIRES: id >= 1; checkpoint `id` not committed (refused with an error if it is).
+  /// Blocks: write + fsync of header (48 B) + body. Runs in: any thread.
+  bool write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
+                      std::string_view body, snapshot_entry& out, std::string& error) const;
+
+  /// Completes checkpoint m.id: checks every listed snapshot file exists with its
+  /// size, fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
+  /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
+  /// complete checkpoints and deletes older complete ones and partial ones older
+  /// than m.id. Returns true iff checkpoint m.id is complete and durable; a retention
+  /// failure does not undo that: it returns true with the problem in `error`.
+  /// REQUIRES: m.id >= 1, keep >= 1 (0 is taken as 1), snapshots from write_snapshot.
+  /// Blocks: a few fsyncs + deleting old directories.
+  bool commit(const checkpoint_manifest& m, size_t keep, std::string& error) const;
+
+  /// Removes the directory of checkpoint `id` if it is not complete (a committed
+  /// checkpoint is never removed here: false + error). A missing directory is fine.
+  /// A write_snapshot racing with abort may leave a partial directory behind: it is
+  /// harmless (never restored) and removed by the next commit's retention.
+  bool abort(uint64_t id, std::string& error) const;
+
+  /// True when chk-<id>/MANIFEST exists (whether or not it parses).
+  bool is_complete(uint64_t id) const;
+
+  /// Scans the directory. Complete checkpoints come with their parsed manifest.
+  bool list(checkpoint_listing& out, std::string& error) const;
+
+  /// Reads and parses chk-<id>/MANIFEST.
+  bool load_manifest(uint64_t id, checkpoint_manifest& out, std::string& error) const;
+
+  /// Reads every snapshot of `m` and checks its header (magic, version, header CRC,
+  /// checkpoint id, key group, catalogue hash), its size and body CRC against the
+  /// manifest. Appends one line per bad file to `problems`; true when none.
+  /// Blocks: reads every byte of the checkpoint (streamed, 256 KiB buffer).
+  bool verify(const checkpoint_manifest& m, std::vector<std::string>& problems) const;
+
+  /// The checkpoint to restore: the newest (or `id`, when given) complete one whose
+  /// manifest parses and whose snapshots all verify, falling back to older ones with
+  /// one line per skipped checkpoint in `log` ("checkpoint 12: kg-3.snap: checksum
+  /// mismatch (...); falling back to checkpoint 11").
+  /// nullopt + empty error: no complete checkpoint at all (first start).
+  /// nullopt + error: `id` does not exist, the directory is unreadable, or complete
+  /// checkpoints exist but none verifies; the caller must not start from scratch.
+  /// Blocks: reads every byte of each checkpoint tried.
+  std::optional<checkpoint_manifest> find_restorable(std::optional<uint64_t> id,
+                                                     std::vector<std::string>& log,
+                                                     std::string& error) const;
+
+  /// Reads `key_group`'s body from checkpoint `m`, verified as in verify().
+  /// False when the key group is not in `m` or the file fails a check.
+  /// Blocks: reads the file. Runs in: any thread.
+  bool read_snapshot(const checkpoint_manifest& m, uint32_t key_group, std::string& body,
+                     std::string& error) const;
+
+  /// 1 + the highest checkpoint id present, complete or not (1 for an empty store),
+  /// so a new checkpoint never reuses a crashed one's directory. nullopt on a scan error.
+  std::optional<uint64_t> next_id(std::string& error) const;
+
+private:
+  explicit checkpoint_store(std::string dir) : dir_(std::move(dir)) {}
+  bool remove_checkpoint(uint64_t id, bool complete, std::string& error) const;
+  bool apply_retention(uint64_t committed, size_t keep, std::string& error) const;
+  bool check_snapshot(const checkpoint_manifest& m, const snapshot_entry& e, std::string* body,
+                      std::string& error) const;
+
+  std::string dir_;
+};
+
+}  // namespace rtfeat

@@ -1,0 +1,49 @@
+// Distinct users per entity into a Redis HyperLogLog (SPEC §3 #8, #9). The
+// registers are a pure function of the member set, so writing the exact set
+// (PFADD of new members, or DEL + PFADD when members left a sliding window)
+// makes Redis exact with respect to the set.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
+#include "runtime/window/bucket_index.hpp"
+
+namespace rtfeat {
+
+class distinct_users final : public feature_state {
+public:
+  explicit distinct_users(const compiled_feature& f)
+    : f_(f), sliding_(f.def.window.kind != window_kind::unbounded) {}
+  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  void advance(int64_t watermark) override;
+  void flush(std::vector<key_update>& out) override;
+  size_t entities() const override { return entities_.size(); }
+  void save(const writer_for& out) const override;
+  bool load(state_reader& in) override;
+  void rewrite_all() override;
+
+private:
+  struct entity_state {
+    std::string key;
+    std::vector<std::pair<int64_t, std::unordered_set<std::string>>> buckets;  // sliding only
+    std::unordered_set<std::string> added;  // members new since the last flush
+    bool evicted = false;                   // members left: rewrite the whole set
+    bool dirty = false;
+  };
+  void mark(const std::string& id, entity_state& st);
+
+  const compiled_feature& f_;
+  bool sliding_;
+  int64_t tail_ = no_watermark;
+  std::unordered_map<std::string, entity_state> entities_;
+  bucket_index index_;
+  std::vector<std::string> dirty_;
+};
+
+}  // namespace rtfeat

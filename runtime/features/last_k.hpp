@@ -1,0 +1,53 @@
+// The k newest events of a user in a sliding window (SPEC §3 #2, #10): as a
+// list of a field's values, newest first, or as a sorted set of members scored
+// by their newest ts. Keeping only the k newest is exact: an entry pushed out
+// has k newer ones, which leave the window no earlier than it does.
+#pragma once
+
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
+#include "runtime/window/bucket_index.hpp"
+
+namespace rtfeat {
+
+class last_k final : public feature_state {
+public:
+  explicit last_k(const compiled_feature& f) : f_(f), zset_(f.def.output.type == "zset") {}
+  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  void advance(int64_t watermark) override;
+  void flush(std::vector<key_update>& out) override;
+  size_t entities() const override { return users_.size(); }
+  void save(const writer_for& out) const override;
+  bool load(state_reader& in) override;
+  void rewrite_all() override;
+
+private:
+  struct entry {
+    int64_t ts;
+    uint64_t seq;
+    std::string value;  // list: the field's value; zset: the member
+  };
+  struct user_state {
+    std::vector<entry> entries;  // ascending (ts, seq), at most k for a list
+    std::string key;
+    std::map<std::string, int64_t> written;  // zset members written, with their score
+    bool replace = false;                     // zset: rewrite the whole set (after a restore)
+    bool dirty = false;
+  };
+  void write_list(user_state& u, std::vector<key_update>& out) const;
+  void write_zset(user_state& u, std::vector<key_update>& out) const;
+
+  const compiled_feature& f_;
+  bool zset_;
+  int64_t tail_ = no_watermark;
+  std::unordered_map<std::string, user_state> users_;
+  bucket_index index_;
+  std::vector<std::string> dirty_;
+};
+
+}  // namespace rtfeat

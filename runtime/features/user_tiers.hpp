@@ -1,0 +1,46 @@
+// A user's windowed sum and its decile tier among all users (SPEC §3 #6): the
+// state lives in the one "all" group so every buyer is ranked against every
+// other; the tier of many users can change with one purchase.
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
+#include "runtime/window/bucket_index.hpp"
+
+namespace rtfeat {
+
+class user_tiers final : public feature_state {
+public:
+  explicit user_tiers(const compiled_feature& f) : f_(f) {}
+  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  void advance(int64_t watermark) override;
+  void flush(std::vector<key_update>& out) override;
+  size_t entities() const override { return users_.size(); }
+  void save(const writer_for& out) const override;
+  bool load(state_reader& in) override;
+  void rewrite_all() override;
+
+private:
+  struct user_state {
+    std::vector<std::pair<int64_t, int64_t>> buckets;  // (start, units), ascending
+    std::string amount_key, tier_key;
+    std::string written_amount;  // "" = nothing written
+    int written_tier = 0;        // 0 = nothing written
+    bool rewrite = false;        // after a restore: write both whatever they are
+    int64_t sum() const;
+  };
+  void write_user(user_state& u, const std::vector<int64_t>& sorted, std::vector<key_update>& out) const;
+
+  const compiled_feature& f_;
+  int64_t tail_ = no_watermark;
+  std::unordered_map<std::string, user_state> users_;
+  bucket_index index_;
+  bool changed_ = false;
+};
+
+}  // namespace rtfeat

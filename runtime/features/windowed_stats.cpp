@@ -1,0 +1,210 @@
+// Windowed count/sum/avg/min/max/histogram (see windowed_stats.hpp).
+#include "runtime/features/windowed_stats.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <optional>
+
+#include "runtime/features/decimal.hpp"
+#include "runtime/features/template_vars.hpp"
+
+namespace rtfeat {
+
+namespace {
+
+using agg = aggregation_kind;
+
+struct totals {
+  int64_t count = 0, sum = 0, min = 0, max = 0;
+};
+
+totals sum_range(const std::vector<windowed_stats::stat_bucket>& b, int64_t from, int64_t to) {
+  totals t;
+  for (const auto& x : b) {
+    if (x.start < from || x.start >= to) continue;
+    t.min = t.count == 0 ? x.min : std::min(t.min, x.min);
+    t.max = t.count == 0 ? x.max : std::max(t.max, x.max);
+    t.count += x.count;
+    t.sum += x.sum;
+  }
+  return t;
+}
+
+}  // namespace
+
+windowed_stats::windowed_stats(const compiled_feature& f)
+  : f_(f), trend_ms_(f.def.trend_previous_ms) {}
+
+bool windowed_stats::value_of(const event& e, int64_t& value) const {
+  const auto& d = f_.def;
+  if (d.aggregation == agg::count || d.aggregation == agg::histogram) return value = 1, true;
+  if (!d.weights.empty()) return value = d.weights[static_cast<size_t>(e.kind)], true;
+  bool has = d.value == "amount" ? e.has_amount : e.has_price;
+  if (!has) return false;
+  value = to_units(d.value == "amount" ? e.amount : e.price);
+  return true;
+}
+
+bool windowed_stats::field_of(const event& e, std::string& field) const {
+  const auto& d = f_.def;
+  if (d.output.type != "hash") return field.clear(), true;
+  if (d.aggregation != agg::histogram) return render_from(f_.field, e, field);
+  if (!(d.value == "amount" ? e.has_amount : e.has_price)) return false;
+  double v = d.value == "amount" ? e.amount : e.price;
+  for (const auto& b : d.bands)
+    if (v >= b.lo && v < b.hi) return render_from(f_.field, e, field, "band", b.label);
+  return false;
+}
+
+void windowed_stats::add(const event& e, int64_t wm_at_read, uint64_t) {
+  if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
+  if (tail_ != no_watermark && e.ts < tail_ - trend_ms_) return;
+  int64_t value = 0;
+  std::string label, key;
+  if (!value_of(e, value) || !field_of(e, label) || !scope_key(f_.scope, e, key)) return;
+  auto [it, fresh] = entities_.try_emplace(key);
+  auto& st = it->second;
+  if (fresh && !render_from(f_.key, e, st.redis_key)) {
+    entities_.erase(it);
+    return;
+  }
+  auto fs = std::find_if(st.fields.begin(), st.fields.end(), [&](const field_state& x) { return x.field == label; });
+  if (fs == st.fields.end()) fs = st.fields.insert(st.fields.end(), field_state{label, {}, false});
+  int64_t start = f_.window.bucket_of(e.ts);
+  auto b = std::lower_bound(fs->buckets.begin(), fs->buckets.end(), start,
+                            [](const stat_bucket& x, int64_t s) { return x.start < s; });
+  if (b == fs->buckets.end() || b->start != start) {
+    b = fs->buckets.insert(b, stat_bucket{start, 0, 0, value, value});
+    (tail_ != no_watermark && start < tail_ ? previous_ : current_).add(start, key);
+  }
+  b->count += 1;
+  b->sum += value;
+  b->min = std::min(b->min, value);
+  b->max = std::max(b->max, value);
+  mark(key, st, &*fs);
+}
+
+void windowed_stats::mark(const std::string& key, entity_state& st, field_state* field) {
+  if (field != nullptr) field->dirty = true;
+  if (!st.dirty) st.dirty = true, dirty_.push_back(key);
+}
+
+void windowed_stats::advance(int64_t watermark) {
+  int64_t tail = f_.window.tail(watermark);
+  if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
+  tail_ = tail;
+  auto touch = [&](int64_t, const std::string& key) {
+    auto it = entities_.find(key);
+    if (it == entities_.end()) return;
+    for (auto& fs : it->second.fields) {
+      std::erase_if(fs.buckets, [&](const stat_bucket& b) { return b.start < tail_ - trend_ms_; });
+      fs.dirty = true;
+    }
+    mark(key, it->second, nullptr);
+  };
+  // With a trend, buckets first move from the current to the previous window.
+  current_.pop_before(tail, [&](int64_t start, const std::string& key) {
+    if (trend_ms_ > 0 && start >= tail - trend_ms_) previous_.add(start, key);
+    touch(start, key);
+  });
+  previous_.pop_before(tail - trend_ms_, touch);
+}
+
+std::optional<std::string> windowed_stats::value_text(const field_state& fs) const {
+  auto cur = sum_range(fs.buckets, tail_, INT64_MAX);
+  if (cur.count == 0) return std::nullopt;
+  switch (f_.def.aggregation) {
+    case agg::count: case agg::histogram: return std::to_string(cur.count);
+    case agg::sum: return f_.def.weights.empty() ? units_text(cur.sum) : std::to_string(cur.sum);
+    case agg::avg: return ratio_text(cur.sum, cur.count * decimal_scale);
+    case agg::min: return units_text(cur.min);
+    case agg::max: return units_text(cur.max);
+    default: return std::nullopt;
+  }
+}
+
+void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
+  bool by_count = f_.def.aggregation == agg::count;
+  auto cur = sum_range(fs.buckets, tail_, INT64_MAX);
+  auto prev = sum_range(fs.buckets, tail_ - trend_ms_, tail_);
+  int64_t c = by_count ? cur.count : cur.sum, p = by_count ? prev.count : prev.sum;
+  if (c + p <= 0) {
+    upd.del.push_back(fs.field);
+    upd.del.push_back(f_.def.trend_field);
+    return;
+  }
+  int64_t r = trend_ms_ / f_.window.size_ms;
+  upd.set.emplace_back(fs.field, std::to_string(c));
+  upd.set.emplace_back(f_.def.trend_field, ratio_text(r * (c + 1), p + r));
+}
+
+void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out) {
+  key_update upd;
+  upd.key = st.redis_key;
+  upd.ttl_s = f_.key_ttl_s;
+  bool string_out = f_.def.output.type == "string";
+  upd.type = string_out ? redis_type::string : redis_type::hash;
+  for (auto& fs : st.fields) {
+    if (!fs.dirty) continue;
+    fs.dirty = false;
+    if (trend_ms_ > 0) {
+      write_trend(fs, upd);
+      continue;
+    }
+    auto text = value_text(fs);
+    if (string_out) upd.values = text ? std::vector<std::string>{*text} : std::vector<std::string>{};
+    else if (text) upd.set.emplace_back(fs.field, std::move(*text));
+    else upd.del.push_back(fs.field);
+  }
+  std::erase_if(st.fields, [&](const field_state& fs) { return fs.buckets.empty(); });
+  out.push_back(std::move(upd));
+}
+
+void windowed_stats::save(const writer_for& out) const {
+  for (const auto& [key, st] : entities_) {
+    auto& w = out(key);
+    w.str(key).str(st.redis_key).u64(st.fields.size());
+    for (const auto& fs : st.fields) {
+      w.str(fs.field).u64(fs.buckets.size());
+      for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i64(b.sum).i64(b.min).i64(b.max);
+    }
+  }
+}
+
+bool windowed_stats::load(state_reader& in) {
+  while (in.ok() && !in.at_end()) {
+    auto key = in.str();
+    auto& st = entities_[key];
+    st.redis_key = in.str();
+    for (auto n = in.u64(); in.ok() && n > 0; --n) {
+      auto& fs = st.fields.emplace_back(field_state{in.str(), {}, false});
+      for (auto m = in.u64(); in.ok() && m > 0; --m) {
+        stat_bucket b{in.i64(), in.i64(), in.i64(), in.i64(), in.i64()};
+        fs.buckets.push_back(b);
+        current_.add(b.start, key);
+      }
+    }
+  }
+  return in.ok();
+}
+
+void windowed_stats::rewrite_all() {
+  for (auto& [key, st] : entities_) {
+    for (auto& fs : st.fields) fs.dirty = true;
+    st.dirty = false;
+    mark(key, st, nullptr);
+  }
+}
+
+void windowed_stats::flush(std::vector<key_update>& out) {
+  for (const auto& key : dirty_) {
+    auto it = entities_.find(key);
+    if (it == entities_.end() || !it->second.dirty) continue;
+    it->second.dirty = false;
+    write_entity(it->second, out);
+    if (it->second.fields.empty()) entities_.erase(it);
+  }
+  dirty_.clear();
+}
+
+}  // namespace rtfeat

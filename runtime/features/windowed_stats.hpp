@@ -1,0 +1,59 @@
+// count / sum / avg / min / max / histogram of any entity over a sliding or
+// tumbling window, optionally per group (one Redis field per group) and with a
+// trend against the window before it (SPEC §3 #1, #5, #11; docs/semantics.md).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/features/feature_state.hpp"
+#include "runtime/window/bucket_index.hpp"
+
+namespace rtfeat {
+
+class windowed_stats final : public feature_state {
+public:
+  explicit windowed_stats(const compiled_feature& f);
+  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  void advance(int64_t watermark) override;
+  void flush(std::vector<key_update>& out) override;
+  size_t entities() const override { return entities_.size(); }
+  void save(const writer_for& out) const override;
+  bool load(state_reader& in) override;
+  void rewrite_all() override;
+
+  struct stat_bucket {
+    int64_t start = 0, count = 0, sum = 0, min = 0, max = 0;
+  };
+  struct field_state {
+    std::string field;  // rendered Redis field ("" for a string output)
+    std::vector<stat_bucket> buckets;  // ascending start
+    bool dirty = false;
+  };
+  struct entity_state {
+    std::vector<field_state> fields;
+    std::string redis_key;
+    bool dirty = false;
+  };
+
+private:
+  bool value_of(const event& e, int64_t& value) const;
+  bool field_of(const event& e, std::string& field) const;
+  void mark(const std::string& key, entity_state& st, field_state* field);
+  std::optional<std::string> value_text(const field_state& fs) const;
+  void write_trend(const field_state& fs, key_update& upd) const;
+  void write_entity(entity_state& st, std::vector<key_update>& out);
+
+  const compiled_feature& f_;
+  int64_t trend_ms_;  // 0 = no trend
+  int64_t tail_ = no_watermark;
+  std::unordered_map<std::string, entity_state> entities_;
+  bucket_index current_;   // buckets at or after the tail
+  bucket_index previous_;  // buckets in the trend's previous window
+  std::vector<std::string> dirty_;
+};
+
+}  // namespace rtfeat

@@ -1,0 +1,164 @@
+// Checkpoint lifecycle: retention after commit, ids after crashes, abort, the
+// refusal to touch a committed checkpoint, and concurrent snapshot writers.
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <string>
+#include <thread>
+
+#include "runtime/checkpoint/checkpoint_store.hpp"
+#include "test/runtime/checkpoint/temp_dir.hpp"
+
+using namespace rtfeat;
+using rtfeat::test::temp_dir;
+
+namespace {
+
+std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
+  std::string error;
+  auto store = checkpoint_store::open(dir.path(), open_mode::must_exist, error);
+  REQUIRE_MESSAGE(store, error);
+  return store;
+}
+
+checkpoint_manifest write_groups(const checkpoint_store& s, uint64_t id, uint32_t groups) {
+  checkpoint_manifest m;
+  m.id = id;
+  std::string error;
+  for (uint32_t kg = 0; kg < groups; ++kg) {
+    snapshot_entry e;
+    REQUIRE_MESSAGE(s.write_snapshot(id, 0, kg, std::string(100 + kg, 'k'), e, error), error);
+    m.snapshots.push_back(e);
+  }
+  return m;
+}
+
+void commit(const checkpoint_store& s, const checkpoint_manifest& m, size_t keep = 3) {
+  std::string error;
+  REQUIRE_MESSAGE(s.commit(m, keep, error), error);
+  CHECK_MESSAGE(error.empty(), error);
+}
+
+bool exists(const checkpoint_store& s, uint64_t id) {
+  return std::filesystem::exists(s.checkpoint_path(id));
+}
+
+}  // namespace
+
+TEST_SUITE("runtime.checkpoint.retention") {
+  TEST_CASE("keep=3 deletes only checkpoints older than the newest three complete ones") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    for (uint64_t id = 1; id <= 3; ++id) commit(*s, write_groups(*s, id, 2));
+    CHECK((exists(*s, 1) && exists(*s, 2) && exists(*s, 3)));
+    write_groups(*s, 4, 2);  // crashed before its commit
+    auto five = write_groups(*s, 5, 2);
+    write_groups(*s, 6, 1);  // in flight while 5 commits
+    commit(*s, five);
+    CHECK_FALSE(exists(*s, 1));
+    CHECK(exists(*s, 2));
+    CHECK(exists(*s, 3));
+    CHECK_FALSE(exists(*s, 4));  // partial and older than 5: dead
+    CHECK(exists(*s, 5));
+    CHECK(exists(*s, 6));  // partial but newer: untouched
+    checkpoint_listing all;
+    std::string error;
+    REQUIRE(s->list(all, error));
+    REQUIRE(all.complete.size() == 3);
+    CHECK(all.complete[0].id == 5);
+    CHECK(all.complete[2].id == 2);
+    REQUIRE(all.partial.size() == 1);
+    CHECK(all.partial[0].id == 6);
+  }
+  TEST_CASE("a failed commit deletes nothing") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    for (uint64_t id = 1; id <= 3; ++id) commit(*s, write_groups(*s, id, 1));
+    auto four = write_groups(*s, 4, 2);
+    std::filesystem::remove(s->snapshot_path(4, 1));
+    std::string error;
+    CHECK_FALSE(s->commit(four, 1, error));
+    CHECK(error.find("cannot commit checkpoint 4: cannot stat") == 0);
+    CHECK((exists(*s, 1) && exists(*s, 2) && exists(*s, 3)));
+    CHECK_FALSE(std::filesystem::exists(s->checkpoint_path(4) + "/MANIFEST"));
+  }
+  TEST_CASE("keep=1 leaves only the new checkpoint") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    commit(*s, write_groups(*s, 1, 1), 1);
+    commit(*s, write_groups(*s, 2, 1), 1);
+    CHECK_FALSE(exists(*s, 1));
+    CHECK(exists(*s, 2));
+  }
+  TEST_CASE("next_id is one past the highest id, partial ones included") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    std::string error;
+    CHECK(s->next_id(error) == 1u);
+    commit(*s, write_groups(*s, 1, 1));
+    CHECK(s->next_id(error) == 2u);
+    write_groups(*s, 2, 1);
+    write_groups(*s, 3, 1);
+    CHECK(s->next_id(error) == 4u);
+  }
+  TEST_CASE("a committed checkpoint can be neither rewritten, recommitted nor aborted") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    auto m = write_groups(*s, 1, 1);
+    commit(*s, m);
+    snapshot_entry e;
+    std::string error;
+    CHECK_FALSE(s->write_snapshot(1, 0, 0, "x", e, error));
+    CHECK(error == "checkpoint 1 is already complete");
+    CHECK_FALSE(s->commit(m, 3, error));
+    CHECK_FALSE(s->abort(1, error));
+    CHECK(exists(*s, 1));
+  }
+  TEST_CASE("abort removes a partial checkpoint and tolerates a missing one") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    write_groups(*s, 1, 3);
+    std::string error;
+    CHECK(s->abort(1, error));
+    CHECK_FALSE(exists(*s, 1));
+    CHECK(s->abort(99, error));
+  }
+  TEST_CASE("128 key groups written from 4 threads all verify") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    std::vector<snapshot_entry> entries(128);
+    std::atomic<int> failures{0};
+    std::vector<std::thread> threads;
+    for (uint32_t t = 0; t < 4; ++t)
+      threads.emplace_back([&, t] {
+        std::string error;
+        for (uint32_t kg = t; kg < 128; kg += 4)
+          if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)),
+                                 entries[kg], error))
+            ++failures;
+      });
+    for (auto& th : threads) th.join();
+    REQUIRE(failures == 0);
+    checkpoint_manifest m;
+    m.id = 1;
+    m.catalogue_hash = 7;
+    m.snapshots = entries;
+    commit(*s, m);
+    std::vector<std::string> log;
+    std::string error;
+    const auto r = s->find_restorable(std::nullopt, log, error);
+    REQUIRE_MESSAGE(r, error);
+    CHECK(r->snapshots.size() == 128);
+    std::string body;
+    REQUIRE(s->read_snapshot(*r, 77, body, error));
+    CHECK(body == std::string(1077, static_cast<char>(77)));
+  }
+  TEST_CASE("opening a missing directory without create is an error") {
+    temp_dir dir;
+    std::string error;
+    CHECK_FALSE(checkpoint_store::open(dir.path() + "/nope", open_mode::must_exist, error));
+    CHECK(error.find("does not exist") != std::string::npos);
+    CHECK(checkpoint_store::open(dir.path() + "/a/b", open_mode::create, error));
+  }
+}

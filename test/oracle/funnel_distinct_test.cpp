@@ -64,6 +64,25 @@ TEST_SUITE("oracle.funnel_distinct") {
     CHECK(funnel(lines, "u") == "1");
   }
 
+  TEST_CASE("F ignores the funnel's behaviour filter but the walk does not") {
+    temp_dir dir;
+    auto features = dir.write("features.toml", R"(
+[[feature]]
+name = "f"
+entity = "user"
+filter = { behavior = ["search", "click", "cart"] }
+aggregation = "funnel"
+steps = ["search", "click", "cart"]
+window = { type = "first_after_seen", size = "1h", lateness = "1m" }
+output = { type = "hash", key = "u:{${user_id}}", field = "steps" }
+)");
+    // The view is filtered out of the walk, yet it sets F = S: the cart at S + 1h is out.
+    auto s = run_oracle(jsonl({step("u", "view", S), step("u", "search", S + 1),
+                               step("u", "click", S + 2), step("u", "cart", S + hour)}),
+                        {"source.partitions=1"}, features);
+    CHECK(value(s, "u:{u}", "steps") == "2");
+  }
+
   TEST_CASE("distinct campaign users are the exact set of every kept event, unbounded") {
     auto c = [](const std::string& user, const std::string& more, int64_t ts) {
       return full(user, "search", ts, more);

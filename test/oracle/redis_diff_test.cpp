@@ -1,5 +1,6 @@
 // Tests of redis_reader's snapshot and of diff_redis against a real redis-server
-// started on a free loopback port: planted differences must be found exactly.
+// started on a free loopback port: planted differences of every type must be
+// found exactly, and equal HyperLogLogs must be equal whatever their encoding.
 // Keys are written with redis-cli (hiredis stays inside runtime/redis/).
 #include <doctest/doctest.h>
 
@@ -20,8 +21,17 @@ using namespace rtfeat::oracle::test;
 using rtfeat::redis_key_snapshot;
 using rtfeat::redis_reader;
 using rtfeat::oracle::field_map;
+using rtfeat::oracle::hll_value;
+using rtfeat::oracle::list_value;
+using rtfeat::oracle::string_value;
+using rtfeat::oracle::zset_value;
 
 namespace {
+
+constexpr auto list_t = static_cast<size_t>(rtfeat::oracle::value_type::list);
+constexpr auto zset_t = static_cast<size_t>(rtfeat::oracle::value_type::zset);
+constexpr auto string_t = static_cast<size_t>(rtfeat::oracle::value_type::string);
+constexpr auto hll_t = static_cast<size_t>(rtfeat::oracle::value_type::hyperloglog);
 
 int free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -63,6 +73,8 @@ public:
     auto cmd = "redis-cli -p " + std::to_string(port_) + " < " + file + " > /dev/null";
     REQUIRE(std::system(cmd.c_str()) == 0);
   }
+
+  redis_reader& reader() { return reader_; }
 
   std::vector<redis_key_snapshot> scan() {
     std::vector<redis_key_snapshot> out;
@@ -135,6 +147,112 @@ TEST_SUITE("oracle.redis_diff") {
     CHECK(d.lines[5] == "unexpected key k:other (type string, 1 byte(s))");
     CHECK(d.lines[6] == "wrong type k:type: expected hash, redis has string");
     CHECK(rtfeat::oracle::diff_redis(want, redis.scan(), {}, 2).lines.size() == 2);
+  }
+
+  TEST_CASE("a scan reads lists head first, sorted sets with scores and strings as bytes") {
+    redis_server redis;
+    redis.run("RPUSH l c b a\nZADD z 1700000000001 m2 1700000000000 m1\nSET s 1.5000\n");
+    std::map<std::string, redis_key_snapshot> by_key;
+    for (auto& s : redis.scan()) by_key[s.key] = s;
+    CHECK(by_key.at("l").type == "list");
+    CHECK(by_key.at("l").items == std::vector<std::string>{"c", "b", "a"});
+    CHECK(by_key.at("z").type == "zset");
+    CHECK(by_key.at("z").fields
+          == std::vector<std::pair<std::string, std::string>>{{"m1", "1700000000000"},
+                                                              {"m2", "1700000000001"}});
+    CHECK(by_key.at("s").value == "1.5000");
+  }
+
+  TEST_CASE("the diff finds planted list, zset, string and hyperloglog differences") {
+    redis_server redis;
+    rtfeat::oracle::expected_state want;
+    want.keys["l:ok"] = list_value{{"3", "2", "1"}};
+    want.keys["l:order"] = list_value{{"3", "2", "1"}};
+    want.keys["l:long"] = list_value{{"a"}};
+    want.keys["l:type"] = list_value{{"a"}};
+    want.keys["z:ok"] = zset_value{{{"a", 1'700'000'000'000}, {"b", 1'700'000'000'001}}};
+    want.keys["z:diff"] = zset_value{{{"a", 1}, {"b", 2}, {"c", 3}}};
+    want.keys["z:missing"] = zset_value{{{"a", 1}}};
+    want.keys["s:ok"] = string_value{"179.7001"};
+    want.keys["s:diff"] = string_value{"1.5000"};
+    want.keys["h:ok"] = hll_value{{"x", "y", "z"}};
+    want.keys["h:diff"] = hll_value{{"x", "y"}};
+    want.keys["h:plain"] = hll_value{{"x"}};
+    for (const auto& [key, v] : want.keys) want.ttl_s[key] = 100;
+    std::string cmds =
+      "RPUSH l:ok 3 2 1\nRPUSH l:order 3 1 2\nRPUSH l:long a b\nSET l:type a\n"
+      "ZADD z:ok 1700000000000 a 1700000000001 b\nZADD z:diff 1 a 5 b 4 d\n"
+      "SET s:ok 179.7001\nSET s:diff 1.5\n"
+      "PFADD h:ok z x y\nPFADD h:diff x y w\nSET h:plain x\nPFADD h:extra q\n";
+    for (const auto& [key, v] : want.keys)
+      if (key != "z:ok") cmds += "EXPIRE " + key + " 100\n";
+    redis.run(cmds);
+    rtfeat::oracle::hll_reference ref;
+    std::string error;
+    REQUIRE_MESSAGE(rtfeat::oracle::make_hll_reference(want, redis.reader(), ref, error), error);
+    auto d = rtfeat::oracle::diff_redis(want, redis.scan(), ref, 50);
+    CHECK(d.redis_keys == 12);  // no scratch key is left behind
+    CHECK(d.different_lists == 2);
+    CHECK(d.wrong_type == 1);
+    CHECK(d.missing_members == 1);
+    CHECK(d.unexpected_members == 1);
+    CHECK(d.different_scores == 1);
+    CHECK(d.missing_ttl == 1);
+    CHECK(d.missing_keys == 1);
+    CHECK(d.different_strings == 1);
+    CHECK(d.different_hyperloglogs == 2);
+    CHECK(d.unexpected_keys == 1);
+    CHECK(d.by_type == std::array<uint64_t, 6>{0, 3, 5, 1, 3, 0});
+    CHECK(d.total() == 12);
+    std::vector<std::string> want_lines{
+      "different hyperloglog h:diff: ",
+      "unexpected key h:extra (type string, ",
+      "different hyperloglog h:plain: redis value is not a HyperLogLog (1 bytes)",
+      "different list l:long at index 1: expected <end>, redis has b (lengths 1 and 2)",
+      "different list l:order at index 1: expected 2, redis has 1 (lengths 3 and 3)",
+      "wrong type l:type: expected list, redis has string",
+      "different string s:diff: expected 1.5000, redis has 1.5",
+      "different score z:diff b: expected 2, redis has 5",
+      "missing member z:diff c (expected score 3)",
+      "unexpected member z:diff d = 4",
+      "missing key z:missing (zset of 1, e.g. a = 1)",
+      "no ttl z:ok: expected a TTL (feature ttl 100 s), redis TTL is -1"};
+    REQUIRE(d.lines.size() == want_lines.size());
+    for (size_t i = 0; i < want_lines.size(); ++i)
+      CHECK_MESSAGE(d.lines[i].starts_with(want_lines[i]), d.lines[i]);
+  }
+
+  TEST_CASE("equal member sets give equal hyperloglogs whatever the order, encoding or cache") {
+    redis_server redis;
+    rtfeat::oracle::expected_state want;
+    hll_value big;
+    std::string add_big = "PFADD h:dense";
+    for (int i = 0; i < 300; ++i) big.members.insert("u" + std::to_string(i));
+    for (int i = 299; i >= 0; --i) add_big += " u" + std::to_string(i);
+    want.keys["h:dense"] = big;
+    want.keys["h:cached"] = hll_value{{"a", "b", "c"}};
+    want.keys["h:order"] = hll_value{{"a", "b", "c"}};
+    // Reverse insertion order; dense encoding; a PFCOUNT that rewrites the cached count.
+    redis.run(add_big + "\nPFDEBUG TODENSE h:dense\nPFADD h:cached c\nPFADD h:cached b a\n"
+              "PFCOUNT h:cached\nPFADD h:order b\nPFADD h:order c\nPFADD h:order a\n");
+    rtfeat::oracle::hll_reference ref;
+    std::string error;
+    REQUIRE_MESSAGE(rtfeat::oracle::make_hll_reference(want, redis.reader(), ref, error), error);
+    auto snap = redis.scan();
+    auto d = rtfeat::oracle::diff_redis(want, snap, ref, 10);
+    CHECK(d.total() == 0);
+    for (const auto& line : d.lines) MESSAGE(line);
+    // The raw bytes differ: dense vs the sparse reference, and the cached count.
+    for (const auto& s : snap) {
+      if (s.key == "h:dense") CHECK(s.value.size() == 16 + 12288);
+      if (s.key == "h:dense" || s.key == "h:cached") CHECK(s.value != ref.at(s.key));
+    }
+    // A set one member short is a difference.
+    big.members.erase("u7");
+    want.keys["h:dense"] = big;
+    ref.clear();
+    REQUIRE(rtfeat::oracle::make_hll_reference(want, redis.reader(), ref, error));
+    CHECK(rtfeat::oracle::diff_redis(want, redis.scan(), ref, 10).different_hyperloglogs == 1);
   }
 
   TEST_CASE("an unreachable Redis is an error value naming the address") {

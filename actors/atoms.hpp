@@ -11,5 +11,9 @@ using end_atom = caf::atom_constant<caf::atom("end")>;          // upstream fini
 using idle_atom = caf::atom_constant<caf::atom("idle")>;        // reader idle past the timeout
 using stop_atom = caf::atom_constant<caf::atom("stop")>;        // operator asked to stop
 using drained_atom = caf::atom_constant<caf::atom("drained")>;  // sink wrote everything
+using barrier_atom = caf::atom_constant<caf::atom("barrier")>;  // checkpoint barrier n
+using tick_atom = caf::atom_constant<caf::atom("tick")>;        // coordinator timer
+using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch
+using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 
 }  // namespace rtfeat

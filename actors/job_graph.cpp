@@ -2,35 +2,77 @@
 #include "actors/job_graph.hpp"
 
 #include "caf/all.hpp"
+#include "actors/atoms.hpp"
+#include "actors/checkpoint_coordinator.hpp"
 #include "actors/dead_letter_sink.hpp"
-#include "actors/keyed_shard.hpp"
 #include "actors/partition_reader.hpp"
 #include "actors/redis_sink.hpp"
 #include "actors/routing.hpp"
+#include "actors/snapshot_writer.hpp"
 
 namespace rtfeat {
+
+namespace {
+
+std::vector<uint32_t> key_groups_of(size_t shard, size_t shards, uint32_t max_parallelism) {
+  std::vector<uint32_t> out;
+  for (uint32_t g = 0; g < max_parallelism; ++g)
+    if (g * shards / max_parallelism == shard) out.push_back(g);
+  return out;
+}
+
+caf::actor spawn_coordinator(caf::actor_system& sys, const job_graph_settings& s, size_t shards) {
+  const auto& cfg = *s.config;
+  coordinator_settings cs;
+  cs.interval_ms = s.store ? cfg.checkpoint_interval_ms : 0;
+  cs.timeout_ms = cfg.checkpoint_timeout_ms;
+  cs.keep = static_cast<size_t>(cfg.checkpoint_keep);
+  cs.store = s.store;
+  cs.catalogue_hash = s.catalogue_hash;
+  cs.topic = cfg.source_kind == "kafka" ? cfg.source_topic : cfg.source_path;
+  cs.shards = shards;
+  cs.sinks = static_cast<size_t>(cfg.sinks);
+  cs.metrics = s.metrics;
+  cs.meta = {{"source.kind", cfg.source_kind}, {"engine.max_parallelism", std::to_string(cfg.max_parallelism)}};
+  return sys.spawn(checkpoint_coordinator, std::move(cs));
+}
+
+}  // namespace
+
+std::vector<caf::actor> job_graph::all() const {
+  std::vector<caf::actor> out = readers;
+  out.insert(out.end(), shards.begin(), shards.end());
+  out.insert(out.end(), sinks.begin(), sinks.end());
+  for (const auto& a : {dead_letters, coordinator, snapshot_writer})
+    if (a) out.push_back(a);
+  return out;
+}
 
 job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
   const auto& cfg = *s.config;
   job_graph g;
-  g.dead_letters = sys.spawn<caf::detached>(dead_letter_sink, s.dead_letters, s.metrics);
+  auto groups = static_cast<uint32_t>(cfg.max_parallelism);
   auto shard_count = static_cast<size_t>(cfg.user_shards + cfg.category_shards);
+  g.dead_letters = sys.spawn<caf::detached>(dead_letter_sink, s.dead_letters, s.metrics);
+  g.coordinator = spawn_coordinator(sys, s, shard_count);
+  if (s.store) g.snapshot_writer = sys.spawn<caf::detached>(snapshot_writer, s.store, s.catalogue_hash, g.coordinator);
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{cfg.redis_host, static_cast<int>(cfg.redis_port), shard_count,
-                     cfg.flush_interval_ms, s.on_drained, s.metrics};
+                     cfg.flush_interval_ms, s.on_drained, g.coordinator, s.metrics};
     g.sinks.push_back(sys.spawn<caf::detached>(redis_sink, ss));
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {
     std::vector<caf::actor> out;
     for (int64_t i = 0; i < n; ++i) {
-      shard_settings sh{kind, s.plan, s.sources.size(), g.sinks, cfg.flush_interval_ms, s.metrics};
+      shard_settings sh{kind, s.plan, s.sources.size(), g.sinks, cfg.flush_interval_ms, s.metrics,
+                        key_groups_of(static_cast<size_t>(i), static_cast<size_t>(n), groups), groups,
+                        kind == shard_kind::user ? 0 : groups, g.snapshot_writer, s.restore};
       out.push_back(sys.spawn(keyed_shard, sh));
     }
     g.shards.insert(g.shards.end(), out.begin(), out.end());
     return out;
   };
   auto routes = std::make_shared<routing>();
-  auto groups = static_cast<uint32_t>(cfg.max_parallelism);
   routes->users.assign(spawn_shards(shard_kind::user, cfg.user_shards), groups);
   routes->groups.assign(spawn_shards(shard_kind::group, cfg.category_shards), groups);
   for (size_t i = 0; i < s.sources.size(); ++i) {
@@ -46,9 +88,13 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
     rs.plan = s.plan;
     rs.routes = routes;
     rs.dead_letters = g.dead_letters;
+    rs.coordinator = g.coordinator;
+    rs.start_offset = s.start_offsets.empty() ? 0 : s.start_offsets[i];
+    rs.start_watermark = s.start_watermarks.empty() ? no_watermark : s.start_watermarks[i];
     rs.metrics = s.metrics;
     g.readers.push_back(sys.spawn(partition_reader, std::move(rs)));
   }
+  caf::anon_send(g.coordinator, start_atom::value, g.readers);
   return g;
 }
 

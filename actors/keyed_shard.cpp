@@ -1,11 +1,14 @@
 // Keyed shard (see keyed_shard.hpp). Handlers stay short: the state work is in
-// runtime/features; this file only moves messages and time.
+// runtime/features and runtime/checkpoint; this file moves messages and time.
 #include "actors/keyed_shard.hpp"
 
 #include <chrono>
+#include <cstdlib>
+#include <iostream>
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
+#include "runtime/checkpoint/shard_state_codec.hpp"
 #include "runtime/murmur2.hpp"
 
 namespace rtfeat {
@@ -17,21 +20,39 @@ using shard_actor = caf::stateful_actor<keyed_shard_state>*;
 void advance(shard_actor self) {
   auto& st = self->state;
   auto w = st.merge->current();
-  if (w == st.watermark) return;
+  if (w == no_watermark || (st.watermark != no_watermark && w <= st.watermark)) return;
   st.watermark = w;
   for (auto& f : st.features) f->advance(w);
 }
 
-void flush(shard_actor self) {
+/// Sends every change to the sinks. Unless `force`d (barriers, the end), waits
+/// while earlier updates are unwritten: changes keep coalescing in the state
+/// meanwhile, so the flush rate follows what Redis can take.
+void flush(shard_actor self, bool force = false) {
   auto& st = self->state;
+  if (st.outstanding > 0 && !force) {
+    st.flush_wanted = true;
+    return;
+  }
+  st.flush_wanted = false;
   std::vector<key_update> updates;
   for (auto& f : st.features) f->flush(updates);
   if (updates.empty()) return;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
   for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
-  for (size_t i = 0; i < per_sink.size(); ++i)
-    if (!per_sink[i].updates.empty()) self->send(st.cfg.sinks[i], std::move(per_sink[i]));
+  for (size_t i = 0; i < per_sink.size(); ++i) {
+    if (per_sink[i].updates.empty()) continue;
+    ++st.outstanding;
+    self->send(st.cfg.sinks[i], std::move(per_sink[i]));
+  }
+}
+
+void schedule_flush(shard_actor self) {
+  if (self->state.flush_scheduled) return;
+  self->state.flush_scheduled = true;
+  self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms),
+                     flush_atom::value);
 }
 
 void add_event(shard_actor self, const routed_event& e) {
@@ -42,11 +63,13 @@ void add_event(shard_actor self, const routed_event& e) {
     if (user || (e.scopes & scope_bit(st.scopes[i])) != 0) st.features[i]->add(e.ev, e.wm_at_read, seq);
 }
 
-void schedule_flush(shard_actor self) {
-  if (self->state.flush_scheduled) return;
-  self->state.flush_scheduled = true;
-  self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms),
-                     flush_atom::value);
+void on_batch(shard_actor self, event_batch& b) {
+  auto& s = self->state;
+  for (const auto& e : b.events) add_event(self, e);
+  s.merge->exclude(b.reader, false);
+  s.merge->update(b.reader, b.watermark);
+  advance(self);
+  schedule_flush(self);
 }
 
 void on_reader_end(shard_actor self, const reader_end& end) {
@@ -56,12 +79,64 @@ void on_reader_end(shard_actor self, const reader_end& end) {
   if (++st.ended < st.cfg.readers) return advance(self);
   // Every reader is done: the final watermark of SPEC §4a, one last flush.
   advance(self);
-  flush(self);
+  flush(self, true);
   int64_t w = st.watermark;
   auto& shown = st.cfg.metrics->watermark;
   for (auto cur = shown.load(); (cur == no_watermark || w < cur) && !shown.compare_exchange_weak(cur, w);) {}
   for (const auto& s : st.cfg.sinks) self->send(s, end_atom::value);
-  self->quit();
+}
+
+void process(shard_actor self, keyed_shard_state::held_message& m) {
+  if (auto* b = std::get_if<event_batch>(&m)) on_batch(self, *b);
+  else on_reader_end(self, std::get<reader_end>(m));
+}
+
+void release_held(shard_actor self) {
+  for (auto& m : self->state.alignment->release()) process(self, m);
+}
+
+/// All readers delivered barrier `id`: flush everything before it to the
+/// sinks, snapshot the key groups, pass the barrier on, let readers go on.
+void on_aligned(shard_actor self, uint64_t id) {
+  auto& st = self->state;
+  flush(self, true);
+  std::vector<named_state> named;
+  for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
+  shard_snapshot snap{id, encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq)};
+  for (auto& [kg, body] : snap.bodies) kg += st.cfg.file_offset;
+  self->send(st.cfg.snapshot_writer, std::move(snap));
+  for (const auto& s : st.cfg.sinks) self->send(s, barrier_atom::value, id);
+  release_held(self);
+}
+
+void on_barrier(shard_actor self, const barrier_marker& b) {
+  auto& al = *self->state.alignment;
+  if (b.id != al.current() && al.pending()) release_held(self);  // an abandoned checkpoint
+  if (al.on_barrier(b.reader, b.id)) on_aligned(self, b.id);
+}
+
+/// Loads the shard's key groups from the checkpoint; a corrupt body is fatal
+/// (checksums passed, so it is a bug or a foreign file).
+void restore(shard_actor self) {
+  auto& st = self->state;
+  std::vector<named_state> named;
+  for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
+  std::vector<std::string> dropped;
+  for (auto kg : st.cfg.key_groups) {
+    auto it = st.cfg.restore->find(kg + st.cfg.file_offset);
+    if (it == st.cfg.restore->end()) continue;
+    std::string error;
+    if (!decode_shard_state(it->second, named, st.watermark, st.seq, dropped, error)) {
+      std::cerr << "rtfeat: fatal: restoring key group " << kg << ": " << error << "\n";
+      std::exit(1);
+    }
+  }
+  for (auto& f : st.features) {
+    if (st.watermark != no_watermark) f->advance(st.watermark);
+    f->rewrite_all();
+  }
+  if (st.seq > 0) ++st.seq;
+  schedule_flush(self);
 }
 
 }  // namespace
@@ -73,31 +148,39 @@ size_t sink_of(std::string_view redis_key, size_t sinks) {
 caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes);
+  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names);
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
+  st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);
+  if (st.cfg.restore) restore(self);
   if (st.cfg.readers == 0) self->send(self, end_atom::value);
   return {
     [=](event_batch& b) {
-      auto& s = self->state;
-      for (const auto& e : b.events) add_event(self, e);
-      s.merge->exclude(b.reader, false);
-      s.merge->update(b.reader, b.watermark);
-      advance(self);
-      schedule_flush(self);
+      // Credit back to the reader: it keeps only a few batches in flight.
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);
+      if (self->state.alignment->is_blocked(b.reader)) self->state.alignment->hold(b.reader, std::move(b));
+      else on_batch(self, b);
     },
+    [=](const reader_end& end) {
+      if (self->state.alignment->is_blocked(end.reader)) self->state.alignment->hold(end.reader, end);
+      else on_reader_end(self, end);
+    },
+    [=](const barrier_marker& b) { on_barrier(self, b); },
     [=](idle_atom, uint32_t reader) {
       self->state.merge->exclude(reader);
       advance(self);
       schedule_flush(self);
     },
-    [=](const reader_end& end) { on_reader_end(self, end); },
     [=](flush_atom) {
       self->state.flush_scheduled = false;
       flush(self);
     },
+    [=](credit_atom) {  // a sink wrote one of our update batches
+      auto& s = self->state;
+      if (s.outstanding > 0) --s.outstanding;
+      if (s.outstanding == 0 && s.flush_wanted) schedule_flush(self);
+    },
     [=](end_atom) {  // a shard with no readers at all
       for (const auto& s : self->state.cfg.sinks) self->send(s, end_atom::value);
-      self->quit();
     },
   };
 }

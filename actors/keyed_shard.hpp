@@ -1,16 +1,20 @@
-// Keyed shard actor: owns the feature state of a range of key groups (user or
-// category), merges its readers' watermarks, and flushes absolute values to
-// the sink that owns each Redis key.
+// Keyed shard actor: owns the feature state of a range of key groups (users,
+// or the groups of every other scope), merges its readers' watermarks, aligns
+// checkpoint barriers, and flushes absolute values to the sink of each key.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
+#include "runtime/checkpoint/barrier_alignment.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/node_metrics.hpp"
@@ -20,6 +24,9 @@ namespace rtfeat {
 
 enum class shard_kind : uint8_t { user, group };
 
+/// Snapshot bodies to restore from, by snapshot file key group (loaded by the node).
+using restored_bodies = std::map<uint32_t, std::string>;
+
 struct shard_settings {
   shard_kind kind = shard_kind::user;
   std::shared_ptr<const feature_plan> plan;
@@ -27,18 +34,28 @@ struct shard_settings {
   std::vector<caf::actor> sinks;
   int64_t flush_interval_ms = 20;
   node_metrics* metrics = nullptr;
+  std::vector<uint32_t> key_groups;  // owned by this shard, 0..max_parallelism-1
+  uint32_t max_parallelism = 128;
+  uint32_t file_offset = 0;  // snapshot files: user key groups 0.., group key groups max_parallelism..
+  caf::actor snapshot_writer;                       // gets shard_snapshot at barriers
+  std::shared_ptr<const restored_bodies> restore;  // null: start empty
 };
 
 struct keyed_shard_state {
   static inline const char* name = "keyed_shard";
+  using held_message = std::variant<event_batch, reader_end>;
   shard_settings cfg;
   std::vector<std::unique_ptr<feature_state>> features;
   std::vector<feature_scope> scopes;  // of each feature state
-  uint64_t seq = 0;                   // arrival order: log order per entity
+  std::vector<std::string> names;     // of each feature state
   std::unique_ptr<watermark_merge> merge;
+  std::unique_ptr<barrier_alignment<held_message>> alignment;
   int64_t watermark = no_watermark;
+  uint64_t seq = 0;  // arrival order: log order per entity
   size_t ended = 0;
   bool flush_scheduled = false;
+  size_t outstanding = 0;     // update batches the sinks have not written yet
+  bool flush_wanted = false;  // changes waited for `outstanding` to drain
 };
 
 caf::behavior keyed_shard(caf::stateful_actor<keyed_shard_state>* self, shard_settings cfg);

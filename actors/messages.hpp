@@ -5,9 +5,11 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "caf/allowed_unsafe_message_type.hpp"
+#include "runtime/checkpoint/manifest.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/key_update.hpp"
 #include "runtime/reject_reason.hpp"
@@ -39,6 +41,34 @@ struct update_batch {
   std::vector<key_update> updates;
 };
 
+/// Checkpoint barrier `id` from reader `reader`, in order with its event batches.
+struct barrier_marker {
+  uint32_t reader = 0;
+  uint64_t id = 0;
+};
+
+/// A reader's position at barrier `id`: where to seek on restore.
+struct reader_position {
+  uint64_t id = 0;
+  int32_t partition = 0;
+  int64_t next_offset = 0;
+  int64_t watermark = 0;  // no_watermark = none yet
+};
+
+/// One shard's key-group state at barrier `id`, for the snapshot writer.
+struct shard_snapshot {
+  uint64_t id = 0;
+  std::vector<std::pair<uint32_t, std::string>> bodies;  // key group, body
+};
+
+/// The snapshot writer's answer to the coordinator.
+struct snapshot_written {
+  uint64_t id = 0;
+  bool ok = false;
+  std::string error;
+  std::vector<snapshot_entry> entries;
+};
+
 struct dead_letter {
   reject_reason reason = reject_reason::bad_json;
   int32_t partition = 0;
@@ -52,3 +82,7 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::event_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::reader_end)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::update_batch)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::dead_letter)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::barrier_marker)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::reader_position)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::shard_snapshot)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::snapshot_written)

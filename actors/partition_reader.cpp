@@ -13,6 +13,9 @@ namespace {
 
 using reader_actor = caf::stateful_actor<partition_reader_state>*;
 constexpr size_t poll_max = 2048;
+// Batches a reader may have in shard mailboxes: bounds memory and keeps
+// barriers and flushes close behind the newest event read.
+constexpr size_t max_in_flight = 4;
 
 int64_t steady_ms() {
   using namespace std::chrono;
@@ -21,6 +24,7 @@ int64_t steady_ms() {
 
 void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
   b.watermark = self->state.watermark->current();
+  ++self->state.in_flight;
   self->send(shard, std::move(b));
   b = event_batch{};
   b.reader = self->state.cfg.index;
@@ -78,6 +82,7 @@ void route(reader_actor self, event&& e, int64_t wm_at_read) {
 void on_message(reader_actor self, int64_t offset, std::string_view payload, uint64_t& accepted,
                 uint64_t& late) {
   auto& st = self->state;
+  st.next_offset = offset + 1;
   event e;
   if (auto reason = st.parser->parse(payload, e)) {
     st.cfg.metrics->rejected[static_cast<size_t>(*reason)].fetch_add(1, std::memory_order_relaxed);
@@ -94,6 +99,8 @@ void on_message(reader_actor self, int64_t offset, std::string_view payload, uin
   route(self, std::move(e), wm_at_read);
 }
 
+/// Drained or stopped: tells the shards. The reader stays to answer barriers
+/// (with its final position) until the node shuts down.
 void finish(reader_actor self) {
   auto& st = self->state;
   if (st.ended) return;
@@ -102,11 +109,26 @@ void finish(reader_actor self) {
   reader_end end{st.cfg.index, st.watermark->current()};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, end);
   for (const auto& s : st.cfg.routes->groups.shards) self->send(s, end);
-  self->quit();
+  if (st.cfg.coordinator) self->send(st.cfg.coordinator, end_atom::value, st.cfg.index);
+}
+
+/// Barrier n: everything read so far goes out first, then the barrier, in
+/// order on every reader -> shard channel; the position goes to the coordinator.
+void on_barrier(reader_actor self, uint64_t id) {
+  auto& st = self->state;
+  send_all(self);
+  barrier_marker b{st.cfg.index, id};
+  for (const auto& s : st.cfg.routes->users.shards) self->send(s, b);
+  for (const auto& s : st.cfg.routes->groups.shards) self->send(s, b);
+  self->send(st.cfg.coordinator, reader_position{id, st.cfg.partition, st.next_offset, st.watermark->current()});
 }
 
 void poll_once(reader_actor self) {
   auto& st = self->state;
+  if (st.in_flight >= max_in_flight) {
+    st.starved = true;  // on_credit() polls again
+    return;
+  }
   uint64_t accepted = 0, late = 0;
   st.parser->set_now(wall_clock_ms());
   auto n = st.cfg.source->poll(poll_max, [&](int64_t offset, std::string_view payload) {
@@ -137,6 +159,8 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.cfg = std::move(cfg);
   st.parser = std::make_unique<event_parser>();
   st.watermark = std::make_unique<partition_watermark>(st.cfg.out_of_orderness_ms);
+  st.watermark->restore(st.cfg.start_watermark);
+  st.next_offset = st.cfg.start_offset;
   st.to_users.resize(st.cfg.routes->users.shards.size());
   st.to_groups.resize(st.cfg.routes->groups.shards.size());
   st.group_masks.assign(st.cfg.routes->groups.shards.size(), 0);
@@ -149,6 +173,15 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
       if (!self->state.ended) poll_once(self);
     },
     [=](stop_atom) { finish(self); },
+    [=](credit_atom) {
+      auto& s = self->state;
+      if (s.in_flight > 0) --s.in_flight;
+      if (s.starved && s.in_flight < max_in_flight / 2) {
+        s.starved = false;
+        if (!s.ended) poll_once(self);
+      }
+    },
+    [=](barrier_atom, uint64_t id) { on_barrier(self, id); },
   };
 }
 

@@ -32,6 +32,9 @@ struct reader_settings {
   std::shared_ptr<const feature_plan> plan;
   std::shared_ptr<const routing> routes;
   caf::actor dead_letters;
+  caf::actor coordinator;  // gets reader_position at barriers, (end_atom, index) when drained
+  int64_t start_offset = 0;
+  int64_t start_watermark = no_watermark;  // W_p from the checkpoint restored
   node_metrics* metrics = nullptr;
 };
 
@@ -46,9 +49,12 @@ struct partition_reader_state {
   std::vector<size_t> touched;        // scratch: group shards with a non-zero mask
   std::string key;                    // scratch: scope key
   int64_t last_sent_watermark = no_watermark;
+  int64_t next_offset = 0;  // first offset not yet read: where a restore seeks
   int64_t last_data_ms = 0;  // steady clock
   bool idle = false;
   bool ended = false;
+  size_t in_flight = 0;   // batches sent and not yet taken by a shard
+  bool starved = false;   // polling paused until credits come back
 };
 
 caf::behavior partition_reader(caf::stateful_actor<partition_reader_state>* self, reader_settings cfg);

@@ -38,13 +38,23 @@ bool write_pending(sink_actor self) {
   return false;
 }
 
-void drain(sink_actor self) {
-  // Retry for up to a minute, then report failure instead of hanging forever.
+/// Writes everything pending, retrying for up to a minute; false if Redis stayed down.
+bool write_all(sink_actor self) {
   for (int attempt = 0; attempt < 600 && !write_pending(self); ++attempt)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  bool ok = self->state.pending.empty();
-  self->send(self->state.cfg.on_drained, drained_atom::value, ok);
-  self->quit();
+  return self->state.pending.empty();
+}
+
+void drain(sink_actor self) {
+  self->send(self->state.cfg.on_drained, drained_atom::value, write_all(self));
+}
+
+/// A checkpoint completes only once everything before its barrier is in Redis.
+void on_barrier(sink_actor self, uint64_t id) {
+  auto& st = self->state;
+  if (id != st.barrier) st.barrier = id, st.barriers = 0;
+  if (++st.barriers < st.cfg.shards) return;
+  self->send(st.cfg.coordinator, barrier_atom::value, id, write_all(self));
 }
 
 }  // namespace
@@ -54,7 +64,10 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {
+      // Written at once; the credit tells the shard it may send the next batch.
       for (auto& u : b.updates) self->state.pending.add(std::move(u));
+      write_pending(self);
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);
     },
     [=](flush_atom) {
       write_pending(self);
@@ -64,6 +77,7 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
     [=](end_atom) {
       if (++self->state.ended == self->state.cfg.shards) drain(self);
     },
+    [=](barrier_atom, uint64_t id) { on_barrier(self, id); },
   };
 }
 

@@ -21,7 +21,8 @@ struct sink_settings {
   int port = 6379;
   size_t shards = 0;  // end_atom expected from each
   int64_t flush_interval_ms = 20;
-  caf::actor on_drained;  // gets (drained_atom, ok) when everything is written
+  caf::actor on_drained;   // gets (drained_atom, ok) when everything is written
+  caf::actor coordinator;  // gets (barrier_atom, id, ok) once the shards' barrier is flushed
   node_metrics* metrics = nullptr;
 };
 
@@ -31,6 +32,8 @@ struct redis_sink_state {
   update_coalescer pending;
   std::unique_ptr<redis_writer> redis;
   size_t ended = 0;
+  uint64_t barrier = 0;  // checkpoint id whose barriers are arriving
+  size_t barriers = 0;   // shards that delivered it
   uint64_t failures_in_a_row = 0;
 };
 

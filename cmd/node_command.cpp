@@ -10,6 +10,7 @@
 #include "actors/job_graph.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/node_report.hpp"
+#include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
 #include "config/feature_catalogue.hpp"
 
@@ -24,6 +25,8 @@ struct node_options {
   std::vector<std::string> overrides;
   bool drain = false;
   std::string stats;
+  std::string restore;  // "", "latest" or an id
+  bool allow_catalogue_change = false;
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
@@ -56,6 +59,26 @@ bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_confi
   return ok;
 }
 
+job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue& catalogue,
+                                  std::shared_ptr<const feature_plan> plan, const node_options& opt,
+                                  node_sources& src, const restore_plan& restored) {
+  job_graph_settings gs;
+  gs.config = &cfg;
+  gs.plan = std::move(plan);
+  gs.catalogue_hash = catalogue.hash;
+  for (auto& s : src.sources) gs.sources.push_back(s.get());
+  gs.partitions = src.partitions;
+  gs.start_offsets = src.start_offsets;
+  for (auto p : src.partitions) {
+    auto w = restored.watermarks.find(p);
+    gs.start_watermarks.push_back(w != restored.watermarks.end() ? w->second : no_watermark);
+  }
+  gs.drain = opt.drain;
+  gs.store = restored.store;
+  gs.restore = restored.bodies;
+  return gs;
+}
+
 int run_node(const node_options& opt) {
   job_config cfg;
   feature_catalogue catalogue;
@@ -66,9 +89,12 @@ int run_node(const node_options& opt) {
     return 2;
   }
   auto plan = std::make_shared<const feature_plan>(build_feature_plan(catalogue));
+  restore_plan restored;
   node_sources src;
-  auto dead_letters = open_dead_letters(cfg, error);
-  if (!dead_letters || !open_node_sources(cfg, opt.drain, src, error)) {
+  std::shared_ptr<dead_letter_writer> dead_letters;
+  if (!prepare_restore(cfg, catalogue, opt.restore, opt.allow_catalogue_change, restored, error)
+      || !(dead_letters = open_dead_letters(cfg, error))
+      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error)) {
     std::cerr << "rtfeat node: " << error << "\n";
     return 1;
   }
@@ -82,9 +108,10 @@ int run_node(const node_options& opt) {
     sys_cfg.set("logger.verbosity", caf::atom("quiet"));
     caf::actor_system sys{sys_cfg};
     caf::scoped_actor self{sys};
-    job_graph_settings gs{&cfg, plan, {}, src.partitions, opt.drain, dead_letters, &metrics,
-                          caf::actor_cast<caf::actor>(self)};
-    for (auto& s : src.sources) gs.sources.push_back(s.get());
+    auto gs = graph_settings(cfg, catalogue, plan, opt, src, restored);
+    gs.dead_letters = dead_letters;
+    gs.metrics = &metrics;
+    gs.on_drained = caf::actor_cast<caf::actor>(self);
     auto graph = spawn_job_graph(sys, gs);
     std::cerr << "node: " << src.sources.size() << " partitions, " << catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
@@ -94,6 +121,7 @@ int run_node(const node_options& opt) {
     self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
       .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
     ok = ok && dlq_ok;
+    for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cerr << report.summary_line(secs) << "\n";
@@ -112,6 +140,10 @@ void add_node(CLI::App& app) {
   sub->add_option("--set", opt->overrides, "override a config key: section.key=value");
   sub->add_flag("--drain", opt->drain, "read to the end offsets seen at start, flush, exit 0");
   sub->add_option("--stats", opt->stats, "write final counters as JSON to this file");
+  sub->add_option("--restore", opt->restore,
+                  "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
+  sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,
+                "restore a checkpoint taken with another features.toml");
   sub->callback([opt] {
     std::signal(SIGINT, [](int) { stop_requested = true; });
     std::signal(SIGTERM, [](int) { stop_requested = true; });

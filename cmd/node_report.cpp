@@ -38,12 +38,14 @@ std::string node_report::progress_line() {
   double rate = static_cast<double>(read - last_read_) / secs;
   last_read_ = read;
   last_ms_ = now;
-  char buf[256];
+  char buf[512];
   std::snprintf(buf, sizeof buf,
                 "node: read=%lu (%.0f ev/s) accepted=%lu rejected=%lu late=%lu key_updates=%lu "
-                "redis_cmds=%lu redis_errors=%lu",
+                "redis_cmds=%lu redis_errors=%lu checkpoints=%lu (last %lu: %ld ms, %lu bytes) failed=%lu",
                 read, rate, m_.events_accepted.load(), m_.rejected_total(), m_.events_late.load(),
-                m_.key_updates.load(), m_.redis_commands.load(), m_.redis_errors.load());
+                m_.key_updates.load(), m_.redis_commands.load(), m_.redis_errors.load(),
+                m_.checkpoints_completed.load(), m_.last_checkpoint_id.load(), m_.last_checkpoint_ms.load(),
+                m_.last_checkpoint_bytes.load(), m_.checkpoints_failed.load());
   return buf;
 }
 
@@ -69,6 +71,8 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
   out << "},\"late\":" << m_.events_late.load() << ",\"dead_letters\":" << m_.dead_letters_written.load()
       << ",\"key_updates\":" << m_.key_updates.load() << ",\"redis_commands\":" << m_.redis_commands.load()
       << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"final_watermark\":" << m_.watermark.load()
+      << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
+      << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()
       << ",\"seconds\":" << seconds << "}\n";
   return static_cast<bool>(out);
 }

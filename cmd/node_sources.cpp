@@ -1,6 +1,7 @@
 // Source set-up for `rtfeat node` (see node_sources.hpp).
 #include "cmd/node_sources.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "runtime/source/file_source.hpp"
@@ -9,7 +10,8 @@ namespace rtfeat::cmd {
 
 namespace {
 
-bool open_kafka(const job_config& cfg, bool drain, node_sources& out, std::string& error) {
+bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
+                node_sources& out, std::string& error) {
   out.consumer = kafka_consumer::create(cfg.source_bootstrap, cfg.source_group_id, error);
   if (!out.consumer) return false;
   auto n = out.consumer->partition_count(cfg.source_topic, error);
@@ -24,25 +26,34 @@ bool open_kafka(const job_config& cfg, bool drain, node_sources& out, std::strin
   if (!out.consumer->query_offsets(cfg.source_topic, n, offsets, error)) return false;
   std::vector<int64_t> start, end;
   for (const auto& o : offsets) {
-    if (o.low > 0)
+    auto r = resume.find(o.partition);
+    int64_t from = r != resume.end() ? r->second : o.low;
+    if (from < o.low)
       std::cerr << "rtfeat: warning: " << cfg.source_topic << "[" << o.partition
-                << "] starts at offset " << o.low
-                << ": the broker dropped older messages before they were read\n";
+                << "]: offset " << from << " is gone, the broker starts at " << o.low
+                << ": messages were dropped before they were read\n";
+    from = std::max(from, o.low);
     out.partitions.push_back(o.partition);
-    start.push_back(o.low);
+    start.push_back(from);
     end.push_back(o.high);
   }
+  out.start_offsets = start;
   out.sources = out.consumer->assign(cfg.source_topic, out.partitions, start, drain ? &end : nullptr, error);
   return !out.sources.empty();
 }
 
 }  // namespace
 
-bool open_node_sources(const job_config& cfg, bool drain, node_sources& out, std::string& error) {
-  if (cfg.source_kind == "kafka") return open_kafka(cfg, drain, out, error);
+bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
+                       node_sources& out, std::string& error) {
+  if (cfg.source_kind == "kafka") return open_kafka(cfg, drain, resume, out, error);
   auto p = static_cast<int32_t>(cfg.source_partitions);
-  out.sources = open_file_sources(cfg.source_path, p, error);
-  for (int32_t i = 0; i < p; ++i) out.partitions.push_back(i);
+  for (int32_t i = 0; i < p; ++i) {
+    out.partitions.push_back(i);
+    auto r = resume.find(i);
+    out.start_offsets.push_back(r != resume.end() ? r->second : 0);
+  }
+  out.sources = open_file_sources(cfg.source_path, p, out.start_offsets, error);
   return !out.sources.empty();
 }
 

@@ -2,6 +2,7 @@
 // or the Kafka topic with every partition assigned from its oldest offset.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,9 +17,13 @@ struct node_sources {
   std::unique_ptr<kafka_consumer> consumer;  // null for the file source
   std::vector<std::unique_ptr<message_source>> sources;
   std::vector<int32_t> partitions;
+  std::vector<int64_t> start_offsets;
 };
 
-/// With `drain`, Kafka partitions end at the end offsets seen now.
-bool open_node_sources(const job_config& cfg, bool drain, node_sources& out, std::string& error);
+/// With `drain`, Kafka partitions end at the end offsets seen now. `resume`
+/// maps partition -> offset to start from (a checkpoint); others start at the
+/// oldest offset the broker has.
+bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
+                       node_sources& out, std::string& error);
 
 }  // namespace rtfeat::cmd

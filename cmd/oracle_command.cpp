@@ -107,10 +107,10 @@ void print_diff(const oracle::expected_state& s, const oracle::diff_result& d) {
   if (d.total() == 0) return;
   std::cout << "diff: missing_keys=" << d.missing_keys << " unexpected_keys=" << d.unexpected_keys
             << " wrong_type=" << d.wrong_type << " missing_ttl=" << d.missing_ttl
-            << " missing_fields=" << d.missing_fields << " unexpected_fields=" << d.unexpected_fields
+            << " missing_fields=" << d.missing_fields
+            << " unexpected_fields=" << d.unexpected_fields
             << " different_values=" << d.different_values
-            << " different_lists=" << d.different_lists
-            << " missing_members=" << d.missing_members
+            << " different_lists=" << d.different_lists << " missing_members=" << d.missing_members
             << " unexpected_members=" << d.unexpected_members
             << " different_scores=" << d.different_scores
             << " different_strings=" << d.different_strings
@@ -118,8 +118,9 @@ void print_diff(const oracle::expected_state& s, const oracle::diff_result& d) {
   std::cout << "diff: by_type";
   for (size_t t = 0; t < d.by_type.size(); ++t)
     std::cout << " "
-              << (t < oracle::value_type_count ? oracle::to_string(static_cast<oracle::value_type>(t))
-                                               : "other")
+              << (t < oracle::value_type_count
+                    ? oracle::to_string(static_cast<oracle::value_type>(t))
+                    : "other")
               << "=" << d.by_type[t];
   std::cout << "\n";
   for (const auto& line : d.lines) std::cout << "  " << line << "\n";

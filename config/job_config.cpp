@@ -36,6 +36,9 @@ const std::vector<key_spec>& key_table() {
     {"checkpoint.dir", &j::checkpoint_dir, nullptr, true, "checkpoint directory"},
     {"checkpoint.interval_ms", nullptr, &j::checkpoint_interval_ms, false,
      "checkpoint interval, 0 = off"},
+    {"checkpoint.timeout_ms", nullptr, &j::checkpoint_timeout_ms, false,
+     "a checkpoint not complete after this is aborted (the job goes on)"},
+    {"checkpoint.keep", nullptr, &j::checkpoint_keep, false, "complete checkpoints kept"},
     {"watermark.out_of_orderness_ms", nullptr, &j::out_of_orderness_ms, false,
      "W_p = max ts - this"},
     {"watermark.idle_timeout_ms", nullptr, &j::idle_timeout_ms, false,
@@ -143,6 +146,9 @@ bool validate(const job_config& c, std::string& error) {
   if (c.batch_events < 1) return fail("engine.batch_events: expected >= 1");
   if (c.flush_interval_ms < 1) return fail("engine.flush_interval_ms: expected >= 1");
   if (c.out_of_orderness_ms < 0) return fail("watermark.out_of_orderness_ms: expected >= 0");
+  if (c.checkpoint_interval_ms < 0) return fail("checkpoint.interval_ms: expected >= 0 (0 = off)");
+  if (c.checkpoint_timeout_ms < 1) return fail("checkpoint.timeout_ms: expected >= 1");
+  if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   return true;

@@ -25,6 +25,8 @@ struct job_config {
   // [checkpoint]
   std::string checkpoint_dir = "checkpoints";
   int64_t checkpoint_interval_ms = 1000;
+  int64_t checkpoint_timeout_ms = 60000;
+  int64_t checkpoint_keep = 3;
   // [watermark]
   int64_t out_of_orderness_ms = 5000;
   int64_t idle_timeout_ms = 10000;

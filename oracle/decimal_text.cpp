@@ -19,7 +19,8 @@ std::string units_text(int64_t units) {
 
 std::string ratio_text(int64_t num, int64_t den) {
   std::array<char, 64> buf{};
-  std::snprintf(buf.data(), buf.size(), "%.4f", static_cast<double>(num) / static_cast<double>(den));
+  std::snprintf(buf.data(), buf.size(), "%.4f",
+                static_cast<double>(num) / static_cast<double>(den));
   return buf.data();
 }
 

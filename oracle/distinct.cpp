@@ -15,7 +15,9 @@ void eval_distinct(const feature_scope& s, expected_state& out) {
   for (const auto& ev : s.events()) {
     if (!s.counts(ev)) continue;
     auto member = event_var(ev, f.value);
-    if (member && render(key_t, [&ev](const std::string& n) { return event_var(ev, n); }, key))
+    if (member
+        && render(
+          key_t, [&ev](const std::string& n) { return event_var(ev, n); }, key))
       by_key[key].members.insert(std::move(*member));
   }
   for (auto& [k, v] : by_key) put_value(out, k, std::move(v), f.output.ttl_s);

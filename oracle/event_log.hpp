@@ -51,8 +51,8 @@ struct event_log_options {
 
 /// Reads `path`: every '\n'-terminated line (and a final unterminated one) is a message.
 /// Appends kept events in file order to `kept`: an event's index in `kept` is its
-/// log order (docs/semantics.md), which breaks ties between equal ts. Returns false only when the file
-/// cannot be read; bad lines are counted, never errors.
+/// log order (docs/semantics.md), which breaks ties between equal ts. Returns false only when the
+/// file cannot be read; bad lines are counted, never errors.
 bool read_event_log(const std::string& path, const event_log_options& opts,
                     std::vector<kept_event>& kept, event_log_stats& stats, std::string& error);
 

@@ -43,13 +43,20 @@ void evaluate_one(const feature_scope& s, expected_state& out) {
     case aggregation_kind::sum:
     case aggregation_kind::avg:
     case aggregation_kind::min:
-    case aggregation_kind::max: return eval_numeric(s, out);
-    case aggregation_kind::histogram: return eval_histogram(s, out);
-    case aggregation_kind::percentile_rank: return eval_percentile_rank(s, out);
-    case aggregation_kind::last_k: return eval_last_k(s, out);
-    case aggregation_kind::distinct: return eval_distinct(s, out);
-    case aggregation_kind::funnel: return eval_funnel(s, out);
-    case aggregation_kind::intervals: return eval_intervals(s, out);
+    case aggregation_kind::max:
+      return eval_numeric(s, out);
+    case aggregation_kind::histogram:
+      return eval_histogram(s, out);
+    case aggregation_kind::percentile_rank:
+      return eval_percentile_rank(s, out);
+    case aggregation_kind::last_k:
+      return eval_last_k(s, out);
+    case aggregation_kind::distinct:
+      return eval_distinct(s, out);
+    case aggregation_kind::funnel:
+      return eval_funnel(s, out);
+    case aggregation_kind::intervals:
+      return eval_intervals(s, out);
   }
 }
 

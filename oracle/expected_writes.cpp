@@ -61,8 +61,8 @@ void merge_part(expected_state& into, expected_state& part, const std::string& f
     } else {
       for (auto& [field, value] : *add)
         if (!have->try_emplace(field, std::move(value)).second)
-          clash(into, "feature '" + feature + "' writes field '" + field + "' of key '"
-                        + it->first + "', which an earlier feature also writes");
+          clash(into, "feature '" + feature + "' writes field '" + field + "' of key '" + it->first
+                        + "', which an earlier feature also writes");
     }
     it = next;
   }

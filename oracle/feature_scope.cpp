@@ -48,9 +48,8 @@ std::vector<std::string> templates_of(const feature_def& f) {
 
 }  // namespace
 
-feature_scope::feature_scope(const feature_def& f, const std::vector<kept_event>& events,
-                             int64_t w)
-  : f_(f), events_(events) {
+feature_scope::feature_scope(const feature_def& f, const std::vector<kept_event>& events, int64_t w)
+    : f_(f), events_(events) {
   std::vector<std::string> names{f.group_by, f.value};
   for (const auto& text : templates_of(f))
     if (!text.empty())
@@ -58,8 +57,11 @@ feature_scope::feature_scope(const feature_def& f, const std::vector<kept_event>
   // An event without its entity's id belongs to no entity.
   if (f.entity == entity_kind::item) names.emplace_back("item_id");
   if (f.entity == entity_kind::category) names.emplace_back("category_id");
-  if (f.entity == entity_kind::campaign_region) names.insert(names.end(), {"campaign_id", "region"});
-  auto has = [&](std::string_view n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  if (f.entity == entity_kind::campaign_region)
+    names.insert(names.end(), {"campaign_id", "region"});
+  auto has = [&](std::string_view n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
   needs_item_ = has("item_id");
   needs_category_ = has("category_id");
   needs_region_ = has("region");
@@ -92,10 +94,14 @@ bool feature_scope::is_seen(const kept_event& ev) const {
 
 std::string feature_scope::entity_of(const kept_event& ev) const {
   switch (f_.entity) {
-    case entity_kind::user: return ev.user_id;
-    case entity_kind::item: return ev.item_id;
-    case entity_kind::category: return std::to_string(ev.category_id);
-    case entity_kind::campaign_region: return ev.campaign_id + '\x1f' + ev.region;
+    case entity_kind::user:
+      return ev.user_id;
+    case entity_kind::item:
+      return ev.item_id;
+    case entity_kind::category:
+      return std::to_string(ev.category_id);
+    case entity_kind::campaign_region:
+      return ev.campaign_id + '\x1f' + ev.region;
   }
   return {};
 }
@@ -103,8 +109,10 @@ std::string feature_scope::entity_of(const kept_event& ev) const {
 bool feature_scope::in_window(const kept_event& ev) const {
   switch (f_.window.kind) {
     case window_kind::sliding:
-    case window_kind::tumbling: return ev.ts >= tail_;
-    case window_kind::unbounded: return true;
+    case window_kind::tumbling:
+      return ev.ts >= tail_;
+    case window_kind::unbounded:
+      return true;
     case window_kind::first_after_seen: {
       auto it = first_seen_.find(entity_of(ev));
       return it != first_seen_.end() && ev.ts >= it->second

@@ -54,9 +54,12 @@ std::optional<hll_registers> decode_sparse(std::string_view b) {
 std::optional<hll_registers> decode_hll(std::string_view bytes) {
   if (bytes.size() < header_size || bytes.substr(0, 4) != "HYLL") return std::nullopt;
   switch (bytes[4]) {
-    case 0: return decode_dense(bytes);
-    case 1: return decode_sparse(bytes);
-    default: return std::nullopt;
+    case 0:
+      return decode_dense(bytes);
+    case 1:
+      return decode_sparse(bytes);
+    default:
+      return std::nullopt;
   }
 }
 

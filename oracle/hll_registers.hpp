@@ -10,6 +10,12 @@
 
 namespace rtfeat::oracle {
 
+// Why registers: they are a pure function of the member set (each is a max over
+// the members), so an exact comparison is "same registers". The raw bytes are
+// not: a key may be sparse or dense for the same registers (dense never goes
+// back), and PFCOUNT rewrites the 8-byte cached count in the header. PFCOUNT
+// alone is weaker: different registers can give the same estimate.
+
 inline constexpr size_t hll_register_count = 16384;
 using hll_registers = std::array<uint8_t, hll_register_count>;
 

@@ -84,8 +84,9 @@ void key_differ::compare_hash(const std::string& key, const field_map& want,
       });
       ++w;
     } else if (w == want.end() || fields[g].first < w->first) {
-      note(r_.unexpected_fields, hash_t,
-           [&] { return "unexpected field " + key + " " + fields[g].first + " = " + fields[g].second; });
+      note(r_.unexpected_fields, hash_t, [&] {
+        return "unexpected field " + key + " " + fields[g].first + " = " + fields[g].second;
+      });
       ++g;
     } else {
       if (w->second != fields[g].second)
@@ -146,8 +147,10 @@ void key_differ::compare_hll(const std::string& key, const hll_value& want,
   auto got_regs = decode_hll(got.value);
   auto want_regs = hll_bytes != nullptr ? decode_hll(*hll_bytes) : std::nullopt;
   std::string why;
-  if (!got_regs) why = "redis value is not a HyperLogLog (" + std::to_string(got.value.size()) + " bytes)";
-  else if (!want_regs) why = "no reference registers for its expected members";
+  if (!got_regs)
+    why = "redis value is not a HyperLogLog (" + std::to_string(got.value.size()) + " bytes)";
+  else if (!want_regs)
+    why = "no reference registers for its expected members";
   size_t differ = 0;
   for (size_t i = 0; why.empty() && i < hll_register_count; ++i)
     differ += (*got_regs)[i] != (*want_regs)[i] ? 1 : 0;
@@ -155,7 +158,8 @@ void key_differ::compare_hll(const std::string& key, const hll_value& want,
     why = std::to_string(differ) + " of 16384 registers differ from those of the expected "
           + std::to_string(want.members.size()) + " member(s), e.g. " + *want.members.begin();
   if (!why.empty())
-    note(r_.different_hyperloglogs, hll_t, [&] { return "different hyperloglog " + key + ": " + why; });
+    note(r_.different_hyperloglogs, hll_t,
+         [&] { return "different hyperloglog " + key + ": " + why; });
 }
 
 }  // namespace rtfeat::oracle

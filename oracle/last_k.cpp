@@ -20,7 +20,8 @@ void put_lists(const feature_scope& s, expected_state& out) {
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& ev = events[i];
     if (!s.counts(ev)) continue;
-    if (render(key_t, [&ev](const std::string& n) { return event_var(ev, n); }, key))
+    if (render(
+          key_t, [&ev](const std::string& n) { return event_var(ev, n); }, key))
       by_key[key].push_back(i);
   }
   auto newer = [&events](size_t a, size_t b) {
@@ -66,8 +67,10 @@ void put_zsets(const feature_scope& s, expected_state& out) {
 }  // namespace
 
 void eval_last_k(const feature_scope& s, expected_state& out) {
-  if (s.def().output.type == "zset") put_zsets(s, out);
-  else put_lists(s, out);
+  if (s.def().output.type == "zset")
+    put_zsets(s, out);
+  else
+    put_lists(s, out);
 }
 
 }  // namespace rtfeat::oracle

@@ -26,17 +26,24 @@ using accumulators = std::map<slot, accumulator>;
 
 std::string text_of(const feature_def& f, const accumulator& a) {
   switch (f.aggregation) {
-    case aggregation_kind::count: return std::to_string(a.count);
-    case aggregation_kind::sum: return numeric_text(f, a.sum);
-    case aggregation_kind::avg: return ratio_text(a.sum, a.count * 10000);
-    case aggregation_kind::min: return units_text(a.min);
-    default: return units_text(a.max);
+    case aggregation_kind::count:
+      return std::to_string(a.count);
+    case aggregation_kind::sum:
+      return numeric_text(f, a.sum);
+    case aggregation_kind::avg:
+      return ratio_text(a.sum, a.count * 10000);
+    case aggregation_kind::min:
+      return units_text(a.min);
+    default:
+      return units_text(a.max);
   }
 }
 
 void put_numeric(const feature_def& f, const slot& s, std::string text, expected_state& out) {
-  if (f.output.type == "string") put_value(out, s.first, string_value{std::move(text)}, f.output.ttl_s);
-  else put_field(out, s.first, s.second, std::move(text), f.output.ttl_s);
+  if (f.output.type == "string")
+    put_value(out, s.first, string_value{std::move(text)}, f.output.ttl_s);
+  else
+    put_field(out, s.first, s.second, std::move(text), f.output.ttl_s);
 }
 
 // Tier within "all": among the slots with sum > 0 (n), 1 + floor(10 * less / n).

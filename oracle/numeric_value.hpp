@@ -8,8 +8,8 @@
 
 #include "config/feature_catalogue.hpp"
 #include "oracle/event_log.hpp"
-#include "oracle/feature_scope.hpp"
 #include "oracle/expected_state.hpp"
+#include "oracle/feature_scope.hpp"
 
 namespace rtfeat::oracle {
 

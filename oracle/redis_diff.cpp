@@ -18,7 +18,7 @@ size_t redis_kind(const redis_key_snapshot& s) {
   if (s.type == "zset") return static_cast<size_t>(value_type::zset);
   if (s.type == "string")
     return static_cast<size_t>(s.value.starts_with("HYLL") ? value_type::hyperloglog
-                                                            : value_type::string);
+                                                           : value_type::string);
   return other_type;
 }
 
@@ -26,7 +26,8 @@ std::string redis_size(const redis_key_snapshot& s) {
   if (s.type == "list") return std::to_string(s.items.size()) + " item(s)";
   if (s.type == "zset") return std::to_string(s.fields.size()) + " member(s)";
   if (s.type == "string") return std::to_string(s.value.size()) + " byte(s)";
-  return std::to_string(s.fields.size()) + " field(s)";
+  if (s.type == "hash") return std::to_string(s.fields.size()) + " field(s)";
+  return "content not read";
 }
 
 std::vector<const redis_key_snapshot*> live_keys(const std::vector<redis_key_snapshot>& redis) {

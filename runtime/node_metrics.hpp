@@ -22,6 +22,11 @@ struct node_metrics {
   std::atomic<uint64_t> redis_commands{0};
   std::atomic<uint64_t> redis_errors{0};
   std::atomic<int64_t> watermark{no_watermark};  // min over shards, for display
+  std::atomic<uint64_t> checkpoints_completed{0};
+  std::atomic<uint64_t> checkpoints_failed{0};
+  std::atomic<uint64_t> last_checkpoint_id{0};
+  std::atomic<int64_t> last_checkpoint_ms{0};
+  std::atomic<uint64_t> last_checkpoint_bytes{0};
 
   uint64_t rejected_total() const {
     uint64_t n = 0;

@@ -78,9 +78,11 @@ feature_plan build_feature_plan(const feature_catalogue& catalogue) {
 
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,
-                                                                std::vector<feature_scope>& scopes) {
+                                                                std::vector<feature_scope>& scopes,
+                                                                std::vector<std::string>* names) {
   std::vector<std::unique_ptr<feature_state>> out;
   scopes.clear();
+  if (names != nullptr) names->clear();
   for (const auto& f : plan.features) {
     if ((f.scope == feature_scope::user) != user_shard) continue;
     using a = aggregation_kind;
@@ -95,6 +97,7 @@ std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_pl
         else out.push_back(std::make_unique<windowed_stats>(f));
     }
     scopes.push_back(f.scope);
+    if (names != nullptr) names->push_back(f.def.name);
   }
   return out;
 }

@@ -44,8 +44,10 @@ inline bool on_time_for(const compiled_feature& f, int64_t ts, int64_t wm_at_rea
 
 /// The state objects of one shard: user-scope features for a user shard, the
 /// others for a group shard.
+/// `scopes` and `names` receive each state's feature scope and name.
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,
-                                                                std::vector<feature_scope>& scopes);
+                                                                std::vector<feature_scope>& scopes,
+                                                                std::vector<std::string>* names = nullptr);
 
 }  // namespace rtfeat

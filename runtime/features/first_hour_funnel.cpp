@@ -16,6 +16,7 @@ void first_hour_funnel::add(const event& e, int64_t wm_at_read, uint64_t seq) {
   if (fresh) {
     render_from(f_.key, e, u.key);
     u.first_seen = e.ts;
+    u.written = SIZE_MAX;  // unknown: a crashed run may have written a value
   } else if (e.ts < u.first_seen) {
     u.first_seen = e.ts;
     std::erase_if(u.steps, [&](const step_event& s) { return s.ts >= u.first_seen + size; });

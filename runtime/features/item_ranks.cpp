@@ -19,7 +19,9 @@ void item_ranks::add(const event& e, int64_t wm_at_read, uint64_t) {
   if ((f_.behaviors & behavior_bit(e.kind)) == 0 || e.item_id.empty() || !e.has_category) return;
   if (!on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_) return;
-  auto& cat = categories_[e.category_id];
+  auto [cit, fresh] = categories_.try_emplace(e.category_id);
+  auto& cat = cit->second;
+  cat.rewrite = cat.rewrite || fresh;  // see rewrite_all(): Redis may hold an older run's values
   int64_t bucket = window_.bucket_of(e.ts);
   if (cat.items[e.item_id].counts.add(bucket)) expiry_[bucket].emplace_back(e.category_id, e.item_id);
   mark_dirty(e.category_id, cat);
@@ -48,7 +50,9 @@ void item_ranks::flush_items(int64_t category, category_state& st,
     auto& item = it->second;
     key_update upd;
     if (item.counts.empty()) {
-      if (item.written_count > 0) upd.del = {f_.def.count_field, f_.def.rank_field};
+      // Unconditional: an item counted and evicted between two flushes may still
+      // be in Redis from a run that crashed before a checkpoint.
+      upd.del = {f_.def.count_field, f_.def.rank_field};
     } else {
       auto pct = percentile_rank_text(sorted, item.counts.total());
       if (item.counts.total() != item.written_count)
@@ -72,7 +76,7 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
                                const std::vector<uint64_t>& sorted, std::vector<key_update>& out) {
   std::vector<uint64_t> deciles;
   for (int k = 10; !sorted.empty() && k <= 90; k += 10) deciles.push_back(nearest_rank(sorted, k));
-  if (deciles == st.written_deciles) return;
+  if (deciles == st.written_deciles && !st.rewrite) return;
   key_update upd;
   auto cat_text = std::to_string(category);
   f_.deciles_key.render(upd.key, [&](const std::string&) -> const std::string& { return cat_text; });
@@ -82,7 +86,7 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
     std::string field;
     f_.deciles_field.render(field, [&](const std::string&) -> const std::string& { return k; });
     if (deciles.empty()) upd.del.push_back(std::move(field));
-    else if (st.written_deciles.empty() || st.written_deciles[i] != deciles[i])
+    else if (st.rewrite || st.written_deciles.empty() || st.written_deciles[i] != deciles[i])
       upd.set.emplace_back(std::move(field), std::to_string(deciles[i]));
   }
   st.written_deciles = std::move(deciles);
@@ -118,8 +122,10 @@ bool item_ranks::load(state_reader& in) {
 
 void item_ranks::rewrite_all() {
   for (auto& [category, st] : categories_) {
+    // What Redis holds is unknown now: write every value, delete every empty one.
     for (auto& [id, item] : st.items) item.written_count = 0, item.written_pct.clear();
     st.written_deciles.clear();
+    st.rewrite = true;
     st.dirty = false;
     mark_dirty(category, st);
   }
@@ -136,7 +142,7 @@ void item_ranks::flush(std::vector<key_update>& out) {
     std::sort(sorted.begin(), sorted.end());
     flush_items(category, c->second, sorted, out);
     flush_deciles(category, c->second, sorted, out);
-    c->second.dirty = false;
+    c->second.dirty = c->second.rewrite = false;
     if (c->second.items.empty()) categories_.erase(c);
   }
   dirty_.clear();

@@ -41,6 +41,7 @@ private:
     std::unordered_map<std::string, item_state> items;
     std::vector<uint64_t> written_deciles;  // empty = nothing written
     bool dirty = false;
+    bool rewrite = false;  // after a restore: Redis may hold anything, write all
   };
 
   void mark_dirty(int64_t category, category_state& st);

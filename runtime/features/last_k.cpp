@@ -15,7 +15,10 @@ void last_k::add(const event& e, int64_t wm_at_read, uint64_t seq) {
   if (!zset_) value = std::to_string(e.category_id);
   auto [it, fresh] = users_.try_emplace(e.user_id);
   auto& u = it->second;
-  if (fresh) render_from(f_.key, e, u.key);
+  if (fresh) {
+    render_from(f_.key, e, u.key);
+    u.replace = zset_;  // a crashed run may have left members: the first write replaces
+  }
   entry x{e.ts, seq, std::move(value)};
   auto pos = std::upper_bound(u.entries.begin(), u.entries.end(), x, [](const entry& a, const entry& b) {
     return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);

@@ -23,6 +23,7 @@ void user_tiers::add(const event& e, int64_t wm_at_read, uint64_t) {
   if (fresh) {
     render_from(f_.key, e, u.amount_key);
     render_from(f_.tier_key, e, u.tier_key);
+    u.rewrite = true;  // a crashed run may have written this user: write whatever comes
   }
   int64_t start = f_.window.bucket_of(e.ts);
   auto b = std::lower_bound(u.buckets.begin(), u.buckets.end(), start,

@@ -210,7 +210,8 @@ bool redis_reader::scratch_batch(const std::set<std::string>* const* sets, size_
       if (!reply) return false;
       if (reply->type == REDIS_REPLY_ERROR)
         return error = where_ + ": scratch HyperLogLog: " + reply_text(reply.get()), false;
-      if (r == before) out.push_back(reply->type == REDIS_REPLY_STRING ? reply_text(reply.get()) : "");
+      if (r == before)
+        out.push_back(reply->type == REDIS_REPLY_STRING ? reply_text(reply.get()) : "");
     }
   }
   return true;

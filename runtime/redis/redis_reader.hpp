@@ -25,9 +25,9 @@ struct redis_key_snapshot {
   std::string type;  // TYPE reply: "hash", "list", "zset", "string", ... ("none" if it vanished)
   std::vector<std::pair<std::string, std::string>> fields;  // hash: HGETALL; zset: member, score
                                                             // as ZRANGE 0 -1 WITHSCORES gives them
-  std::vector<std::string> items;  // list: LRANGE 0 -1 (head first)
-  std::string value;               // string: GET, raw bytes (HyperLogLogs are strings)
-  int64_t ttl_s = -1;              // TTL reply: -1 = no TTL, -2 = key vanished
+  std::vector<std::string> items;                           // list: LRANGE 0 -1 (head first)
+  std::string value;   // string: GET, raw bytes (HyperLogLogs are strings)
+  int64_t ttl_s = -1;  // TTL reply: -1 = no TTL, -2 = key vanished
 };
 
 /// A blocking connection. Not thread-safe.

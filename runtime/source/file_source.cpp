@@ -2,6 +2,7 @@
 // front: simple and fast for test and replay files; streaming comes later.
 #include "runtime/source/file_source.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include "runtime/kafka/message_key.hpp"
@@ -14,6 +15,7 @@ namespace {
 class file_partition_source final : public message_source {
 public:
   void push(std::string line) { lines_.push_back(std::move(line)); }
+  void start_at(int64_t offset) { next_ = static_cast<size_t>(std::max<int64_t>(offset, 0)); }
 
   size_t poll(size_t max, const visitor& fn) override {
     size_t n = 0;
@@ -35,6 +37,7 @@ private:
 
 std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string& path,
                                                                 int32_t partitions,
+                                                                const std::vector<int64_t>& start,
                                                                 std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
@@ -58,6 +61,7 @@ std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string
     parts[static_cast<size_t>(p)]->push(std::move(line));
     ++line_no;
   }
+  for (size_t p = 0; p < start.size() && p < parts.size(); ++p) parts[p]->start_at(start[p]);
   return out;
 }
 

@@ -13,8 +13,10 @@ namespace rtfeat {
 /// Reads `path` and returns one source per partition. Lines whose user_id
 /// cannot be read (they will be rejected anyway) go to partition line % P.
 /// Returns an empty vector and sets `error` when the file cannot be read.
+/// `start[p]` (when given) is the first offset (line index within partition p) to deliver.
 std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string& path,
                                                                 int32_t partitions,
+                                                                const std::vector<int64_t>& start,
                                                                 std::string& error);
 
 }  // namespace rtfeat

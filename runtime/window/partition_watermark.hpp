@@ -20,6 +20,12 @@ public:
     return has_max_ && ts < current() - lateness_ms;
   }
 
+  /// Restores W_p from a checkpoint (no_watermark: none yet).
+  void restore(int64_t watermark) {
+    has_max_ = watermark != no_watermark;
+    max_ts_ = has_max_ ? watermark + ooo_ : 0;
+  }
+
   /// Records an accepted on-time event (late and rejected ones never move W_p).
   void observe(int64_t ts) {
     if (!has_max_ || ts > max_ts_) max_ts_ = ts;

@@ -47,7 +47,8 @@ TEST_SUITE("oracle.expected_state") {
                        {"trend_score", "3.0000"}});
     check_deciles(s, "cat:buckets:{7}", {"1", "1", "1", "1", "1", "1", "1", "1", "1"});
     // 1h/5m windows (tail B - 1'800'000) hold all three clicks.
-    CHECK(zset(s, "user:session:{u1}") == std::map<std::string, int64_t>{{"click:i1", B}, {"click:i2", T}});
+    CHECK(zset(s, "user:session:{u1}")
+          == std::map<std::string, int64_t>{{"click:i1", B}, {"click:i2", T}});
     CHECK(hll(s, "item:uv:{i1}") == std::set<std::string>{"u1"});
     CHECK(hll(s, "item:uv:{i2}") == std::set<std::string>{"u1"});
     // No search, so no funnel step; no view, purchase or campaign.
@@ -157,7 +158,8 @@ TEST_SUITE("oracle.expected_state") {
     check_deciles(s, "cat:buckets:{1}", {"1", "1", "1", "1", "1", "2", "2", "2", "2"});
     CHECK(s.keys.count("cat:buckets:{3}") == 0);  // a view is not a click
     CHECK(list(s, "user:seq:{u1}") == std::vector<std::string>{"3"});
-    CHECK(zset(s, "user:session:{u2}") == std::map<std::string, int64_t>{{"cart:i4", T}, {"click:i4", T}});
+    CHECK(zset(s, "user:session:{u2}")
+          == std::map<std::string, int64_t>{{"cart:i4", T}, {"click:i4", T}});
     CHECK(hll(s, "item:uv:{i4}") == std::set<std::string>{"u2"});
     // users 2 + seq 1 + sessions 2, items 4 + uv 4, categories 2.
     CHECK(s.keys.size() == 15);
@@ -192,6 +194,67 @@ output = { type = "hash", key = "u:{${user_id}}", field = "price:${band}" }
     CHECK(s.stats.late == 0);
     CHECK(hash(s, "u:{u1}") == field_map{{"cat:7", "3"}, {"price:0-100", "2"}});
     CHECK(s.ttl_s.count("u:{u1}") == 0);  // no ttl configured
+  }
+
+  TEST_CASE("two features writing the same hash field or the same key as two types are refused") {
+    temp_dir dir;
+    std::string count = R"(
+[[feature]]
+name = "NAME"
+entity = "user"
+aggregation = "count"
+window = { type = "sliding", size = "30m", slide = "5m", lateness = "1m" }
+output = { type = "hash", key = "k:{${user_id}}", field = "n" }
+)";
+    auto twice = count + count;
+    twice.replace(twice.find("NAME"), 4, "first");
+    twice.replace(twice.find("NAME"), 4, "second");
+    auto line = jsonl({click("u1", "i1", 7, T)});
+    CHECK(oracle_error(line, {"source.partitions=1"}, dir.write("a.toml", twice))
+          == "feature 'second' writes field 'n' of key 'k:{u1}', which an earlier feature also "
+             "writes");
+    auto as_string = count;
+    as_string.replace(as_string.find("NAME"), 4, "first");
+    as_string += R"(
+[[feature]]
+name = "text"
+entity = "user"
+aggregation = "count"
+window = { type = "sliding", size = "30m", slide = "5m", lateness = "1m" }
+output = { type = "string", key = "k:{${user_id}}" }
+)";
+    CHECK(
+      oracle_error(line, {"source.partitions=1"}, dir.write("b.toml", as_string))
+      == "feature 'text' writes key 'k:{u1}' as a string, which an earlier feature also writes");
+  }
+
+  TEST_CASE("a tier with group_by and a trend without a hash output are refused") {
+    temp_dir dir;
+    auto tier = dir.write("tier.toml", R"(
+[[feature]]
+name = "spend"
+entity = "user"
+aggregation = "sum"
+value = "amount"
+group_by = "region"
+window = { type = "sliding", size = "30m", slide = "5m", lateness = "1m" }
+output = { type = "hash", key = "s:{${user_id}}", field = "r:${region}" }
+tier = { within = "all", key = "t:{${user_id}}", field = "tier" }
+)");
+    CHECK(oracle_error("", {"source.partitions=1"}, tier)
+          == "feature 'spend' (line 2): a tier with group_by has no meaning in docs/semantics.md");
+    auto trend = dir.write("trend.toml", R"(
+[[feature]]
+name = "pop"
+entity = "item"
+aggregation = "count"
+window = { type = "sliding", size = "5m", slide = "1m", lateness = "1m" }
+trend = { previous = "30m", field = "trend" }
+output = { type = "string", key = "p:{${item_id}}" }
+)");
+    CHECK(oracle_error("", {"source.partitions=1"}, trend)
+          == "feature 'pop' (line 2): a trend without a hash output has no meaning in "
+             "docs/semantics.md");
   }
 
 }  // TEST_SUITE

@@ -33,13 +33,13 @@ TEST_SUITE("oracle.funnel_distinct") {
                  "u")
           == "3");
     // The cart at F + 1h is outside [F, F + 1h).
-    CHECK(funnel({step("u", "search", S), step("u", "click", S + 10), step("u", "cart", S + hour)},
-                 "u")
-          == "2");
+    CHECK(
+      funnel({step("u", "search", S), step("u", "click", S + 10), step("u", "cart", S + hour)}, "u")
+      == "2");
     // The first event is a view: it opens the window although it is no step.
-    CHECK(funnel({step("u", "view", S), step("u", "search", S + hour - 1),
-                  step("u", "click", S + hour)},
-                 "u")
+    CHECK(funnel(
+            {step("u", "view", S), step("u", "search", S + hour - 1), step("u", "click", S + hour)},
+            "u")
           == "1");
   }
 
@@ -56,7 +56,8 @@ TEST_SUITE("oracle.funnel_distinct") {
 
   TEST_CASE("an out-of-order earlier event moves F and with it the funnel window") {
     // Without the view, F = S + 30'000 and the window reaches S + 3'630'000: all 3 steps.
-    std::vector<std::string> lines{step("u", "search", S + 30'000), step("u", "click", S + 3'610'000),
+    std::vector<std::string> lines{step("u", "search", S + 30'000),
+                                   step("u", "click", S + 3'610'000),
                                    step("u", "cart", S + 3'615'000)};
     CHECK(funnel(lines, "u") == "3");
     // A view 30 s earlier, read after the search (not late): F = S, click and cart fall out.
@@ -87,15 +88,14 @@ output = { type = "hash", key = "u:{${user_id}}", field = "steps" }
     auto c = [](const std::string& user, const std::string& more, int64_t ts) {
       return full(user, "search", ts, more);
     };
-    auto s = run_oracle(
-      jsonl({c("a", R"("campaign_id":"c1","region":"hz")", B),
-             ev("b", "view", "i1", 7, B + 1),  // no campaign: not kept
-             c("b", R"("campaign_id":"c1","region":"hz")", B + 2),
-             c("a", R"("campaign_id":"c1","region":"hz")", B + 3),
-             c("z", R"("campaign_id":"c1")", B + 4),       // no region: not kept
-             c("y", R"("campaign_id":"c1","region":"")", B + 5),  // "" is absent
-             c("a", R"("campaign_id":"c2","region":"sh")", B + 90'000'000)}),
-      {"source.partitions=1"});
+    auto s = run_oracle(jsonl({c("a", R"("campaign_id":"c1","region":"hz")", B),
+                               ev("b", "view", "i1", 7, B + 1),  // no campaign: not kept
+                               c("b", R"("campaign_id":"c1","region":"hz")", B + 2),
+                               c("a", R"("campaign_id":"c1","region":"hz")", B + 3),
+                               c("z", R"("campaign_id":"c1")", B + 4),  // no region: not kept
+                               c("y", R"("campaign_id":"c1","region":"")", B + 5),  // "" is absent
+                               c("a", R"("campaign_id":"c2","region":"sh")", B + 90'000'000)}),
+                        {"source.partitions=1"});
     CHECK(hll(s, "campaign:{c1}:region:hz:users") == members{"a", "b"});
     CHECK(hll(s, "campaign:{c2}:region:sh:users") == members{"a"});
     CHECK(s.ttl_s.at("campaign:{c1}:region:hz:users") == 604800);
@@ -107,18 +107,18 @@ output = { type = "hash", key = "u:{${user_id}}", field = "steps" }
   TEST_CASE("distinct item visitors leave the sliding hour one slide at a time") {
     // Max ts T: W = B + 1'799'999, 1h/5m tail = B - 1'800'000.
     constexpr int64_t T = B + 1'804'999;
-    auto s = run_oracle(jsonl({ev("left", "view", "i1", 7, B - 1'800'001),
-                               ev("edge", "cart", "i1", 7, B - 1'800'000),
-                               ev("late", "fav", "i1", 7, T - 1), ev("late", "purchase", "i1", 7, T),
-                               full("searcher", "search", T, R"("item_id":"i1")")}),
-                        {"source.partitions=1"});
+    auto s = run_oracle(
+      jsonl({ev("left", "view", "i1", 7, B - 1'800'001), ev("edge", "cart", "i1", 7, B - 1'800'000),
+             ev("late", "fav", "i1", 7, T - 1), ev("late", "purchase", "i1", 7, T),
+             full("searcher", "search", T, R"("item_id":"i1")")}),
+      {"source.partitions=1"});
     CHECK(hll(s, "item:uv:{i1}") == members{"edge", "late"});
     CHECK(s.ttl_s.at("item:uv:{i1}") == 3600);
     // One ms more of watermark moves the tail a whole slide: "edge" leaves too.
-    auto later = run_oracle(jsonl({ev("left", "view", "i1", 7, B - 1'800'001),
-                                   ev("edge", "cart", "i1", 7, B - 1'800'000),
-                                   ev("late", "purchase", "i1", 7, T + 300'000)}),
-                            {"source.partitions=1"});
+    auto later = run_oracle(
+      jsonl({ev("left", "view", "i1", 7, B - 1'800'001), ev("edge", "cart", "i1", 7, B - 1'800'000),
+             ev("late", "purchase", "i1", 7, T + 300'000)}),
+      {"source.partitions=1"});
     CHECK(hll(later, "item:uv:{i1}") == members{"late"});
   }
 

@@ -46,8 +46,8 @@ TEST_SUITE("oracle.hll_registers") {
 
   TEST_CASE("dense registers are 6 bits each starting from the low bits") {
     std::string d = header(0) + std::string(12288, '\0');
-    d[16] = '\x40';  // register 1 = 5: low 2 bits (01) at bits 6-7 of byte 0
-    d[17] = '\x01';  // ... high 4 bits (0001) at bits 0-3 of byte 1
+    d[16] = '\x40';          // register 1 = 5: low 2 bits (01) at bits 6-7 of byte 0
+    d[17] = '\x01';          // ... high 4 bits (0001) at bits 0-3 of byte 1
     d[16 + 12287] = '\xfc';  // register 16383 = 63: bits 2-7 of the last byte
     auto regs = decode_hll(d);
     REQUIRE(regs.has_value());
@@ -60,7 +60,8 @@ TEST_SUITE("oracle.hll_registers") {
 
   TEST_CASE("anything that is not a whole HyperLogLog decodes to nothing") {
     CHECK_FALSE(decode_hll("x").has_value());
-    CHECK_FALSE(decode_hll(std::string("HYLX\x01") + std::string(11, '\0') + bytes({0x7f, 0xff})).has_value());
+    CHECK_FALSE(decode_hll(std::string("HYLX\x01") + std::string(11, '\0') + bytes({0x7f, 0xff}))
+                  .has_value());
     CHECK_FALSE(decode_hll(header(1) + bytes({0x7f, 0xfe})).has_value());        // 16383 registers
     CHECK_FALSE(decode_hll(header(1) + bytes({0x7f, 0xff, 0x00})).has_value());  // 16385
     CHECK_FALSE(decode_hll(header(1) + bytes({0x7f})).has_value());              // cut XZERO

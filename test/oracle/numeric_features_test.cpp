@@ -101,7 +101,8 @@ TEST_SUITE("oracle.numeric") {
     auto s = run_oracle(
       jsonl({purchase("u1", B - 1, R"("amount":1000,"price":1000,"region":"hz")"),  // before tail B
              purchase("u1", B, R"("amount":59.9,"price":59.9,"region":"hz")"),
-             full("u1", "view", B + 899'999, R"("item_id":"i1","category_id":7)"),  // before tumbling tail
+             full("u1", "view", B + 899'999,
+                  R"("item_id":"i1","category_id":7)"),  // before tumbling tail
              full("u1", "view", B + 900'000, R"("item_id":"i1","category_id":7)"),
              purchase("u1", T, R"("amount":59.9,"price":59.9,"region":"sh")"),
              purchase("u1", T, R"("amount":59.9,"price":59.9,"region":"hz")"),
@@ -114,13 +115,14 @@ TEST_SUITE("oracle.numeric") {
     // n: the 5 purchases from B on. total: 3 * 599'000 + llround(0.5) = 1'797'001 units;
     // the purchase without an amount is not kept for it. mean: 1'797'001 / 40'000 = 44.925025.
     // Prices: 599'000 x3, llround(0.00015 * 10000.0 = 1.4999999999999998) = 1, 1'000'000.
-    CHECK(hash(s, "u:{u1}") == field_map{{"n", "5"},
-                                         {"total", "179.7001"},
-                                         {"mean", "44.9250"},
-                                         {"low", "0.0001"},
-                                         {"high", "100.0000"},
-                                         {"r:hz", "2"},
-                                         {"r:sh", "1"}});
+    CHECK(hash(s, "u:{u1}")
+          == field_map{{"n", "5"},
+                       {"total", "179.7001"},
+                       {"mean", "44.9250"},
+                       {"low", "0.0001"},
+                       {"high", "100.0000"},
+                       {"r:hz", "2"},
+                       {"r:sh", "1"}});
     // 12'500 - 17'500 = -5'000 units; mean -5'000 / 20'000; no price: no min or max.
     CHECK(hash(s, "u:{u2}") == field_map{{"n", "2"}, {"total", "-0.5000"}, {"mean", "-0.2500"}});
     CHECK(string_at(s, "net:{u1}") == "179.7001");
@@ -137,14 +139,14 @@ TEST_SUITE("oracle.numeric") {
 
   TEST_CASE("the purchase tier ranks users with a positive sum and ties share a tier") {
     // g's purchase is first in the log (not late) and 25 h before T: outside the 24h window.
-    auto s = run_oracle(jsonl({purchase("g", T - 90'000'000, R"("amount":50)"),
-                               purchase("h", B - 87'300'001, R"("amount":7)"),
-                               purchase("h", B - 87'300'000, R"("amount":8)"),
-                               purchase("a", T, R"("amount":10)"), purchase("b", T, R"("amount":20)"),
-                               purchase("c", T, R"("amount":12.5)"), purchase("c", T, R"("amount":7.5)"),
-                               purchase("d", T, R"("amount":30)"), purchase("e", T, R"("amount":-5)"),
-                               purchase("f", T, "\"price\":3")}),
-                        {"source.partitions=1"});
+    auto s = run_oracle(
+      jsonl({purchase("g", T - 90'000'000, R"("amount":50)"),
+             purchase("h", B - 87'300'001, R"("amount":7)"),
+             purchase("h", B - 87'300'000, R"("amount":8)"), purchase("a", T, R"("amount":10)"),
+             purchase("b", T, R"("amount":20)"), purchase("c", T, R"("amount":12.5)"),
+             purchase("c", T, R"("amount":7.5)"), purchase("d", T, R"("amount":30)"),
+             purchase("e", T, R"("amount":-5)"), purchase("f", T, "\"price\":3")}),
+      {"source.partitions=1"});
     // Sums > 0: a 10, b 20, c 20, h 8 (7 left with the tail), d 30: n = 5.
     // tier = 1 + floor(10 * less / 5): h 1, a 1 + 2, b and c 1 + 4, d 1 + 8.
     CHECK(string_at(s, "user:stats:{a}:purchase_amount") == "10.0000");
@@ -167,12 +169,11 @@ TEST_SUITE("oracle.numeric") {
       return full("u1", behavior, ts, R"("item_id":")" + i + R"(","category_id":7)");
     };
     // Previous span [B + 1'500'000 - 1'800'000, B + 1'500'000) = [B - 300'000, B + 1'500'000).
-    auto s = run_oracle(
-      jsonl({item("cart", "old", B - 300'001), item("cart", "p", B - 300'000),
-             item("cart", "p", B + 1'499'999), item("view", "p", B + 1'500'000),
-             item("click", "p", T), item("view", "new", T), item("purchase", "new", T),
-             item("search", "quiet", T)}),
-      {"source.partitions=1"});
+    auto s = run_oracle(jsonl({item("cart", "old", B - 300'001), item("cart", "p", B - 300'000),
+                               item("cart", "p", B + 1'499'999), item("view", "p", B + 1'500'000),
+                               item("click", "p", T), item("view", "new", T),
+                               item("purchase", "new", T), item("search", "quiet", T)}),
+                        {"source.partitions=1"});
     // p: cur = view 1 + click 2 = 3, prev = 2 carts = 8: 6 * 4 / 14 = 1.714285...
     CHECK(value(s, "item:feature:{p}", "realtime_popularity") == "3");
     CHECK(value(s, "item:feature:{p}", "trend_score") == "1.7143");

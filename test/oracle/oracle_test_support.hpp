@@ -93,6 +93,22 @@ inline expected_state run_oracle(const std::string& content, std::vector<std::st
   return out;
 }
 
+/// Runs the oracle like run_oracle but expects it to fail; returns its error.
+inline std::string oracle_error(const std::string& content, std::vector<std::string> overrides,
+                                const std::string& features) {
+  temp_dir dir;
+  auto events = dir.write("events.jsonl", content);
+  job_config cfg;
+  feature_catalogue cat;
+  std::string error;
+  overrides.push_back("features.file=" + features);
+  REQUIRE_MESSAGE(load_job_config("", overrides, cfg, error), error);
+  REQUIRE_MESSAGE(load_feature_catalogue(cfg.features_file, cat, error), error);
+  expected_state out;
+  CHECK_FALSE(compute_expected_state(cfg, cat, events, test_now_ms, {}, out, error));
+  return error;
+}
+
 /// The hash at `key`, or an empty map when there is no such hash.
 inline field_map hash(const expected_state& s, const std::string& key) {
   auto k = s.keys.find(key);

@@ -50,9 +50,9 @@ TEST_SUITE("oracle.sequences") {
 
   TEST_CASE("the session keeps each member's newest ts inside the hour") {
     auto s = run_oracle(
-      jsonl({ev("u1", "click", "gone", 7, B - 1'800'001), ev("u1", "click", "edge", 7, B - 1'800'000),
-             ev("u1", "click", "i1", 7, T - 10), ev("u1", "click", "i1", 7, T - 20),
-             ev("u1", "cart", "i1", 7, T - 30),
+      jsonl({ev("u1", "click", "gone", 7, B - 1'800'001),
+             ev("u1", "click", "edge", 7, B - 1'800'000), ev("u1", "click", "i1", 7, T - 10),
+             ev("u1", "click", "i1", 7, T - 20), ev("u1", "cart", "i1", 7, T - 30),
              full("u1", "search", T, R"("item_id":"i9")")}),  // not in the filter
       {"source.partitions=1"});
     CHECK(zset(s, "user:session:{u1}")
@@ -81,8 +81,8 @@ TEST_SUITE("oracle.sequences") {
       jsonl({purchase("five", T - 90'000'000),  // first in the log, so not late
              purchase("one", T), purchase("two", T - 1500), purchase("two", T),
              purchase("three", T - 61'001), purchase("three", T), purchase("three", T - 1),
-             purchase("five", T - 4000), purchase("five", T - 2000),
-             purchase("five", T - 2000), purchase("five", T), ev("five", "cart", "i1", 7, T)}),
+             purchase("five", T - 4000), purchase("five", T - 2000), purchase("five", T - 2000),
+             purchase("five", T), ev("five", "cart", "i1", 7, T)}),
       {"source.partitions=1"});
     CHECK(hash(s, "user:feature:{one}").empty());
     CHECK(hash(s, "user:feature:{two}") == field_map{{"purchase_gap_1", "1.5000"}});
@@ -90,9 +90,10 @@ TEST_SUITE("oracle.sequences") {
     CHECK(hash(s, "user:feature:{three}")
           == field_map{{"purchase_gap_1", "0.0010"}, {"purchase_gap_2", "61.0000"}});
     // Unbounded: the purchase 25 h back counts, but only the 3 newest gaps are written.
-    CHECK(hash(s, "user:feature:{five}") == field_map{{"purchase_gap_1", "2.0000"},
-                                                      {"purchase_gap_2", "0.0000"},
-                                                      {"purchase_gap_3", "2.0000"}});
+    CHECK(hash(s, "user:feature:{five}")
+          == field_map{{"purchase_gap_1", "2.0000"},
+                       {"purchase_gap_2", "0.0000"},
+                       {"purchase_gap_3", "2.0000"}});
     CHECK(s.ttl_s.at("user:feature:{five}") == 604800);
   }
 

@@ -1,0 +1,121 @@
+// Checkpoint coordinator (see checkpoint_coordinator.hpp).
+#include "actors/checkpoint_coordinator.hpp"
+
+#include <algorithm>
+#include <iostream>
+
+#include "caf/all.hpp"
+#include "actors/atoms.hpp"
+#include "runtime/event_parser.hpp"
+
+namespace rtfeat {
+
+namespace {
+
+using coord_actor = caf::stateful_actor<checkpoint_coordinator_state>*;
+
+void abort_checkpoint(coord_actor self, const std::string& why) {
+  auto& st = self->state;
+  std::string error;
+  st.cfg.store->abort(st.in_flight, error);
+  std::cerr << "rtfeat: checkpoint " << st.in_flight << " aborted: " << why << "\n";
+  st.cfg.metrics->checkpoints_failed.fetch_add(1);
+  st.in_flight = 0;
+}
+
+void start_checkpoint(coord_actor self) {
+  auto& st = self->state;
+  std::string error;
+  auto id = st.cfg.store->next_id(error);
+  if (!id) {
+    std::cerr << "rtfeat: checkpoint: " << error << "\n";
+    st.cfg.metrics->checkpoints_failed.fetch_add(1);
+    return;
+  }
+  st.in_flight = *id;
+  st.started = std::chrono::steady_clock::now();
+  st.positions.clear();
+  st.entries.clear();
+  st.snapshots = st.sinks_flushed = 0;
+  for (const auto& r : st.readers) self->send(r, barrier_atom::value, *id);
+}
+
+void maybe_complete(coord_actor self) {
+  auto& st = self->state;
+  if (st.positions.size() < st.readers.size() || st.snapshots < st.cfg.shards
+      || st.sinks_flushed < st.cfg.sinks)
+    return;
+  checkpoint_manifest m;
+  m.id = st.in_flight;
+  m.created_ms = wall_clock_ms();
+  m.catalogue_hash = st.cfg.catalogue_hash;
+  m.snapshots = std::move(st.entries);
+  std::sort(m.snapshots.begin(), m.snapshots.end(),
+            [](const auto& a, const auto& b) { return a.key_group < b.key_group; });
+  for (const auto& p : st.positions)
+    m.positions.push_back({st.cfg.topic, p.partition, p.next_offset,
+                           p.watermark == no_watermark ? std::nullopt : std::optional<int64_t>(p.watermark)});
+  m.meta = st.cfg.meta;
+  std::string error;
+  if (!st.cfg.store->commit(m, st.cfg.keep, error) && !st.cfg.store->is_complete(m.id))
+    return abort_checkpoint(self, error);
+  if (!error.empty()) std::cerr << "rtfeat: checkpoint retention: " << error << "\n";
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.started);
+  auto& metrics = *st.cfg.metrics;
+  metrics.checkpoints_completed.fetch_add(1);
+  metrics.last_checkpoint_id = m.id;
+  metrics.last_checkpoint_ms = ms.count();
+  metrics.last_checkpoint_bytes = m.snapshot_bytes();
+  st.in_flight = 0;
+}
+
+void on_tick(coord_actor self) {
+  auto& st = self->state;
+  self->delayed_send(self, std::chrono::milliseconds(st.cfg.interval_ms), tick_atom::value);
+  if (st.in_flight != 0) {
+    auto age = std::chrono::steady_clock::now() - st.started;
+    if (age > std::chrono::milliseconds(st.cfg.timeout_ms)) abort_checkpoint(self, "timed out");
+    return;
+  }
+  // A drained job needs no more checkpoints: the last readers are finishing.
+  if (std::all_of(st.ended.begin(), st.ended.end(), [](bool e) { return e; })) return;
+  start_checkpoint(self);
+}
+
+}  // namespace
+
+caf::behavior checkpoint_coordinator(coord_actor self, coordinator_settings cfg) {
+  self->state.cfg = std::move(cfg);
+  return {
+    [=](start_atom, std::vector<caf::actor> readers) {
+      self->state.readers = std::move(readers);
+      self->state.ended.assign(self->state.readers.size(), false);
+      if (self->state.cfg.interval_ms > 0)
+        self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.interval_ms), tick_atom::value);
+    },
+    [=](tick_atom) { on_tick(self); },
+    [=](const reader_position& p) {
+      if (p.id != self->state.in_flight) return;
+      self->state.positions.push_back(p);
+      maybe_complete(self);
+    },
+    [=](snapshot_written& w) {
+      auto& st = self->state;
+      if (w.id != st.in_flight) return;
+      if (!w.ok) return abort_checkpoint(self, w.error);
+      st.entries.insert(st.entries.end(), w.entries.begin(), w.entries.end());
+      ++st.snapshots;
+      maybe_complete(self);
+    },
+    [=](barrier_atom, uint64_t id, bool ok) {
+      auto& st = self->state;
+      if (id != st.in_flight) return;
+      if (!ok) return abort_checkpoint(self, "a sink could not write to Redis");
+      ++st.sinks_flushed;
+      maybe_complete(self);
+    },
+    [=](end_atom, uint32_t reader) { self->state.ended.at(reader) = true; },
+  };
+}
+
+}  // namespace rtfeat

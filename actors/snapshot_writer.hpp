@@ -1,0 +1,23 @@
+// Snapshot writer actor: writes the shards' key-group bodies to the checkpoint
+// store and tells the coordinator. Detached: every file is fsynced.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
+#include "caf/stateful_actor.hpp"
+#include "runtime/checkpoint/checkpoint_store.hpp"
+
+namespace rtfeat {
+
+struct snapshot_writer_state {
+  static inline const char* name = "snapshot_writer";
+};
+
+caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
+                              std::shared_ptr<const checkpoint_store> store, uint64_t catalogue_hash,
+                              caf::actor coordinator);
+
+}  // namespace rtfeat

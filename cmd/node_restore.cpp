@@ -1,0 +1,79 @@
+// Restore preparation for `rtfeat node` (see node_restore.hpp).
+#include "cmd/node_restore.hpp"
+
+#include <chrono>
+#include <iostream>
+
+namespace rtfeat::cmd {
+
+namespace {
+
+bool parse_which(const std::string& which, std::optional<uint64_t>& id, std::string& error) {
+  if (which == "latest") return true;
+  try {
+    size_t used = 0;
+    id = std::stoull(which, &used);
+    if (used == which.size()) return true;
+  } catch (const std::exception&) {
+  }
+  error = "--restore: expected 'latest' or a checkpoint id, got '" + which + "'";
+  return false;
+}
+
+bool load_bodies(restore_plan& out, std::string& error) {
+  out.bodies = std::make_shared<restored_bodies>();
+  for (const auto& e : out.manifest->snapshots) {
+    std::string body;
+    if (!out.store->read_snapshot(*out.manifest, e.key_group, body, error)) return false;
+    (*out.bodies)[e.key_group] = std::move(body);
+  }
+  for (const auto& p : out.manifest->positions) {
+    out.offsets[p.partition] = p.next_offset;
+    if (p.watermark) out.watermarks[p.partition] = *p.watermark;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, const std::string& which,
+                     bool allow_catalogue_change, restore_plan& out, std::string& error) {
+  if (cfg.checkpoint_interval_ms == 0 && which.empty()) return true;
+  out.store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
+  if (!out.store) return false;
+  if (which.empty()) return true;
+  std::optional<uint64_t> id;
+  if (!parse_which(which, id, error)) return false;
+  auto started = std::chrono::steady_clock::now();
+  std::vector<std::string> log;
+  out.manifest = out.store->find_restorable(id, log, error);
+  for (const auto& line : log) std::cerr << "rtfeat: restore: " << line << "\n";
+  if (!out.manifest) {
+    if (!error.empty()) return false;
+    std::cerr << "node: no complete checkpoint in " << cfg.checkpoint_dir
+              << ": starting from the beginning of every partition\n";
+    return true;
+  }
+  if (out.manifest->catalogue_hash != catalogue.hash) {
+    if (!allow_catalogue_change) {
+      error = "checkpoint " + std::to_string(out.manifest->id)
+              + " was taken with a different feature catalogue; pass --allow-catalogue-change to restore"
+                " it anyway (new features start empty, removed ones are dropped)";
+      return false;
+    }
+    std::cerr << "node: catalogue changed since checkpoint " << out.manifest->id
+              << ": new features start empty, removed ones are dropped (named below)\n";
+  }
+  if (out.manifest->positions.size() != static_cast<size_t>(cfg.source_partitions)) {
+    error = "checkpoint " + std::to_string(out.manifest->id) + " has " + std::to_string(out.manifest->positions.size())
+            + " partitions, source.partitions is " + std::to_string(cfg.source_partitions);
+    return false;
+  }
+  if (!load_bodies(out, error)) return false;
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.manifest->snapshots.size()
+            << " key groups, " << out.manifest->snapshot_bytes() << " bytes, read in " << ms.count() << " ms)\n";
+  return true;
+}
+
+}  // namespace rtfeat::cmd

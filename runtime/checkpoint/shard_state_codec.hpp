@@ -1,0 +1,32 @@
+// A shard's feature state <-> one snapshot body per key group. The body names
+// each feature, so a restore with a changed catalogue knows what it drops.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "runtime/features/feature_state.hpp"
+
+namespace rtfeat {
+
+struct named_state {
+  std::string name;  // the feature's name in the catalogue
+  feature_state* state = nullptr;
+};
+
+/// One body per key group in `key_groups` (empty groups too: restore reads every one).
+std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
+                                                                 const std::vector<uint32_t>& key_groups,
+                                                                 uint32_t max_parallelism, int64_t watermark,
+                                                                 uint64_t seq);
+
+/// Loads one body into `states`. Features of the body missing from `states` are
+/// appended to `dropped`. `watermark`/`seq` become the max of theirs and the body's.
+bool decode_shard_state(std::string_view body, const std::vector<named_state>& states, int64_t& watermark,
+                        uint64_t& seq, std::vector<std::string>& dropped, std::string& error);
+
+}  // namespace rtfeat

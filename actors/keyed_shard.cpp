@@ -84,6 +84,7 @@ void on_reader_end(shard_actor self, const reader_end& end) {
   auto& shown = st.cfg.metrics->watermark;
   for (auto cur = shown.load(); (cur == no_watermark || w < cur) && !shown.compare_exchange_weak(cur, w);) {}
   for (const auto& s : st.cfg.sinks) self->send(s, end_atom::value);
+  for (size_t i = 0; i < st.features.size(); ++i) st.cfg.metrics->add_entities(st.names[i], st.features[i]->entities());
 }
 
 void process(shard_actor self, keyed_shard_state::held_message& m) {
@@ -131,6 +132,8 @@ void restore(shard_actor self) {
       std::exit(1);
     }
   }
+  for (const auto& name : dropped)
+    std::cerr << "node: feature '" << name << "' is no longer in the catalogue: its checkpointed state is dropped\n";
   for (auto& f : st.features) {
     if (st.watermark != no_watermark) f->advance(st.watermark);
     f->rewrite_all();

@@ -73,7 +73,10 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
       << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"final_watermark\":" << m_.watermark.load()
       << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
       << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()
-      << ",\"seconds\":" << seconds << "}\n";
+      << ",\"state_entities\":{";
+  size_t i = 0;
+  for (const auto& [name, n] : m_.entities()) out << (i++ ? "," : "") << '"' << name << "\":" << n;
+  out << "},\"seconds\":" << seconds << "}\n";
   return static_cast<bool>(out);
 }
 

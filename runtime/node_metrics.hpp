@@ -6,6 +6,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
 
 #include "runtime/reject_reason.hpp"
 #include "runtime/window/sliding_window.hpp"
@@ -28,11 +31,25 @@ struct node_metrics {
   std::atomic<int64_t> last_checkpoint_ms{0};
   std::atomic<uint64_t> last_checkpoint_bytes{0};
 
+  /// Entities with state per feature, reported by the shards when a drained run ends.
+  void add_entities(const std::string& feature, uint64_t n) {
+    std::lock_guard<std::mutex> lock(entities_mutex_);
+    entities_[feature] += n;
+  }
+  std::map<std::string, uint64_t> entities() const {
+    std::lock_guard<std::mutex> lock(entities_mutex_);
+    return entities_;
+  }
+
   uint64_t rejected_total() const {
     uint64_t n = 0;
     for (const auto& r : rejected) n += r.load();
     return n;
   }
+
+private:
+  mutable std::mutex entities_mutex_;
+  std::map<std::string, uint64_t> entities_;
 };
 
 }  // namespace rtfeat

@@ -2,19 +2,29 @@
 # A corrupted latest checkpoint: restore falls back to the previous complete
 # one with a clear log line, and the run still ends with zero differences.
 # Usage: checkpoint_corruption_test.sh RTFEAT_BIN REPO_ROOT
-BIN=$1 ROOT=$2 EVENTS=${EVENTS:-200000} PARTITIONS=${PARTITIONS:-16} SEED=${SEED:-12}
+BIN=$1 ROOT=$2 EVENTS=${EVENTS:-200000} PARTITIONS=${PARTITIONS:-16} SEED=${SEED:-12} CHECKPOINT_MS=${CHECKPOINT_MS:-100}
 source "$ROOT/test/integration/lib/recovery.sh"
 
-# Run until at least two checkpoints are complete, then kill the node.
-start_node
-for _ in $(seq 1 200); do
-  [ "$(ls -d "$WORK"/checkpoints/chk-*/MANIFEST 2>/dev/null | wc -l)" -ge 2 ] && break
-  sleep 0.05
+complete_count() { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null | wc -l; }
+# Run (and kill, restart) until two checkpoints are complete: one to corrupt,
+# one to fall back to.
+for _ in $(seq 1 20); do
+  [ "$(complete_count)" -ge 2 ] && break
+  start_node
+  for _ in $(seq 1 40); do
+    [ "$(complete_count)" -ge 2 ] && break
+    kill -0 "$NODE_PID" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -9 "$NODE_PID" 2>/dev/null || true
+  wait "$NODE_PID" 2>/dev/null || true
+  NODE_PID=
 done
-kill -9 "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=
-newest=$(ls -d "$WORK"/checkpoints/chk-*/MANIFEST | sed 's|.*/chk-\([0-9]*\)/MANIFEST|\1|' | sort -n | tail -1)
-[ -n "$newest" ] || fail "no complete checkpoint was written"
-snap=$(ls "$WORK/checkpoints/chk-$newest"/kg-*.snap | head -1)
+complete=$(complete_count)
+[ "$complete" -ge 2 ] || fail "only $complete complete checkpoint(s): nothing to fall back to"
+newest=$(find "$WORK/checkpoints" -name MANIFEST | sed 's|.*/chk-\([0-9]*\)/MANIFEST|\1|' | sort -n | tail -1)
+# The largest snapshot file of the newest checkpoint (sort/tail: no early pipe close).
+snap=$(find "$WORK/checkpoints/chk-$newest" -name 'kg-*.snap' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
 # Flip one byte in the middle of the snapshot body.
 size=$(stat -c %s "$snap")
 byte=$(od -An -tu1 -j $((size / 2)) -N1 "$snap" | tr -d ' ')

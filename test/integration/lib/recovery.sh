@@ -18,7 +18,11 @@ cleanup() {
   fi
 }
 trap cleanup EXIT
-fail() { log "FAIL: $*"; exit 1; }
+fail() {
+  log "FAIL: $*"
+  for f in "$WORK"/node-*.log; do [ -f "$f" ] && { log "--- $f"; tail -5 "$f" >&2; }; done
+  exit 1
+}
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 start_mock_kafka "$BIN" "$PARTITIONS" events "$WORK"

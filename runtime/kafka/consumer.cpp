@@ -121,6 +121,19 @@ bool kafka_consumer::query_offsets(const std::string& topic, int32_t partitions,
 std::vector<std::unique_ptr<message_source>> kafka_consumer::assign(
   const std::string& topic, const std::vector<int32_t>& partitions,
   const std::vector<int64_t>& start, const std::vector<int64_t>* end, std::string& error) {
+  // Detach every partition queue *before* assigning: messages fetched into a
+  // queue that still forwards to the consumer queue would never reach a reader.
+  std::vector<std::unique_ptr<message_source>> out;
+  for (size_t i = 0; i < partitions.size(); ++i) {
+    auto* q = rd_kafka_queue_get_partition(handle(rk_), topic.c_str(), partitions[i]);
+    if (q == nullptr) {
+      error = "kafka: no queue for " + topic + "[" + std::to_string(partitions[i]) + "]";
+      return {};
+    }
+    rd_kafka_queue_forward(q, nullptr);
+    out.push_back(std::make_unique<kafka_partition_source>(q, partitions[i], start[i],
+                                                           end != nullptr ? (*end)[i] : -1));
+  }
   auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));
   for (size_t i = 0; i < partitions.size(); ++i)
     rd_kafka_topic_partition_list_add(list, topic.c_str(), partitions[i])->offset = start[i];
@@ -130,19 +143,16 @@ std::vector<std::unique_ptr<message_source>> kafka_consumer::assign(
     error = "kafka assign on '" + topic + "': " + rd_kafka_err2str(err);
     return {};
   }
-  std::vector<std::unique_ptr<message_source>> out;
-  for (size_t i = 0; i < partitions.size(); ++i) {
-    auto* q = rd_kafka_queue_get_partition(handle(rk_), topic.c_str(), partitions[i]);
-    rd_kafka_queue_forward(q, nullptr);
-    out.push_back(std::make_unique<kafka_partition_source>(q, partitions[i], start[i],
-                                                           end != nullptr ? (*end)[i] : -1));
-  }
   return out;
 }
 
 void kafka_consumer::poll_events(std::string& last_error) {
   while (auto* m = rd_kafka_consumer_poll(handle(rk_), 0)) {
-    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) last_error = rd_kafka_message_errstr(m);
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR)
+      last_error = rd_kafka_message_errstr(m);
+    else  // a broken invariant: data must only arrive on the partition queues
+      last_error = "BUG: message of partition " + std::to_string(m->partition) + " offset "
+                   + std::to_string(m->offset) + " reached the consumer queue and was lost";
     rd_kafka_message_destroy(m);
   }
 }

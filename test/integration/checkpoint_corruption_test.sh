@@ -5,7 +5,6 @@
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-200000} PARTITIONS=${PARTITIONS:-16} SEED=${SEED:-12} CHECKPOINT_MS=${CHECKPOINT_MS:-100}
 source "$ROOT/test/integration/lib/recovery.sh"
 
-complete_count() { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null | wc -l; }
 # Run (and kill, restart) until two checkpoints are complete: one to corrupt,
 # one to fall back to.
 for _ in $(seq 1 20); do
@@ -22,7 +21,7 @@ for _ in $(seq 1 20); do
 done
 complete=$(complete_count)
 [ "$complete" -ge 2 ] || fail "only $complete complete checkpoint(s): nothing to fall back to"
-newest=$(find "$WORK/checkpoints" -name MANIFEST | sed 's|.*/chk-\([0-9]*\)/MANIFEST|\1|' | sort -n | tail -1)
+newest=$(newest_complete)
 # The largest snapshot file of the newest checkpoint (sort/tail: no early pipe close).
 snap=$(find "$WORK/checkpoints/chk-$newest" -name 'kg-*.snap' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
 # Flip one byte in the middle of the snapshot body.

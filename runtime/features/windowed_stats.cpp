@@ -35,13 +35,15 @@ totals sum_range(const std::vector<windowed_stats::stat_bucket>& b, int64_t from
 windowed_stats::windowed_stats(const compiled_feature& f)
   : f_(f), trend_ms_(f.def.trend_previous_ms) {}
 
+// docs/semantics.md: an event without the configured value is not kept (also
+// for count); weights multiply the value, or stand alone as a weighted count.
 bool windowed_stats::value_of(const event& e, int64_t& value) const {
   const auto& d = f_.def;
+  bool by_value = d.value == "price" || d.value == "amount";
+  if (by_value && !(d.value == "amount" ? e.has_amount : e.has_price)) return false;
   if (d.aggregation == agg::count || d.aggregation == agg::histogram) return value = 1, true;
-  if (!d.weights.empty()) return value = d.weights[static_cast<size_t>(e.kind)], true;
-  bool has = d.value == "amount" ? e.has_amount : e.has_price;
-  if (!has) return false;
-  value = to_units(d.value == "amount" ? e.amount : e.price);
+  int64_t weight = d.weights.empty() ? 1 : d.weights[static_cast<size_t>(e.kind)];
+  value = by_value ? weight * to_units(d.value == "amount" ? e.amount : e.price) : weight;
   return true;
 }
 
@@ -115,7 +117,8 @@ std::optional<std::string> windowed_stats::value_text(const field_state& fs) con
   if (cur.count == 0) return std::nullopt;
   switch (f_.def.aggregation) {
     case agg::count: case agg::histogram: return std::to_string(cur.count);
-    case agg::sum: return f_.def.weights.empty() ? units_text(cur.sum) : std::to_string(cur.sum);
+    case agg::sum:
+      return (f_.def.value == "price" || f_.def.value == "amount") ? units_text(cur.sum) : std::to_string(cur.sum);
     case agg::avg: return ratio_text(cur.sum, cur.count * decimal_scale);
     case agg::min: return units_text(cur.min);
     case agg::max: return units_text(cur.max);
@@ -133,9 +136,12 @@ void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
     upd.del.push_back(f_.def.trend_field);
     return;
   }
+  // "+1" is one unit of the value: 1 for counts and weights, 1/10 000 of a decimal sum.
+  bool decimal = !by_count && (f_.def.value == "price" || f_.def.value == "amount");
+  int64_t one = decimal ? decimal_scale : 1;
   int64_t r = trend_ms_ / f_.window.size_ms;
-  upd.set.emplace_back(fs.field, std::to_string(c));
-  upd.set.emplace_back(f_.def.trend_field, ratio_text(r * (c + 1), p + r));
+  upd.set.emplace_back(fs.field, decimal ? units_text(c) : std::to_string(c));
+  upd.set.emplace_back(f_.def.trend_field, ratio_text(r * (c + one), p + r * one));
 }
 
 void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out) {

@@ -47,8 +47,18 @@ struct loop_result {
 };
 
 /// The timed loop: SPEC §4a's reader logic, then every state of the event's scopes.
+struct loop_options {
+  int32_t partitions = 8;
+  // Flush cadence. By event count by default: the work is then the same on any
+  // machine, whereas a wall-clock cadence makes a slow loop flush more often
+  // (flush cost grows with state, see docs/performance.md).
+  int64_t flush_ms = 0;           // also flush every this many ms of wall time; 0 = off
+  uint64_t flush_events = 20480;  // flush after this many kept events; 0 = off
+};
+
 loop_result run_loop(const std::vector<event>& events, const feature_plan& plan, const job_config& cfg,
-                     int32_t partitions) {
+                     const loop_options& opt) {
+  const int32_t partitions = opt.partitions;
   std::vector<feature_scope> user_scopes, group_scopes;
   state_list user = make_feature_states(plan, true, user_scopes);
   state_list group = make_feature_states(plan, false, group_scopes);
@@ -76,7 +86,7 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
   };
   auto start = wall::now();
   auto last_flush = start;
-  uint64_t seq = 0;
+  uint64_t seq = 0, since_flush = 0;
   for (const auto& e : events) {
     auto& mark = marks[static_cast<size_t>(partition_of(e.user_id, partitions))];
     if (mark.is_late(e.ts, plan.max_lateness_ms)) {
@@ -96,12 +106,15 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
       for (auto& s : user) s->add(e, wm_at_read, seq);
     for (size_t i = 0; i < group.size(); ++i)
       if ((mask & scope_bit(group_scopes[i])) != 0) group[i]->add(e, wm_at_read, seq);
+    ++since_flush;
     if (++r.kept % 1024 == 0) {
       advance_all();
       auto now = wall::now();
-      if (now - last_flush >= std::chrono::milliseconds(20) || r.kept % 20480 == 0) {
+      if ((opt.flush_ms > 0 && now - last_flush >= std::chrono::milliseconds(opt.flush_ms))
+          || (opt.flush_events > 0 && since_flush >= opt.flush_events)) {
         flush_all();
         last_flush = now;
+        since_flush = 0;
       }
     }
   }
@@ -119,11 +132,15 @@ int main(int argc, char** argv) {
   CLI::App app{"raw baseline: feature states in one plain loop, no actors, no Redis"};
   std::string config = "config/rtfeat.toml", events_path;
   std::vector<std::string> sets;
-  int32_t partitions = 8;
+  rtfeat::loop_options opt;
   app.add_option("--config", config, "job config (TOML)")->capture_default_str();
   app.add_option("--set", sets, "override a config key: section.key=value");
   app.add_option("--events", events_path, "JSONL events file")->required();
-  app.add_option("--partitions", partitions, "Kafka partitions to mimic")->capture_default_str();
+  app.add_option("--partitions", opt.partitions, "Kafka partitions to mimic")->capture_default_str();
+  app.add_option("--flush-ms", opt.flush_ms, "also flush every this many ms of wall time (0 = off)")
+    ->capture_default_str();
+  app.add_option("--flush-events", opt.flush_events, "flush after this many kept events (0 = off)")
+    ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   rtfeat::job_config cfg;
@@ -134,11 +151,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "raw_baseline: %s\n", error.c_str());
     return 2;
   }
-  if (partitions <= 0) partitions = 1;
+  if (opt.partitions <= 0) opt.partitions = 1;
   auto plan = rtfeat::build_feature_plan(catalogue);
   uint64_t lines = 0;
   auto events = rtfeat::load_events(events_path, lines);
-  auto r = rtfeat::run_loop(events, plan, cfg, partitions);
+  auto r = rtfeat::run_loop(events, plan, cfg, opt);
   double eps = r.seconds > 0 ? static_cast<double>(lines) / r.seconds : 0;
   std::printf(
     "{\"events\":%llu,\"valid\":%zu,\"kept\":%llu,\"late\":%llu,\"key_updates\":%llu,"

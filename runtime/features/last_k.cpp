@@ -19,15 +19,36 @@ void last_k::add(const event& e, int64_t wm_at_read, uint64_t seq) {
     render_from(f_.key, e, u.key);
     u.replace = zset_;  // a crashed run may have left members: the first write replaces
   }
+  if (zset_ && !keep_newest_member(u, e.ts, value)) return;
   entry x{e.ts, seq, std::move(value)};
   auto pos = std::upper_bound(u.entries.begin(), u.entries.end(), x, [](const entry& a, const entry& b) {
     return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
   });
   u.entries.insert(pos, std::move(x));
-  // A list needs only the k newest; a zset keeps all, members collapse at write.
-  if (!zset_ && u.entries.size() > static_cast<size_t>(f_.def.k)) u.entries.erase(u.entries.begin());
+  if (u.entries.size() > static_cast<size_t>(f_.def.k)) drop_weakest(u);
   index_.add(f_.window.bucket_of(e.ts), e.user_id);
   if (!u.dirty) u.dirty = true, dirty_.push_back(e.user_id);
+}
+
+// A zset member's score is its newest ts, and entries leave oldest first: an
+// older entry of the same member can never matter again.
+bool last_k::keep_newest_member(user_state& u, int64_t ts, const std::string& member) {
+  auto old = std::find_if(u.entries.begin(), u.entries.end(), [&](const entry& x) { return x.value == member; });
+  if (old == u.entries.end()) return true;
+  if (old->ts >= ts) return false;
+  u.entries.erase(old);
+  return true;
+}
+
+// Only the k best entries can ever be written: one ranked below k others is
+// outranked until those leave the window, and they leave no earlier than it.
+// List: the oldest goes. Zset: the lowest score, ties the largest member.
+void last_k::drop_weakest(user_state& u) {
+  auto weakest = u.entries.begin();
+  if (zset_)
+    for (auto it = u.entries.begin(); it != u.entries.end() && it->ts == u.entries.front().ts; ++it)
+      if (it->value > weakest->value) weakest = it;
+  u.entries.erase(weakest);
 }
 
 void last_k::advance(int64_t watermark) {

@@ -1,7 +1,7 @@
 // The k newest events of a user in a sliding window (SPEC §3 #2, #10): as a
 // list of a field's values, newest first, or as a sorted set of members scored
-// by their newest ts. Keeping only the k newest is exact: an entry pushed out
-// has k newer ones, which leave the window no earlier than it does.
+// by their newest ts. Keeping only the k best entries (one per zset member) is
+// exact: an entry pushed out has k better ones, which leave no earlier than it.
 #pragma once
 
 #include <map>
@@ -33,12 +33,14 @@ private:
     std::string value;  // list: the field's value; zset: the member
   };
   struct user_state {
-    std::vector<entry> entries;  // ascending (ts, seq), at most k for a list
+    std::vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
     std::string key;
     std::map<std::string, int64_t> written;  // zset members written, with their score
     bool replace = false;                     // zset: rewrite the whole set (after a restore)
     bool dirty = false;
   };
+  bool keep_newest_member(user_state& u, int64_t ts, const std::string& member);
+  void drop_weakest(user_state& u);
   void write_list(user_state& u, std::vector<key_update>& out) const;
   void write_zset(user_state& u, std::vector<key_update>& out) const;
 

@@ -1,6 +1,7 @@
 // last_k: the browsed-categories list (#2) and the session timeline zset (#10).
 #include <doctest/doctest.h>
 
+#include <cstdio>
 #include <map>
 
 #include "runtime/features/last_k.hpp"
@@ -70,5 +71,27 @@ TEST_SUITE("runtime.last_k") {
     REQUIRE(out.size() == 1);
     CHECK(out[0].set.empty());
     CHECK(out[0].del == std::vector<std::string>{"click:i1"});
+  }
+  TEST_CASE("the timeline keeps one entry per member and only the k = 100 best, ties dropping the larger member") {
+    auto plan = test::default_plan();
+    last_k f(test::feature(plan, "user_session_timeline"));
+    uint64_t seq = 0;
+    for (int i = 1; i <= 100; ++i) {
+      char item[8];
+      std::snprintf(item, sizeof item, "i%03d", i);
+      f.add(click("u", item, 1, t0 + i * 1000), no_watermark, ++seq);
+    }
+    f.add(click("u", "i001", 1, t0 + 500), no_watermark, ++seq);     // older than its entry: ignored
+    f.add(click("u", "zz", 1, t0 + 1000), no_watermark, ++seq);      // ties the weakest score (i001): the larger member goes
+    f.add(click("u", "a0", 1, t0 + 1000), no_watermark, ++seq);      // ties again: click:a0 < click:i001, i001 goes
+    std::vector<key_update> out;
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    std::map<std::string, std::string> z(out[0].set.begin(), out[0].set.end());
+    CHECK(z.size() == 100);
+    CHECK(z.count("click:zz") == 0);
+    CHECK(z.count("click:i001") == 0);
+    CHECK(z["click:a0"] == "1767225601000");
+    CHECK(z["click:i100"] == "1767225700000");
   }
 }

@@ -35,6 +35,14 @@ void apply_updates(Map& redis, const std::vector<key_update>& out) {
   }
 }
 
+/// Flushes `state` and applies its updates to `redis`.
+template <class Map, class State>
+void flush_into(Map& redis, State& state) {
+  std::vector<key_update> out;
+  state.flush(out);
+  apply_updates(redis, out);
+}
+
 inline feature_plan default_plan() {
   feature_catalogue c;
   std::string error;

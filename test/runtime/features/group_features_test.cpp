@@ -96,21 +96,15 @@ TEST_SUITE("runtime.group_features") {
     // 5 min / 1 min: tail = t0 + 1 min at W = t0 + 6 min - 1; the events move to the previous window.
     f.advance(t0 + 6 * min - 1);
     f.add(click("u", "i9", 1, t0 + 2 * min, -1, behavior::click), no_watermark, 3);  // 2
-    out.clear();
-    f.flush(out);
-    test::apply_updates(redis, out);
+    test::flush_into(redis, f);
     CHECK(redis["item:feature:{i9}"]["realtime_popularity"] == "2");
     CHECK(redis["item:feature:{i9}"]["trend_score"] == "1.5000");  // 6 * 3 / (6 + 6)
     f.advance(t0 + 37 * min - 1);  // tail = t0 + 32 min: the click (t0 + 2 min) is the previous window
-    out.clear();
-    f.flush(out);
-    test::apply_updates(redis, out);
+    test::flush_into(redis, f);
     CHECK(redis["item:feature:{i9}"]["realtime_popularity"] == "0");
     CHECK(redis["item:feature:{i9}"]["trend_score"] == "0.7500");  // 6 * 1 / (2 + 6)
     f.advance(t0 + 38 * min - 1);  // tail = t0 + 33 min: everything is gone
-    out.clear();
-    f.flush(out);
-    test::apply_updates(redis, out);
+    test::flush_into(redis, f);
     CHECK(redis.count("item:feature:{i9}") == 0);
   }
 }

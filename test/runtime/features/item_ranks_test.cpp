@@ -15,11 +15,6 @@ constexpr int64_t min = 60000;
 constexpr int64_t t0 = 1767225600000;
 using redis_map = std::map<std::string, std::map<std::string, std::string>>;
 
-void apply(redis_map& redis, item_ranks& r) {
-  std::vector<key_update> out;
-  r.flush(out);
-  test::apply_updates(redis, out);
-}
 
 }  // namespace
 
@@ -32,7 +27,7 @@ TEST_SUITE("runtime.item_ranks") {
       for (int i = 0; i < n; ++i) r.add(click("u", item, 7, t0 + i), no_watermark, 0);
     for (int i = 0; i < 3; ++i) r.add(click("u", "x", 8, t0 + i), no_watermark, 0);
     redis_map redis;
-    apply(redis, r);
+    test::flush_into(redis, r);
     CHECK(redis["item:feature:{a}"]["clicks"] == "1");
     CHECK(redis["item:feature:{a}"]["click_pct"] == "25.0000");
     CHECK(redis["item:feature:{b}"]["click_pct"] == "25.0000");
@@ -55,10 +50,10 @@ TEST_SUITE("runtime.item_ranks") {
     r.add(click("u", "a", 7, t0), no_watermark, 0);
     r.add(click("u", "b", 7, t0), no_watermark, 0);
     redis_map redis;
-    apply(redis, r);
+    test::flush_into(redis, r);
     CHECK(redis["item:feature:{a}"]["click_pct"] == "50.0000");
     r.add(click("u", "b", 7, t0 + 1), no_watermark, 0);
-    apply(redis, r);
+    test::flush_into(redis, r);
     CHECK(redis["item:feature:{a}"]["click_pct"] == "25.0000");
     CHECK(redis["item:feature:{b}"]["click_pct"] == "75.0000");
   }
@@ -68,13 +63,13 @@ TEST_SUITE("runtime.item_ranks") {
     r.add(click("u", "a", 7, t0), no_watermark, 0);
     r.add(click("u", "b", 7, t0 + 5 * min), no_watermark, 0);
     redis_map redis;
-    apply(redis, r);
+    test::flush_into(redis, r);
     r.advance(t0 + 35 * min - 1);  // tail = t0 + 5 min: a leaves
-    apply(redis, r);
+    test::flush_into(redis, r);
     CHECK(redis.count("item:feature:{a}") == 0);
     CHECK(redis["item:feature:{b}"]["click_pct"] == "50.0000");
     r.advance(t0 + 40 * min - 1);
-    apply(redis, r);
+    test::flush_into(redis, r);
     CHECK(redis.empty());
     CHECK(r.entities() == 0);
   }

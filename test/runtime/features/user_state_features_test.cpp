@@ -16,12 +16,6 @@ constexpr int64_t min = 60000;
 constexpr int64_t t0 = 1767225600000;
 using redis_map = std::map<std::string, std::map<std::string, std::string>>;
 
-template <class State>
-void apply(redis_map& redis, State& s) {
-  std::vector<key_update> out;
-  s.flush(out);
-  test::apply_updates(redis, out);
-}
 }  // namespace
 
 TEST_SUITE("runtime.user_state_features") {
@@ -30,13 +24,13 @@ TEST_SUITE("runtime.user_state_features") {
     purchase_intervals f(test::feature(plan, "user_purchase_gaps"));
     redis_map redis;
     f.add(click("u", "i", 1, t0, 10, behavior::purchase), no_watermark, 1);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis.empty());  // one purchase: no gap yet
     f.add(click("u", "i", 1, t0 + 1234, 10, behavior::purchase), no_watermark, 2);
     f.add(click("u", "i", 1, t0 + 61234, 10, behavior::purchase), no_watermark, 3);
     f.add(click("u", "i", 1, t0 + 500, 10, behavior::purchase), no_watermark, 4);  // out of order
     f.add(click("u", "i", 1, t0 + 90000, 10, behavior::purchase), no_watermark, 5);
-    apply(redis, f);
+    test::flush_into(redis, f);
     // sorted: 0, 500, 1234, 61234, 90000 -> newest gaps 28.766, 60, 0.734
     auto& h = redis["user:feature:{u}"];
     CHECK(h["purchase_gap_1"] == "28.7660");
@@ -52,13 +46,13 @@ TEST_SUITE("runtime.user_state_features") {
     f.add(click("u", "i", 1, t0 + 1000, -1, behavior::cart), no_watermark, 2);  // before click: no step
     f.add(click("u", "i", 1, t0 + 2000, -1, behavior::search), no_watermark, 3);
     f.add(click("u", "i", 1, t0 + 3000, -1, behavior::click), no_watermark, 4);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u}"]["funnel_bucket"] == "2");
     f.add(click("u", "i", 1, t0 + 60 * min, -1, behavior::cart), no_watermark, 5);  // one hour later: outside
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u}"]["funnel_bucket"] == "2");
     f.add(click("u", "i", 1, t0 + 59 * min, -1, behavior::cart), no_watermark, 6);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u}"]["funnel_bucket"] == "3");
   }
   TEST_CASE("an earlier event arriving late moves the first-seen time and the hour with it") {
@@ -67,10 +61,10 @@ TEST_SUITE("runtime.user_state_features") {
     redis_map redis;
     f.add(click("u", "i", 1, t0 + 30 * min, -1, behavior::search), no_watermark, 1);
     f.add(click("u", "i", 1, t0 + 80 * min, -1, behavior::click), no_watermark, 2);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u}"]["funnel_bucket"] == "2");
     f.add(click("u", "i", 1, t0, -1, behavior::view), no_watermark, 3);  // F = t0: the click is now outside
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u}"]["funnel_bucket"] == "1");
   }
 }

@@ -27,11 +27,6 @@ struct user_shard {
   size_t users() const { return cats.entities() + bands.entities(); }
 };
 
-void apply(redis_map& redis, user_shard& f) {
-  std::vector<key_update> out;
-  f.flush(out);
-  test::apply_updates(redis, out);
-}
 
 }  // namespace
 
@@ -43,7 +38,7 @@ TEST_SUITE("runtime.user_features") {
     f.add(click("u1", "i3", 4, t0 + 2, 1000), no_watermark);
     f.add(click("u1", "i4", 4, t0 + 3), no_watermark);  // no price: no band
     redis_map redis;
-    apply(redis, f);
+    test::flush_into(redis, f);
     auto& h = redis["user:feature:{u1}"];
     CHECK(h["cat:3"] == "2");
     CHECK(h["cat:4"] == "2");
@@ -65,18 +60,18 @@ TEST_SUITE("runtime.user_features") {
     f.add(click("u1", "i1", 3, t0, 10), no_watermark);
     f.add(click("u1", "i1", 5, t0 + 5 * min, 10), no_watermark);
     redis_map redis;
-    apply(redis, f);
+    test::flush_into(redis, f);
     // tail(W) = t0 + 5 min once W + 1 - 30 min >= t0 + 5 min.
     f.advance(t0 + 35 * min - 2);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u1}"]["cat:3"] == "1");
     f.advance(t0 + 35 * min - 1);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u1}"].count("cat:3") == 0);
     CHECK(redis["user:feature:{u1}"]["cat:5"] == "1");
     CHECK(redis["user:feature:{u1}"]["price:0-50"] == "1");
     f.advance(t0 + 40 * min - 1);
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis.count("user:feature:{u1}") == 0);
     CHECK(f.users() == 0);
   }
@@ -86,7 +81,7 @@ TEST_SUITE("runtime.user_features") {
     f.add(click("u1", "i1", 3, t0 + 5 * min - 1, 10), no_watermark);
     f.add(click("u1", "i1", 3, t0 + 5 * min, 10), no_watermark);
     redis_map redis;
-    apply(redis, f);
+    test::flush_into(redis, f);
     CHECK(redis["user:feature:{u1}"]["cat:3"] == "1");
   }
   TEST_CASE("only fields that changed since the last flush are written") {

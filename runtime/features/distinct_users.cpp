@@ -2,7 +2,7 @@
 #include "runtime/features/distinct_users.hpp"
 
 #include <algorithm>
-#include <set>
+#include <map>
 
 #include "runtime/features/template_vars.hpp"
 
@@ -12,10 +12,17 @@ void distinct_users::mark(const std::string& id, entity_state& st) {
   if (!st.dirty) st.dirty = true, dirty_.push_back(id);
 }
 
+void distinct_users::reindex(const std::string& id, entity_state& st) {
+  st.indexed_bucket = no_watermark;
+  for (const auto& [user, bucket] : st.newest)
+    if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) st.indexed_bucket = bucket;
+  if (st.indexed_bucket != no_watermark) index_.add(st.indexed_bucket, id);
+}
+
 void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
   if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   if (sliding_ && tail_ != no_watermark && e.ts < tail_) return;
-  std::string id;
+  auto& id = scratch_;
   if (!scope_key(f_.scope, e, id)) return;
   auto [it, fresh] = entities_.try_emplace(id);
   auto& st = it->second;
@@ -24,17 +31,29 @@ void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
     return;
   }
   if (sliding_) {
-    int64_t start = f_.window.bucket_of(e.ts);
-    auto b = std::lower_bound(st.buckets.begin(), st.buckets.end(), start,
-                              [](const auto& x, int64_t s) { return x.first < s; });
-    if (b == st.buckets.end() || b->first != start) {
-      b = st.buckets.insert(b, {start, {}});
-      index_.add(start, id);
+    int64_t bucket = f_.window.bucket_of(e.ts);
+    auto [m, first] = st.newest.try_emplace(e.user_id, bucket);
+    if (!first) {
+      m->second = std::max(m->second, bucket);  // already in the set: stays longer, nothing to write
+      return;
     }
-    if (!b->second.insert(e.user_id).second) return;
+    if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) {
+      index_.add(bucket, id);
+      st.indexed_bucket = bucket;
+    }
   }
-  st.added.insert(e.user_id);
+  st.added.push_back(e.user_id);
   mark(id, st);
+}
+
+void distinct_users::evict(const std::string& id, entity_state& st) {
+  auto n = st.newest.size();
+  std::erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
+  if (st.newest.size() != n) {
+    st.evicted = true;
+    mark(id, st);
+  }
+  reindex(id, st);
 }
 
 void distinct_users::advance(int64_t watermark) {
@@ -42,24 +61,24 @@ void distinct_users::advance(int64_t watermark) {
   int64_t tail = f_.window.tail(watermark);
   if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
   tail_ = tail;
-  index_.pop_before(tail, [&](int64_t, const std::string& id) {
+  // Entities are re-indexed at buckets >= tail: after the popped range.
+  index_.pop_before(tail, [&](int64_t bucket, const std::string& id) {
     auto it = entities_.find(id);
-    if (it == entities_.end()) return;
-    auto n = it->second.buckets.size();
-    std::erase_if(it->second.buckets, [&](const auto& b) { return b.first < tail; });
-    if (it->second.buckets.size() == n) return;
-    it->second.evicted = true;
-    mark(id, it->second);
+    if (it != entities_.end() && it->second.indexed_bucket == bucket) evict(id, it->second);
   });
 }
 
+// Snapshot format: per entity, buckets with their members (a member once, under
+// its newest bucket; load() also takes a member listed in several buckets).
 void distinct_users::save(const writer_for& out) const {
   for (const auto& [id, st] : entities_) {
+    std::map<int64_t, std::vector<const std::string*>> buckets;
+    for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
     auto& w = out(id);
-    w.str(id).str(st.key).u64(st.buckets.size());
-    for (const auto& [start, users] : st.buckets) {
+    w.str(id).str(st.key).u64(buckets.size());
+    for (const auto& [start, users] : buckets) {
       w.i64(start).u64(users.size());
-      for (const auto& u : users) w.str(u);
+      for (const auto* u : users) w.str(*u);
     }
   }
 }
@@ -70,10 +89,13 @@ bool distinct_users::load(state_reader& in) {
     auto& st = entities_[id];
     st.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
-      auto& [start, users] = st.buckets.emplace_back(in.i64(), std::unordered_set<std::string>{});
-      for (auto m = in.u64(); in.ok() && m > 0; --m) users.insert(in.str());
-      index_.add(start, id);
+      auto start = in.i64();
+      for (auto m = in.u64(); in.ok() && m > 0; --m) {
+        auto [it, first] = st.newest.try_emplace(in.str(), start);
+        if (!first) it->second = std::max(it->second, start);
+      }
     }
+    reindex(id, st);
   }
   return in.ok();
 }
@@ -94,16 +116,18 @@ void distinct_users::flush(std::vector<key_update>& out) {
     if (it == entities_.end()) continue;
     auto& st = it->second;
     key_update upd{st.key, {}, {}, f_.key_ttl_s, redis_type::hyperloglog, {}, st.evicted};
-    std::set<std::string> members;  // sorted: the same PFADD for the same set
-    if (st.evicted)
-      for (const auto& [start, users] : st.buckets) members.insert(users.begin(), users.end());
-    else
-      members.insert(st.added.begin(), st.added.end());
-    upd.values.assign(members.begin(), members.end());
+    if (st.evicted) {
+      upd.values.reserve(st.newest.size());
+      for (const auto& [user, bucket] : st.newest) upd.values.push_back(user);
+    } else {
+      std::sort(st.added.begin(), st.added.end());
+      st.added.erase(std::unique(st.added.begin(), st.added.end()), st.added.end());
+      upd.values = std::move(st.added);
+    }
     out.push_back(std::move(upd));
     st.added.clear();
     st.evicted = st.dirty = false;
-    if (sliding_ && st.buckets.empty()) entities_.erase(it);
+    if (sliding_ && st.newest.empty()) entities_.erase(it);
   }
   dirty_.clear();
 }

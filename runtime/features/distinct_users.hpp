@@ -1,12 +1,12 @@
 // Distinct users per entity into a Redis HyperLogLog (SPEC §3 #8, #9). The
 // registers are a pure function of the member set, so writing the exact set
 // (PFADD of new members, or DEL + PFADD when members left a sliding window)
-// makes Redis exact with respect to the set.
+// makes Redis exact with respect to the set. A member leaves only when its
+// newest visit leaves the window, so most slides rewrite nothing.
 #pragma once
 
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -31,19 +31,25 @@ public:
 private:
   struct entity_state {
     std::string key;
-    std::vector<std::pair<int64_t, std::unordered_set<std::string>>> buckets;  // sliding only
-    std::unordered_set<std::string> added;  // members new since the last flush
+    // sliding only: each member of the window with the newest bucket it was seen in;
+    // the window's set at tail T is every member whose bucket is >= T
+    std::unordered_map<std::string, int64_t> newest;
+    std::vector<std::string> added;  // members not yet in Redis (unbounded: may repeat)
+    int64_t indexed_bucket = no_watermark;  // the index holds the entity under this bucket
     bool evicted = false;                   // members left: rewrite the whole set
     bool dirty = false;
   };
   void mark(const std::string& id, entity_state& st);
+  void reindex(const std::string& id, entity_state& st);
+  void evict(const std::string& id, entity_state& st);
 
   const compiled_feature& f_;
   bool sliding_;
   int64_t tail_ = no_watermark;
   std::unordered_map<std::string, entity_state> entities_;
-  bucket_index index_;
+  bucket_index index_;  // each entity once, under (at most) its oldest member bucket
   std::vector<std::string> dirty_;
+  std::string scratch_;
 };
 
 }  // namespace rtfeat

@@ -4,7 +4,6 @@
 // exact: an entry pushed out has k better ones, which leave no earlier than it.
 #pragma once
 
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -27,20 +26,26 @@ public:
   void rewrite_all() override;
 
 private:
+  static constexpr int64_t not_written = no_watermark;
   struct entry {
     int64_t ts;
     uint64_t seq;
     std::string value;  // list: the field's value; zset: the member
+    int64_t written_ts = not_written;  // zset: the score Redis holds for the member
   };
   struct user_state {
     std::vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
     std::string key;
-    std::map<std::string, int64_t> written;  // zset members written, with their score
-    bool replace = false;                     // zset: rewrite the whole set (after a restore)
+    std::vector<std::string> removed;  // zset: written members that left since the last flush
+    int64_t indexed_bucket = no_watermark;  // the index holds the user under this bucket
+    bool replace = false;                   // zset: rewrite the whole set (after a restore)
     bool dirty = false;
   };
-  bool keep_newest_member(user_state& u, int64_t ts, const std::string& member);
+  bool keep_newest_member(user_state& u, int64_t ts, const std::string& member, int64_t& written_ts);
   void drop_weakest(user_state& u);
+  void forget(user_state& u, entry& x);
+  void reindex(const std::string& user, user_state& u);
+  void mark(const std::string& user, user_state& u);
   void write_list(user_state& u, std::vector<key_update>& out) const;
   void write_zset(user_state& u, std::vector<key_update>& out) const;
 
@@ -48,8 +53,9 @@ private:
   bool zset_;
   int64_t tail_ = no_watermark;
   std::unordered_map<std::string, user_state> users_;
-  bucket_index index_;
+  bucket_index index_;  // each user once, under the bucket of its oldest entry
   std::vector<std::string> dirty_;
+  std::string scratch_;
 };
 
 }  // namespace rtfeat

@@ -13,14 +13,16 @@ class bucket_index {
 public:
   void add(int64_t bucket, const std::string& key) { index_[bucket].push_back(key); }
 
-  /// Calls fn(key) for every entry with bucket < `bound` and removes them.
+  /// Calls fn(bucket, key) for every entry with bucket < `bound` and removes them.
   /// A key may come more than once, or no longer exist: callers look it up.
+  /// fn may add entries (at buckets >= bound): they are kept, not visited.
   template <class Fn>
   void pop_before(int64_t bound, Fn&& fn) {
-    auto end = index_.lower_bound(bound);
-    for (auto it = index_.begin(); it != end; ++it)
-      for (const auto& key : it->second) fn(it->first, key);
-    index_.erase(index_.begin(), end);
+    std::map<int64_t, std::vector<std::string>> popped;
+    for (auto end = index_.lower_bound(bound); index_.begin() != end;)
+      popped.insert(index_.extract(index_.begin()));
+    for (const auto& [bucket, keys] : popped)
+      for (const auto& key : keys) fn(bucket, key);
   }
 
   bool empty() const { return index_.empty(); }

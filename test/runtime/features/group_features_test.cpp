@@ -49,24 +49,37 @@ TEST_SUITE("runtime.group_features") {
     CHECK(redis["user:feature:{d}"]["amount_tier"] == "3");
     CHECK(redis["user:feature:{a}"]["amount_tier"] == "8");
   }
-  TEST_CASE("a sliding HyperLogLog is rewritten with the exact set when members leave") {
+  TEST_CASE("a sliding HyperLogLog is rewritten with the exact set when members leave, and only then") {
     auto plan = test::default_plan();
     distinct_users f(test::feature(plan, "item_unique_visitors"));
     f.add(click("u1", "i9", 1, t0), no_watermark, 1);
     f.add(click("u2", "i9", 1, t0 + 5 * min), no_watermark, 2);
     f.add(click("u1", "i9", 1, t0 + 5 * min), no_watermark, 3);
+    f.add(click("u3", "i9", 1, t0 + 10 * min), no_watermark, 4);
     std::vector<key_update> out;
     f.flush(out);
     REQUIRE(out.size() == 1);
     CHECK(out[0].key == "item:uv:{i9}");
     CHECK_FALSE(out[0].replace);
-    CHECK(std::set<std::string>(out[0].values.begin(), out[0].values.end()) == std::set<std::string>{"u1", "u2"});
+    using set = std::set<std::string>;
+    CHECK(set(out[0].values.begin(), out[0].values.end()) == set{"u1", "u2", "u3"});
     f.advance(t0 + 65 * min - 1);  // tail = t0 + 5 min: the first bucket leaves, u1 stays by its later visit
+    out.clear();
+    f.flush(out);
+    CHECK(out.empty());  // the set did not change: nothing to write
+    f.advance(t0 + 70 * min - 1);  // tail = t0 + 10 min: u1 and u2 leave
     out.clear();
     f.flush(out);
     REQUIRE(out.size() == 1);
     CHECK(out[0].replace);
-    CHECK(out[0].values == std::vector<std::string>{"u1", "u2"});
+    CHECK(out[0].values == std::vector<std::string>{"u3"});
+    f.advance(t0 + 75 * min - 1);  // everything left: the key is deleted
+    out.clear();
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].replace);
+    CHECK(out[0].values.empty());
+    CHECK(f.entities() == 0);
   }
   TEST_CASE("campaign participation adds each user to its campaign and region") {
     auto plan = test::default_plan();

@@ -48,7 +48,7 @@ void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
 
 void distinct_users::evict(const std::string& id, entity_state& st) {
   auto n = st.newest.size();
-  std::erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
+  erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
   if (st.newest.size() != n) {
     st.evicted = true;
     mark(id, st);

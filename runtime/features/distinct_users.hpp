@@ -6,7 +6,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
@@ -33,7 +33,7 @@ private:
     std::string key;
     // sliding only: each member of the window with the newest bucket it was seen in;
     // the window's set at tail T is every member whose bucket is >= T
-    std::unordered_map<std::string, int64_t> newest;
+    string_map<int64_t> newest;
     std::vector<std::string> added;  // members not yet in Redis (unbounded: may repeat)
     int64_t indexed_bucket = no_watermark;  // the index holds the entity under this bucket
     bool evicted = false;                   // members left: rewrite the whole set
@@ -46,7 +46,7 @@ private:
   const compiled_feature& f_;
   bool sliding_;
   int64_t tail_ = no_watermark;
-  std::unordered_map<std::string, entity_state> entities_;
+  string_map<entity_state> entities_;
   bucket_index index_;  // each entity once, under (at most) its oldest member bucket
   std::vector<std::string> dirty_;
   std::string scratch_;

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <vector>
 
 #include "runtime/features/feature_plan.hpp"
@@ -40,7 +40,7 @@ private:
   size_t reached(const user_state& u) const;
 
   const compiled_feature& f_;
-  std::unordered_map<std::string, user_state> users_;
+  string_map<user_state> users_;
   std::vector<std::string> dirty_;
 };
 

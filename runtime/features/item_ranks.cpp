@@ -68,7 +68,8 @@ void item_ranks::flush_items(int64_t category, category_state& st,
       upd.ttl_s = f_.key_ttl_s;
       out.push_back(std::move(upd));
     }
-    it = item.counts.empty() ? st.items.erase(it) : std::next(it);
+    if (item.counts.empty()) st.items.erase(it++);
+    else ++it;
   }
 }
 

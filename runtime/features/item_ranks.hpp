@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
@@ -38,7 +38,7 @@ private:
     std::string written_pct;
   };
   struct category_state {
-    std::unordered_map<std::string, item_state> items;
+    string_map<item_state> items;
     std::vector<uint64_t> written_deciles;  // empty = nothing written
     bool dirty = false;
     bool rewrite = false;  // after a restore: Redis may hold anything, write all
@@ -53,7 +53,7 @@ private:
   const compiled_feature& f_;
   sliding_spec window_;
   int64_t tail_ = no_watermark;
-  std::unordered_map<int64_t, category_state> categories_;
+  flat_map<int64_t, category_state> categories_;
   std::map<int64_t, std::vector<std::pair<int64_t, std::string>>> expiry_;
   std::vector<int64_t> dirty_;
 };

@@ -5,7 +5,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <vector>
 
 #include "runtime/features/feature_plan.hpp"
@@ -52,7 +52,7 @@ private:
   const compiled_feature& f_;
   bool zset_;
   int64_t tail_ = no_watermark;
-  std::unordered_map<std::string, user_state> users_;
+  string_map<user_state> users_;
   bucket_index index_;  // each user once, under the bucket of its oldest entry
   std::vector<std::string> dirty_;
   std::string scratch_;

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
@@ -31,7 +31,7 @@ private:
     bool dirty = false;
   };
   const compiled_feature& f_;
-  std::unordered_map<std::string, user_state> users_;
+  string_map<user_state> users_;
   std::vector<std::string> dirty_;
 };
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
@@ -21,7 +21,7 @@ public:
 
 private:
   std::vector<key_update> pending_;
-  std::unordered_map<std::string, size_t> index_;  // key -> position in pending_
+  string_map<size_t> index_;  // key -> position in pending_
 };
 
 }  // namespace rtfeat

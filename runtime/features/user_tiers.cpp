@@ -112,7 +112,8 @@ void user_tiers::flush(std::vector<key_update>& out) {
   for (auto it = users_.begin(); it != users_.end();) {
     write_user(it->second, sorted, out);
     bool gone = it->second.buckets.empty() && it->second.written_amount.empty() && it->second.written_tier == 0;
-    it = gone ? users_.erase(it) : std::next(it);
+    if (gone) users_.erase(it++);
+    else ++it;
   }
 }
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
@@ -38,7 +38,7 @@ private:
 
   const compiled_feature& f_;
   int64_t tail_ = no_watermark;
-  std::unordered_map<std::string, user_state> users_;
+  string_map<user_state> users_;
   bucket_index index_;
   bool changed_ = false;
 };

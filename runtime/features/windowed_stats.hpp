@@ -5,7 +5,7 @@
 
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include "runtime/flat_map.hpp"
 #include <vector>
 
 #include "runtime/features/feature_plan.hpp"
@@ -50,7 +50,7 @@ private:
   const compiled_feature& f_;
   int64_t trend_ms_;  // 0 = no trend
   int64_t tail_ = no_watermark;
-  std::unordered_map<std::string, entity_state> entities_;
+  string_map<entity_state> entities_;
   bucket_index current_;   // buckets at or after the tail
   bucket_index previous_;  // buckets in the trend's previous window
   std::vector<std::string> dirty_;

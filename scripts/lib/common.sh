@@ -3,7 +3,7 @@
 # Source it; it defines functions only.
 
 RTFEAT_PACKAGES=(g++ cmake ninja-build pkg-config libcaf-dev librdkafka-dev libhiredis-dev
-  libmsgpack-cxx-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev
+  libmsgpack-cxx-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libabsl-dev
   redis-server redis-tools jq)
 
 log() { printf '%s\n' "$*" >&2; }

@@ -21,8 +21,11 @@ std::vector<event> some_events(int n, uint64_t seed) {
   std::vector<event> out;
   for (int i = 0; i < n; ++i) {
     auto kind = static_cast<behavior>(rng() % 6);
-    auto e = test::click("u" + std::to_string(rng() % 7), "i" + std::to_string(rng() % 5),
-                         static_cast<int64_t>(rng() % 3), t0 + i * 20000 - static_cast<int64_t>(rng() % 4000),
+    // One category per item (SPEC §4a): item ranks are per category, and an item in
+    // several would be written by each, in an order the state does not define.
+    auto item = static_cast<int64_t>(rng() % 5);
+    auto e = test::click("u" + std::to_string(rng() % 7), "i" + std::to_string(item),
+                         item % 3, t0 + i * 20000 - static_cast<int64_t>(rng() % 4000),
                          static_cast<double>(rng() % 1200), kind);
     if (kind == behavior::purchase) e.amount = 12.5, e.has_amount = true;
     if (rng() % 2) e.campaign_id = "c1", e.region = "hz";

@@ -1,7 +1,8 @@
 // Raw baseline of the ingest bench: the engine's own feature states fed by one
 // plain loop over pre-parsed events, no actors, no Kafka, no Redis. It bounds
 // what the engine could reach on one core; `rtfeat node` is compared against it.
-// Prints one JSON object: events, kept, late, seconds, events_per_s, key_updates.
+// Prints one JSON object: events, kept, late, seconds, events_per_s, key_updates,
+// redis_commands (with --count-commands).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -16,7 +17,9 @@
 #include "config/job_config.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/features/update_coalescer.hpp"
 #include "runtime/murmur2.hpp"
+#include "runtime/redis/command_plan.hpp"
 #include "runtime/window/partition_watermark.hpp"
 #include "runtime/window/watermark_merge.hpp"
 
@@ -42,7 +45,7 @@ std::vector<event> load_events(const std::string& path, uint64_t& lines) {
 }
 
 struct loop_result {
-  uint64_t kept = 0, late = 0, key_updates = 0;
+  uint64_t kept = 0, late = 0, key_updates = 0, redis_commands = 0;
   double seconds = 0;
 };
 
@@ -54,6 +57,17 @@ struct loop_options {
   // (flush cost grows with state, see docs/performance.md).
   int64_t flush_ms = 0;           // also flush every this many ms of wall time; 0 = off
   uint64_t flush_events = 20480;  // flush after this many kept events; 0 = off
+  // Also coalesce each flush per key and plan its Redis commands, as the sink
+  // does (not sent anywhere): a repeatable commands-per-event figure.
+  bool count_commands = false;
+};
+
+/// Discards commands: only their number matters here.
+class null_commands final : public command_sink {
+public:
+  void begin(const char*) override {}
+  void arg(const char*, size_t) override {}
+  void end() override {}
 };
 
 loop_result run_loop(const std::vector<event>& events, const feature_plan& plan, const job_config& cfg,
@@ -72,6 +86,9 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
   std::vector<key_update> updates;
   std::string key;
   loop_result r;
+  update_coalescer coalescer;
+  ttl_tracker ttl;
+  null_commands sink;
   auto advance_all = [&] {
     for (size_t p = 0; p < marks.size(); ++p) merge.update(p, marks[p].current());
     int64_t w = merge.current();
@@ -82,6 +99,10 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
     for (auto& s : user) s->flush(updates);
     for (auto& s : group) s->flush(updates);
     r.key_updates += updates.size();
+    if (opt.count_commands) {
+      for (auto& u : updates) coalescer.add(std::move(u));
+      r.redis_commands += plan_commands(coalescer.take(), ttl, 0, sink);
+    }
     updates.clear();  // the sink's work is not part of this baseline
   };
   auto start = wall::now();
@@ -141,6 +162,8 @@ int main(int argc, char** argv) {
     ->capture_default_str();
   app.add_option("--flush-events", opt.flush_events, "flush after this many kept events (0 = off)")
     ->capture_default_str();
+  app.add_flag("--count-commands", opt.count_commands,
+               "coalesce each flush and count the Redis commands the sink would send (slower)");
   CLI11_PARSE(app, argc, argv);
 
   rtfeat::job_config cfg;
@@ -158,9 +181,10 @@ int main(int argc, char** argv) {
   auto r = rtfeat::run_loop(events, plan, cfg, opt);
   double eps = r.seconds > 0 ? static_cast<double>(lines) / r.seconds : 0;
   std::printf(
-    "{\"events\":%llu,\"valid\":%zu,\"kept\":%llu,\"late\":%llu,\"key_updates\":%llu,"
+    "{\"events\":%llu,\"valid\":%zu,\"kept\":%llu,\"late\":%llu,\"key_updates\":%llu,\"redis_commands\":%llu,"
     "\"seconds\":%.6f,\"events_per_s\":%.0f}\n",
     static_cast<unsigned long long>(lines), events.size(), static_cast<unsigned long long>(r.kept),
-    static_cast<unsigned long long>(r.late), static_cast<unsigned long long>(r.key_updates), r.seconds, eps);
+    static_cast<unsigned long long>(r.late), static_cast<unsigned long long>(r.key_updates),
+    static_cast<unsigned long long>(r.redis_commands), r.seconds, eps);
   return 0;
 }

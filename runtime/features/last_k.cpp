@@ -19,7 +19,9 @@ void last_k::add(const event& e, int64_t wm_at_read, uint64_t seq) {
   auto& u = it->second;
   if (fresh) {
     render_from(f_.key, e, u.key);
-    u.replace = zset_;  // a crashed run may have left members: the first write replaces
+    // A crashed run may have left members: the first write of this run replaces
+    // them. Later the key holds exactly what was written, and ZREMs empty it.
+    u.replace = zset_ && written_this_run_.insert(e.user_id).second;
   }
   int64_t written_ts = not_written;
   if (zset_ && !keep_newest_member(u, e.ts, value, written_ts)) return;

@@ -55,6 +55,7 @@ private:
   string_map<user_state> users_;
   bucket_index index_;  // each user once, under the bucket of its oldest entry
   std::vector<std::string> dirty_;
+  string_set written_this_run_;  // zset: users whose key this process has replaced once
   std::string scratch_;
 };
 

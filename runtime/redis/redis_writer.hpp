@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
+#include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {
 
@@ -23,14 +24,21 @@ public:
   /// Sends every update in one pipeline and reads all replies. Returns false on
   /// a connection error (the connection is then dead: reconnect) or a Redis
   /// error reply. Re-sending the same updates is harmless: values are absolute.
+  /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
   bool write(const std::vector<key_update>& updates, uint64_t& commands, std::string& error);
 
+  /// Keys whose TTL this connection set (for tests and metrics).
+  size_t keys_with_ttl() const { return ttl_.size(); }
+
 private:
   explicit redis_writer(void* ctx) : ctx_(ctx) {}
+  bool read_replies(uint64_t n, std::string& error);
+
   void* ctx_;  // redisContext*
   std::vector<const char*> argv_;
   std::vector<size_t> argvlen_;
+  ttl_tracker ttl_;
 };
 
 }  // namespace rtfeat

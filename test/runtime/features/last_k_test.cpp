@@ -94,4 +94,25 @@ TEST_SUITE("runtime.last_k") {
     CHECK(z["click:a0"] == "1767225601000");
     CHECK(z["click:i100"] == "1767225700000");
   }
+  TEST_CASE("a timeline is replaced on its first write of the run only: later it is written as a diff") {
+    auto plan = test::default_plan();
+    last_k f(test::feature(plan, "user_session_timeline"));
+    f.add(click("u", "i1", 1, t0), no_watermark, 1);
+    std::vector<key_update> out;
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].replace);  // whatever a crashed run left under the key goes
+    f.advance(t0 + 65 * min - 1);  // tail = t0 + 5 min: the member leaves, the key empties
+    out.clear();
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].del == std::vector<std::string>{"click:i1"});
+    CHECK(f.entities() == 0);
+    f.add(click("u", "i2", 1, t0 + 66 * min), no_watermark, 2);  // back: the key is known empty
+    out.clear();
+    f.flush(out);
+    REQUIRE(out.size() == 1);
+    CHECK_FALSE(out[0].replace);
+    CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"click:i2", std::to_string(t0 + 66 * min)}});
+  }
 }

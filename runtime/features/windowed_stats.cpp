@@ -77,7 +77,9 @@ void windowed_stats::add(const event& e, int64_t wm_at_read, uint64_t) {
                             [](const stat_bucket& x, int64_t s) { return x.start < s; });
   if (b == fs->buckets.end() || b->start != start) {
     b = fs->buckets.insert(b, stat_bucket{start, 0, 0, value, value});
-    (tail_ != no_watermark && start < tail_ ? previous_ : current_).add(start, key);
+    // One index entry per entity and bucket, not per field: touch() visits all fields.
+    if (tail_ != no_watermark && start < tail_) previous_.add(start, key);
+    else if (start != st.indexed_bucket) current_.add(start, key), st.indexed_bucket = std::max(st.indexed_bucket, start);
   }
   b->count += 1;
   b->sum += value;
@@ -95,14 +97,18 @@ void windowed_stats::advance(int64_t watermark) {
   int64_t tail = f_.window.tail(watermark);
   if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
   tail_ = tail;
+  // Only fields with a bucket before the new tail change value (one left the
+  // window, or moved to the trend's previous one); the others are not written.
   auto touch = [&](int64_t, const std::string& key) {
     auto it = entities_.find(key);
     if (it == entities_.end()) return;
+    bool changed = false;
     for (auto& fs : it->second.fields) {
+      if (fs.buckets.empty() || fs.buckets.front().start >= tail_) continue;
       std::erase_if(fs.buckets, [&](const stat_bucket& b) { return b.start < tail_ - trend_ms_; });
-      fs.dirty = true;
+      fs.dirty = changed = true;
     }
-    mark(key, it->second, nullptr);
+    if (changed) mark(key, it->second, nullptr);
   };
   // With a trend, buckets first move from the current to the previous window.
   current_.pop_before(tail, [&](int64_t start, const std::string& key) {

@@ -36,6 +36,7 @@ public:
   struct entity_state {
     std::vector<field_state> fields;
     std::string redis_key;
+    int64_t indexed_bucket = no_watermark;  // newest bucket the entity is indexed under
     bool dirty = false;
   };
 

@@ -1,9 +1,10 @@
 // hiredis adapter for the sink (see redis_writer.hpp): the commands of
-// command_plan, appended to hiredis's output buffer, and every reply checked.
+// command_plan, encoded as RESP, sent through hiredis, and every reply checked.
 #include "runtime/redis/redis_writer.hpp"
 
 #include <hiredis/hiredis.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "runtime/redis/command_plan.hpp"
@@ -14,22 +15,34 @@ namespace {
 
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
 
-/// Collects one command's argv and appends it to hiredis's pipeline.
-class hiredis_sink final : public command_sink {
+/// Encodes each command as RESP into one buffer, handed to hiredis once per
+/// write: hiredis's own formatting (sdscatfmt per argument) was a tenth of the
+/// node's CPU.
+class resp_sink final : public command_sink {
 public:
-  hiredis_sink(redisContext* c, std::vector<const char*>& argv, std::vector<size_t>& len)
-    : c_(c), argv_(argv), len_(len) {}
-  void begin(const char* name) override {
-    argv_.assign(1, name);
-    len_.assign(1, std::char_traits<char>::length(name));
+  resp_sink(std::string& buf, std::vector<std::string_view>& args) : buf_(buf), args_(args) {
+    buf_.clear();
   }
-  void arg(const char* s, size_t n) override { argv_.push_back(s), len_.push_back(n); }
-  void end() override { redisAppendCommandArgv(c_, static_cast<int>(argv_.size()), argv_.data(), len_.data()); }
+  void begin(const char* name) override { args_.assign(1, std::string_view(name)); }
+  void arg(const char* s, size_t n) override { args_.emplace_back(s, n); }
+  void end() override {
+    number('*', args_.size());
+    for (auto a : args_) {
+      number('$', a.size());
+      buf_.append(a).append("\r\n", 2);
+    }
+  }
 
 private:
-  redisContext* c_;
-  std::vector<const char*>& argv_;
-  std::vector<size_t>& len_;
+  void number(char prefix, size_t n) {
+    char tmp[24];
+    tmp[0] = prefix;
+    auto [end, ec] = std::to_chars(tmp + 1, tmp + sizeof tmp - 2, n);
+    *end++ = '\r', *end++ = '\n';
+    buf_.append(tmp, static_cast<size_t>(end - tmp));
+  }
+  std::string& buf_;
+  std::vector<std::string_view>& args_;
 };
 
 bool is_error(const redisReply* r) {
@@ -61,9 +74,14 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
 
 bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& commands,
                          std::string& error) {
-  hiredis_sink sink(ctx_of(ctx_), argv_, argvlen_);
+  resp_sink sink(resp_, args_);
   auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
   auto n = plan_commands(updates, ttl_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), sink);
+  if (n > 0 && redisAppendFormattedCommand(ctx_of(ctx_), resp_.data(), resp_.size()) != REDIS_OK) {
+    error = "redis: cannot buffer the pipeline";
+    ttl_.clear();
+    return false;
+  }
   bool ok = read_replies(n, error);
   commands += n;
   if (!ok) ttl_.clear();  // what Redis holds is unknown now

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
@@ -36,8 +37,8 @@ private:
   bool read_replies(uint64_t n, std::string& error);
 
   void* ctx_;  // redisContext*
-  std::vector<const char*> argv_;
-  std::vector<size_t> argvlen_;
+  std::string resp_;                   // the pipeline, encoded
+  std::vector<std::string_view> args_;  // one command's arguments
   ttl_tracker ttl_;
 };
 

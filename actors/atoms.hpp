@@ -15,5 +15,6 @@ using barrier_atom = caf::atom_constant<caf::atom("barrier")>;  // checkpoint ba
 using tick_atom = caf::atom_constant<caf::atom("tick")>;        // coordinator timer
 using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
+using final_atom = caf::atom_constant<caf::atom("final")>;      // coordinator: last checkpoint
 
 }  // namespace rtfeat

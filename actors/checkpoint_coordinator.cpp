@@ -14,6 +14,23 @@ namespace {
 
 using coord_actor = caf::stateful_actor<checkpoint_coordinator_state>*;
 
+void start_checkpoint(coord_actor self);
+
+/// A checkpoint ended (committed or aborted): answer a waiting final request,
+/// or start the final checkpoint it was waiting for.
+void on_checkpoint_over(coord_actor self, bool committed) {
+  auto& st = self->state;
+  if (st.final_id != 0) {
+    st.final_id = 0;
+    st.final_rp.deliver(committed);
+  } else if (st.final_wanted) {
+    st.final_wanted = false;
+    start_checkpoint(self);
+    st.final_id = st.in_flight;
+    if (st.final_id == 0) st.final_rp.deliver(false);  // could not even start
+  }
+}
+
 void abort_checkpoint(coord_actor self, const std::string& why) {
   auto& st = self->state;
   std::string error;
@@ -21,6 +38,7 @@ void abort_checkpoint(coord_actor self, const std::string& why) {
   std::cerr << "rtfeat: checkpoint " << st.in_flight << " aborted: " << why << "\n";
   st.cfg.metrics->checkpoints_failed.fetch_add(1);
   st.in_flight = 0;
+  on_checkpoint_over(self, false);
 }
 
 void start_checkpoint(coord_actor self) {
@@ -67,6 +85,7 @@ void maybe_complete(coord_actor self) {
   metrics.last_checkpoint_ms = ms.count();
   metrics.last_checkpoint_bytes = m.snapshot_bytes();
   st.in_flight = 0;
+  on_checkpoint_over(self, true);
 }
 
 void on_tick(coord_actor self) {
@@ -115,6 +134,16 @@ caf::behavior checkpoint_coordinator(coord_actor self, coordinator_settings cfg)
       maybe_complete(self);
     },
     [=](end_atom, uint32_t reader) { self->state.ended.at(reader) = true; },
+    // The job is drained or stopping: one last checkpoint of the final state
+    // and end offsets (after the one in flight, if any); true once committed.
+    [=](final_atom) -> caf::result<bool> {
+      auto& st = self->state;
+      if (st.cfg.interval_ms <= 0 || !st.cfg.store || st.final_wanted || st.final_id != 0) return false;
+      st.final_rp = self->make_response_promise();
+      st.final_wanted = true;
+      if (st.in_flight == 0) on_checkpoint_over(self, false);
+      return st.final_rp;
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 // Checkpoint coordinator (SPEC §5): triggers checkpoint n every interval with a
 // barrier to every reader, collects reader positions, snapshot files and sink
 // flushes, and commits the manifest when all are in. One checkpoint at a time;
-// one that times out is aborted and counted, and the job keeps running.
+// one that times out is aborted and counted, and the job keeps running. A
+// drained or stopped job ends with a final checkpoint (final_atom).
 #pragma once
 
 #include <chrono>
@@ -13,6 +14,7 @@
 
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
+#include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
@@ -44,6 +46,9 @@ struct checkpoint_coordinator_state {
   std::vector<snapshot_entry> entries;
   size_t snapshots = 0;
   size_t sinks_flushed = 0;
+  bool final_wanted = false;  // a final checkpoint starts when the one in flight ends
+  uint64_t final_id = 0;      // the final checkpoint in flight
+  caf::response_promise final_rp;
 };
 
 caf::behavior checkpoint_coordinator(caf::stateful_actor<checkpoint_coordinator_state>* self,

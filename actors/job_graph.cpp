@@ -1,6 +1,8 @@
 // Dataflow wiring (see job_graph.hpp). Shards get contiguous key-group ranges.
 #include "actors/job_graph.hpp"
 
+#include <algorithm>
+
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/checkpoint_coordinator.hpp"
@@ -13,6 +15,10 @@
 namespace rtfeat {
 
 namespace {
+
+// Events all readers of a node may poll at once: 16 k (times max_in_flight)
+// is a few tens of milliseconds of shard work, however many partitions.
+constexpr size_t poll_budget = 16384;
 
 std::vector<uint32_t> key_groups_of(size_t shard, size_t shards, uint32_t max_parallelism) {
   std::vector<uint32_t> out;
@@ -85,6 +91,7 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
     rs.max_lateness_ms = s.plan->max_lateness_ms;
     rs.idle_timeout_ms = cfg.idle_timeout_ms;
     rs.batch_events = static_cast<size_t>(cfg.batch_events);
+    rs.poll_max = std::clamp<size_t>(poll_budget / std::max<size_t>(1, s.sources.size()), 64, 2048);
     rs.plan = s.plan;
     rs.routes = routes;
     rs.dead_letters = g.dead_letters;

@@ -12,9 +12,9 @@ namespace rtfeat {
 namespace {
 
 using reader_actor = caf::stateful_actor<partition_reader_state>*;
-constexpr size_t poll_max = 2048;
 // Batches a reader may have in shard mailboxes: bounds memory and keeps
-// barriers and flushes close behind the newest event read.
+// barriers and flushes close behind the newest event read (with poll_max,
+// see reader_settings).
 constexpr size_t max_in_flight = 4;
 
 int64_t steady_ms() {
@@ -131,7 +131,7 @@ void poll_once(reader_actor self) {
   }
   uint64_t accepted = 0, late = 0;
   st.parser->set_now(wall_clock_ms());
-  auto n = st.cfg.source->poll(poll_max, [&](int64_t offset, std::string_view payload) {
+  auto n = st.cfg.source->poll(st.cfg.poll_max, [&](int64_t offset, std::string_view payload) {
     on_message(self, offset, payload, accepted, late);
   });
   st.cfg.metrics->events_read.fetch_add(n, std::memory_order_relaxed);
@@ -148,7 +148,7 @@ void poll_once(reader_actor self) {
     for (const auto& s : st.cfg.routes->users.shards) self->send(s, idle_atom::value, st.cfg.index);
     for (const auto& s : st.cfg.routes->groups.shards) self->send(s, idle_atom::value, st.cfg.index);
   }
-  if (n == poll_max) self->send(self, poll_atom::value);
+  if (n == st.cfg.poll_max) self->send(self, poll_atom::value);
   else self->delayed_send(self, std::chrono::milliseconds(n > 0 ? 1 : 5), poll_atom::value);
 }
 

@@ -29,6 +29,10 @@ struct reader_settings {
   int64_t max_lateness_ms = 0;
   int64_t idle_timeout_ms = 0;
   size_t batch_events = 1024;
+  /// Messages per poll. A shard's mailbox holds up to readers x poll_max x
+  /// max_in_flight events ahead of a barrier: the node divides one budget
+  /// among its readers so that barriers (and checkpoints) stay fast.
+  size_t poll_max = 2048;
   std::shared_ptr<const feature_plan> plan;
   std::shared_ptr<const routing> routes;
   caf::actor dead_letters;

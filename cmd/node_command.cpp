@@ -59,6 +59,18 @@ bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_confi
   return ok;
 }
 
+/// Drained or stopped with everything in Redis: a last checkpoint records the
+/// final state and end offsets, so that `--restore latest` resumes after them
+/// (as Flink's final checkpoint of a bounded job). A failure is reported; the
+/// previous checkpoint stays the latest.
+void final_checkpoint(caf::scoped_actor& self, const job_graph& g, const job_config& cfg) {
+  if (!g.snapshot_writer || cfg.checkpoint_interval_ms <= 0) return;  // checkpoints are off
+  bool done = false;
+  self->request(g.coordinator, std::chrono::milliseconds(cfg.checkpoint_timeout_ms + 1000), final_atom::value)
+    .receive([&](bool committed) { done = committed; }, [&](caf::error&) { done = false; });
+  if (!done) std::cerr << "rtfeat node: the final checkpoint did not complete; the previous one stays the latest\n";
+}
+
 job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue& catalogue,
                                   std::shared_ptr<const feature_plan> plan, const node_options& opt,
                                   node_sources& src, const restore_plan& restored) {
@@ -117,6 +129,7 @@ int run_node(const node_options& opt) {
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
     ok = wait_for_sinks(self, graph, cfg, src, report);
+    if (ok) final_checkpoint(self, graph, cfg);
     bool dlq_ok = false;
     self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
       .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });

@@ -77,7 +77,9 @@ bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::st
              false;
   }
   const std::string tmp = chk + "/MANIFEST.tmp";
-  if (!make_directory(chk, error) || !fsync_directory(chk, error)
+  // The snapshot files were written without fsync: one syncfs makes them all
+  // durable before the manifest can point at them.
+  if (!make_directory(chk, error) || !sync_filesystem_of(chk, error) || !fsync_directory(chk, error)
       || !write_file_durable(tmp, {encode_manifest(m)}, error))
     return error = prefix + error, false;
   if (::rename(tmp.c_str(), (chk + "/MANIFEST").c_str()) != 0)

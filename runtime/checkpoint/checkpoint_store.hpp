@@ -51,16 +51,16 @@ public:
   /// <dir>/chk-<id>/kg-<key_group>.snap
   std::string snapshot_path(uint64_t id, uint32_t key_group) const;
 
-  /// Writes one key group's `body` for checkpoint `id` (creating chk-<id>) and fsyncs
-  /// the file; `out` is the entry to put in the manifest. Rewriting a key group of a
+  /// Writes one key group's `body` for checkpoint `id` (creating chk-<id>), without
+  /// fsync (commit makes every file durable at once); `out` is the entry to put in the manifest. Rewriting a key group of a
   /// checkpoint not yet committed replaces it.
   /// REQUIRES: id >= 1; checkpoint `id` not committed (refused with an error if it is).
-  /// Blocks: write + fsync of header (48 B) + body. Runs in: any thread.
+  /// Blocks: write of header (48 B) + body. Runs in: any thread.
   bool write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
                       std::string_view body, snapshot_entry& out, std::string& error) const;
 
   /// Completes checkpoint m.id: checks every listed snapshot file exists with its
-  /// size, fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
+  /// size, syncs the filesystem (syncfs: the snapshot files), fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
   /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
   /// complete checkpoints and deletes older complete ones and partial ones older
   /// than m.id. Returns true iff checkpoint m.id is complete and durable; a retention

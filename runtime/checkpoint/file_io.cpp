@@ -55,16 +55,37 @@ bool write_all(int fd, std::vector<iovec>& iov) {
 
 }  // namespace
 
-bool write_file_durable(const std::string& path, std::initializer_list<std::string_view> pieces,
-                        std::string& error) {
+namespace {
+
+bool write_file(const std::string& path, std::initializer_list<std::string_view> pieces, bool sync,
+                std::string& error) {
   unique_fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!fd.is_open()) return error = os_error("cannot create", path), false;
   std::vector<iovec> iov;
   for (auto p : pieces)
     if (!p.empty()) iov.push_back({const_cast<char*>(p.data()), p.size()});
   if (!write_all(fd.get(), iov)) return error = os_error("cannot write", path), false;
-  if (::fsync(fd.get()) != 0) return error = os_error("cannot fsync", path), false;
+  if (sync && ::fsync(fd.get()) != 0) return error = os_error("cannot fsync", path), false;
   if (!fd.close()) return error = os_error("cannot close", path), false;
+  return true;
+}
+
+}  // namespace
+
+bool write_file_durable(const std::string& path, std::initializer_list<std::string_view> pieces,
+                        std::string& error) {
+  return write_file(path, pieces, true, error);
+}
+
+bool write_file_unsynced(const std::string& path, std::initializer_list<std::string_view> pieces,
+                         std::string& error) {
+  return write_file(path, pieces, false, error);
+}
+
+bool sync_filesystem_of(const std::string& dir, std::string& error) {
+  unique_fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.is_open()) return error = os_error("cannot open directory", dir), false;
+  if (::syncfs(fd.get()) != 0) return error = os_error("cannot sync the filesystem of", dir), false;
   return true;
 }
 

@@ -1,4 +1,5 @@
-// POSIX file helpers for the checkpoint store: durable writes (write + fsync),
+// POSIX file helpers for the checkpoint store: durable writes (write + fsync, or
+// many writes + one syncfs),
 // directory fsync, exact reads. Every failure comes back as a message naming the
 // path and the OS error; nothing throws. All functions block on disk I/O.
 #pragma once
@@ -33,6 +34,15 @@ std::string os_error(std::string_view what, const std::string& path);
 /// The directory entry is not synced: call fsync_directory on the parent for that.
 bool write_file_durable(const std::string& path, std::initializer_list<std::string_view> pieces,
                         std::string& error);
+
+/// Creates or truncates `path` and writes the pieces, without fsync: for files
+/// made durable together by sync_filesystem_of (one journal commit, not one each).
+bool write_file_unsynced(const std::string& path, std::initializer_list<std::string_view> pieces,
+                         std::string& error);
+
+/// syncfs(2) on the filesystem holding `dir`: every file written there so far is
+/// durable when it returns true (Linux >= 5.8 reports writeback errors here).
+bool sync_filesystem_of(const std::string& dir, std::string& error);
 
 /// fsyncs a directory so that the entries created, renamed or removed in it are durable.
 bool fsync_directory(const std::string& dir, std::string& error);

@@ -3,7 +3,8 @@
 #include "runtime/checkpoint/shard_state_codec.hpp"
 
 #include <algorithm>
-#include <map>
+#include <cstdio>
+#include <cstdlib>
 
 #include "runtime/murmur2.hpp"
 
@@ -13,25 +14,32 @@ namespace {
 constexpr std::string_view body_tag = "rtfeat.shard.1";
 }  // namespace
 
+// Each key group's body is written in place: feature by feature, a nested
+// section per key group that the feature's save() appends to directly (one
+// copy of the state, not three).
 std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
                                                                  const std::vector<uint32_t>& key_groups,
                                                                  uint32_t max_parallelism, int64_t watermark,
                                                                  uint64_t seq) {
-  std::vector<std::map<uint32_t, state_writer>> sections(states.size());
-  for (size_t i = 0; i < states.size(); ++i)
-    states[i].state->save([&](const std::string& key) -> state_writer& {
-      return sections[i][key_group_of(key, max_parallelism)];
+  std::vector<state_writer> bodies(max_parallelism);
+  std::vector<size_t> marks(max_parallelism, 0);
+  for (auto kg : key_groups) bodies[kg].str(body_tag).i64(watermark).u64(seq).u64(states.size());
+  state_writer foreign;  // an entity of a key group this shard does not own: a bug, kept out of the bodies
+  for (const auto& s : states) {
+    for (auto kg : key_groups) marks[kg] = bodies[kg].str(s.name).begin_nested();
+    s.state->save([&](const std::string& key) -> state_writer& {
+      auto kg = key_group_of(key, max_parallelism);
+      return marks[kg] != 0 ? bodies[kg] : foreign;
     });
-  std::vector<std::pair<uint32_t, std::string>> out;
-  for (auto kg : key_groups) {
-    state_writer w;
-    w.str(body_tag).i64(watermark).u64(seq).u64(states.size());
-    for (size_t i = 0; i < states.size(); ++i) {
-      auto it = sections[i].find(kg);
-      w.str(states[i].name).str(it == sections[i].end() ? std::string_view{} : it->second.bytes());
-    }
-    out.emplace_back(kg, std::string(w.bytes()));
+    for (auto kg : key_groups) bodies[kg].end_nested(marks[kg]);
   }
+  if (!foreign.empty()) {  // a broken invariant: a bug, not an error to handle
+    std::fputs("rtfeat: bug: a shard holds state of a key group it does not own\n", stderr);
+    std::abort();
+  }
+  std::vector<std::pair<uint32_t, std::string>> out;
+  out.reserve(key_groups.size());
+  for (auto kg : key_groups) out.emplace_back(kg, bodies[kg].take());
   return out;
 }
 
@@ -43,7 +51,7 @@ bool decode_shard_state(std::string_view body, const std::vector<named_state>& s
   seq = std::max(seq, r.u64());
   for (auto n = r.u64(); r.ok() && n > 0; --n) {
     auto name = r.str();
-    auto section = r.str();
+    auto section = r.str_view();
     auto it = std::find_if(states.begin(), states.end(), [&](const named_state& s) { return s.name == name; });
     if (it == states.end()) {
       if (std::find(dropped.begin(), dropped.end(), name) == dropped.end()) dropped.push_back(name);

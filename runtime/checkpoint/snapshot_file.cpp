@@ -125,7 +125,7 @@ bool write_snapshot_file(const std::string& path, snapshot_header& h, std::strin
   h.body_crc = crc32c(body);
   const std::string header = encode_snapshot_header(h);
   h.header_crc = static_cast<uint32_t>(get_le(header, header_crc_offset, 4));
-  return write_file_durable(path, {header, body}, error);
+  return write_file_unsynced(path, {header, body}, error);  // durable at commit
 }
 
 namespace {

@@ -1,11 +1,15 @@
 // The codec of feature state in snapshots: a flat stream of msgpack values
-// (no nesting), written and read in the same order by each feature state.
-// msgpack stays behind this interface (STYLE: codecs live in runtime/codec).
+// (ints, uints, strings; a string may hold a nested stream), written and read
+// in the same order by each feature state. Any msgpack reader can read it; the
+// subset is encoded here by hand because msgpack-c's packer (one buffer call
+// per header and per body) and unpacker (a zone per value) were most of the
+// time of a checkpoint and of a restore (docs/performance.md).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <memory>
+#include <climits>
+#include <utility>
 #include <string>
 #include <string_view>
 
@@ -13,21 +17,55 @@ namespace rtfeat {
 
 class state_writer {
 public:
-  state_writer();
-  ~state_writer();
-  state_writer(state_writer&&) noexcept;
-  state_writer& operator=(state_writer&&) noexcept;
-
-  state_writer& i64(int64_t v);
-  state_writer& u64(uint64_t v);
-  state_writer& str(std::string_view v);
+  state_writer& i64(int64_t v) {
+    if (v >= 0) return u64(static_cast<uint64_t>(v));
+    if (v >= -32) return byte(static_cast<uint8_t>(v));  // negative fixint
+    if (v >= INT8_MIN) return tagged(0xd0, static_cast<uint64_t>(v), 1);
+    if (v >= INT16_MIN) return tagged(0xd1, static_cast<uint64_t>(v), 2);
+    if (v >= INT32_MIN) return tagged(0xd2, static_cast<uint64_t>(v), 4);
+    return tagged(0xd3, static_cast<uint64_t>(v), 8);
+  }
+  state_writer& u64(uint64_t v) {
+    if (v < 0x80) return byte(static_cast<uint8_t>(v));  // positive fixint
+    if (v <= UINT8_MAX) return tagged(0xcc, v, 1);
+    if (v <= UINT16_MAX) return tagged(0xcd, v, 2);
+    if (v <= UINT32_MAX) return tagged(0xce, v, 4);
+    return tagged(0xcf, v, 8);
+  }
+  state_writer& str(std::string_view v) {
+    auto n = v.size();
+    if (n < 32) byte(static_cast<uint8_t>(0xa0 | n));  // fixstr
+    else if (n <= UINT8_MAX) tagged(0xd9, n, 1);
+    else if (n <= UINT16_MAX) tagged(0xda, n, 2);
+    else tagged(0xdb, n, 4);
+    buf_.append(v);
+    return *this;
+  }
   /// The bytes written so far.
-  std::string_view bytes() const;
-  bool empty() const { return bytes().empty(); }
+  std::string_view bytes() const { return buf_; }
+  bool empty() const { return buf_.empty(); }
+  /// Moves the bytes out; the writer is empty afterwards.
+  std::string take() { return std::exchange(buf_, {}); }
+  /// Starts a string value whose content is what is written next (a nested
+  /// stream, read back with str_view()); returns the mark for end_nested().
+  /// REQUIRES: less than 4 GiB until end_nested(mark).
+  size_t begin_nested();
+  void end_nested(size_t mark);
 
 private:
-  struct impl;
-  std::unique_ptr<impl> impl_;
+  state_writer& byte(uint8_t b) {
+    buf_.push_back(static_cast<char>(b));
+    return *this;
+  }
+  /// `tag`, then the low `width` bytes of `v`, big-endian.
+  state_writer& tagged(uint8_t tag, uint64_t v, size_t width) {
+    char out[9];
+    out[0] = static_cast<char>(tag);
+    for (size_t i = 0; i < width; ++i) out[1 + i] = static_cast<char>(v >> (8 * (width - 1 - i)));
+    buf_.append(out, 1 + width);
+    return *this;
+  }
+  std::string buf_;
 };
 
 /// Reads what a state_writer wrote. Any type mismatch or truncation makes
@@ -38,10 +76,20 @@ public:
   int64_t i64();
   uint64_t u64();
   std::string str();
+  /// A view into the bytes read (valid as long as they are).
+  std::string_view str_view();
   bool at_end() const { return offset_ >= bytes_.size(); }
   bool ok() const { return ok_; }
 
 private:
+  struct value {
+    bool is_int = false;
+    bool negative = false;
+    uint64_t bits = 0;
+    std::string_view text;
+  };
+  bool next(value& out);
+
   std::string_view bytes_;
   size_t offset_ = 0;
   bool ok_ = true;

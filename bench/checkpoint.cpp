@@ -1,0 +1,217 @@
+// Checkpoint bench (issue 6): the state of N users (default 1 000 000) in the
+// default catalogue's feature states, checkpointed the way a node does it
+// (encode one body per key group, write + fsync each file, commit the
+// manifest), then restored (find and verify the checkpoint, read every key
+// group, decode it into fresh states). One thread, no actors: the node's
+// checkpoint costs this plus barrier alignment and the sinks' final flush.
+// Prints one JSON object (the fastest of --runs): users, keys, bytes,
+// duration_ms, encode_ms, write_ms, restore_ms, verify_ms, read_ms, decode_ms.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "config/feature_catalogue.hpp"
+#include "config/job_config.hpp"
+#include "runtime/checkpoint/checkpoint_store.hpp"
+#include "runtime/checkpoint/shard_state_codec.hpp"
+#include "runtime/features/feature_plan.hpp"
+
+namespace rtfeat {
+namespace {
+
+using state_list = std::vector<std::unique_ptr<feature_state>>;
+using wall = std::chrono::steady_clock;
+constexpr int64_t t0 = 1767225600000;  // 2026-01-01
+constexpr uint32_t max_parallelism = 128;
+
+double ms_since(wall::time_point start) {
+  return std::chrono::duration<double, std::milli>(wall::now() - start).count();
+}
+
+struct shard {
+  state_list states;
+  std::vector<feature_scope> scopes;
+  std::vector<std::string> names;
+  uint32_t file_offset = 0;  // as the node: user key groups 0.., group key groups 128..
+
+  std::vector<named_state> named() const {
+    std::vector<named_state> out;
+    for (size_t i = 0; i < states.size(); ++i) out.push_back({names[i], states[i].get()});
+    return out;
+  }
+  size_t keys() const {
+    size_t n = 0;
+    for (const auto& s : states) n += s->entities();
+    return n;
+  }
+};
+
+shard make_shard(const feature_plan& plan, bool user) {
+  shard s;
+  s.states = make_feature_states(plan, user, s.scopes, &s.names);
+  s.file_offset = user ? 0 : max_parallelism;
+  return s;
+}
+
+/// Every user views and clicks an item within 10 minutes (inside every window of
+/// the catalogue); every tenth buys, in a campaign; items and categories repeat.
+void fill(shard& users, shard& groups, uint64_t n) {
+  uint64_t seq = 0;
+  event e;
+  e.has_category = true;
+  for (uint64_t u = 0; u < n; ++u) {
+    e.user_id = "u" + std::to_string(u);
+    auto item = (u * 7919) % 50000;
+    e.item_id = "i" + std::to_string(item);
+    e.category_id = static_cast<int64_t>(item % 200);
+    e.ts = t0 + static_cast<int64_t>(u % 600000);
+    e.price = static_cast<double>(item % 1200);
+    e.has_price = true;
+    bool buys = u % 10 == 0;
+    e.campaign_id = buys ? "c" + std::to_string(u % 50) : std::string();
+    e.region = buys ? "hz" : std::string();
+    for (auto kind : {behavior::view, behavior::click, behavior::purchase}) {
+      if (kind == behavior::purchase && !buys) continue;
+      e.kind = kind;
+      e.has_amount = kind == behavior::purchase;
+      e.amount = e.has_amount ? 19.9 : 0;
+      for (auto* s : {&users, &groups})
+        for (auto& f : s->states) f->add(e, no_watermark, seq++);
+    }
+  }
+  std::vector<key_update> ignored;
+  for (auto* s : {&users, &groups})
+    for (auto& f : s->states) f->advance(t0 + 600000), f->flush(ignored);  // snapshots follow a flush
+}
+
+struct result {
+  uint64_t bytes = 0;
+  double encode_ms = 0, write_ms = 0, verify_ms = 0, read_ms = 0, decode_ms = 0;
+};
+
+bool checkpoint(const checkpoint_store& store, const std::vector<const shard*>& shards, uint64_t hash,
+                result& r, std::string& error) {
+  checkpoint_manifest m;
+  m.id = 1;
+  m.catalogue_hash = hash;
+  m.positions.push_back({"bench", 0, 0, t0 + 600000});
+  std::vector<uint32_t> key_groups(max_parallelism);
+  for (uint32_t g = 0; g < max_parallelism; ++g) key_groups[g] = g;
+  for (const auto* s : shards) {
+    auto start = wall::now();
+    auto bodies = encode_shard_state(s->named(), key_groups, max_parallelism, t0 + 600000, 0);
+    r.encode_ms += ms_since(start);
+    start = wall::now();
+    for (const auto& [kg, body] : bodies) {
+      snapshot_entry entry;
+      if (!store.write_snapshot(m.id, hash, kg + s->file_offset, body, entry, error)) return false;
+      m.snapshots.push_back(std::move(entry));
+    }
+    r.write_ms += ms_since(start);
+  }
+  auto start = wall::now();
+  if (!store.commit(m, 1, error)) return false;
+  r.write_ms += ms_since(start);
+  r.bytes = m.snapshot_bytes();
+  return true;
+}
+
+bool restore(const checkpoint_store& store, std::vector<shard*> shards, result& r, std::string& error) {
+  auto start = wall::now();
+  std::vector<std::string> log;
+  auto m = store.find_restorable(std::nullopt, log, error);
+  if (!m) return error = error.empty() ? "no checkpoint" : error, false;
+  r.verify_ms = ms_since(start);
+  for (const auto& e : m->snapshots) {
+    std::string body;
+    start = wall::now();
+    if (!store.read_snapshot(*m, e.key_group, body, error)) return false;
+    r.read_ms += ms_since(start);
+    start = wall::now();
+    auto* s = shards[e.key_group < max_parallelism ? 0 : 1];
+    int64_t watermark = no_watermark;
+    uint64_t seq = 0;
+    std::vector<std::string> dropped;
+    if (!decode_shard_state(body, s->named(), watermark, seq, dropped, error)) return false;
+    r.decode_ms += ms_since(start);
+  }
+  start = wall::now();
+  for (auto* s : shards)
+    for (auto& f : s->states) f->rewrite_all();
+  r.decode_ms += ms_since(start);
+  return true;
+}
+
+}  // namespace
+}  // namespace rtfeat
+
+int main(int argc, char** argv) {
+  CLI::App app{"checkpoint bench: snapshot and restore the feature state of N users"};
+  std::string config = "config/rtfeat.toml", dir;
+  uint64_t users = 1000000;
+  int runs = 3;
+  app.add_option("--config", config, "job config (TOML): its features file")->capture_default_str();
+  app.add_option("--users", users, "distinct users in the state")->capture_default_str();
+  app.add_option("--runs", runs, "checkpoint + restore this many times, report the fastest")
+    ->capture_default_str()->check(CLI::PositiveNumber);
+  app.add_option("--dir", dir, "checkpoint directory (emptied first)")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  rtfeat::job_config cfg;
+  rtfeat::feature_catalogue catalogue;
+  std::string error;
+  if (!rtfeat::load_job_config(config, {}, cfg, error)
+      || !rtfeat::load_feature_catalogue(cfg.features_file, catalogue, error)) {
+    std::fprintf(stderr, "bench_checkpoint: %s\n", error.c_str());
+    return 2;
+  }
+  auto plan = rtfeat::build_feature_plan(catalogue);
+  auto users_shard = rtfeat::make_shard(plan, true), groups_shard = rtfeat::make_shard(plan, false);
+  auto started = rtfeat::wall::now();
+  rtfeat::fill(users_shard, groups_shard, users);
+  std::fprintf(stderr, "bench_checkpoint: state of %llu users built in %.0f ms\n",
+               static_cast<unsigned long long>(users), rtfeat::ms_since(started));
+
+  // The best of `runs` checkpoints and restores: on a shared machine the
+  // fastest run is the one least disturbed by neighbours.
+  rtfeat::result best;
+  size_t restored_keys = 0;
+  for (int run = 0; run < runs; ++run) {
+    std::filesystem::remove_all(dir);
+    auto store = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create, error);
+    rtfeat::result r;
+    if (!store || !rtfeat::checkpoint(*store, {&users_shard, &groups_shard}, catalogue.hash, r, error)) {
+      std::fprintf(stderr, "bench_checkpoint: checkpoint: %s\n", error.c_str());
+      return 1;
+    }
+    auto fresh_users = rtfeat::make_shard(plan, true), fresh_groups = rtfeat::make_shard(plan, false);
+    if (!rtfeat::restore(*store, {&fresh_users, &fresh_groups}, r, error)) {
+      std::fprintf(stderr, "bench_checkpoint: restore: %s\n", error.c_str());
+      return 1;
+    }
+    restored_keys = fresh_users.keys() + fresh_groups.keys();
+    std::fprintf(stderr, "bench_checkpoint: run %d: checkpoint %.0f ms, restore %.0f ms\n", run + 1,
+                 r.encode_ms + r.write_ms, r.verify_ms + r.read_ms + r.decode_ms);
+    if (run == 0 || r.encode_ms + r.write_ms < best.encode_ms + best.write_ms)
+      best.encode_ms = r.encode_ms, best.write_ms = r.write_ms, best.bytes = r.bytes;
+    if (run == 0 || r.verify_ms + r.read_ms + r.decode_ms < best.verify_ms + best.read_ms + best.decode_ms)
+      best.verify_ms = r.verify_ms, best.read_ms = r.read_ms, best.decode_ms = r.decode_ms;
+  }
+  auto& r = best;
+  size_t keys = users_shard.keys() + groups_shard.keys();
+  if (restored_keys != keys) {
+    std::fprintf(stderr, "bench_checkpoint: restored %zu keys of %zu\n", restored_keys, keys);
+    return 1;
+  }
+  std::printf(
+    "{\"users\":%llu,\"keys\":%zu,\"bytes\":%llu,\"duration_ms\":%.1f,\"encode_ms\":%.1f,\"write_ms\":%.1f,"
+    "\"restore_ms\":%.1f,\"verify_ms\":%.1f,\"read_ms\":%.1f,\"decode_ms\":%.1f}\n",
+    static_cast<unsigned long long>(users), keys, static_cast<unsigned long long>(r.bytes), r.encode_ms + r.write_ms,
+    r.encode_ms, r.write_ms, r.verify_ms + r.read_ms + r.decode_ms, r.verify_ms, r.read_ms, r.decode_ms);
+  return 0;
+}

@@ -1,32 +1,59 @@
 #!/usr/bin/env bash
 # Smoke run of scripts/bench at tiny size with the binaries already built next
-# to RTFEAT_BIN (no install, no rebuild), so the bench cannot rot: every key of
-# latest.json that the ingest bench promises must be a number > 0.
+# to RTFEAT_BIN (no install, no rebuild), so the benches cannot rot: every key of
+# latest.json that the ingest, latency and scaling benches promise must be a number > 0
+# (the checkpoint bench's too once build/bench_checkpoint exists; until then it must say it skipped).
 # Usage: bench_smoke_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-20000}
 source "$ROOT/scripts/lib/common.sh"
+BUILD=$(cd "$(dirname "$BIN")" && pwd)
 
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-bench-smoke.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 fail() { log "FAIL: $*"; exit 1; }
+# $1 = jq condition on the value, then the keys of latest.json it must hold for.
+expect() {
+  local cond=$1 key; shift
+  for key in "$@"; do
+    jq -e ".$key | $cond" "$OUT/latest.json" >/dev/null \
+      || fail "latest.json: $key is $(jq -c ".$key" "$OUT/latest.json"), expected $cond"
+  done
+}
 
-# 10 ms checkpoints: the reading part of the run is too short for a 1 s one (checkpoints
-# stop once every reader has ended), and the checkpoint keys must be > 0.
-RTFEAT_BUILD_DIR=$(cd "$(dirname "$BIN")" && pwd) BENCH_RESULTS=$OUT \
-  bash "$ROOT/scripts/bench" --quick --events "$EVENTS" --checkpoint-ms 10 >"$OUT/table.md" \
-  || fail "scripts/bench failed"
+# 10 ms checkpoints: the reading part of the ingest run is too short for a 1 s one (checkpoints
+# stop once every reader has ended), and the checkpoint keys must be > 0. Latency: 4 s at
+# 2 000 events/s (a probe every 10th event); scaling: 20 000 events at 8 and 16 partitions.
+RTFEAT_BUILD_DIR=$BUILD BENCH_RESULTS=$OUT bash "$ROOT/scripts/bench" --quick --events "$EVENTS" \
+  --checkpoint-ms 10 --latency-rate 2000 --latency-seconds 4 --scaling-events "$EVENTS" \
+  --scaling-partitions 8,16 --checkpoint-users 10000 >"$OUT/table.md" 2>"$OUT/bench.log" \
+  || { tail -30 "$OUT/bench.log" >&2; fail "scripts/bench failed"; }
 
 [ -s "$OUT/latest.json" ] || fail "no latest.json"
-[ -s "$OUT/ingest.md" ] || fail "no ingest.md"
-grep -q '| engine' "$OUT/table.md" || fail "no table printed"
-# checkpoint_ms alone may be 0: a checkpoint of 20 000 events' state can take under 1 ms.
-jq -e '.ingest.checkpoint_ms | type == "number" and . >= 0' "$OUT/latest.json" >/dev/null \
-  || fail "latest.json: ingest.checkpoint_ms is $(jq -c .ingest.checkpoint_ms "$OUT/latest.json")"
-for key in ingest.events_per_s ingest.raw_events_per_s ingest.ratio_to_raw ingest.parse_events_per_s \
-  ingest.redis_commands_per_event ingest.cpu_s_per_million ingest.peak_rss_mb ingest.checkpoints \
-  ingest.checkpoint_bytes redis.ceiling_hset_per_s ingest.sink_to_ceiling; do
-  jq -e ".$key | type == \"number\" and . > 0" "$OUT/latest.json" >/dev/null \
-    || fail "latest.json: $key is $(jq -c ".$key" "$OUT/latest.json"), expected a number > 0"
+for name in ingest latency scaling; do [ -s "$OUT/$name.md" ] || fail "no $name.md"; done
+for row in '| engine' '| p50 | p95' '| partitions (Zipf 1.1)' '| uniform (8)'; do
+  grep -qF "$row" "$OUT/table.md" || fail "no table row '$row' printed"
 done
-log "PASS: bench smoke ($EVENTS events): $(jq -c '.ingest | {events_per_s, ratio_to_raw}' "$OUT/latest.json")"
+
+# checkpoint_ms alone may be 0: a checkpoint of 20 000 events' state can take under 1 ms.
+expect 'type == "number" and . >= 0' ingest.checkpoint_ms
+expect 'type == "number" and . > 0' ingest.events_per_s ingest.raw_events_per_s ingest.ratio_to_raw \
+  ingest.parse_events_per_s ingest.redis_commands_per_event ingest.cpu_s_per_million ingest.peak_rss_mb \
+  ingest.checkpoints ingest.checkpoint_bytes redis.ceiling_hset_per_s ingest.sink_to_ceiling \
+  latency.p50_ms latency.p95_ms latency.p99_ms latency.max_ms latency.rate_events_per_s \
+  latency.probes latency.seconds
+expect '. == 0' latency.probes_missing
+expect '. >= 1900 and . <= 2100' latency.rate_events_per_s
+expect '[.[].partitions] == [8, 16]' scaling.by_partitions
+expect '[.[].skew] == [0, 1.1]' scaling.by_skew
+expect 'all(.events_per_s | type == "number" and . > 0)' scaling.by_partitions scaling.by_skew
+
+if [ -x "$BUILD/bench_checkpoint" ]; then
+  expect 'type == "number" and . >= 0' checkpoint.duration_ms checkpoint.restore_ms
+  expect 'type == "number" and . > 0' checkpoint.keys checkpoint.bytes
+else
+  grep -q 'checkpoint: SKIPPED' "$OUT/bench.log" || fail "no bench_checkpoint, but no skip message"
+  expect '. == null' checkpoint
+fi
+log "PASS: bench smoke ($EVENTS events): $(jq -c '{e: .ingest.events_per_s, r: .ingest.ratio_to_raw,
+  p99: .latency.p99_ms, s: [.scaling.by_partitions[].events_per_s]}' "$OUT/latest.json")"

@@ -1,0 +1,31 @@
+# Checkpoint bench of scripts/bench (sourced): build/bench_checkpoint (bench/checkpoint.cpp)
+# snapshots and restores the state of CHECKPOINT_USERS users and prints one JSON object
+# (at least duration_ms, restore_ms, keys, bytes). Skipped, with a message, while that
+# program does not exist. Writes $RESULTS/checkpoint.{json,md} (keys checkpoint.*).
+
+bench_checkpoint() {
+  local dir=$WORK/checkpoint prog=$BUILD/bench_checkpoint key
+  if [ ! -x "$prog" ]; then
+    log "checkpoint: SKIPPED: $prog does not exist (bench/checkpoint.cpp is not written yet)"
+    return 0
+  fi
+  mkdir -p "$dir"
+  log "checkpoint: $CHECKPOINT_USERS users"
+  "$prog" --users "$CHECKPOINT_USERS" --dir "$dir/store" >"$dir/out.json" 2>"$dir/log.txt" \
+    || { log "checkpoint: FAILED:"; sed 's/^/  /' "$dir/log.txt" >&2; return 1; }
+  for key in duration_ms restore_ms keys bytes; do
+    jq -e ".$key | type == \"number\"" "$dir/out.json" >/dev/null \
+      || { log "checkpoint: output has no number $key: $(head -c 300 "$dir/out.json")"; return 1; }
+  done
+  jq --argjson u "$CHECKPOINT_USERS" '{checkpoint: ({users: $u} + .)}' "$dir/out.json" \
+    >"$RESULTS/checkpoint.json"
+  merge_latest checkpoint
+
+  jq -r --arg host "$(host_note)" '
+    def r1: . * 10 | round / 10 | tostring;
+    .checkpoint as $c |
+    "### checkpoint: state of \($c.users) users (\($host))\n",
+    "| checkpoint | restore | keys | bytes | target |", "|---|---|---|---|---|",
+    "| \($c.duration_ms | r1) ms | \($c.restore_ms | r1) ms | \($c.keys) | \($c.bytes) | <= 1 s, restore <= 5 s |"
+  ' "$RESULTS/checkpoint.json" | tee "$RESULTS/checkpoint.md"
+}

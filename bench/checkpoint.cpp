@@ -6,11 +6,14 @@
 // checkpoint costs this plus barrier alignment and the sinks' final flush.
 // Prints one JSON object (the fastest of --runs): users, keys, bytes,
 // duration_ms, encode_ms, write_ms, restore_ms, verify_ms, read_ms, decode_ms.
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +23,7 @@
 #include "runtime/checkpoint/checkpoint_store.hpp"
 #include "runtime/checkpoint/shard_state_codec.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/murmur2.hpp"
 
 namespace rtfeat {
 namespace {
@@ -38,6 +42,8 @@ struct shard {
   std::vector<feature_scope> scopes;
   std::vector<std::string> names;
   uint32_t file_offset = 0;  // as the node: user key groups 0.., group key groups 128..
+  std::vector<uint32_t> key_groups;
+  std::vector<std::pair<uint32_t, std::string>> bodies;  // the last encode
 
   std::vector<named_state> named() const {
     std::vector<named_state> out;
@@ -51,21 +57,45 @@ struct shard {
   }
 };
 
-shard make_shard(const feature_plan& plan, bool user) {
+/// Shard `index` of `count` of its kind, with the node's contiguous key-group range.
+shard make_shard(const feature_plan& plan, bool user, size_t index, size_t count) {
   shard s;
   s.states = make_feature_states(plan, user, s.scopes, &s.names);
   s.file_offset = user ? 0 : max_parallelism;
+  for (uint32_t g = 0; g < max_parallelism; ++g)
+    if (g * count / max_parallelism == index) s.key_groups.push_back(g);
   return s;
+}
+
+/// The node's shards: `users` user shards and one group shard (the default).
+std::vector<shard> make_shards(const feature_plan& plan, size_t users) {
+  std::vector<shard> out;
+  for (size_t i = 0; i < users; ++i) out.push_back(make_shard(plan, true, i, users));
+  out.push_back(make_shard(plan, false, 0, 1));
+  return out;
+}
+
+/// Runs fn(shard) for every shard on its own thread, as the node's shards run
+/// concurrently on the scheduler; returns the wall time of the slowest.
+template <class Fn>
+double on_each(std::vector<shard>& shards, Fn fn) {
+  auto start = wall::now();
+  std::vector<std::thread> threads;
+  for (auto& s : shards) threads.emplace_back([&] { fn(s); });
+  for (auto& t : threads) t.join();
+  return ms_since(start);
 }
 
 /// Every user views and clicks an item within 10 minutes (inside every window of
 /// the catalogue); every tenth buys, in a campaign; items and categories repeat.
-void fill(shard& users, shard& groups, uint64_t n) {
+void fill(std::vector<shard>& shards, uint64_t n) {
   uint64_t seq = 0;
   event e;
   e.has_category = true;
+  auto& groups = shards.back();
   for (uint64_t u = 0; u < n; ++u) {
     e.user_id = "u" + std::to_string(u);
+    auto& users = shards[(key_group_of(e.user_id, max_parallelism) * (shards.size() - 1)) / max_parallelism];
     auto item = (u * 7919) % 50000;
     e.item_id = "i" + std::to_string(item);
     e.category_id = static_cast<int64_t>(item % 200);
@@ -85,8 +115,8 @@ void fill(shard& users, shard& groups, uint64_t n) {
     }
   }
   std::vector<key_update> ignored;
-  for (auto* s : {&users, &groups})
-    for (auto& f : s->states) f->advance(t0 + 600000), f->flush(ignored);  // snapshots follow a flush
+  for (auto& s : shards)
+    for (auto& f : s.states) f->advance(t0 + 600000), f->flush(ignored);  // snapshots follow a flush
 }
 
 struct result {
@@ -94,57 +124,66 @@ struct result {
   double encode_ms = 0, write_ms = 0, verify_ms = 0, read_ms = 0, decode_ms = 0;
 };
 
-bool checkpoint(const checkpoint_store& store, const std::vector<const shard*>& shards, uint64_t hash,
-                result& r, std::string& error) {
+/// As a checkpoint of the node: every shard encodes its key groups at once,
+/// then the snapshot writer writes them, then the coordinator commits.
+bool checkpoint(const checkpoint_store& store, std::vector<shard>& shards, uint64_t hash, result& r,
+                std::string& error) {
   checkpoint_manifest m;
   m.id = 1;
   m.catalogue_hash = hash;
   m.positions.push_back({"bench", 0, 0, t0 + 600000});
-  std::vector<uint32_t> key_groups(max_parallelism);
-  for (uint32_t g = 0; g < max_parallelism; ++g) key_groups[g] = g;
-  for (const auto* s : shards) {
-    auto start = wall::now();
-    auto bodies = encode_shard_state(s->named(), key_groups, max_parallelism, t0 + 600000, 0);
-    r.encode_ms += ms_since(start);
-    start = wall::now();
-    for (const auto& [kg, body] : bodies) {
+  r.encode_ms = on_each(shards, [](shard& s) {
+    s.bodies = encode_shard_state(s.named(), s.key_groups, max_parallelism, t0 + 600000, 0);
+  });
+  auto start = wall::now();
+  for (auto& s : shards)
+    for (const auto& [kg, body] : s.bodies) {
       snapshot_entry entry;
-      if (!store.write_snapshot(m.id, hash, kg + s->file_offset, body, entry, error)) return false;
+      if (!store.write_snapshot(m.id, hash, kg + s.file_offset, body, entry, error)) return false;
       m.snapshots.push_back(std::move(entry));
     }
-    r.write_ms += ms_since(start);
-  }
-  auto start = wall::now();
   if (!store.commit(m, 1, error)) return false;
-  r.write_ms += ms_since(start);
+  r.write_ms = ms_since(start);
   r.bytes = m.snapshot_bytes();
+  for (auto& s : shards) s.bodies.clear();
   return true;
 }
 
-bool restore(const checkpoint_store& store, std::vector<shard*> shards, result& r, std::string& error) {
+/// As a restore of the node: find and verify the checkpoint, read every body,
+/// then every shard decodes its key groups at once.
+bool restore(const checkpoint_store& store, std::vector<shard>& shards, result& r, std::string& error) {
   auto start = wall::now();
   std::vector<std::string> log;
   auto m = store.find_restorable(std::nullopt, log, error);
   if (!m) return error = error.empty() ? "no checkpoint" : error, false;
   r.verify_ms = ms_since(start);
-  for (const auto& e : m->snapshots) {
-    std::string body;
-    start = wall::now();
-    if (!store.read_snapshot(*m, e.key_group, body, error)) return false;
-    r.read_ms += ms_since(start);
-    start = wall::now();
-    auto* s = shards[e.key_group < max_parallelism ? 0 : 1];
+  start = wall::now();
+  for (auto& s : shards)
+    for (auto kg : s.key_groups) {
+      std::string body;
+      if (!store.read_snapshot(*m, kg + s.file_offset, body, error)) return false;
+      s.bodies.emplace_back(kg, std::move(body));
+    }
+  r.read_ms = ms_since(start);
+  std::atomic<bool> ok{true};
+  r.decode_ms = on_each(shards, [&](shard& s) {
     int64_t watermark = no_watermark;
     uint64_t seq = 0;
     std::vector<std::string> dropped;
-    if (!decode_shard_state(body, s->named(), watermark, seq, dropped, error)) return false;
-    r.decode_ms += ms_since(start);
-  }
-  start = wall::now();
-  for (auto* s : shards)
-    for (auto& f : s->states) f->rewrite_all();
-  r.decode_ms += ms_since(start);
-  return true;
+    std::string why;
+    for (const auto& [kg, body] : s.bodies)
+      if (!decode_shard_state(body, s.named(), watermark, seq, dropped, why)) ok = false;
+    for (auto& f : s.states) f->rewrite_all();
+    s.bodies.clear();
+  });
+  if (!ok) error = "a snapshot body did not decode";
+  return ok;
+}
+
+size_t keys_of(const std::vector<shard>& shards) {
+  size_t n = 0;
+  for (const auto& s : shards) n += s.keys();
+  return n;
 }
 
 }  // namespace
@@ -171,9 +210,10 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto plan = rtfeat::build_feature_plan(catalogue);
-  auto users_shard = rtfeat::make_shard(plan, true), groups_shard = rtfeat::make_shard(plan, false);
+  auto user_shards = static_cast<size_t>(std::max<int64_t>(1, cfg.user_shards));
+  auto shards = rtfeat::make_shards(plan, user_shards);
   auto started = rtfeat::wall::now();
-  rtfeat::fill(users_shard, groups_shard, users);
+  rtfeat::fill(shards, users);
   std::fprintf(stderr, "bench_checkpoint: state of %llu users built in %.0f ms\n",
                static_cast<unsigned long long>(users), rtfeat::ms_since(started));
 
@@ -185,16 +225,16 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     auto store = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create, error);
     rtfeat::result r;
-    if (!store || !rtfeat::checkpoint(*store, {&users_shard, &groups_shard}, catalogue.hash, r, error)) {
+    if (!store || !rtfeat::checkpoint(*store, shards, catalogue.hash, r, error)) {
       std::fprintf(stderr, "bench_checkpoint: checkpoint: %s\n", error.c_str());
       return 1;
     }
-    auto fresh_users = rtfeat::make_shard(plan, true), fresh_groups = rtfeat::make_shard(plan, false);
-    if (!rtfeat::restore(*store, {&fresh_users, &fresh_groups}, r, error)) {
+    auto fresh = rtfeat::make_shards(plan, user_shards);
+    if (!rtfeat::restore(*store, fresh, r, error)) {
       std::fprintf(stderr, "bench_checkpoint: restore: %s\n", error.c_str());
       return 1;
     }
-    restored_keys = fresh_users.keys() + fresh_groups.keys();
+    restored_keys = rtfeat::keys_of(fresh);
     std::fprintf(stderr, "bench_checkpoint: run %d: checkpoint %.0f ms, restore %.0f ms\n", run + 1,
                  r.encode_ms + r.write_ms, r.verify_ms + r.read_ms + r.decode_ms);
     if (run == 0 || r.encode_ms + r.write_ms < best.encode_ms + best.write_ms)
@@ -203,7 +243,7 @@ int main(int argc, char** argv) {
       best.verify_ms = r.verify_ms, best.read_ms = r.read_ms, best.decode_ms = r.decode_ms;
   }
   auto& r = best;
-  size_t keys = users_shard.keys() + groups_shard.keys();
+  size_t keys = rtfeat::keys_of(shards);
   if (restored_keys != keys) {
     std::fprintf(stderr, "bench_checkpoint: restored %zu keys of %zu\n", restored_keys, keys);
     return 1;

@@ -184,18 +184,24 @@ void windowed_stats::save(const writer_for& out) const {
 }
 
 bool windowed_stats::load(state_reader& in) {
+  std::vector<int64_t> starts;  // of this entity's buckets: indexed once each
   while (in.ok() && !in.at_end()) {
     auto key = in.str();
     auto& st = entities_[key];
     st.redis_key = in.str();
+    starts.clear();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto& fs = st.fields.emplace_back(field_state{in.str(), {}, false});
-      for (auto m = in.u64(); in.ok() && m > 0; --m) {
+      auto m = in.u64();
+      fs.buckets.reserve(m);
+      for (; in.ok() && m > 0; --m) {
         stat_bucket b{in.i64(), in.i64(), in.i64(), in.i64(), in.i64()};
         fs.buckets.push_back(b);
-        current_.add(b.start, key);
+        if (std::find(starts.begin(), starts.end(), b.start) == starts.end()) starts.push_back(b.start);
       }
     }
+    for (auto start : starts) current_.add(start, key);
+    if (!starts.empty()) st.indexed_bucket = *std::max_element(starts.begin(), starts.end());
   }
   return in.ok();
 }

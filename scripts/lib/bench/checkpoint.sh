@@ -1,17 +1,14 @@
 # Checkpoint bench of scripts/bench (sourced): build/bench_checkpoint (bench/checkpoint.cpp)
 # snapshots and restores the state of CHECKPOINT_USERS users and prints one JSON object
-# (at least duration_ms, restore_ms, keys, bytes). Skipped, with a message, while that
-# program does not exist. Writes $RESULTS/checkpoint.{json,md} (keys checkpoint.*).
+# (at least duration_ms, restore_ms, keys, bytes). Writes $RESULTS/checkpoint.{json,md} (keys checkpoint.*).
 
 bench_checkpoint() {
   local dir=$WORK/checkpoint prog=$BUILD/bench_checkpoint key
-  if [ ! -x "$prog" ]; then
-    log "checkpoint: SKIPPED: $prog does not exist (bench/checkpoint.cpp is not written yet)"
-    return 0
-  fi
+  [ -x "$prog" ] || { log "missing $prog"; return 1; }
   mkdir -p "$dir"
   log "checkpoint: $CHECKPOINT_USERS users"
-  "$prog" --users "$CHECKPOINT_USERS" --dir "$dir/store" >"$dir/out.json" 2>"$dir/log.txt" \
+  "$prog" --config "$ROOT/config/rtfeat.toml" --users "$CHECKPOINT_USERS" --dir "$dir/store" \
+    >"$dir/out.json" 2>"$dir/log.txt" \
     || { log "checkpoint: FAILED:"; sed 's/^/  /' "$dir/log.txt" >&2; return 1; }
   for key in duration_ms restore_ms keys bytes; do
     jq -e ".$key | type == \"number\"" "$dir/out.json" >/dev/null \

@@ -35,6 +35,7 @@ void flush(shard_actor self, bool force = false) {
     return;
   }
   st.flush_wanted = false;
+  st.last_flush = std::chrono::steady_clock::now();
   std::vector<key_update> updates;
   for (auto& f : st.features) f->flush(updates);
   if (updates.empty()) return;
@@ -48,11 +49,17 @@ void flush(shard_actor self, bool force = false) {
   }
 }
 
+/// Flushes at most every flush interval: at once when the last flush is that
+/// old (a change after a quiet spell is not held back a whole interval), else
+/// when the interval is up.
 void schedule_flush(shard_actor self) {
-  if (self->state.flush_scheduled) return;
-  self->state.flush_scheduled = true;
-  self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms),
-                     flush_atom::value);
+  auto& st = self->state;
+  if (st.flush_scheduled) return;
+  auto since = std::chrono::steady_clock::now() - st.last_flush;
+  auto wait = std::chrono::milliseconds(st.cfg.flush_interval_ms) - since;
+  if (wait <= std::chrono::steady_clock::duration::zero()) return flush(self);
+  st.flush_scheduled = true;
+  self->delayed_send(self, std::chrono::ceil<std::chrono::milliseconds>(wait), flush_atom::value);
 }
 
 void add_event(shard_actor self, const routed_event& e) {

@@ -3,6 +3,7 @@
 // checkpoint barriers, and flushes absolute values to the sink of each key.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -54,6 +55,7 @@ struct keyed_shard_state {
   uint64_t seq = 0;  // arrival order: log order per entity
   size_t ended = 0;
   bool flush_scheduled = false;
+  std::chrono::steady_clock::time_point last_flush{};  // of the last flush that ran
   size_t outstanding = 0;     // update batches the sinks have not written yet
   bool flush_wanted = false;  // changes waited for `outstanding` to drain
 };

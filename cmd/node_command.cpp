@@ -27,6 +27,7 @@ struct node_options {
   std::string stats;
   std::string restore;  // "", "latest" or an id
   bool allow_catalogue_change = false;
+  std::string node_id;  // cluster: which [[cluster.node]] this process is
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
@@ -83,9 +84,15 @@ int run_node(const node_options& opt) {
   job_config cfg;
   feature_catalogue catalogue;
   std::string error;
+  size_t node_index = 0;
   if (!load_job_config(opt.config, opt.overrides, cfg, error)
+      || !select_cluster_node(cfg, opt.config, opt.node_id, node_index, error)
       || !load_feature_catalogue(cfg.features_file, catalogue, error)) {
     std::cerr << "rtfeat node: " << error << "\n";
+    return 2;
+  }
+  if (cfg.nodes.size() > 1) {
+    std::cerr << "rtfeat node: " << opt.config << ": multi-node dataflow is not implemented yet (issue 5)\n";
     return 2;
   }
   auto plan = std::make_shared<const feature_plan>(build_feature_plan(catalogue));
@@ -142,6 +149,7 @@ void add_node(CLI::App& app) {
   sub->add_option("--stats", opt->stats, "write final counters as JSON to this file");
   sub->add_option("--restore", opt->restore,
                   "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
+  sub->add_option("--node-id", opt->node_id, "cluster: this process's node, an id of [[cluster.node]]");
   sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,
                 "restore a checkpoint taken with another features.toml");
   sub->callback([opt] {

@@ -3,16 +3,21 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "caf/all.hpp"
+#include "caf/io/middleman.hpp"
 #include "actors/atoms.hpp"
 #include "actors/job_graph.hpp"
+#include "actors/message_types.hpp"
+#include "cmd/cluster_node.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
 #include "config/feature_catalogue.hpp"
+#include "runtime/cluster/placement.hpp"
 
 namespace rtfeat::cmd {
 
@@ -42,9 +47,15 @@ bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_confi
   size_t drained = 0;
   bool ok = true;
   bool stopping = false;
+  bool lost = false;
   auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
-  while (drained < g.sinks.size()) {
+  while (drained < g.sinks.size() && !lost) {
     self->receive([&](drained_atom, bool sink_ok) { ++drained, ok = ok && sink_ok; },
+                  [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
+                    std::cerr << "rtfeat node: lost node '" << id << "': the job cannot go on without it;"
+                              << " restart every node with --restore latest\n";
+                    lost = true, ok = false;
+                  },
                   caf::after(tick) >> [&] {
                     if (cfg.progress_interval_ms > 0) std::cerr << report.progress_line() << "\n";
                     std::string kafka_error;
@@ -80,6 +91,17 @@ job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue
   return gs;
 }
 
+peer_identity identity(const job_config& cfg, size_t node_index, const feature_catalogue& catalogue,
+                       const restore_plan& restored) {
+  peer_identity id;
+  id.node = static_cast<uint32_t>(node_index);
+  id.node_id = cfg.nodes[node_index].id;
+  id.fingerprint = cluster_fingerprint(cfg);
+  id.catalogue_hash = catalogue.hash;
+  id.restore_id = restored.manifest ? restored.manifest->id : 0;
+  return id;
+}
+
 int run_node(const node_options& opt) {
   job_config cfg;
   feature_catalogue catalogue;
@@ -91,17 +113,18 @@ int run_node(const node_options& opt) {
     std::cerr << "rtfeat node: " << error << "\n";
     return 2;
   }
-  if (cfg.nodes.size() > 1) {
-    std::cerr << "rtfeat node: " << opt.config << ": multi-node dataflow is not implemented yet (issue 5)\n";
-    return 2;
-  }
+  bool cluster = cfg.nodes.size() > 1;
+  placement place(static_cast<uint32_t>(std::max<size_t>(cfg.nodes.size(), 1)),
+                  static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
+                  static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
+  auto mine = place.partitions_of(static_cast<uint32_t>(node_index));
   auto plan = std::make_shared<const feature_plan>(build_feature_plan(catalogue));
   restore_plan restored;
   node_sources src;
   std::shared_ptr<dead_letter_writer> dead_letters;
   if (!prepare_restore(cfg, catalogue, opt.restore, opt.allow_catalogue_change, restored, error)
       || !(dead_letters = open_dead_letters(cfg, error))
-      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error)) {
+      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error, cluster ? &mine : nullptr)) {
     std::cerr << "rtfeat node: " << error << "\n";
     return 1;
   }
@@ -113,22 +136,41 @@ int run_node(const node_options& opt) {
     caf::actor_system_config sys_cfg;
     sys_cfg.set("scheduler.max-threads", 2);
     sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+    register_message_types(sys_cfg);
+    if (cluster) sys_cfg.load<caf::io::middleman>();
     caf::actor_system sys{sys_cfg};
     caf::scoped_actor self{sys};
     auto gs = graph_settings(cfg, catalogue, plan, opt, src, restored);
     gs.dead_letters = dead_letters;
     gs.metrics = &metrics;
     gs.on_drained = caf::actor_cast<caf::actor>(self);
-    auto graph = spawn_job_graph(sys, gs);
+    std::unique_ptr<cluster_session> session;
+    job_graph graph;
+    if (cluster) {
+      gs.node_index = static_cast<uint32_t>(node_index);
+      gs.node_count = static_cast<uint32_t>(cfg.nodes.size());
+      gs.total_readers = static_cast<size_t>(cfg.source_partitions);
+      gs.reader_indices.assign(src.partitions.begin(), src.partitions.end());  // reader index = partition
+      session = cluster_session::join(sys, self, gs, node_index, identity(cfg, node_index, catalogue, restored), error);
+      if (!session) {
+        std::cerr << "rtfeat node: cluster: " << error << "\n";
+        std::_Exit(1);  // half joined: leave at once (shards may only have rewritten restored state)
+      }
+      graph = session->graph();
+    } else {
+      graph = spawn_job_graph(sys, gs);
+    }
     std::cerr << "node: " << src.sources.size() << " partitions, " << catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
     ok = wait_for_sinks(self, graph, cfg, src, report);
+    if (session && ok) ok = session->finish(self);
     bool dlq_ok = false;
     self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
       .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
     ok = ok && dlq_ok;
-    for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (const auto& a : session ? session->all() : graph.all())
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cerr << report.summary_line(secs) << "\n";

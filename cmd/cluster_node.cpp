@@ -1,0 +1,162 @@
+// Cluster join and leave for `rtfeat node` (see cluster_node.hpp). Node i
+// connects to every node j < i and sends it a hello; nodes j > i connect to i.
+// So each pair has exactly one connection, and each node hears from every peer
+// directly: every proxy routes over a direct link.
+#include "cmd/cluster_node.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+#include "actors/atoms.hpp"
+#include "actors/cluster_agent.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+std::string where(const cluster_node& n) {
+  return "node '" + n.id + "' (" + n.host + ":" + std::to_string(n.port) + ")";
+}
+
+/// Connects to peer `n` and exchanges hellos; retries until `deadline`.
+bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const cluster_node& n, const node_hello& mine,
+              steady::time_point deadline, node_hello& theirs, std::string& error) {
+  auto port = static_cast<uint16_t>(n.port);
+  for (;;) {
+    auto peer = caf::io::remote_actor(sys, n.host, port);
+    if (peer) {
+      bool ok = false;
+      auto left = std::max(std::chrono::milliseconds(100),
+                           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()));
+      self->request(*peer, left, hello_atom::value, mine)
+        .receive([&](node_hello& h) { theirs = std::move(h), ok = true; },
+                 [&](caf::error& e) { error = where(n) + ": handshake failed: " + sys.render(e); });
+      return ok;
+    }
+    if (steady::now() >= deadline) {
+      error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+/// Waits for the hellos of the nodes after `me` (they connect to us).
+bool await_hellos(caf::scoped_actor& self, const job_config& cfg, size_t me, steady::time_point deadline,
+                  std::vector<node_hello>& view, std::vector<bool>& have, std::string& error) {
+  auto missing = [&] {
+    std::string out;
+    for (size_t j = 0; j < have.size(); ++j)
+      if (!have[j]) out += (out.empty() ? "" : ", ") + where(cfg.nodes[j]);
+    return out;
+  };
+  for (size_t j = me + 1; j < cfg.nodes.size(); ++j) {
+    while (!have[j]) {
+      bool failed = false;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+      self->receive(
+        [&](peer_atom, node_hello& h) {
+          auto n = h.who.node;
+          view[n] = std::move(h), have[n] = true;
+        },
+        [&](lost_atom, const std::string& id, bool) {
+          error = "node '" + id + "' left while the cluster was forming", failed = true;
+        },
+        caf::after(std::max(left, std::chrono::milliseconds(1))) >> [&] {
+          error = "no hello after cluster.connect_timeout_ms from " + missing() + ": is it started with this config?";
+          failed = true;
+        });
+      if (failed) return false;
+    }
+  }
+  return true;
+}
+
+std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t groups) {
+  std::vector<caf::actor> users, others;
+  for (const auto& h : view) {
+    users.insert(users.end(), h.user_shards.begin(), h.user_shards.end());
+    others.insert(others.end(), h.group_shards.begin(), h.group_shards.end());
+  }
+  auto routes = std::make_shared<routing>();
+  routes->users.assign(std::move(users), groups);
+  routes->groups.assign(std::move(others), groups);
+  return routes;
+}
+
+}  // namespace
+
+std::unique_ptr<cluster_session> cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self,
+                                                       const job_graph_settings& gs, size_t me, peer_identity mine,
+                                                       std::string& error) {
+  const auto& cfg = *gs.config;
+  auto s = std::unique_ptr<cluster_session>(new cluster_session);
+  s->cfg_ = &cfg;
+  s->me_ = me;
+  s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{cfg.nodes, caf::actor_cast<caf::actor>(self)});
+  auto settings = gs;
+  settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
+  s->graph_ = spawn_node_part(sys, settings);
+  node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.group_shards, s->agent_,
+                   me == 0 ? s->graph_.coordinator : caf::actor{}};
+  self->send(s->agent_, start_atom::value, hello);
+  const auto& node = cfg.nodes[me];
+  auto bound = caf::io::publish(s->agent_, static_cast<uint16_t>(node.port), node.host.c_str(), true);
+  if (!bound) {
+    error = "cannot listen on " + node.host + ":" + std::to_string(node.port) + ": " + sys.render(bound.error());
+    return nullptr;
+  }
+  auto deadline = steady::now() + std::chrono::milliseconds(cfg.cluster_connect_timeout_ms);
+  s->view_.resize(cfg.nodes.size());
+  std::vector<bool> have(cfg.nodes.size(), false);
+  s->view_[me] = hello, have[me] = true;
+  for (size_t j = 0; j < me; ++j) {
+    if (!hello_to(sys, self, cfg.nodes[j], hello, deadline, s->view_[j], error)) return nullptr;
+    auto why = refuse_reason(hello.who, s->view_[j].who, cfg.nodes);
+    if (!why.empty()) return error = "refusing " + where(cfg.nodes[j]) + ": " + why, nullptr;
+    have[j] = true;
+    self->send(s->agent_, peer_atom::value, s->view_[j]);
+  }
+  if (!await_hellos(self, cfg, me, deadline, s->view_, have, error)) return nullptr;
+  std::cerr << "cluster: node '" << node.id << "' joined " << cfg.nodes.size() << " nodes\n";
+  auto routes = routes_of(s->view_, static_cast<uint32_t>(cfg.max_parallelism));
+  spawn_readers(sys, settings, routes, s->graph_);
+  self->send(s->view_[0].agent, readers_atom::value, static_cast<uint32_t>(me), s->graph_.readers);
+  return s;
+}
+
+std::vector<caf::actor> cluster_session::all() const {
+  auto out = graph_.all();
+  out.push_back(agent_);
+  return out;
+}
+
+bool cluster_session::finish(caf::scoped_actor& self) {
+  self->send(view_[0].agent, finished_atom::value, static_cast<uint32_t>(me_));
+  const auto& coordinator_id = cfg_->nodes[0].id;
+  bool done = false, failed = false;
+  while (!done && !failed)
+    self->receive([&](done_atom) { done = true; },
+                  [&](lost_atom, const std::string& id, bool after_done) {
+                    // A peer other than node 0 leaves only once node 0 said done (or on its own failure,
+                    // which node 0 sees too); node 0 itself must not go before it says done.
+                    if (after_done || (me_ != 0 && id != coordinator_id)) return;
+                    std::cerr << "cluster: lost node '" << id << "' before every node finished\n";
+                    failed = true;
+                  });
+  if (failed || me_ != 0) return !failed;
+  // Node 0 leaves last, so that its done reaches every peer before the links close.
+  size_t left = 0;
+  auto until = steady::now() + std::chrono::seconds(5);
+  while (left + 1 < view_.size() && steady::now() < until)
+    self->receive([&](lost_atom, const std::string&, bool) { ++left; },
+                  caf::after(std::chrono::milliseconds(100)) >> [] {});
+  return true;
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,24 @@
+// Handshake checks (see peer_identity.hpp). The messages say what to fix.
+#include "runtime/cluster/peer_identity.hpp"
+
+namespace rtfeat {
+
+std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs,
+                          const std::vector<cluster_node>& nodes) {
+  auto who = "node '" + theirs.node_id + "'";
+  if (theirs.node >= nodes.size() || nodes[theirs.node].id != theirs.node_id)
+    return who + " is not node " + std::to_string(theirs.node) + " of this cluster's node list";
+  if (theirs.node == mine.node) return who + " has the same id as this node: two processes started as one node";
+  if (theirs.fingerprint != mine.fingerprint)
+    return who + " has another cluster config: its '" + theirs.fingerprint + "', this node's '" + mine.fingerprint
+           + "'";
+  if (theirs.catalogue_hash != mine.catalogue_hash)
+    return who + " runs another feature catalogue (features.file differs)";
+  if (theirs.restore_id != mine.restore_id)
+    return who + " restored checkpoint " + std::to_string(theirs.restore_id) + ", this node checkpoint "
+           + std::to_string(mine.restore_id)
+           + " (0 = none): start every node with the same --restore while no node runs";
+  return {};
+}
+
+}  // namespace rtfeat

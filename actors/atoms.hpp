@@ -17,6 +17,7 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a 
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 
 // Cluster handshake and shutdown (actors/cluster_agent, docs/cluster.md).
+using challenge_atom = caf::atom_constant<caf::atom("challenge")>;  // a node asks a peer for a nonce
 using hello_atom = caf::atom_constant<caf::atom("hello")>;        // a node introduces itself to a peer
 using peer_atom = caf::atom_constant<caf::atom("peer")>;          // a peer's hello, for the agent / the node
 using readers_atom = caf::atom_constant<caf::atom("readers")>;    // a node's readers, for the coordinator

@@ -2,17 +2,20 @@
 // rules are plain C++ in runtime/cluster/peer_identity.
 #include "actors/cluster_agent.hpp"
 
+#include <algorithm>
 #include <iostream>
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
+#include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat {
 
 namespace {
 
 using agent_actor = caf::stateful_actor<cluster_agent_state>*;
+constexpr size_t max_open_challenges = 256;  // a process asking for many cannot grow us
 
 /// Reports for the coordinator go there directly once it is known.
 void relay(agent_actor self, caf::message msg) {
@@ -36,6 +39,26 @@ void add_peer(agent_actor self, const node_hello& h) {
   st.peers[h.who.node] = h;
   self->monitor(h.agent);
   if (h.who.node == 0) set_coordinator(self, h.coordinator);
+}
+
+/// A peer's hello answers one of our challenges (each is used once) and proves
+/// the secret; then it must agree with us on everything placement depends on.
+caf::result<node_hello> on_hello(agent_actor self, const node_hello& theirs) {
+  auto& st = self->state;
+  if (!st.started) return caf::make_error(caf::sec::request_receiver_down, "node is starting");
+  auto it = std::find(st.challenges.begin(), st.challenges.end(), theirs.who.challenge);
+  std::string challenge;
+  if (it != st.challenges.end()) challenge = *it, st.challenges.erase(it);
+  auto why = refuse_reason(st.mine.who, theirs.who, st.cfg.nodes, st.cfg.secret, challenge);
+  if (!why.empty()) {
+    std::cerr << "cluster: refused a peer: " << why << "\n";
+    return caf::make_error(caf::sec::invalid_argument, "refused by node '" + st.mine.who.node_id + "': " + why);
+  }
+  add_peer(self, theirs);
+  self->send(st.cfg.listener, peer_atom::value, theirs);
+  auto reply = st.mine;
+  sign_identity(reply.who, st.cfg.secret, theirs.who.nonce);
+  return reply;
 }
 
 /// Node 0: every node reported its readers; they are the coordinator's, in job order.
@@ -88,18 +111,13 @@ caf::behavior cluster_agent(agent_actor self, cluster_agent_settings cfg) {
       s.peers[s.mine.who.node] = s.mine;
       set_coordinator(self, s.mine.coordinator);
     },
-    [=](hello_atom, const node_hello& theirs) -> caf::result<node_hello> {
+    [=](challenge_atom) -> std::string {
       auto& s = self->state;
-      if (!s.started) return caf::make_error(caf::sec::request_receiver_down, "node is starting");
-      auto why = refuse_reason(s.mine.who, theirs.who, s.cfg.nodes);
-      if (!why.empty()) {
-        std::cerr << "cluster: refused a peer: " << why << "\n";
-        return caf::make_error(caf::sec::invalid_argument, "refused by node '" + s.mine.who.node_id + "': " + why);
-      }
-      add_peer(self, theirs);
-      self->send(s.cfg.listener, peer_atom::value, theirs);
-      return s.mine;
+      if (s.challenges.size() >= max_open_challenges) s.challenges.pop_front();
+      s.challenges.push_back(random_hex(16));
+      return s.challenges.back();
     },
+    [=](hello_atom, const node_hello& theirs) -> caf::result<node_hello> { return on_hello(self, theirs); },
     [=](peer_atom, const node_hello& theirs) { add_peer(self, theirs); },
     [=](reader_position& p) { relay(self, caf::make_message(std::move(p))); },
     [=](snapshot_written& w) { relay(self, caf::make_message(std::move(w))); },

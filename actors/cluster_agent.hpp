@@ -1,11 +1,14 @@
 // Cluster agent: the one actor a node publishes on its CAF port. It answers
-// peers' hellos (refusing those whose config, catalogue or checkpoint differ),
+// peers' hellos (refusing those without the cluster secret, or whose config,
+// catalogue or checkpoint differ),
 // watches its peers, relays this node's checkpoint reports to the coordinator
 // on node 0, and on node 0 starts the coordinator once every node's readers are
 // known and ends the job once every node has finished (docs/cluster.md).
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <string>
 #include <vector>
 
 #include "caf/actor.hpp"
@@ -19,6 +22,7 @@ namespace rtfeat {
 
 struct cluster_agent_settings {
   std::vector<cluster_node> nodes;
+  std::string secret;   // the cluster secret ("" = none), see peer_identity.hpp
   caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id), (done_atom)
 };
 
@@ -27,6 +31,7 @@ struct cluster_agent_state {
   cluster_agent_settings cfg;
   node_hello mine;        // set by (start_atom, hello) once this node's part is spawned
   bool started = false;
+  std::deque<std::string> challenges;  // nonces given out and not yet answered (bounded)
   std::vector<bool> joined;            // per node: its hello arrived (this node counts as joined)
   std::vector<node_hello> peers;       // per node
   caf::actor coordinator;              // node 0's, once known

@@ -12,6 +12,7 @@
 #include "caf/io/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
+#include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat::cmd {
 
@@ -23,20 +24,37 @@ std::string where(const cluster_node& n) {
   return "node '" + n.id + "' (" + n.host + ":" + std::to_string(n.port) + ")";
 }
 
-/// Connects to peer `n` and exchanges hellos; retries until `deadline`.
-bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const cluster_node& n, const node_hello& mine,
-              steady::time_point deadline, node_hello& theirs, std::string& error) {
-  auto port = static_cast<uint16_t>(n.port);
+/// Asks peer `n` for a challenge, answers it with our signed hello, and checks
+/// the peer's signed answer to our own nonce (both sides prove the secret).
+bool exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& peer, const cluster_node& n,
+                     const job_config& cfg, node_hello mine, const std::string& secret,
+                     std::chrono::milliseconds timeout, node_hello& theirs, std::string& error) {
+  std::string challenge;
+  bool ok = false;
+  auto fail = [&](caf::error& e) { error = where(n) + ": handshake failed: " + sys.render(e); };
+  self->request(peer, timeout, challenge_atom::value).receive([&](std::string& c) { challenge = std::move(c); }, fail);
+  if (challenge.empty()) return false;
+  mine.who.nonce = random_hex(16);
+  sign_identity(mine.who, secret, challenge);
+  self->request(peer, timeout, hello_atom::value, mine)
+    .receive([&](node_hello& h) { theirs = std::move(h), ok = true; }, fail);
+  if (!ok) return false;
+  auto why = refuse_reason(mine.who, theirs.who, cfg.nodes, secret, mine.who.nonce);
+  if (!why.empty()) return error = "refusing " + where(n) + ": " + why, false;
+  return true;
+}
+
+/// Connects to peer `n` (retrying until `deadline`) and exchanges hellos.
+bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const job_config& cfg, size_t j,
+              const node_hello& mine, const std::string& secret, steady::time_point deadline, node_hello& theirs,
+              std::string& error) {
+  const auto& n = cfg.nodes[j];
   for (;;) {
-    auto peer = caf::io::remote_actor(sys, n.host, port);
+    auto peer = caf::io::remote_actor(sys, n.host, static_cast<uint16_t>(n.port));
     if (peer) {
-      bool ok = false;
       auto left = std::max(std::chrono::milliseconds(100),
                            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()));
-      self->request(*peer, left, hello_atom::value, mine)
-        .receive([&](node_hello& h) { theirs = std::move(h), ok = true; },
-                 [&](caf::error& e) { error = where(n) + ": handshake failed: " + sys.render(e); });
-      return ok;
+      return exchange_hellos(sys, self, *peer, n, cfg, mine, secret, left, theirs, error);
     }
     if (steady::now() >= deadline) {
       error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
@@ -93,12 +111,15 @@ std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t
 
 std::unique_ptr<cluster_session> cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self,
                                                        const job_graph_settings& gs, size_t me, peer_identity mine,
-                                                       std::string& error) {
+                                                       const std::string& secret, std::string& error) {
   const auto& cfg = *gs.config;
   auto s = std::unique_ptr<cluster_session>(new cluster_session);
   s->cfg_ = &cfg;
   s->me_ = me;
-  s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{cfg.nodes, caf::actor_cast<caf::actor>(self)});
+  s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{cfg.nodes, secret, caf::actor_cast<caf::actor>(self)});
+  if (secret.empty())
+    std::cerr << "cluster: warning: " << cluster_secret_env << " is not set: any process that reaches "
+              << cfg.nodes[me].host << ":" << cfg.nodes[me].port << " with this config can join\n";
   auto settings = gs;
   settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
   s->graph_ = spawn_node_part(sys, settings);
@@ -116,9 +137,7 @@ std::unique_ptr<cluster_session> cluster_session::join(caf::actor_system& sys, c
   std::vector<bool> have(cfg.nodes.size(), false);
   s->view_[me] = hello, have[me] = true;
   for (size_t j = 0; j < me; ++j) {
-    if (!hello_to(sys, self, cfg.nodes[j], hello, deadline, s->view_[j], error)) return nullptr;
-    auto why = refuse_reason(hello.who, s->view_[j].who, cfg.nodes);
-    if (!why.empty()) return error = "refusing " + where(cfg.nodes[j]) + ": " + why, nullptr;
+    if (!hello_to(sys, self, cfg, j, hello, secret, deadline, s->view_[j], error)) return nullptr;
     have[j] = true;
     self->send(s->agent_, peer_atom::value, s->view_[j]);
   }

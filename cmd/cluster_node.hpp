@@ -20,12 +20,13 @@ namespace rtfeat::cmd {
 class cluster_session {
 public:
   /// Joins the cluster as node `me` of cfg.nodes. `gs` describes this node's
-  /// sources (its partitions only). Blocks until every peer said hello, or
-  /// fails after cluster.connect_timeout_ms naming the missing peers.
+  /// sources (its partitions only); `secret` is the cluster secret ("" = none).
+  /// Blocks until every peer said hello, or fails after
+  /// cluster.connect_timeout_ms naming the missing peers.
   /// Runs in: the node's main thread, whose actor is `self`.
   static std::unique_ptr<cluster_session> join(caf::actor_system& sys, caf::scoped_actor& self,
                                                const job_graph_settings& gs, size_t me, peer_identity mine,
-                                               std::string& error);
+                                               const std::string& secret, std::string& error);
 
   const job_graph& graph() const { return graph_; }
   /// Every actor of this node, the agent included, for shutdown.

@@ -151,7 +151,9 @@ int run_node(const node_options& opt) {
       gs.node_count = static_cast<uint32_t>(cfg.nodes.size());
       gs.total_readers = static_cast<size_t>(cfg.source_partitions);
       gs.reader_indices.assign(src.partitions.begin(), src.partitions.end());  // reader index = partition
-      session = cluster_session::join(sys, self, gs, node_index, identity(cfg, node_index, catalogue, restored), error);
+      const char* secret = std::getenv(cluster_secret_env);
+      session = cluster_session::join(sys, self, gs, node_index, identity(cfg, node_index, catalogue, restored),
+                                      secret ? secret : "", error);
       if (!session) {
         std::cerr << "rtfeat node: cluster: " << error << "\n";
         std::_Exit(1);  // half joined: leave at once (shards may only have rewritten restored state)

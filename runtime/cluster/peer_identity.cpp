@@ -1,10 +1,31 @@
 // Handshake checks (see peer_identity.hpp). The messages say what to fix.
 #include "runtime/cluster/peer_identity.hpp"
 
+#include "runtime/crypto/hmac.hpp"
+
 namespace rtfeat {
 
+namespace {
+
+std::string signed_text(const peer_identity& id, const std::string& challenge) {
+  return "rtfeat-cluster-hello-v1|" + challenge + "|" + id.nonce + "|" + std::to_string(id.node) + "|" + id.node_id
+         + "|" + id.fingerprint + "|" + std::to_string(id.catalogue_hash) + "|" + std::to_string(id.restore_id);
+}
+
+}  // namespace
+
+void sign_identity(peer_identity& id, const std::string& secret, const std::string& challenge) {
+  id.challenge = challenge;
+  id.proof = secret.empty() ? std::string{} : hmac_sha256_hex(secret, signed_text(id, challenge));
+}
+
 std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs,
-                          const std::vector<cluster_node>& nodes) {
+                          const std::vector<cluster_node>& nodes, const std::string& secret,
+                          const std::string& challenge) {
+  auto expected = secret.empty() ? std::string{} : hmac_sha256_hex(secret, signed_text(theirs, challenge));
+  if (challenge.empty() || theirs.challenge != challenge || !equal_in_constant_time(theirs.proof, expected))
+    return std::string("the peer does not prove the cluster secret (") + cluster_secret_env
+           + " differs, or is set on one node only)";
   auto who = "node '" + theirs.node_id + "'";
   if (theirs.node >= nodes.size() || nodes[theirs.node].id != theirs.node_id)
     return who + " is not node " + std::to_string(theirs.node) + " of this cluster's node list";

@@ -24,5 +24,6 @@ using readers_atom = caf::atom_constant<caf::atom("readers")>;    // a node's re
 using finished_atom = caf::atom_constant<caf::atom("finished")>;  // a node's sinks wrote everything
 using done_atom = caf::atom_constant<caf::atom("done")>;          // every node finished: exit
 using lost_atom = caf::atom_constant<caf::atom("lost")>;          // a peer disconnected
+using stale_atom = caf::atom_constant<caf::atom("stale")>;        // a peer restored a newer checkpoint
 
 }  // namespace rtfeat

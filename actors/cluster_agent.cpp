@@ -52,6 +52,9 @@ caf::result<node_hello> on_hello(agent_actor self, const node_hello& theirs) {
   auto why = refuse_reason(st.mine.who, theirs.who, st.cfg.nodes, st.cfg.secret, challenge);
   if (!why.empty()) {
     std::cerr << "cluster: refused a peer: " << why << "\n";
+    // A checkpoint committed while the nodes chose: the one with the older choice chooses again.
+    if (is_restore_mismatch(why) && theirs.who.restore_id > st.mine.who.restore_id)
+      self->send(st.cfg.listener, stale_atom::value);
     return caf::make_error(caf::sec::invalid_argument, "refused by node '" + st.mine.who.node_id + "': " + why);
   }
   add_peer(self, theirs);

@@ -23,7 +23,8 @@ namespace rtfeat {
 struct cluster_agent_settings {
   std::vector<cluster_node> nodes;
   std::string secret;   // the cluster secret ("" = none), see peer_identity.hpp
-  caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id), (done_atom)
+  caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id, after_done),
+                        // (done_atom), (stale_atom)
 };
 
 struct cluster_agent_state {

@@ -4,6 +4,7 @@
 // directly: every proxy routes over a direct link.
 #include "cmd/cluster_node.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -24,24 +25,30 @@ std::string where(const cluster_node& n) {
   return "node '" + n.id + "' (" + n.host + ":" + std::to_string(n.port) + ")";
 }
 
+enum class exchange { ok, refused, transient };
+
 /// Asks peer `n` for a challenge, answers it with our signed hello, and checks
 /// the peer's signed answer to our own nonce (both sides prove the secret).
-bool exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& peer, const cluster_node& n,
-                     const job_config& cfg, node_hello mine, const std::string& secret,
-                     std::chrono::milliseconds timeout, node_hello& theirs, std::string& error) {
+/// `transient`: the peer's agent is gone or slow (it is restarting): try again.
+exchange exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& peer,
+                         const cluster_node& n, const job_config& cfg, node_hello mine, const std::string& secret,
+                         std::chrono::milliseconds timeout, node_hello& theirs, std::string& error) {
+  auto result = exchange::ok;
+  auto fail = [&](caf::error& e) {
+    error = where(n) + ": handshake failed: " + sys.render(e);
+    bool gone = e == caf::sec::request_receiver_down || e == caf::sec::request_timeout;
+    result = gone ? exchange::transient : exchange::refused;
+  };
   std::string challenge;
-  bool ok = false;
-  auto fail = [&](caf::error& e) { error = where(n) + ": handshake failed: " + sys.render(e); };
   self->request(peer, timeout, challenge_atom::value).receive([&](std::string& c) { challenge = std::move(c); }, fail);
-  if (challenge.empty()) return false;
+  if (result != exchange::ok) return result;
   mine.who.nonce = random_hex(16);
   sign_identity(mine.who, secret, challenge);
-  self->request(peer, timeout, hello_atom::value, mine)
-    .receive([&](node_hello& h) { theirs = std::move(h), ok = true; }, fail);
-  if (!ok) return false;
+  self->request(peer, timeout, hello_atom::value, mine).receive([&](node_hello& h) { theirs = std::move(h); }, fail);
+  if (result != exchange::ok) return result;
   auto why = refuse_reason(mine.who, theirs.who, cfg.nodes, secret, mine.who.nonce);
-  if (!why.empty()) return error = "refusing " + where(n) + ": " + why, false;
-  return true;
+  if (!why.empty()) return error = "refusing " + where(n) + ": " + why, exchange::refused;
+  return exchange::ok;
 }
 
 /// Connects to peer `n` (retrying until `deadline`) and exchanges hellos.
@@ -49,24 +56,26 @@ bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const job_config&
               const node_hello& mine, const std::string& secret, steady::time_point deadline, node_hello& theirs,
               std::string& error) {
   const auto& n = cfg.nodes[j];
-  for (;;) {
+  for (int attempt = 1;; ++attempt) {
     auto peer = caf::io::remote_actor(sys, n.host, static_cast<uint16_t>(n.port));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
     if (peer) {
-      auto left = std::max(std::chrono::milliseconds(100),
-                           std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now()));
-      return exchange_hellos(sys, self, *peer, n, cfg, mine, secret, left, theirs, error);
-    }
-    if (steady::now() >= deadline) {
+      // A restarting peer can still be reached for a moment: a bounded request, then connect again.
+      auto wait = std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+      auto r = exchange_hellos(sys, self, *peer, n, cfg, mine, secret, wait, theirs, error);
+      if (r != exchange::transient) return r == exchange::ok;
+      std::cerr << "cluster: " << error << " (attempt " << attempt << ", retrying)\n";
+    } else {
       error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
-      return false;
     }
+    if (steady::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
 }
 
 /// Waits for the hellos of the nodes after `me` (they connect to us).
 bool await_hellos(caf::scoped_actor& self, const job_config& cfg, size_t me, steady::time_point deadline,
-                  std::vector<node_hello>& view, std::vector<bool>& have, std::string& error) {
+                  std::vector<node_hello>& view, std::vector<bool>& have, std::string& error, bool& stale) {
   auto missing = [&] {
     std::string out;
     for (size_t j = 0; j < have.size(); ++j)
@@ -84,6 +93,9 @@ bool await_hellos(caf::scoped_actor& self, const job_config& cfg, size_t me, ste
         },
         [&](lost_atom, const std::string& id, bool) {
           error = "node '" + id + "' left while the cluster was forming", failed = true;
+        },
+        [&](stale_atom) {
+          error = "a peer restored a newer checkpoint than this node", failed = stale = true;
         },
         caf::after(std::max(left, std::chrono::milliseconds(1))) >> [&] {
           error = "no hello after cluster.connect_timeout_ms from " + missing() + ": is it started with this config?";
@@ -109,11 +121,12 @@ std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t
 
 }  // namespace
 
-std::unique_ptr<cluster_session> cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self,
-                                                       const job_graph_settings& gs, size_t me, peer_identity mine,
-                                                       const std::string& secret, std::string& error) {
+bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, const job_graph_settings& gs,
+                           size_t me, peer_identity mine, const std::string& secret, std::string& error,
+                           bool& retry) {
   const auto& cfg = *gs.config;
-  auto s = std::unique_ptr<cluster_session>(new cluster_session);
+  auto* s = this;
+  retry = false;
   s->cfg_ = &cfg;
   s->me_ = me;
   s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{cfg.nodes, secret, caf::actor_cast<caf::actor>(self)});
@@ -130,32 +143,40 @@ std::unique_ptr<cluster_session> cluster_session::join(caf::actor_system& sys, c
   auto bound = caf::io::publish(s->agent_, static_cast<uint16_t>(node.port), node.host.c_str(), true);
   if (!bound) {
     error = "cannot listen on " + node.host + ":" + std::to_string(node.port) + ": " + sys.render(bound.error());
-    return nullptr;
+    return false;
   }
   auto deadline = steady::now() + std::chrono::milliseconds(cfg.cluster_connect_timeout_ms);
   s->view_.resize(cfg.nodes.size());
   std::vector<bool> have(cfg.nodes.size(), false);
   s->view_[me] = hello, have[me] = true;
   for (size_t j = 0; j < me; ++j) {
-    if (!hello_to(sys, self, cfg, j, hello, secret, deadline, s->view_[j], error)) return nullptr;
+    if (!hello_to(sys, self, cfg, j, hello, secret, deadline, s->view_[j], error))
+      return retry = is_restore_mismatch(error), false;
     have[j] = true;
     self->send(s->agent_, peer_atom::value, s->view_[j]);
   }
-  if (!await_hellos(self, cfg, me, deadline, s->view_, have, error)) return nullptr;
+  if (!await_hellos(self, cfg, me, deadline, s->view_, have, error, s->refused_restore_))
+    return retry = s->refused_restore_, false;
   std::cerr << "cluster: node '" << node.id << "' joined " << cfg.nodes.size() << " nodes\n";
   auto routes = routes_of(s->view_, static_cast<uint32_t>(cfg.max_parallelism));
   spawn_readers(sys, settings, routes, s->graph_);
   self->send(s->view_[0].agent, readers_atom::value, static_cast<uint32_t>(me), s->graph_.readers);
-  return s;
+  return true;
+}
+
+void cluster_session::close(caf::actor_system& sys, caf::exit_reason how) {
+  // Unpublish first: a restarting peer must not reach this node's dying agent.
+  if (agent_) sys.middleman().unpublish(agent_, static_cast<uint16_t>(cfg_->nodes[me_].port));
+  for (const auto& a : all()) caf::anon_send_exit(a, how);
 }
 
 std::vector<caf::actor> cluster_session::all() const {
   auto out = graph_.all();
-  out.push_back(agent_);
+  if (agent_) out.push_back(agent_);
   return out;
 }
 
-bool cluster_session::finish(caf::scoped_actor& self) {
+bool cluster_session::finish(caf::scoped_actor& self, bool& lost) {
   self->send(view_[0].agent, finished_atom::value, static_cast<uint32_t>(me_));
   const auto& coordinator_id = cfg_->nodes[0].id;
   bool done = false, failed = false;
@@ -165,8 +186,8 @@ bool cluster_session::finish(caf::scoped_actor& self) {
                     // A peer other than node 0 leaves only once node 0 said done (or on its own failure,
                     // which node 0 sees too); node 0 itself must not go before it says done.
                     if (after_done || (me_ != 0 && id != coordinator_id)) return;
-                    std::cerr << "cluster: lost node '" << id << "' before every node finished\n";
-                    failed = true;
+                    std::cerr << "node: lost node '" << id << "' before every node finished\n";
+                    failed = lost = true;
                   });
   if (failed || me_ != 0) return !failed;
   // Node 0 leaves last, so that its done reaches every peer before the links close.

@@ -60,6 +60,8 @@ const std::vector<key_spec>& key_table() {
      "progress line cadence on stderr, 0 = quiet"},
     {"cluster.connect_timeout_ms", nullptr, &j::cluster_connect_timeout_ms, false,
      "how long a node waits for every peer of [[cluster.node]] to be reachable"},
+    {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
+     "a peer silent this long (no heartbeat) is lost, as if it had died"},
   };
   return table;
 }
@@ -162,6 +164,7 @@ bool validate(const job_config& c, std::string& error) {
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
+  if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
   return true;
 }
 

@@ -46,6 +46,7 @@ struct job_config {
   int64_t progress_interval_ms = 1000;
   // [cluster] and [[cluster.node]]: empty = single node (docs/cluster.md)
   int64_t cluster_connect_timeout_ms = 30000;
+  int64_t cluster_peer_timeout_ms = 10000;
   std::vector<cluster_node> nodes;
 };
 

@@ -7,6 +7,8 @@ namespace rtfeat {
 
 namespace {
 
+constexpr const char* restore_mismatch = " restored checkpoint ";
+
 std::string signed_text(const peer_identity& id, const std::string& challenge) {
   return "rtfeat-cluster-hello-v1|" + challenge + "|" + id.nonce + "|" + std::to_string(id.node) + "|" + id.node_id
          + "|" + id.fingerprint + "|" + std::to_string(id.catalogue_hash) + "|" + std::to_string(id.restore_id);
@@ -36,10 +38,16 @@ std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs
   if (theirs.catalogue_hash != mine.catalogue_hash)
     return who + " runs another feature catalogue (features.file differs)";
   if (theirs.restore_id != mine.restore_id)
-    return who + " restored checkpoint " + std::to_string(theirs.restore_id) + ", this node checkpoint "
+    return who + restore_mismatch + std::to_string(theirs.restore_id) + ", this node checkpoint "
            + std::to_string(mine.restore_id)
            + " (0 = none): start every node with the same --restore while no node runs";
   return {};
 }
+
+}  // namespace rtfeat
+
+namespace rtfeat {
+
+bool is_restore_mismatch(const std::string& reason) { return reason.find(restore_mismatch) != std::string::npos; }
 
 }  // namespace rtfeat

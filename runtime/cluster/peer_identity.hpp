@@ -40,4 +40,8 @@ std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs
                           const std::vector<cluster_node>& nodes, const std::string& secret,
                           const std::string& challenge);
 
+/// True when `reason` (from refuse_reason, possibly inside a peer's error) says only
+/// that the nodes restored different checkpoints: choosing again may resolve it.
+bool is_restore_mismatch(const std::string& reason);
+
 }  // namespace rtfeat

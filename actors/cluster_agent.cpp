@@ -128,6 +128,12 @@ caf::behavior cluster_agent(agent_actor self, cluster_agent_settings cfg) {
     [=](end_atom a, uint32_t reader) { relay(self, caf::make_message(a, reader)); },
     [=](readers_atom, uint32_t node, std::vector<caf::actor>& readers) { on_readers(self, node, readers); },
     [=](finished_atom, uint32_t node) { on_finished(self, node); },
+    [=](stop_atom) {  // the operator stopped this node: every node stops reading and drains
+      auto& s = self->state;
+      for (size_t i = 0; i < s.peers.size(); ++i)
+        if (s.joined[i] && i != s.mine.who.node) self->send(s.peers[i].agent, stop_atom::value, s.mine.who.node_id);
+    },
+    [=](stop_atom, const std::string& from) { self->send(self->state.cfg.listener, stop_atom::value, from); },
     [=](done_atom) {
       self->state.done = true;
       self->send(self->state.cfg.listener, done_atom::value);

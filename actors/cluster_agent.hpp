@@ -1,7 +1,8 @@
 // Cluster agent: the one actor a node publishes on its CAF port. It answers
 // peers' hellos (refusing those without the cluster secret, or whose config,
 // catalogue or checkpoint differ),
-// watches its peers, relays this node's checkpoint reports to the coordinator
+// watches its peers, passes an operator's stop on to every peer, relays this
+// node's checkpoint reports to the coordinator
 // on node 0, and on node 0 starts the coordinator once every node's readers are
 // known and ends the job once every node has finished (docs/cluster.md).
 #pragma once
@@ -24,7 +25,7 @@ struct cluster_agent_settings {
   std::vector<cluster_node> nodes;
   std::string secret;   // the cluster secret ("" = none), see peer_identity.hpp
   caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id, after_done),
-                        // (done_atom), (stale_atom)
+                        // (done_atom), (stale_atom), (stop_atom, id)
 };
 
 struct cluster_agent_state {

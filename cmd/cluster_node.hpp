@@ -31,6 +31,8 @@ public:
             peer_identity mine, const std::string& secret, std::string& error, bool& retry);
 
   const job_graph& graph() const { return graph_; }
+  /// This node's agent: (stop_atom) to it stops every node.
+  const caf::actor& agent() const { return agent_; }
   /// Every actor of this node, the agent included.
   std::vector<caf::actor> all() const;
   /// Stops listening, then sends `how` to every actor of this node.

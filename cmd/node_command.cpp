@@ -43,15 +43,21 @@ std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std
 
 /// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote
 /// everything; false with `lost` set when a cluster peer went away first.
+/// In a cluster, `agent` passes a stop on to every peer (and tells us of theirs).
 bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_config& cfg,
-                    node_sources& src, node_report& report, bool& lost) {
+                    node_sources& src, node_report& report, bool& lost, const caf::actor& agent) {
   size_t drained = 0;
   bool ok = true;
   bool stopping = false;
+  bool remote_stop = false;
   lost = false;
   auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
   while (drained < g.sinks.size() && !lost) {
     self->receive([&](drained_atom, bool sink_ok) { ++drained, ok = ok && sink_ok; },
+                  [&](stop_atom, const std::string& id) {  // cluster: a peer was asked to stop
+                    if (!stopping) std::cerr << "node: node '" << id << "' stops the cluster\n";
+                    remote_stop = true;
+                  },
                   [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
                     std::cerr << "node: lost node '" << id << "': stopping at once\n";
                     lost = true, ok = false;
@@ -62,8 +68,9 @@ bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_confi
                     if (src.consumer) src.consumer->poll_events(kafka_error);
                     if (!kafka_error.empty()) std::cerr << "rtfeat: kafka: " << kafka_error << "\n";
                   });
-    if (stop_requested && !stopping) {
+    if ((stop_requested || remote_stop) && !stopping) {
       stopping = true;
+      if (stop_requested && agent) self->send(agent, stop_atom::value);  // every node stops
       std::cerr << "node: stopping: flushing state to Redis\n";
       for (const auto& r : g.readers) self->send(r, stop_atom::value);
     }
@@ -189,7 +196,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
-    ok = wait_for_sinks(self, graph, cfg, src, report, lost);
+    ok = wait_for_sinks(self, graph, cfg, src, report, lost, session ? session->agent() : caf::actor{});
     if (session && ok) ok = session->finish(self, lost);
     if (lost) {
       // No split brain: stop writing at once; the rollback replays from the checkpoint.

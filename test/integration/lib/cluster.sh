@@ -73,6 +73,19 @@ wait_cluster() {
   [ -z "$failed" ] || fail "node(s)$failed of run $RUN failed"
 }
 
+# Fails the test unless every node of the run exits within $1 seconds (then waits for them).
+wait_cluster_within() {
+  local until=$((SECONDS + $1)) alive
+  while [ "$SECONDS" -lt "$until" ]; do
+    alive=0
+    for id in "${!NODE_PIDS[@]}"; do kill -0 "${NODE_PIDS[$id]}" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  [ "$alive" = 0 ] || fail "node(s) still running $1 s later"
+  wait_cluster
+}
+
 # SIGKILLs every node of the run.
 kill_cluster() {
   for id in "${!NODE_PIDS[@]}"; do

@@ -39,6 +39,19 @@ free_port() {
   log "no free port found"; return 1
 }
 
+# Prints a free TCP port on 127.0.0.1 *below* the kernel's ephemeral range, for a
+# port that is bound later or again after a restart (cluster nodes): a port in the
+# ephemeral range can meanwhile be taken by any outgoing connection on the host.
+free_listen_port() {
+  local low p
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for _ in $(seq 1 200); do
+    p=$((10000 + RANDOM % (low - 10000)))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  log "no free port found"; return 1
+}
+
 # Starts redis-server on port $1 with its files in $2 (no persistence).
 start_redis() {
   local port=$1 dir=$2

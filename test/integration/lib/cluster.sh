@@ -36,7 +36,7 @@ write_cluster_config() {
   { sed -n '/^\[cluster\]/q;p' "$ROOT/config/cluster.toml" \
       | sed "s|^file = \"features.toml\"|file = \"$ROOT/config/features.toml\"|"
     printf '[cluster]\nconnect_timeout_ms = %s\n' "${CONNECT_TIMEOUT_MS:-20000}"
-    for i in $(seq 1 "$n"); do printf '\n[[cluster.node]]\nid = "n%s"\nport = %s\n' "$i" "$(free_port)"; done
+    for i in $(seq 1 "$n"); do printf '\n[[cluster.node]]\nid = "n%s"\nport = %s\n' "$i" "$(free_listen_port)"; done
   } >"$out"
 }
 CLUSTER_CONFIG=$WORK/cluster.toml

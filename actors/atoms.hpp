@@ -17,4 +17,14 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a 
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 using final_atom = caf::atom_constant<caf::atom("final")>;      // coordinator: last checkpoint
 
+// Cluster handshake and shutdown (actors/cluster_agent, docs/cluster.md).
+using challenge_atom = caf::atom_constant<caf::atom("challenge")>;  // a node asks a peer for a nonce
+using hello_atom = caf::atom_constant<caf::atom("hello")>;        // a node introduces itself to a peer
+using peer_atom = caf::atom_constant<caf::atom("peer")>;          // a peer's hello, for the agent / the node
+using readers_atom = caf::atom_constant<caf::atom("readers")>;    // a node's readers, for the coordinator
+using finished_atom = caf::atom_constant<caf::atom("finished")>;  // a node's sinks wrote everything
+using done_atom = caf::atom_constant<caf::atom("done")>;          // every node finished: exit
+using lost_atom = caf::atom_constant<caf::atom("lost")>;          // a peer disconnected
+using stale_atom = caf::atom_constant<caf::atom("stale")>;        // a peer restored a newer checkpoint
+
 }  // namespace rtfeat

@@ -108,7 +108,7 @@ caf::behavior checkpoint_coordinator(coord_actor self, coordinator_settings cfg)
   return {
     [=](start_atom, std::vector<caf::actor> readers) {
       self->state.readers = std::move(readers);
-      self->state.ended.assign(self->state.readers.size(), false);
+      self->state.ended.resize(self->state.readers.size(), false);  // some may have ended already
       if (self->state.cfg.interval_ms > 0)
         self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.interval_ms), tick_atom::value);
     },
@@ -133,7 +133,13 @@ caf::behavior checkpoint_coordinator(coord_actor self, coordinator_settings cfg)
       ++st.sinks_flushed;
       maybe_complete(self);
     },
-    [=](end_atom, uint32_t reader) { self->state.ended.at(reader) = true; },
+    [=](end_atom, uint32_t reader) {
+      // May come before start_atom: a reader of an empty partition ends at once (in a
+      // cluster, readers of other nodes run before every node's readers are known).
+      auto& ended = self->state.ended;
+      if (reader >= ended.size()) ended.resize(reader + 1, false);
+      ended[reader] = true;
+    },
     // The job is drained or stopping: one last checkpoint of the final state
     // and end offsets (after the one in flight, if any); true once committed.
     [=](final_atom) -> caf::result<bool> {

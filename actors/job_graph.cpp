@@ -1,4 +1,5 @@
-// Dataflow wiring (see job_graph.hpp). Shards get contiguous key-group ranges.
+// Dataflow wiring (see job_graph.hpp). Shards get contiguous key-group ranges
+// (runtime/cluster/placement.hpp: one node is the single-node split).
 #include "actors/job_graph.hpp"
 
 #include <algorithm>
@@ -9,8 +10,8 @@
 #include "actors/dead_letter_sink.hpp"
 #include "actors/partition_reader.hpp"
 #include "actors/redis_sink.hpp"
-#include "actors/routing.hpp"
 #include "actors/snapshot_writer.hpp"
+#include "runtime/cluster/placement.hpp"
 
 namespace rtfeat {
 
@@ -19,13 +20,6 @@ namespace {
 // Events all readers of a node may poll at once: 16 k (times max_in_flight)
 // is a few tens of milliseconds of shard work, however many partitions.
 constexpr size_t poll_budget = 16384;
-
-std::vector<uint32_t> key_groups_of(size_t shard, size_t shards, uint32_t max_parallelism) {
-  std::vector<uint32_t> out;
-  for (uint32_t g = 0; g < max_parallelism; ++g)
-    if (g * shards / max_parallelism == shard) out.push_back(g);
-  return out;
-}
 
 caf::actor spawn_coordinator(caf::actor_system& sys, const job_graph_settings& s, size_t shards) {
   const auto& cfg = *s.config;
@@ -36,10 +30,15 @@ caf::actor spawn_coordinator(caf::actor_system& sys, const job_graph_settings& s
   cs.store = s.store;
   cs.catalogue_hash = s.catalogue_hash;
   cs.topic = cfg.source_kind == "kafka" ? cfg.source_topic : cfg.source_path;
-  cs.shards = shards;
-  cs.sinks = static_cast<size_t>(cfg.sinks);
+  cs.shards = shards * s.node_count;  // snapshots and sink acks come from every node
+  cs.sinks = static_cast<size_t>(cfg.sinks) * s.node_count;
   cs.metrics = s.metrics;
   cs.meta = {{"source.kind", cfg.source_kind}, {"engine.max_parallelism", std::to_string(cfg.max_parallelism)}};
+  if (!cfg.nodes.empty()) {
+    std::string ids;
+    for (const auto& n : cfg.nodes) ids += (ids.empty() ? "" : ",") + n.id;
+    cs.meta["cluster.nodes"] = ids;
+  }
   return sys.spawn(checkpoint_coordinator, std::move(cs));
 }
 
@@ -54,13 +53,16 @@ std::vector<caf::actor> job_graph::all() const {
   return out;
 }
 
-job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
+job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   const auto& cfg = *s.config;
   job_graph g;
   auto groups = static_cast<uint32_t>(cfg.max_parallelism);
   auto shard_count = static_cast<size_t>(cfg.user_shards + cfg.category_shards);
+  auto readers = s.total_readers > 0 ? s.total_readers : s.sources.size();
+  placement place(s.node_count, static_cast<uint32_t>(cfg.source_partitions), groups,
+                  static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
   g.dead_letters = sys.spawn<caf::detached>(dead_letter_sink, s.dead_letters, s.metrics);
-  g.coordinator = spawn_coordinator(sys, s, shard_count);
+  g.coordinator = s.coordinator ? s.coordinator : spawn_coordinator(sys, s, shard_count);
   if (s.store) g.snapshot_writer = sys.spawn<caf::detached>(snapshot_writer, s.store, s.catalogue_hash, g.coordinator);
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{cfg.redis_host, static_cast<int>(cfg.redis_port), shard_count,
@@ -69,21 +71,28 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {
     std::vector<caf::actor> out;
-    for (int64_t i = 0; i < n; ++i) {
-      shard_settings sh{kind, s.plan, s.sources.size(), g.sinks, cfg.flush_interval_ms, s.metrics,
-                        key_groups_of(static_cast<size_t>(i), static_cast<size_t>(n), groups), groups,
+    auto per_node = static_cast<uint32_t>(n);
+    for (uint32_t i = 0; i < per_node; ++i) {
+      auto job_shard = s.node_index * per_node + i;
+      shard_settings sh{kind, s.plan, readers, g.sinks, cfg.flush_interval_ms, s.metrics,
+                        place.key_groups_of_shard(job_shard, per_node), groups,
                         kind == shard_kind::user ? 0 : groups, g.snapshot_writer, s.restore};
       out.push_back(sys.spawn(keyed_shard, sh));
     }
     g.shards.insert(g.shards.end(), out.begin(), out.end());
     return out;
   };
-  auto routes = std::make_shared<routing>();
-  routes->users.assign(spawn_shards(shard_kind::user, cfg.user_shards), groups);
-  routes->groups.assign(spawn_shards(shard_kind::group, cfg.category_shards), groups);
+  g.user_shards = spawn_shards(shard_kind::user, cfg.user_shards);
+  g.group_shards = spawn_shards(shard_kind::group, cfg.category_shards);
+  return g;
+}
+
+void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, std::shared_ptr<const routing> routes,
+                   job_graph& g) {
+  const auto& cfg = *s.config;
   for (size_t i = 0; i < s.sources.size(); ++i) {
     reader_settings rs;
-    rs.index = static_cast<uint32_t>(i);
+    rs.index = s.reader_indices.empty() ? static_cast<uint32_t>(i) : s.reader_indices[i];
     rs.partition = s.partitions[i];
     rs.source = s.sources[i];
     rs.drain = s.drain;
@@ -101,6 +110,15 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
     rs.metrics = s.metrics;
     g.readers.push_back(sys.spawn(partition_reader, std::move(rs)));
   }
+}
+
+job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
+  auto g = spawn_node_part(sys, s);
+  auto groups = static_cast<uint32_t>(s.config->max_parallelism);
+  auto routes = std::make_shared<routing>();
+  routes->users.assign(g.user_shards, groups);
+  routes->groups.assign(g.group_shards, groups);
+  spawn_readers(sys, s, routes, g);
   caf::anon_send(g.coordinator, start_atom::value, g.readers);
   return g;
 }

@@ -1,6 +1,7 @@
 // Spawns and wires one node's dataflow: readers -> user/group shards -> Redis
 // sinks, the dead-letter writer, and the checkpoint coordinator with its
-// snapshot writer (SPEC §5).
+// snapshot writer (SPEC §5). In a cluster each node spawns its part and the
+// readers are spawned once every node's shards are known (docs/cluster.md).
 #pragma once
 
 #include <memory>
@@ -9,6 +10,7 @@
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "actors/keyed_shard.hpp"
+#include "actors/routing.hpp"
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
 #include "runtime/dead_letter/dead_letter_writer.hpp"
@@ -32,11 +34,19 @@ struct job_graph_settings {
   std::shared_ptr<const restored_bodies> restore;  // null: start empty
   node_metrics* metrics = nullptr;
   caf::actor on_drained;  // receives (drained_atom, bool ok) from every sink
+  // Cluster (runtime/cluster/placement.hpp); the defaults are the single-node job.
+  uint32_t node_index = 0;
+  uint32_t node_count = 1;
+  std::vector<uint32_t> reader_indices;  // job-wide reader index of each source; empty = 0, 1, ...
+  size_t total_readers = 0;              // readers of the whole job; 0 = sources.size()
+  caf::actor coordinator;                // set: report checkpoints there (a relay), spawn none here
 };
 
 struct job_graph {
   std::vector<caf::actor> readers;
-  std::vector<caf::actor> shards;
+  std::vector<caf::actor> shards;  // user_shards then group_shards
+  std::vector<caf::actor> user_shards;
+  std::vector<caf::actor> group_shards;
   std::vector<caf::actor> sinks;
   caf::actor dead_letters;
   caf::actor coordinator;
@@ -45,6 +55,17 @@ struct job_graph {
   std::vector<caf::actor> all() const;
 };
 
+/// The whole single-node job: spawn_node_part, spawn_readers over this node's
+/// shards, and the coordinator started.
 job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s);
+
+/// Everything of this node except the readers: sinks, shards (with the key
+/// groups placement gives node s.node_index), dead letters, snapshot writer,
+/// and the coordinator unless s.coordinator is set.
+job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s);
+
+/// Spawns this node's readers into `g`, sending to `routes` (every shard of the job).
+void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, std::shared_ptr<const routing> routes,
+                   job_graph& g);
 
 }  // namespace rtfeat

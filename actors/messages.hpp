@@ -1,6 +1,7 @@
 // Message types between readers, shards, sinks and the dead-letter writer.
-// They are local-only in this version (CAF_ALLOW_UNSAFE_MESSAGE_TYPE): the
-// multi-node work gives them compact serializers.
+// Those that cross nodes in a cluster have inspect() in message_inspect.hpp
+// (registered in message_types.cpp); the others never leave their node and stay
+// local-only (CAF_ALLOW_UNSAFE_MESSAGE_TYPE).
 #pragma once
 
 #include <cstdint>
@@ -78,11 +79,8 @@ struct dead_letter {
 
 }  // namespace rtfeat
 
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::event_batch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::reader_end)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::update_batch)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::dead_letter)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::barrier_marker)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::reader_position)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::shard_snapshot)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::snapshot_written)
+#include "actors/message_inspect.hpp"  // event_batch, reader_end, barrier_marker, reader_position, snapshot_written
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::update_batch)     // shard -> sink of the same node
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::dead_letter)      // reader -> dead-letter sink of the same node
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::shard_snapshot)   // shard -> snapshot writer of the same node

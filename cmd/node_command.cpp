@@ -3,16 +3,21 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 
 #include "caf/all.hpp"
+#include "caf/io/middleman.hpp"
 #include "actors/atoms.hpp"
 #include "actors/job_graph.hpp"
+#include "actors/message_types.hpp"
+#include "cmd/cluster_node.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
 #include "config/feature_catalogue.hpp"
+#include "runtime/cluster/placement.hpp"
 
 namespace rtfeat::cmd {
 
@@ -27,6 +32,7 @@ struct node_options {
   std::string stats;
   std::string restore;  // "", "latest" or an id
   bool allow_catalogue_change = false;
+  std::string node_id;  // cluster: which [[cluster.node]] this process is
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
@@ -35,23 +41,36 @@ std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std
   return open_dead_letter_file(cfg.dead_letter_path, cfg.source_topic, error);
 }
 
-/// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote everything.
+/// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote
+/// everything; false with `lost` set when a cluster peer went away first.
+/// In a cluster, `agent` passes a stop on to every peer (and tells us of theirs).
 bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_config& cfg,
-                    node_sources& src, node_report& report) {
+                    node_sources& src, node_report& report, bool& lost, const caf::actor& agent) {
   size_t drained = 0;
   bool ok = true;
   bool stopping = false;
+  bool remote_stop = false;
+  lost = false;
   auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
-  while (drained < g.sinks.size()) {
+  while (drained < g.sinks.size() && !lost) {
     self->receive([&](drained_atom, bool sink_ok) { ++drained, ok = ok && sink_ok; },
+                  [&](stop_atom, const std::string& id) {  // cluster: a peer was asked to stop
+                    if (!stopping) std::cerr << "node: node '" << id << "' stops the cluster\n";
+                    remote_stop = true;
+                  },
+                  [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
+                    std::cerr << "node: lost node '" << id << "': stopping at once\n";
+                    lost = true, ok = false;
+                  },
                   caf::after(tick) >> [&] {
                     if (cfg.progress_interval_ms > 0) std::cerr << report.progress_line() << "\n";
                     std::string kafka_error;
                     if (src.consumer) src.consumer->poll_events(kafka_error);
                     if (!kafka_error.empty()) std::cerr << "rtfeat: kafka: " << kafka_error << "\n";
                   });
-    if (stop_requested && !stopping) {
+    if ((stop_requested || remote_stop) && !stopping) {
       stopping = true;
+      if (stop_requested && agent) self->send(agent, stop_atom::value);  // every node stops
       std::cerr << "node: stopping: flushing state to Redis\n";
       for (const auto& r : g.readers) self->send(r, stop_atom::value);
     }
@@ -91,57 +110,171 @@ job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue
   return gs;
 }
 
-int run_node(const node_options& opt) {
+peer_identity identity(const job_config& cfg, size_t node_index, const feature_catalogue& catalogue,
+                       const restore_plan& restored) {
+  peer_identity id;
+  id.node = static_cast<uint32_t>(node_index);
+  id.node_id = cfg.nodes[node_index].id;
+  id.fingerprint = cluster_fingerprint(cfg);
+  id.catalogue_hash = catalogue.hash;
+  id.restore_id = restored.manifest ? restored.manifest->id : 0;
+  return id;
+}
+
+/// What this process is: loaded once, the same for every attempt of a cluster node.
+struct node_setup {
   job_config cfg;
   feature_catalogue catalogue;
-  std::string error;
-  if (!load_job_config(opt.config, opt.overrides, cfg, error)
-      || !load_feature_catalogue(cfg.features_file, catalogue, error)) {
-    std::cerr << "rtfeat node: " << error << "\n";
-    return 2;
+  std::shared_ptr<const feature_plan> plan;
+  size_t node_index = 0;
+  bool cluster = false;
+  std::vector<int32_t> partitions;  // a cluster node's own
+};
+
+enum class attempt_result { finished, failed, peer_lost, join_retry };
+
+/// A rollback must not restore a checkpoint of an older job in the same directory:
+/// one with id <= `floor_id` counts as none (start from the beginning).
+void ignore_older(restore_plan& restored, uint64_t floor_id) {
+  if (!restored.manifest || restored.manifest->id > floor_id) return;
+  std::cerr << "node: checkpoint " << restored.manifest->id << " is older than this job: starting from the beginning\n";
+  restored.manifest.reset();
+  restored.offsets.clear();
+  restored.watermarks.clear();
+  restored.bodies.reset();
+}
+
+caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const node_setup& ns) {
+  sys_cfg.set("scheduler.max-threads", 2);
+  sys_cfg.set("logger.verbosity", caf::atom("quiet"));
+  register_message_types(sys_cfg);
+  if (ns.cluster) {
+    sys_cfg.load<caf::io::middleman>();
+    // A hung peer (not only a dead one) is lost after cluster.peer_timeout_ms.
+    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
+    sys_cfg.set("middleman.connection-timeout",
+                caf::timespan{std::chrono::milliseconds(ns.cfg.cluster_peer_timeout_ms)});
   }
-  auto plan = std::make_shared<const feature_plan>(build_feature_plan(catalogue));
+  return sys_cfg;
+}
+
+/// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
+/// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
+attempt_result run_attempt(const node_options& opt, const node_setup& ns, const std::string& which,
+                           uint64_t floor_id) {
+  const auto& cfg = ns.cfg;
+  std::string error;
   restore_plan restored;
   node_sources src;
   std::shared_ptr<dead_letter_writer> dead_letters;
-  if (!prepare_restore(cfg, catalogue, opt.restore, opt.allow_catalogue_change, restored, error)
-      || !(dead_letters = open_dead_letters(cfg, error))
-      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error)) {
+  bool prepared = prepare_restore(cfg, ns.catalogue, which, opt.allow_catalogue_change, restored, error);
+  if (prepared) ignore_older(restored, floor_id);
+  if (!prepared || !(dead_letters = open_dead_letters(cfg, error))
+      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error, ns.cluster ? &ns.partitions : nullptr)) {
     std::cerr << "rtfeat node: " << error << "\n";
-    return 1;
+    return attempt_result::failed;
   }
   node_metrics metrics;
   node_report report(metrics);
   auto started = std::chrono::steady_clock::now();
-  bool ok = false;
+  bool ok = false, lost = false, retry = false;
   {
     caf::actor_system_config sys_cfg;
-    sys_cfg.set("scheduler.max-threads", 2);
-    sys_cfg.set("logger.verbosity", caf::atom("quiet"));
-    caf::actor_system sys{sys_cfg};
+    caf::actor_system sys{system_config(sys_cfg, ns)};
     caf::scoped_actor self{sys};
-    auto gs = graph_settings(cfg, catalogue, plan, opt, src, restored);
+    auto gs = graph_settings(cfg, ns.catalogue, ns.plan, opt, src, restored);
     gs.dead_letters = dead_letters;
     gs.metrics = &metrics;
     gs.on_drained = caf::actor_cast<caf::actor>(self);
-    auto graph = spawn_job_graph(sys, gs);
-    std::cerr << "node: " << src.sources.size() << " partitions, " << catalogue.features.size()
+    std::unique_ptr<cluster_session> session;
+    job_graph graph;
+    if (ns.cluster) {
+      gs.node_index = static_cast<uint32_t>(ns.node_index);
+      gs.node_count = static_cast<uint32_t>(cfg.nodes.size());
+      gs.total_readers = static_cast<size_t>(cfg.source_partitions);
+      gs.reader_indices.assign(src.partitions.begin(), src.partitions.end());  // reader index = partition
+      const char* secret = std::getenv(cluster_secret_env);
+      session = std::make_unique<cluster_session>();
+      if (!session->join(sys, self, gs, ns.node_index, identity(cfg, ns.node_index, ns.catalogue, restored),
+                         secret ? secret : "", error, retry)) {
+        std::cerr << "rtfeat node: cluster: " << error << "\n";
+        session->close(sys, caf::exit_reason::kill);
+        return retry ? attempt_result::join_retry : attempt_result::failed;
+      }
+      graph = session->graph();
+    } else {
+      graph = spawn_job_graph(sys, gs);
+    }
+    std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
-    ok = wait_for_sinks(self, graph, cfg, src, report);
-    if (ok) final_checkpoint(self, graph, cfg);
-    bool dlq_ok = false;
-    self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
-      .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
-    ok = ok && dlq_ok;
-    for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    ok = wait_for_sinks(self, graph, cfg, src, report, lost, session ? session->agent() : caf::actor{});
+    if (session && ok) ok = session->finish(self, lost);
+    if (!session && ok) final_checkpoint(self, graph, cfg);  // a cluster's coordinator ends its own run
+    if (lost) {
+      // No split brain: stop writing at once; the rollback replays from the checkpoint.
+      session->close(sys, caf::exit_reason::kill);
+    } else {
+      bool dlq_ok = false;
+      self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
+        .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
+      ok = ok && dlq_ok;
+      if (session) session->close(sys, caf::exit_reason::user_shutdown);
+      else
+        for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    }
   }
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cerr << report.summary_line(secs) << "\n";
   if (!opt.stats.empty() && !report.write_stats(opt.stats, secs))
     std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
+  if (lost) return attempt_result::peer_lost;
   if (!ok) std::cerr << "rtfeat node: FAILED: not everything reached Redis / the dead-letter sink\n";
-  return ok ? 0 : 1;
+  return ok ? attempt_result::finished : attempt_result::failed;
+}
+
+/// The newest checkpoint id in the directory before this job wrote any (0 = none).
+uint64_t checkpoints_before(const job_config& cfg) {
+  std::string error;
+  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
+  auto next = store ? store->next_id(error) : std::nullopt;
+  return next ? *next - 1 : 0;
+}
+
+int run_node(const node_options& opt) {
+  node_setup ns;
+  std::string error;
+  if (!load_job_config(opt.config, opt.overrides, ns.cfg, error)
+      || !select_cluster_node(ns.cfg, opt.config, opt.node_id, ns.node_index, error)
+      || !load_feature_catalogue(ns.cfg.features_file, ns.catalogue, error)) {
+    std::cerr << "rtfeat node: " << error << "\n";
+    return 2;
+  }
+  const auto& cfg = ns.cfg;
+  ns.cluster = cfg.nodes.size() > 1;
+  placement place(static_cast<uint32_t>(std::max<size_t>(cfg.nodes.size(), 1)),
+                  static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
+                  static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
+  ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
+  ns.plan = std::make_shared<const feature_plan>(build_feature_plan(ns.catalogue));
+  if (!ns.cluster) return run_attempt(opt, ns, opt.restore, 0) == attempt_result::finished ? 0 : 1;
+  // A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
+  // last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
+  uint64_t floor_id = opt.restore.empty() ? checkpoints_before(cfg) : 0;
+  std::string which = opt.restore;
+  for (int joins_refused = 0;;) {
+    auto r = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id);
+    if (r == attempt_result::finished) return 0;
+    if (r == attempt_result::failed) return 1;
+    if (r == attempt_result::join_retry) {
+      // Peers restored another checkpoint: one committed while this node chose. Choose again.
+      if (++joins_refused > 3) return 1;
+      continue;
+    }
+    joins_refused = 0;
+    std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node to rejoin\n";
+    which = "latest";
+  }
 }
 
 }  // namespace
@@ -155,6 +288,7 @@ void add_node(CLI::App& app) {
   sub->add_option("--stats", opt->stats, "write final counters as JSON to this file");
   sub->add_option("--restore", opt->restore,
                   "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
+  sub->add_option("--node-id", opt->node_id, "cluster: this process's node, an id of [[cluster.node]]");
   sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,
                 "restore a checkpoint taken with another features.toml");
   sub->callback([opt] {

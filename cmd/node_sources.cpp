@@ -10,8 +10,12 @@ namespace rtfeat::cmd {
 
 namespace {
 
+bool wanted(const std::vector<int32_t>* only, int32_t p) {
+  return only == nullptr || std::binary_search(only->begin(), only->end(), p);
+}
+
 bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
-                node_sources& out, std::string& error) {
+                node_sources& out, std::string& error, const std::vector<int32_t>* only) {
   out.consumer = kafka_consumer::create(cfg.source_bootstrap, cfg.source_group_id, error);
   if (!out.consumer) return false;
   auto n = out.consumer->partition_count(cfg.source_topic, error);
@@ -26,6 +30,7 @@ bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64
   if (!out.consumer->query_offsets(cfg.source_topic, n, offsets, error)) return false;
   std::vector<int64_t> start, end;
   for (const auto& o : offsets) {
+    if (!wanted(only, o.partition)) continue;
     auto r = resume.find(o.partition);
     int64_t from = r != resume.end() ? r->second : o.low;
     if (from < o.low)
@@ -38,6 +43,7 @@ bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64
     end.push_back(o.high);
   }
   out.start_offsets = start;
+  if (out.partitions.empty()) return true;  // a cluster node with more nodes than partitions
   out.sources = out.consumer->assign(cfg.source_topic, out.partitions, start, drain ? &end : nullptr, error);
   return !out.sources.empty();
 }
@@ -45,16 +51,23 @@ bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64
 }  // namespace
 
 bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
-                       node_sources& out, std::string& error) {
-  if (cfg.source_kind == "kafka") return open_kafka(cfg, drain, resume, out, error);
+                       node_sources& out, std::string& error, const std::vector<int32_t>* only) {
+  if (cfg.source_kind == "kafka") return open_kafka(cfg, drain, resume, out, error, only);
   auto p = static_cast<int32_t>(cfg.source_partitions);
+  std::vector<int64_t> start;
   for (int32_t i = 0; i < p; ++i) {
-    out.partitions.push_back(i);
     auto r = resume.find(i);
-    out.start_offsets.push_back(r != resume.end() ? r->second : 0);
+    start.push_back(r != resume.end() ? r->second : 0);
   }
-  out.sources = open_file_sources(cfg.source_path, p, out.start_offsets, error);
-  return !out.sources.empty();
+  auto all = open_file_sources(cfg.source_path, p, start, error);
+  if (all.empty()) return false;
+  for (int32_t i = 0; i < p; ++i) {
+    if (!wanted(only, i)) continue;  // a cluster node reads its own partitions of the file
+    out.partitions.push_back(i);
+    out.start_offsets.push_back(start[static_cast<size_t>(i)]);
+    out.sources.push_back(std::move(all[static_cast<size_t>(i)]));
+  }
+  return true;
 }
 
 }  // namespace rtfeat::cmd

@@ -22,8 +22,9 @@ struct node_sources {
 
 /// With `drain`, Kafka partitions end at the end offsets seen now. `resume`
 /// maps partition -> offset to start from (a checkpoint); others start at the
-/// oldest offset the broker has.
+/// oldest offset the broker has. `only` (a cluster node's partitions, ascending)
+/// limits the partitions opened; null = all.
 bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
-                       node_sources& out, std::string& error);
+                       node_sources& out, std::string& error, const std::vector<int32_t>* only = nullptr);
 
 }  // namespace rtfeat::cmd

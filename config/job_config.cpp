@@ -8,6 +8,8 @@
 
 #include <toml++/toml.h>
 
+#include "config/cluster_nodes_parse.hpp"
+
 namespace rtfeat {
 
 namespace {
@@ -56,6 +58,10 @@ const std::vector<key_spec>& key_table() {
     {"dead_letter.path", &j::dead_letter_path, nullptr, true, "dead-letter JSONL file"},
     {"node.progress_interval_ms", nullptr, &j::progress_interval_ms, false,
      "progress line cadence on stderr, 0 = quiet"},
+    {"cluster.connect_timeout_ms", nullptr, &j::cluster_connect_timeout_ms, false,
+     "how long a node waits for every peer of [[cluster.node]] to be reachable"},
+    {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
+     "a peer silent this long (no heartbeat) is lost, as if it had died"},
   };
   return table;
 }
@@ -103,6 +109,10 @@ bool load_file(const std::string& path, job_config& out, std::string& error) {
       auto name = std::string(section.str()) + "." + std::string(key.str());
       const auto* spec = find_key(name);
       auto where = path + ":" + std::to_string(value.source().begin.line) + ": ";
+      if (name == "cluster.node") {  // the node list: an array of tables, not a key of the table
+        if (!parse_cluster_nodes(value, path, out.nodes, error)) return false;
+        continue;
+      }
       if (spec == nullptr) return error = where + "unknown config key '" + name + "'", false;
       if (!set_value(out, *spec, value, base, error)) return error = where + error, false;
     }
@@ -117,6 +127,8 @@ bool apply_override(const std::string& kv, job_config& out, std::string& error) 
   auto name = kv.substr(0, eq);
   auto text = kv.substr(eq + 1);
   const auto* spec = find_key(name);
+  if (name == "cluster.node")
+    return error = "--set: cluster.node is the node list: edit the [[cluster.node]] tables of the config", false;
   if (spec == nullptr) return error = "--set: unknown config key '" + name + "'", false;
   if (spec->text != nullptr) return out.*spec->text = text, true;
   int64_t n = 0;
@@ -151,6 +163,8 @@ bool validate(const job_config& c, std::string& error) {
   if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
+  if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
+  if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
   return true;
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "config/cluster_nodes.hpp"
+
 namespace rtfeat {
 
 struct job_config {
@@ -42,6 +44,10 @@ struct job_config {
   std::string dead_letter_path = "dead-letter.jsonl";
   // [node]
   int64_t progress_interval_ms = 1000;
+  // [cluster] and [[cluster.node]]: empty = single node (docs/cluster.md)
+  int64_t cluster_connect_timeout_ms = 30000;
+  int64_t cluster_peer_timeout_ms = 10000;
+  std::vector<cluster_node> nodes;
 };
 
 /// One documented key of the table, for docs and `rtfeat node --help-config`.

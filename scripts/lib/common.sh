@@ -4,7 +4,7 @@
 
 RTFEAT_PACKAGES=(g++ cmake ninja-build pkg-config libcaf-dev librdkafka-dev libhiredis-dev
   libmsgpack-cxx-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libabsl-dev
-  redis-server redis-tools jq)
+  libssl-dev redis-server redis-tools jq)
 
 log() { printf '%s\n' "$*" >&2; }
 
@@ -34,6 +34,19 @@ free_port() {
   local p
   for _ in $(seq 1 200); do
     p=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
+  done
+  log "no free port found"; return 1
+}
+
+# Prints a free TCP port on 127.0.0.1 *below* the kernel's ephemeral range, for a
+# port that is bound later or again after a restart (cluster nodes): a port in the
+# ephemeral range can meanwhile be taken by any outgoing connection on the host.
+free_listen_port() {
+  local low p
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  for _ in $(seq 1 200); do
+    p=$((10000 + RANDOM % (low - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
   done
   log "no free port found"; return 1

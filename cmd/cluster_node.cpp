@@ -1,0 +1,202 @@
+// Cluster join and leave for `rtfeat node` (see cluster_node.hpp). Node i
+// connects to every node j < i and sends it a hello; nodes j > i connect to i.
+// So each pair has exactly one connection, and each node hears from every peer
+// directly: every proxy routes over a direct link.
+#include "cmd/cluster_node.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "caf/all.hpp"
+#include "caf/io/all.hpp"
+#include "actors/atoms.hpp"
+#include "actors/cluster_agent.hpp"
+#include "runtime/crypto/hmac.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+std::string where(const cluster_node& n) {
+  return "node '" + n.id + "' (" + n.host + ":" + std::to_string(n.port) + ")";
+}
+
+enum class exchange { ok, refused, transient };
+
+/// Asks peer `n` for a challenge, answers it with our signed hello, and checks
+/// the peer's signed answer to our own nonce (both sides prove the secret).
+/// `transient`: the peer's agent is gone or slow (it is restarting): try again.
+exchange exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const caf::actor& peer,
+                         const cluster_node& n, const job_config& cfg, node_hello mine, const std::string& secret,
+                         std::chrono::milliseconds timeout, node_hello& theirs, std::string& error) {
+  auto result = exchange::ok;
+  auto fail = [&](caf::error& e) {
+    error = where(n) + ": handshake failed: " + sys.render(e);
+    bool gone = e == caf::sec::request_receiver_down || e == caf::sec::request_timeout;
+    result = gone ? exchange::transient : exchange::refused;
+  };
+  std::string challenge;
+  self->request(peer, timeout, challenge_atom::value).receive([&](std::string& c) { challenge = std::move(c); }, fail);
+  if (result != exchange::ok) return result;
+  mine.who.nonce = random_hex(16);
+  sign_identity(mine.who, secret, challenge);
+  self->request(peer, timeout, hello_atom::value, mine).receive([&](node_hello& h) { theirs = std::move(h); }, fail);
+  if (result != exchange::ok) return result;
+  auto why = refuse_reason(mine.who, theirs.who, cfg.nodes, secret, mine.who.nonce);
+  if (!why.empty()) return error = "refusing " + where(n) + ": " + why, exchange::refused;
+  return exchange::ok;
+}
+
+/// Connects to peer `n` (retrying until `deadline`) and exchanges hellos.
+bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const job_config& cfg, size_t j,
+              const node_hello& mine, const std::string& secret, steady::time_point deadline, node_hello& theirs,
+              std::string& error) {
+  const auto& n = cfg.nodes[j];
+  for (int attempt = 1;; ++attempt) {
+    auto peer = caf::io::remote_actor(sys, n.host, static_cast<uint16_t>(n.port));
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+    if (peer) {
+      // A restarting peer can still be reached for a moment: a bounded request, then connect again.
+      auto wait = std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+      auto r = exchange_hellos(sys, self, *peer, n, cfg, mine, secret, wait, theirs, error);
+      if (r != exchange::transient) return r == exchange::ok;
+      std::cerr << "cluster: " << error << " (attempt " << attempt << ", retrying)\n";
+    } else {
+      error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
+    }
+    if (steady::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+/// Waits for the hellos of the nodes after `me` (they connect to us).
+bool await_hellos(caf::scoped_actor& self, const job_config& cfg, size_t me, steady::time_point deadline,
+                  std::vector<node_hello>& view, std::vector<bool>& have, std::string& error, bool& stale) {
+  auto missing = [&] {
+    std::string out;
+    for (size_t j = 0; j < have.size(); ++j)
+      if (!have[j]) out += (out.empty() ? "" : ", ") + where(cfg.nodes[j]);
+    return out;
+  };
+  for (size_t j = me + 1; j < cfg.nodes.size(); ++j) {
+    while (!have[j]) {
+      bool failed = false;
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+      self->receive(
+        [&](peer_atom, node_hello& h) {
+          auto n = h.who.node;
+          view[n] = std::move(h), have[n] = true;
+        },
+        [&](lost_atom, const std::string& id, bool) {
+          error = "node '" + id + "' left while the cluster was forming", failed = true;
+        },
+        [&](stale_atom) {
+          error = "a peer restored a newer checkpoint than this node", failed = stale = true;
+        },
+        caf::after(std::max(left, std::chrono::milliseconds(1))) >> [&] {
+          error = "no hello after cluster.connect_timeout_ms from " + missing() + ": is it started with this config?";
+          failed = true;
+        });
+      if (failed) return false;
+    }
+  }
+  return true;
+}
+
+std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t groups) {
+  std::vector<caf::actor> users, others;
+  for (const auto& h : view) {
+    users.insert(users.end(), h.user_shards.begin(), h.user_shards.end());
+    others.insert(others.end(), h.group_shards.begin(), h.group_shards.end());
+  }
+  auto routes = std::make_shared<routing>();
+  routes->users.assign(std::move(users), groups);
+  routes->groups.assign(std::move(others), groups);
+  return routes;
+}
+
+}  // namespace
+
+bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, const job_graph_settings& gs,
+                           size_t me, peer_identity mine, const std::string& secret, std::string& error,
+                           bool& retry) {
+  const auto& cfg = *gs.config;
+  auto* s = this;
+  retry = false;
+  s->cfg_ = &cfg;
+  s->me_ = me;
+  s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{cfg.nodes, secret, caf::actor_cast<caf::actor>(self)});
+  if (secret.empty())
+    std::cerr << "cluster: warning: " << cluster_secret_env << " is not set: any process that reaches "
+              << cfg.nodes[me].host << ":" << cfg.nodes[me].port << " with this config can join\n";
+  auto settings = gs;
+  settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
+  s->graph_ = spawn_node_part(sys, settings);
+  node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.group_shards, s->agent_,
+                   me == 0 ? s->graph_.coordinator : caf::actor{}};
+  self->send(s->agent_, start_atom::value, hello);
+  const auto& node = cfg.nodes[me];
+  auto bound = caf::io::publish(s->agent_, static_cast<uint16_t>(node.port), node.host.c_str(), true);
+  if (!bound) {
+    error = "cannot listen on " + node.host + ":" + std::to_string(node.port) + ": " + sys.render(bound.error());
+    return false;
+  }
+  auto deadline = steady::now() + std::chrono::milliseconds(cfg.cluster_connect_timeout_ms);
+  s->view_.resize(cfg.nodes.size());
+  std::vector<bool> have(cfg.nodes.size(), false);
+  s->view_[me] = hello, have[me] = true;
+  for (size_t j = 0; j < me; ++j) {
+    if (!hello_to(sys, self, cfg, j, hello, secret, deadline, s->view_[j], error))
+      return retry = is_restore_mismatch(error), false;
+    have[j] = true;
+    self->send(s->agent_, peer_atom::value, s->view_[j]);
+  }
+  if (!await_hellos(self, cfg, me, deadline, s->view_, have, error, s->refused_restore_))
+    return retry = s->refused_restore_, false;
+  std::cerr << "cluster: node '" << node.id << "' joined " << cfg.nodes.size() << " nodes\n";
+  auto routes = routes_of(s->view_, static_cast<uint32_t>(cfg.max_parallelism));
+  spawn_readers(sys, settings, routes, s->graph_);
+  self->send(s->view_[0].agent, readers_atom::value, static_cast<uint32_t>(me), s->graph_.readers);
+  return true;
+}
+
+void cluster_session::close(caf::actor_system& sys, caf::exit_reason how) {
+  // Unpublish first: a restarting peer must not reach this node's dying agent.
+  if (agent_) sys.middleman().unpublish(agent_, static_cast<uint16_t>(cfg_->nodes[me_].port));
+  for (const auto& a : all()) caf::anon_send_exit(a, how);
+}
+
+std::vector<caf::actor> cluster_session::all() const {
+  auto out = graph_.all();
+  if (agent_) out.push_back(agent_);
+  return out;
+}
+
+bool cluster_session::finish(caf::scoped_actor& self, bool& lost) {
+  self->send(view_[0].agent, finished_atom::value, static_cast<uint32_t>(me_));
+  const auto& coordinator_id = cfg_->nodes[0].id;
+  bool done = false, failed = false;
+  while (!done && !failed)
+    self->receive([&](done_atom) { done = true; },
+                  [&](lost_atom, const std::string& id, bool after_done) {
+                    // A peer other than node 0 leaves only once node 0 said done (or on its own failure,
+                    // which node 0 sees too); node 0 itself must not go before it says done.
+                    if (after_done || (me_ != 0 && id != coordinator_id)) return;
+                    std::cerr << "node: lost node '" << id << "' before every node finished\n";
+                    failed = lost = true;
+                  });
+  if (failed || me_ != 0) return !failed;
+  // Node 0 leaves last, so that its done reaches every peer before the links close.
+  size_t left = 0;
+  auto until = steady::now() + std::chrono::seconds(5);
+  while (left + 1 < view_.size() && steady::now() < until)
+    self->receive([&](lost_atom, const std::string&, bool) { ++left; },
+                  caf::after(std::chrono::milliseconds(100)) >> [] {});
+  return true;
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,55 @@
+// The cluster side of `rtfeat node` (docs/cluster.md): publishes this node's
+// agent on its configured host:port, spawns its part of the job, joins every
+// peer of the node list (hello handshake), spawns the readers over every
+// node's shards, and at the end leaves together with the peers.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "caf/actor.hpp"
+#include "caf/exit_reason.hpp"
+#include "caf/fwd.hpp"
+#include "caf/scoped_actor.hpp"
+#include "actors/cluster_messages.hpp"
+#include "actors/job_graph.hpp"
+#include "config/job_config.hpp"
+
+namespace rtfeat::cmd {
+
+class cluster_session {
+public:
+  /// Joins the cluster as node `me` of cfg.nodes. `gs` describes this node's
+  /// sources (its partitions only); `secret` is the cluster secret ("" = none).
+  /// Blocks until every peer said hello, or fails after
+  /// cluster.connect_timeout_ms naming the missing peers; `retry` is then set when
+  /// the only problem is that a peer restored another checkpoint. On failure
+  /// all() still lists what was spawned, for shutdown.
+  /// Runs in: the node's main thread, whose actor is `self`.
+  bool join(caf::actor_system& sys, caf::scoped_actor& self, const job_graph_settings& gs, size_t me,
+            peer_identity mine, const std::string& secret, std::string& error, bool& retry);
+
+  const job_graph& graph() const { return graph_; }
+  /// This node's agent: (stop_atom) to it stops every node.
+  const caf::actor& agent() const { return agent_; }
+  /// Every actor of this node, the agent included.
+  std::vector<caf::actor> all() const;
+  /// Stops listening, then sends `how` to every actor of this node.
+  void close(caf::actor_system& sys, caf::exit_reason how);
+
+  /// After this node's sinks drained: tells node 0 and waits until every node
+  /// finished (node 0 then waits for the peers to leave). False with `lost` set
+  /// when a peer needed was lost first.
+  bool finish(caf::scoped_actor& self, bool& lost);
+
+private:
+  const job_config* cfg_ = nullptr;
+  size_t me_ = 0;
+  caf::actor agent_;
+  job_graph graph_;
+  std::vector<node_hello> view_;  // per node
+  bool refused_restore_ = false;  // a peer that restored a newer checkpoint was refused
+};
+
+}  // namespace rtfeat::cmd

@@ -24,6 +24,10 @@ struct sink_settings {
   caf::actor on_drained;   // gets (drained_atom, ok) when everything is written
   caf::actor coordinator;  // gets (barrier_atom, id, ok) once the shards' barrier is flushed
   node_metrics* metrics = nullptr;
+  /// Skip EXPIREs for keys whose TTL this sink set (ttl_tracker). Only sound
+  /// when this sink is the only writer of its keys: one node. In a cluster a
+  /// key such as user:feature:{u} gets fields from shards on two nodes.
+  bool track_ttl = true;
 };
 
 struct redis_sink_state {

@@ -57,7 +57,7 @@ bool is_error(const redisReply* r) {
 
 redis_writer::~redis_writer() { redisFree(ctx_of(ctx_)); }
 
-std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int port,
+std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int port, bool track_ttl,
                                                     std::string& error) {
   timeval timeout{2, 0};
   auto* c = redisConnectWithTimeout(host.c_str(), port, timeout);
@@ -69,7 +69,7 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
   }
   timeval io_timeout{30, 0};
   redisSetTimeout(c, io_timeout);
-  return std::unique_ptr<redis_writer>(new redis_writer(c));
+  return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl));
 }
 
 bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& commands,
@@ -84,7 +84,7 @@ bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& comma
   }
   bool ok = read_replies(n, error);
   commands += n;
-  if (!ok) ttl_.clear();  // what Redis holds is unknown now
+  if (!ok || !track_ttl_) ttl_.clear();  // unknown now, or not ours alone to know
   return ok;
 }
 

@@ -20,7 +20,10 @@ public:
   redis_writer& operator=(const redis_writer&) = delete;
 
   /// Connects with a 2 s timeout; nullptr and `error` when Redis is unreachable.
-  static std::unique_ptr<redis_writer> connect(const std::string& host, int port, std::string& error);
+  /// `track_ttl`: skip EXPIREs the ttl_tracker says are not needed (this
+  /// connection is the only writer of its keys); else every write refreshes.
+  static std::unique_ptr<redis_writer> connect(const std::string& host, int port, bool track_ttl,
+                                               std::string& error);
 
   /// Sends every update in one pipeline and reads all replies. Returns false on
   /// a connection error (the connection is then dead: reconnect) or a Redis
@@ -33,13 +36,14 @@ public:
   size_t keys_with_ttl() const { return ttl_.size(); }
 
 private:
-  explicit redis_writer(void* ctx) : ctx_(ctx) {}
+  redis_writer(void* ctx, bool track_ttl) : ctx_(ctx), track_ttl_(track_ttl) {}
   bool read_replies(uint64_t n, std::string& error);
 
   void* ctx_;  // redisContext*
   std::string resp_;                   // the pipeline, encoded
   std::vector<std::string_view> args_;  // one command's arguments
   ttl_tracker ttl_;
+  bool track_ttl_;
 };
 
 }  // namespace rtfeat

@@ -1,5 +1,5 @@
 // The sink's Redis connection: writes coalesced key updates as one pipeline of
-// HSET / HDEL / EXPIRE commands (absolute values only, SPEC §3).
+// the commands command_plan chooses (absolute values only, SPEC §3).
 #pragma once
 
 #include <cstdint>
@@ -31,9 +31,6 @@ public:
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
   bool write(const std::vector<key_update>& updates, uint64_t& commands, std::string& error);
-
-  /// Keys whose TTL this connection set (for tests and metrics).
-  size_t keys_with_ttl() const { return ttl_.size(); }
 
 private:
   redis_writer(void* ctx, bool track_ttl) : ctx_(ctx), track_ttl_(track_ttl) {}

@@ -104,6 +104,7 @@ void distinct_users::rewrite_all() {
   // Unbounded sets are in Redis up to the checkpoint (sinks flush at barriers)
   // and PFADD is idempotent; sliding sets are rewritten whole.
   if (!sliding_) return;
+  dirty_.reserve(dirty_.size() + entities_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [id, st] : entities_) {
     st.evicted = true;
     mark(id, st);

@@ -64,6 +64,7 @@ bool first_hour_funnel::load(state_reader& in) {
 }
 
 void first_hour_funnel::rewrite_all() {
+  dirty_.reserve(dirty_.size() + users_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [user, u] : users_) {
     u.written = SIZE_MAX;  // unknown: write whatever the value is, even "no field"
     if (!u.dirty) u.dirty = true, dirty_.push_back(user);

@@ -142,6 +142,7 @@ bool last_k::load(state_reader& in) {
 }
 
 void last_k::rewrite_all() {
+  dirty_.reserve(dirty_.size() + users_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [user, u] : users_) {
     for (auto& x : u.entries) x.written_ts = not_written;
     u.removed.clear();

@@ -40,6 +40,7 @@ bool purchase_intervals::load(state_reader& in) {
 }
 
 void purchase_intervals::rewrite_all() {
+  dirty_.reserve(dirty_.size() + users_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [user, u] : users_) {
     u.written.clear();
     if (!u.dirty) u.dirty = true, dirty_.push_back(user);

@@ -207,6 +207,7 @@ bool windowed_stats::load(state_reader& in) {
 }
 
 void windowed_stats::rewrite_all() {
+  dirty_.reserve(dirty_.size() + entities_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [key, st] : entities_) {
     for (auto& fs : st.fields) fs.dirty = true;
     st.dirty = false;

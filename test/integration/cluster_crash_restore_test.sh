@@ -12,12 +12,7 @@ RANDOM=${KILL_SEED:-5}
 for kill in 1 2; do
   before=$(complete_count)
   start_cluster --restore latest --drain
-  for _ in $(seq 1 600); do
-    [ "$(complete_count)" -gt "$before" ] && break
-    kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  [ "$(complete_count)" -gt "$before" ] || fail "run $RUN completed no checkpoint before it ended"
+  wait_new_checkpoint "$before" || fail "run $RUN completed no checkpoint before it ended"
   delay_ms=$((RANDOM % 400))
   sleep "$(printf '0.%03d' "$delay_ms")"
   kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || fail "run $RUN finished before the kill: give the test more events"

@@ -12,11 +12,7 @@ RANDOM=${KILL_SEED:-9}
 start_cluster --drain
 for victim in n2 n1; do
   before=$(complete_count)
-  for _ in $(seq 1 600); do
-    [ "$(complete_count)" -gt "$before" ] && break
-    sleep 0.05
-  done
-  [ "$(complete_count)" -gt "$before" ] || fail "no new cluster checkpoint before killing $victim"
+  wait_new_checkpoint "$before" || fail "no new cluster checkpoint before killing $victim"
   delay_ms=$((RANDOM % 400))
   sleep "$(printf '0.%03d' "$delay_ms")"
   kill -9 "${NODE_PIDS[$victim]}" 2>/dev/null || fail "$victim had already exited: give the test more events"

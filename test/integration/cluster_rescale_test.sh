@@ -16,12 +16,7 @@ run_until_checkpoint() {
   local before
   before=$(complete_count)
   start_cluster --restore latest --drain
-  for _ in $(seq 1 600); do
-    [ "$(complete_count)" -gt "$before" ] && break
-    kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || break
-    sleep 0.05
-  done
-  [ "$(complete_count)" -gt "$before" ] || fail "the $2-node run completed no checkpoint"
+  wait_new_checkpoint "$before" || fail "the $2-node run completed no checkpoint"
   kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || fail "the $2-node run ended before the kill: give the test more events"
   kill_cluster
   log "$2 nodes: SIGKILLed after checkpoint $(newest_complete)"

@@ -97,6 +97,17 @@ kill_cluster() {
 
 complete_count() { { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null || true; } | wc -l; }
 
+# Waits up to 30 s for more than $1 complete checkpoints; stops early if n1 exits.
+# True when a new checkpoint completed.
+wait_new_checkpoint() {
+  for _ in $(seq 1 600); do
+    [ "$(complete_count)" -gt "$1" ] && return 0
+    kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || break
+    sleep 0.05
+  done
+  [ "$(complete_count)" -gt "$1" ]
+}
+
 # Sum of a numeric stats field over the nodes of run $1.
 sum_stats() {
   local run=$1 key=$2

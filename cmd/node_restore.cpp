@@ -69,6 +69,15 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
             + " partitions, source.partitions is " + std::to_string(cfg.source_partitions);
     return false;
   }
+  // Key groups are hash(key) mod max_parallelism: another count would load every
+  // entity into the wrong key group (SPEC §5; rescale keeps it, docs/cluster.md).
+  auto mp = out.manifest->meta.find("engine.max_parallelism");
+  if (mp != out.manifest->meta.end() && mp->second != std::to_string(cfg.max_parallelism)) {
+    error = "checkpoint " + std::to_string(out.manifest->id) + " was taken with engine.max_parallelism "
+            + mp->second + ", this node has " + std::to_string(cfg.max_parallelism)
+            + ": keep the checkpoint's value (key groups cannot be re-split)";
+    return false;
+  }
   if (!load_bodies(out, error)) return false;
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.manifest->snapshots.size()

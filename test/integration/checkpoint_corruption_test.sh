@@ -30,6 +30,13 @@ byte=$(od -An -tu1 -j $((size / 2)) -N1 "$snap" | tr -d ' ')
 printf "$(printf '\\%03o' $(((byte + 1) % 256)))" | dd of="$snap" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
 log "corrupted $(basename "$snap") of checkpoint $newest"
 
+# Restoring with another key-group count must refuse, not load state into the wrong key groups.
+if "$BIN" "${NODE_ARGS[@]}" --set engine.max_parallelism=64 --restore latest --drain >"$WORK/mp.log" 2>&1; then
+  fail "a restore with another engine.max_parallelism was accepted"
+fi
+grep -q "engine.max_parallelism 128, this node has 64" "$WORK/mp.log" \
+  || { cat "$WORK/mp.log" >&2; fail "no clear error for another engine.max_parallelism"; }
+
 finish_node
 grep -q "checkpoint $newest" "$NODE_LOG" && grep -qi "falling back\|fall back" "$NODE_LOG" \
   || { cat "$NODE_LOG" >&2; fail "no fallback from the corrupted checkpoint $newest was logged"; }

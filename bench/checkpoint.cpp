@@ -2,10 +2,14 @@
 // default catalogue's feature states, checkpointed the way a node does it
 // (encode one body per key group, write + fsync each file, commit the
 // manifest), then restored (find and verify the checkpoint, read every key
-// group, decode it into fresh states). One thread, no actors: the node's
-// checkpoint costs this plus barrier alignment and the sinks' final flush.
+// group, decode it into fresh states). No actors: the node's checkpoint costs
+// this plus barrier alignment and the sinks' final flush.
+// The first checkpoint of a state encodes every entity; later ones re-encode
+// only the entities changed since (runtime/codec/snapshot_cache.hpp): after each
+// full checkpoint, --changed users get one more event and are checkpointed again.
 // Prints one JSON object (the fastest of --runs): users, keys, bytes,
-// duration_ms, encode_ms, write_ms, restore_ms, verify_ms, read_ms, decode_ms.
+// duration_ms, encode_ms, write_ms (the full checkpoint), changed_users,
+// incremental_ms, incremental_encode_ms, restore_ms, verify_ms, read_ms, decode_ms.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -119,6 +123,30 @@ void fill(std::vector<shard>& shards, uint64_t n) {
     for (auto& f : s.states) f->advance(t0 + 600000), f->flush(ignored);  // snapshots follow a flush
 }
 
+/// One more click, a minute after the first events, for `count` users spread
+/// over all of them (as a second of traffic touches some users, not all).
+void touch(std::vector<shard>& shards, uint64_t users, uint64_t count) {
+  uint64_t seq = 1ULL << 40;  // after fill()'s
+  event e;
+  e.has_category = true;
+  e.kind = behavior::click;
+  auto& groups = shards.back();
+  uint64_t step = std::max<uint64_t>(1, users / std::max<uint64_t>(1, count));
+  for (uint64_t u = 0; u < users && count > 0; u += step, --count) {
+    e.user_id = "u" + std::to_string(u);
+    auto& user_shard = shards[(key_group_of(e.user_id, max_parallelism) * (shards.size() - 1)) / max_parallelism];
+    auto item = (u * 7919) % 50000;
+    e.item_id = "i" + std::to_string(item);
+    e.category_id = static_cast<int64_t>(item % 200);
+    e.ts = t0 + 600000 + static_cast<int64_t>(u % 60000);
+    for (auto* s : {&user_shard, &groups})
+      for (auto& f : s->states) f->add(e, no_watermark, seq++);
+  }
+  std::vector<key_update> ignored;
+  for (auto& s : shards)
+    for (auto& f : s.states) f->advance(t0 + 660000), f->flush(ignored);
+}
+
 struct result {
   uint64_t bytes = 0;
   double encode_ms = 0, write_ms = 0, verify_ms = 0, read_ms = 0, decode_ms = 0;
@@ -126,10 +154,10 @@ struct result {
 
 /// As a checkpoint of the node: every shard encodes its key groups at once,
 /// then the snapshot writer writes them, then the coordinator commits.
-bool checkpoint(const checkpoint_store& store, std::vector<shard>& shards, uint64_t hash, result& r,
-                std::string& error) {
+bool checkpoint(const checkpoint_store& store, std::vector<shard>& shards, uint64_t hash, uint64_t id,
+                result& r, std::string& error) {
   checkpoint_manifest m;
-  m.id = 1;
+  m.id = id;
   m.catalogue_hash = hash;
   m.positions.push_back({"bench", 0, 0, t0 + 600000});
   r.encode_ms = on_each(shards, [](shard& s) {
@@ -192,14 +220,16 @@ size_t keys_of(const std::vector<shard>& shards) {
 int main(int argc, char** argv) {
   CLI::App app{"checkpoint bench: snapshot and restore the feature state of N users"};
   std::string config = "config/rtfeat.toml", dir;
-  uint64_t users = 1000000;
+  uint64_t users = 1000000, changed = 0;
   int runs = 3;
   app.add_option("--config", config, "job config (TOML): its features file")->capture_default_str();
   app.add_option("--users", users, "distinct users in the state")->capture_default_str();
   app.add_option("--runs", runs, "checkpoint + restore this many times, report the fastest")
     ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "checkpoint directory (emptied first)")->required();
+  app.add_option("--changed", changed, "users changed before the incremental checkpoint (default: 1 % of --users)");
   CLI11_PARSE(app, argc, argv);
+  if (changed == 0) changed = std::max<uint64_t>(1, users / 100);
 
   rtfeat::job_config cfg;
   rtfeat::feature_catalogue catalogue;
@@ -211,47 +241,61 @@ int main(int argc, char** argv) {
   }
   auto plan = rtfeat::build_feature_plan(catalogue);
   auto user_shards = static_cast<size_t>(std::max<int64_t>(1, cfg.user_shards));
-  auto shards = rtfeat::make_shards(plan, user_shards);
-  auto started = rtfeat::wall::now();
-  rtfeat::fill(shards, users);
-  std::fprintf(stderr, "bench_checkpoint: state of %llu users built in %.0f ms\n",
-               static_cast<unsigned long long>(users), rtfeat::ms_since(started));
-
   // The best of `runs` checkpoints and restores: on a shared machine the
-  // fastest run is the one least disturbed by neighbours.
-  rtfeat::result best;
-  size_t restored_keys = 0;
+  // fastest run is the one least disturbed by neighbours. Each run builds its
+  // state anew, so that its first checkpoint encodes everything.
+  rtfeat::result best, best_incremental;
+  size_t restored_keys = 0, keys = 0, keys_now = 0;
   for (int run = 0; run < runs; ++run) {
+    auto shards = rtfeat::make_shards(plan, user_shards);
+    auto started = rtfeat::wall::now();
+    rtfeat::fill(shards, users);
+    std::fprintf(stderr, "bench_checkpoint: state of %llu users built in %.0f ms\n",
+                 static_cast<unsigned long long>(users), rtfeat::ms_since(started));
     std::filesystem::remove_all(dir);
     auto store = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create, error);
-    rtfeat::result r;
-    if (!store || !rtfeat::checkpoint(*store, shards, catalogue.hash, r, error)) {
+    rtfeat::result r, inc;
+    if (!store || !rtfeat::checkpoint(*store, shards, catalogue.hash, 1, r, error)) {
       std::fprintf(stderr, "bench_checkpoint: checkpoint: %s\n", error.c_str());
       return 1;
     }
+    keys = rtfeat::keys_of(shards);
+    rtfeat::touch(shards, users, changed);
+    keys_now = rtfeat::keys_of(shards);
+    if (!rtfeat::checkpoint(*store, shards, catalogue.hash, 2, inc, error)) {
+      std::fprintf(stderr, "bench_checkpoint: incremental checkpoint: %s\n", error.c_str());
+      return 1;
+    }
+    // The newest checkpoint holds the whole state: only its encoding was incremental.
     auto fresh = rtfeat::make_shards(plan, user_shards);
-    if (!rtfeat::restore(*store, fresh, r, error)) {
+    rtfeat::result rs;
+    if (!rtfeat::restore(*store, fresh, rs, error)) {
       std::fprintf(stderr, "bench_checkpoint: restore: %s\n", error.c_str());
       return 1;
     }
     restored_keys = rtfeat::keys_of(fresh);
-    std::fprintf(stderr, "bench_checkpoint: run %d: checkpoint %.0f ms, restore %.0f ms\n", run + 1,
-                 r.encode_ms + r.write_ms, r.verify_ms + r.read_ms + r.decode_ms);
+    std::fprintf(stderr, "bench_checkpoint: run %d: checkpoint %.0f ms, after %llu changed users %.0f ms, restore %.0f ms\n",
+                 run + 1, r.encode_ms + r.write_ms, static_cast<unsigned long long>(changed),
+                 inc.encode_ms + inc.write_ms, rs.verify_ms + rs.read_ms + rs.decode_ms);
     if (run == 0 || r.encode_ms + r.write_ms < best.encode_ms + best.write_ms)
       best.encode_ms = r.encode_ms, best.write_ms = r.write_ms, best.bytes = r.bytes;
-    if (run == 0 || r.verify_ms + r.read_ms + r.decode_ms < best.verify_ms + best.read_ms + best.decode_ms)
-      best.verify_ms = r.verify_ms, best.read_ms = r.read_ms, best.decode_ms = r.decode_ms;
+    if (run == 0 || inc.encode_ms + inc.write_ms < best_incremental.encode_ms + best_incremental.write_ms)
+      best_incremental = inc;
+    if (run == 0 || rs.verify_ms + rs.read_ms + rs.decode_ms < best.verify_ms + best.read_ms + best.decode_ms)
+      best.verify_ms = rs.verify_ms, best.read_ms = rs.read_ms, best.decode_ms = rs.decode_ms;
   }
   auto& r = best;
-  size_t keys = rtfeat::keys_of(shards);
-  if (restored_keys != keys) {
-    std::fprintf(stderr, "bench_checkpoint: restored %zu keys of %zu\n", restored_keys, keys);
+  if (restored_keys != keys_now) {
+    std::fprintf(stderr, "bench_checkpoint: restored %zu keys of %zu\n", restored_keys, keys_now);
     return 1;
   }
+  const auto& inc = best_incremental;
   std::printf(
     "{\"users\":%llu,\"keys\":%zu,\"bytes\":%llu,\"duration_ms\":%.1f,\"encode_ms\":%.1f,\"write_ms\":%.1f,"
+    "\"changed_users\":%llu,\"incremental_ms\":%.1f,\"incremental_encode_ms\":%.1f,"
     "\"restore_ms\":%.1f,\"verify_ms\":%.1f,\"read_ms\":%.1f,\"decode_ms\":%.1f}\n",
     static_cast<unsigned long long>(users), keys, static_cast<unsigned long long>(r.bytes), r.encode_ms + r.write_ms,
-    r.encode_ms, r.write_ms, r.verify_ms + r.read_ms + r.decode_ms, r.verify_ms, r.read_ms, r.decode_ms);
+    r.encode_ms, r.write_ms, static_cast<unsigned long long>(changed), inc.encode_ms + inc.write_ms, inc.encode_ms,
+    r.verify_ms + r.read_ms + r.decode_ms, r.verify_ms, r.read_ms, r.decode_ms);
   return 0;
 }

@@ -17,6 +17,9 @@ namespace rtfeat {
 
 class state_writer {
 public:
+  state_writer() = default;
+  /// Writes into `buffer`'s memory (its contents are dropped, its capacity kept).
+  explicit state_writer(std::string buffer) : buf_(std::move(buffer)) { buf_.clear(); }
   state_writer& i64(int64_t v) {
     if (v >= 0) return u64(static_cast<uint64_t>(v));
     if (v >= -32) return byte(static_cast<uint8_t>(v));  // negative fixint
@@ -39,6 +42,11 @@ public:
     else if (n <= UINT16_MAX) tagged(0xda, n, 2);
     else tagged(0xdb, n, 4);
     buf_.append(v);
+    return *this;
+  }
+  /// Appends bytes another writer wrote (a whole value or several).
+  state_writer& raw(std::string_view encoded) {
+    buf_.append(encoded);
     return *this;
   }
   /// The bytes written so far.

@@ -9,6 +9,7 @@
 namespace rtfeat {
 
 void distinct_users::mark(const std::string& id, entity_state& st) {
+  st.snap.invalidate();
   if (!st.dirty) st.dirty = true, dirty_.push_back(id);
 }
 
@@ -34,7 +35,8 @@ void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
     int64_t bucket = f_.window.bucket_of(e.ts);
     auto [m, first] = st.newest.try_emplace(e.user_id, bucket);
     if (!first) {
-      m->second = std::max(m->second, bucket);  // already in the set: stays longer, nothing to write
+      // Already in the set: stays longer, nothing to write to Redis, but a newer bucket to save.
+      if (bucket > m->second) m->second = bucket, st.snap.invalidate();
       return;
     }
     if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) {
@@ -72,14 +74,17 @@ void distinct_users::advance(int64_t watermark) {
 // its newest bucket; load() also takes a member listed in several buckets).
 void distinct_users::save(const writer_for& out) const {
   for (const auto& [id, st] : entities_) {
-    std::map<int64_t, std::vector<const std::string*>> buckets;
-    for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
-    auto& w = out(id);
-    w.str(id).str(st.key).u64(buckets.size());
-    for (const auto& [start, users] : buckets) {
-      w.i64(start).u64(users.size());
-      for (const auto* u : users) w.str(*u);
-    }
+    st.snap.write_to(out(id), [&](state_writer& w) {
+      std::map<int64_t, std::vector<const std::string*>> buckets;
+      for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
+      w.str(id).str(st.key).u64(buckets.size());
+      for (auto& [start, users] : buckets) {
+        // Sorted: the same set gives the same bytes, whatever the hash map's order.
+        std::sort(users.begin(), users.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+        w.i64(start).u64(users.size());
+        for (const auto* u : users) w.str(*u);
+      }
+    });
   }
 }
 

@@ -38,6 +38,7 @@ private:
     int64_t indexed_bucket = no_watermark;  // the index holds the entity under this bucket
     bool evicted = false;                   // members left: rewrite the whole set
     bool dirty = false;
+    snapshot_cache snap;
   };
   void mark(const std::string& id, entity_state& st);
   void reindex(const std::string& id, entity_state& st);

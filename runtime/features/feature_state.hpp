@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/codec/snapshot_cache.hpp"
 #include "runtime/codec/state_codec.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/key_update.hpp"
@@ -44,7 +45,9 @@ public:
 
   using writer_for = std::function<state_writer&(const std::string& scope_key)>;
   /// Snapshot: writes every entity's state to the writer of the key group of
-  /// its scope key. Call right after flush() (nothing pending).
+  /// its scope key. Call right after flush() (nothing pending). Entities keep
+  /// their encoding in a snapshot_cache that every change invalidates, so an
+  /// unchanged entity costs a copy.
   virtual void save(const writer_for& out) const = 0;
   /// Restore: reads what save() wrote into one writer; false on a bad stream.
   virtual bool load(state_reader& in) = 0;

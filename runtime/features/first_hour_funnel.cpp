@@ -20,6 +20,7 @@ void first_hour_funnel::add(const event& e, int64_t wm_at_read, uint64_t seq) {
   } else if (e.ts < u.first_seen) {
     u.first_seen = e.ts;
     std::erase_if(u.steps, [&](const step_event& s) { return s.ts >= u.first_seen + size; });
+    u.snap.invalidate();
   }
   auto kind = static_cast<uint8_t>(e.kind);
   bool is_step = std::find(f_.def.steps.begin(), f_.def.steps.end(), kind) != f_.def.steps.end();
@@ -30,6 +31,7 @@ void first_hour_funnel::add(const event& e, int64_t wm_at_read, uint64_t seq) {
                                       return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
                                     }),
                    s);
+    u.snap.invalidate();
   }
   if (!u.dirty) u.dirty = true, dirty_.push_back(e.user_id);
 }
@@ -43,9 +45,10 @@ size_t first_hour_funnel::reached(const user_state& u) const {
 
 void first_hour_funnel::save(const writer_for& out) const {
   for (const auto& [user, u] : users_) {
-    auto& w = out(user);
-    w.str(user).str(u.key).i64(u.first_seen).u64(u.steps.size());
-    for (const auto& s : u.steps) w.i64(s.ts).u64(s.seq).u64(s.kind);
+    u.snap.write_to(out(user), [&](state_writer& w) {
+      w.str(user).str(u.key).i64(u.first_seen).u64(u.steps.size());
+      for (const auto& s : u.steps) w.i64(s.ts).u64(s.seq).u64(s.kind);
+    });
   }
 }
 

@@ -36,6 +36,7 @@ private:
     std::string key;
     size_t written = 0;  // steps reached as written (0 = no field)
     bool dirty = false;
+    snapshot_cache snap;
   };
   size_t reached(const user_state& u) const;
 

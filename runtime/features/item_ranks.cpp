@@ -9,7 +9,9 @@ namespace rtfeat {
 
 item_ranks::item_ranks(const compiled_feature& f) : f_(f), window_(f.window) {}
 
+// Every change of a category's counts marks it: for the next flush and the next snapshot.
 void item_ranks::mark_dirty(int64_t category, category_state& st) {
+  st.snap.invalidate();
   if (st.dirty) return;
   st.dirty = true;
   dirty_.push_back(category);
@@ -96,12 +98,18 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
 
 void item_ranks::save(const writer_for& out) const {
   for (const auto& [category, st] : categories_) {
-    auto& w = out(std::to_string(category));
-    w.i64(category).u64(st.items.size());
-    for (const auto& [id, item] : st.items) {
-      w.str(id).u64(item.counts.buckets().size());
-      for (const auto& [start, n] : item.counts.buckets()) w.i64(start).u64(n);
-    }
+    st.snap.write_to(out(std::to_string(category)), [&](state_writer& w) {
+      // Sorted by item: the same state gives the same bytes, whatever the hash map's order.
+      std::vector<const std::pair<const std::string, item_state>*> items;
+      items.reserve(st.items.size());
+      for (const auto& it : st.items) items.push_back(&it);
+      std::sort(items.begin(), items.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+      w.i64(category).u64(items.size());
+      for (const auto* it : items) {
+        w.str(it->first).u64(it->second.counts.buckets().size());
+        for (const auto& [start, n] : it->second.counts.buckets()) w.i64(start).u64(n);
+      }
+    });
   }
 }
 

@@ -42,6 +42,7 @@ private:
     std::vector<uint64_t> written_deciles;  // empty = nothing written
     bool dirty = false;
     bool rewrite = false;  // after a restore: Redis may hold anything, write all
+    snapshot_cache snap;
   };
 
   void mark_dirty(int64_t category, category_state& st);

@@ -72,7 +72,9 @@ void last_k::reindex(const std::string& user, user_state& u) {
   index_.add(u.indexed_bucket, user);
 }
 
+// Every change of a user's entries marks it: for the next flush and the next snapshot.
 void last_k::mark(const std::string& user, user_state& u) {
+  u.snap.invalidate();
   if (!u.dirty) u.dirty = true, dirty_.push_back(user);
 }
 
@@ -121,9 +123,10 @@ void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
 
 void last_k::save(const writer_for& out) const {
   for (const auto& [user, u] : users_) {
-    auto& w = out(user);
-    w.str(user).str(u.key).u64(u.entries.size());
-    for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
+    u.snap.write_to(out(user), [&](state_writer& w) {
+      w.str(user).str(u.key).u64(u.entries.size());
+      for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
+    });
   }
 }
 

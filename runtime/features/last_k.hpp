@@ -40,6 +40,7 @@ private:
     int64_t indexed_bucket = no_watermark;  // the index holds the user under this bucket
     bool replace = false;                   // zset: rewrite the whole set (after a restore)
     bool dirty = false;
+    snapshot_cache snap;
   };
   bool keep_newest_member(user_state& u, int64_t ts, const std::string& member, int64_t& written_ts);
   void drop_weakest(user_state& u);

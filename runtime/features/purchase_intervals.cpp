@@ -16,14 +16,16 @@ void purchase_intervals::add(const event& e, int64_t wm_at_read, uint64_t seq) {
   std::pair<int64_t, uint64_t> x{e.ts, seq};
   u.times.insert(std::upper_bound(u.times.begin(), u.times.end(), x), x);
   if (u.times.size() > static_cast<size_t>(f_.def.k) + 1) u.times.erase(u.times.begin());
+  u.snap.invalidate();
   if (!u.dirty) u.dirty = true, dirty_.push_back(e.user_id);
 }
 
 void purchase_intervals::save(const writer_for& out) const {
   for (const auto& [user, u] : users_) {
-    auto& w = out(user);
-    w.str(user).str(u.key).u64(u.times.size());
-    for (const auto& [ts, seq] : u.times) w.i64(ts).u64(seq);
+    u.snap.write_to(out(user), [&](state_writer& w) {
+      w.str(user).str(u.key).u64(u.times.size());
+      for (const auto& [ts, seq] : u.times) w.i64(ts).u64(seq);
+    });
   }
 }
 

@@ -29,6 +29,7 @@ private:
     std::string key;
     std::vector<std::string> written;  // gap texts written, newest first
     bool dirty = false;
+    snapshot_cache snap;
   };
   const compiled_feature& f_;
   string_map<user_state> users_;

@@ -33,6 +33,7 @@ void user_tiers::add(const event& e, int64_t wm_at_read, uint64_t) {
     index_.add(start, e.user_id);
   }
   b->second += to_units(by_amount ? e.amount : e.price);
+  u.snap.invalidate();
   changed_ = true;
 }
 
@@ -43,7 +44,7 @@ void user_tiers::advance(int64_t watermark) {
   index_.pop_before(tail, [&](int64_t, const std::string& user) {
     auto it = users_.find(user);
     if (it == users_.end()) return;
-    std::erase_if(it->second.buckets, [&](const auto& b) { return b.first < tail; });
+    if (std::erase_if(it->second.buckets, [&](const auto& b) { return b.first < tail; }) > 0) it->second.snap.invalidate();
     changed_ = true;
   });
 }
@@ -75,9 +76,10 @@ void user_tiers::write_user(user_state& u, const std::vector<int64_t>& sorted,
 
 void user_tiers::save(const writer_for& out) const {
   for (const auto& [user, u] : users_) {
-    auto& w = out("all");
-    w.str(user).str(u.amount_key).str(u.tier_key).u64(u.buckets.size());
-    for (const auto& [start, units] : u.buckets) w.i64(start).i64(units);
+    u.snap.write_to(out("all"), [&](state_writer& w) {
+      w.str(user).str(u.amount_key).str(u.tier_key).u64(u.buckets.size());
+      for (const auto& [start, units] : u.buckets) w.i64(start).i64(units);
+    });
   }
 }
 

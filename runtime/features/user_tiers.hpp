@@ -32,6 +32,7 @@ private:
     std::string written_amount;  // "" = nothing written
     int written_tier = 0;        // 0 = nothing written
     bool rewrite = false;        // after a restore: write both whatever they are
+    snapshot_cache snap;
     int64_t sum() const;
   };
   void write_user(user_state& u, const std::vector<int64_t>& sorted, std::vector<key_update>& out) const;

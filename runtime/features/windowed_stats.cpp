@@ -88,7 +88,9 @@ void windowed_stats::add(const event& e, int64_t wm_at_read, uint64_t) {
   mark(key, st, &*fs);
 }
 
+// Every change of an entity's buckets marks it: for the next flush and the next snapshot.
 void windowed_stats::mark(const std::string& key, entity_state& st, field_state* field) {
+  st.snap.invalidate();
   if (field != nullptr) field->dirty = true;
   if (!st.dirty) st.dirty = true, dirty_.push_back(key);
 }
@@ -168,18 +170,19 @@ void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out
     else if (text) upd.set.emplace_back(fs.field, std::move(*text));
     else upd.del.push_back(fs.field);
   }
-  std::erase_if(st.fields, [&](const field_state& fs) { return fs.buckets.empty(); });
+  if (std::erase_if(st.fields, [&](const field_state& fs) { return fs.buckets.empty(); }) > 0) st.snap.invalidate();
   out.push_back(std::move(upd));
 }
 
 void windowed_stats::save(const writer_for& out) const {
   for (const auto& [key, st] : entities_) {
-    auto& w = out(key);
-    w.str(key).str(st.redis_key).u64(st.fields.size());
-    for (const auto& fs : st.fields) {
-      w.str(fs.field).u64(fs.buckets.size());
-      for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i64(b.sum).i64(b.min).i64(b.max);
-    }
+    st.snap.write_to(out(key), [&](state_writer& w) {
+      w.str(key).str(st.redis_key).u64(st.fields.size());
+      for (const auto& fs : st.fields) {
+        w.str(fs.field).u64(fs.buckets.size());
+        for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i64(b.sum).i64(b.min).i64(b.max);
+      }
+    });
   }
 }
 

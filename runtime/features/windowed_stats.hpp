@@ -38,6 +38,7 @@ public:
     std::string redis_key;
     int64_t indexed_bucket = no_watermark;  // newest bucket the entity is indexed under
     bool dirty = false;
+    snapshot_cache snap;
   };
 
 private:

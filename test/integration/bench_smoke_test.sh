@@ -47,6 +47,7 @@ expect '[.[].partitions] == [8, 16]' scaling.by_partitions
 expect '[.[].skew] == [0, 1.1]' scaling.by_skew
 expect 'all(.events_per_s | type == "number" and . > 0)' scaling.by_partitions scaling.by_skew
 
-expect 'type == "number" and . > 0' checkpoint.duration_ms checkpoint.restore_ms checkpoint.keys checkpoint.bytes
+expect 'type == "number" and . > 0' checkpoint.duration_ms checkpoint.restore_ms checkpoint.keys checkpoint.bytes \
+  checkpoint.incremental_ms checkpoint.incremental_encode_ms checkpoint.changed_users
 log "PASS: bench smoke ($EVENTS events): $(jq -c '{e: .ingest.events_per_s, r: .ingest.ratio_to_raw,
   p99: .latency.p99_ms, s: [.scaling.by_partitions[].events_per_s]}' "$OUT/latest.json")"

@@ -55,6 +55,7 @@ void start_checkpoint(coord_actor self) {
   st.positions.clear();
   st.entries.clear();
   st.snapshots = st.sinks_flushed = 0;
+  st.phases = {};
   for (const auto& r : st.readers) self->send(r, barrier_atom::value, *id);
 }
 
@@ -84,6 +85,9 @@ void maybe_complete(coord_actor self) {
   metrics.last_checkpoint_id = m.id;
   metrics.last_checkpoint_ms = ms.count();
   metrics.last_checkpoint_bytes = m.snapshot_bytes();
+  metrics.last_checkpoint_align_ms = st.phases.align_ms;
+  metrics.last_checkpoint_encode_ms = st.phases.encode_ms;
+  metrics.last_checkpoint_write_ms = st.phases.write_ms;
   st.in_flight = 0;
   on_checkpoint_over(self, true);
 }
@@ -123,6 +127,7 @@ caf::behavior checkpoint_coordinator(coord_actor self, coordinator_settings cfg)
       if (w.id != st.in_flight) return;
       if (!w.ok) return abort_checkpoint(self, w.error);
       st.entries.insert(st.entries.end(), w.entries.begin(), w.entries.end());
+      st.phases.merge(w.phases);
       ++st.snapshots;
       maybe_complete(self);
     },

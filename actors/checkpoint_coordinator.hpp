@@ -46,6 +46,7 @@ struct checkpoint_coordinator_state {
   std::vector<snapshot_entry> entries;
   size_t snapshots = 0;
   size_t sinks_flushed = 0;
+  checkpoint_phases phases;  // of the checkpoint in flight, over every shard
   bool final_wanted = false;  // a final checkpoint starts when the one in flight ends
   uint64_t final_id = 0;      // the final checkpoint in flight
   caf::response_promise final_rp;

@@ -107,10 +107,14 @@ void release_held(shard_actor self) {
 /// sinks, snapshot the key groups, pass the barrier on, let readers go on.
 void on_aligned(shard_actor self, uint64_t id) {
   auto& st = self->state;
+  using std::chrono::duration_cast, std::chrono::milliseconds, std::chrono::steady_clock;
+  auto aligned = steady_clock::now();
   flush(self, true);
   std::vector<named_state> named;
   for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
-  shard_snapshot snap{id, encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq)};
+  shard_snapshot snap{id, encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq), {}};
+  snap.phases.align_ms = duration_cast<milliseconds>(aligned - st.align_started).count();
+  snap.phases.encode_ms = duration_cast<milliseconds>(steady_clock::now() - aligned).count();
   for (auto& [kg, body] : snap.bodies) kg += st.cfg.file_offset;
   self->send(st.cfg.snapshot_writer, std::move(snap));
   for (const auto& s : st.cfg.sinks) self->send(s, barrier_atom::value, id);
@@ -120,6 +124,7 @@ void on_aligned(shard_actor self, uint64_t id) {
 void on_barrier(shard_actor self, const barrier_marker& b) {
   auto& al = *self->state.alignment;
   if (b.id != al.current() && al.pending()) release_held(self);  // an abandoned checkpoint
+  if (!al.pending()) self->state.align_started = std::chrono::steady_clock::now();
   if (al.on_barrier(b.reader, b.id)) on_aligned(self, b.id);
 }
 

@@ -62,8 +62,13 @@ typename Inspector::result_type inspect(Inspector& f, snapshot_entry& x) {
 }
 
 template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, checkpoint_phases& x) {
+  return f(caf::meta::type_name("checkpoint_phases"), x.align_ms, x.encode_ms, x.write_ms);
+}
+
+template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, snapshot_written& x) {
-  return f(caf::meta::type_name("snapshot_written"), x.id, x.ok, x.error, x.entries);
+  return f(caf::meta::type_name("snapshot_written"), x.id, x.ok, x.error, x.entries, x.phases);
 }
 
 }  // namespace rtfeat

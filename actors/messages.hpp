@@ -4,6 +4,7 @@
 // local-only (CAF_ALLOW_UNSAFE_MESSAGE_TYPE).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -56,10 +57,25 @@ struct reader_position {
   int64_t watermark = 0;  // no_watermark = none yet
 };
 
+/// Where a checkpoint's time went, in ms (the slowest shard of a phase): a
+/// shard waits for every reader's barrier (align) and pauses its events for
+/// the encode; the snapshot writer writes in the background.
+struct checkpoint_phases {
+  int64_t align_ms = 0;
+  int64_t encode_ms = 0;
+  int64_t write_ms = 0;
+  void merge(const checkpoint_phases& o) {
+    align_ms = std::max(align_ms, o.align_ms);
+    encode_ms = std::max(encode_ms, o.encode_ms);
+    write_ms = std::max(write_ms, o.write_ms);
+  }
+};
+
 /// One shard's key-group state at barrier `id`, for the snapshot writer.
 struct shard_snapshot {
   uint64_t id = 0;
   std::vector<std::pair<uint32_t, std::string>> bodies;  // key group, body
+  checkpoint_phases phases;                              // align and encode
 };
 
 /// The snapshot writer's answer to the coordinator.
@@ -68,6 +84,7 @@ struct snapshot_written {
   bool ok = false;
   std::string error;
   std::vector<snapshot_entry> entries;
+  checkpoint_phases phases;
 };
 
 struct dead_letter {

@@ -1,6 +1,8 @@
 // Snapshot writer (see snapshot_writer.hpp).
 #include "actors/snapshot_writer.hpp"
 
+#include <chrono>
+
 #include "caf/all.hpp"
 #include "actors/messages.hpp"
 
@@ -11,7 +13,8 @@ caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
                               caf::actor coordinator) {
   return {
     [=](shard_snapshot& snap) {
-      snapshot_written done{snap.id, true, {}, {}};
+      auto started = std::chrono::steady_clock::now();
+      snapshot_written done{snap.id, true, {}, {}, snap.phases};
       for (const auto& [kg, body] : snap.bodies) {
         snapshot_entry entry;
         if (!store->write_snapshot(snap.id, catalogue_hash, kg, body, entry, done.error)) {
@@ -20,6 +23,8 @@ caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
         }
         done.entries.push_back(std::move(entry));
       }
+      done.phases.write_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started).count();
       self->send(coordinator, std::move(done));
     },
   };

@@ -41,11 +41,13 @@ std::string node_report::progress_line() {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "node: read=%lu (%.0f ev/s) accepted=%lu rejected=%lu late=%lu key_updates=%lu "
-                "redis_cmds=%lu redis_errors=%lu checkpoints=%lu (last %lu: %ld ms, %lu bytes) failed=%lu",
+                "redis_cmds=%lu redis_errors=%lu checkpoints=%lu (last %lu: %ld ms = align %ld + encode %ld + write %ld,"
+                " %lu bytes) failed=%lu",
                 read, rate, m_.events_accepted.load(), m_.rejected_total(), m_.events_late.load(),
                 m_.key_updates.load(), m_.redis_commands.load(), m_.redis_errors.load(),
                 m_.checkpoints_completed.load(), m_.last_checkpoint_id.load(), m_.last_checkpoint_ms.load(),
-                m_.last_checkpoint_bytes.load(), m_.checkpoints_failed.load());
+                m_.last_checkpoint_align_ms.load(), m_.last_checkpoint_encode_ms.load(),
+                m_.last_checkpoint_write_ms.load(), m_.last_checkpoint_bytes.load(), m_.checkpoints_failed.load());
   return buf;
 }
 
@@ -73,6 +75,9 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
       << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"final_watermark\":" << m_.watermark.load()
       << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
       << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()
+      << ",\"last_checkpoint_align_ms\":" << m_.last_checkpoint_align_ms.load()
+      << ",\"last_checkpoint_encode_ms\":" << m_.last_checkpoint_encode_ms.load()
+      << ",\"last_checkpoint_write_ms\":" << m_.last_checkpoint_write_ms.load()
       << ",\"state_entities\":{";
   size_t i = 0;
   for (const auto& [name, n] : m_.entities()) out << (i++ ? "," : "") << '"' << name << "\":" << n;

@@ -30,6 +30,11 @@ struct node_metrics {
   std::atomic<uint64_t> last_checkpoint_id{0};
   std::atomic<int64_t> last_checkpoint_ms{0};
   std::atomic<uint64_t> last_checkpoint_bytes{0};
+  // Phases of the last completed checkpoint (slowest shard): barrier alignment,
+  // the encode that pauses a shard, the background write of its snapshot files.
+  std::atomic<int64_t> last_checkpoint_align_ms{0};
+  std::atomic<int64_t> last_checkpoint_encode_ms{0};
+  std::atomic<int64_t> last_checkpoint_write_ms{0};
 
   /// Entities with state per feature, reported by the shards when a drained run ends.
   void add_entities(const std::string& feature, uint64_t n) {

@@ -98,8 +98,10 @@ TEST_SUITE("actors.message_types") {
     REQUIRE_FALSE(t.round_trip(caf::make_message(reader_position{12, 7, 1048576, no_watermark}), out));
     CHECK(out.get_as<reader_position>(0).next_offset == 1048576);
     CHECK(out.get_as<reader_position>(0).watermark == no_watermark);
-    snapshot_written w{12, true, "", {{5, "kg-5.snap", 819248, 0x3a1f09c2}}};
+    snapshot_written w{12, true, "", {{5, "kg-5.snap", 819248, 0x3a1f09c2}}, {31, 7, 420}};
     REQUIRE_FALSE(t.round_trip(caf::make_message(w), out));
+    CHECK(out.get_as<snapshot_written>(0).phases.align_ms == 31);
+    CHECK(out.get_as<snapshot_written>(0).phases.write_ms == 420);
     REQUIRE(out.get_as<snapshot_written>(0).entries.size() == 1);
     CHECK(out.get_as<snapshot_written>(0).entries[0].file == "kg-5.snap");
     CHECK(out.get_as<snapshot_written>(0).entries[0].crc == 0x3a1f09c2);

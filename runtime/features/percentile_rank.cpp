@@ -2,7 +2,8 @@
 #include "runtime/features/percentile_rank.hpp"
 
 #include <algorithm>
-#include <cstdio>
+
+#include "runtime/features/decimal.hpp"
 
 namespace rtfeat {
 
@@ -10,10 +11,7 @@ std::string percentile_rank_text(const std::vector<uint64_t>& sorted, uint64_t v
   auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), value);
   auto less = static_cast<double>(lo - sorted.begin());
   auto equal = static_cast<double>(hi - lo);
-  double pct = 100.0 * (less + 0.5 * equal) / static_cast<double>(sorted.size());
-  char buf[32];
-  int len = std::snprintf(buf, sizeof buf, "%.4f", pct);
-  return std::string(buf, static_cast<size_t>(len));
+  return fixed4_text(100.0 * (less + 0.5 * equal) / static_cast<double>(sorted.size()));
 }
 
 uint64_t nearest_rank(const std::vector<uint64_t>& sorted, int k) {

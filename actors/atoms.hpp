@@ -7,6 +7,7 @@ namespace rtfeat {
 
 using poll_atom = caf::atom_constant<caf::atom("poll")>;        // reader: poll the source again
 using flush_atom = caf::atom_constant<caf::atom("flush")>;      // shard/sink: flush timer
+using emit_atom = caf::atom_constant<caf::atom("emit")>;        // shard: a feature's emit interval is up
 using end_atom = caf::atom_constant<caf::atom("end")>;          // upstream finished (drain/stop)
 using idle_atom = caf::atom_constant<caf::atom("idle")>;        // reader idle past the timeout
 using stop_atom = caf::atom_constant<caf::atom("stop")>;        // operator asked to stop

@@ -25,6 +25,27 @@ void advance(shard_actor self) {
   for (auto& f : st.features) f->advance(w);
 }
 
+/// Flushes the features whose emit interval is up (all when `force`d) into
+/// `updates`; arms one emit_atom for the earliest feature left waiting.
+void flush_features(shard_actor self, bool force, std::vector<key_update>& updates) {
+  auto& st = self->state;
+  auto now = std::chrono::steady_clock::now();
+  auto next = std::chrono::steady_clock::time_point::max();
+  for (size_t i = 0; i < st.features.size(); ++i) {
+    auto due = st.emitted[i] + st.emit_every[i];
+    if (force || now >= due) {
+      st.features[i]->flush(updates);
+      st.emitted[i] = now;
+    } else {
+      next = std::min(next, due);
+    }
+  }
+  if (next != std::chrono::steady_clock::time_point::max() && !st.emit_scheduled) {
+    st.emit_scheduled = true;
+    self->delayed_send(self, std::chrono::ceil<std::chrono::milliseconds>(next - now), emit_atom::value);
+  }
+}
+
 /// Sends every change to the sinks. Unless `force`d (barriers, the end), waits
 /// while earlier updates are unwritten: changes keep coalescing in the state
 /// meanwhile, so the flush rate follows what Redis can take.
@@ -37,7 +58,7 @@ void flush(shard_actor self, bool force = false) {
   st.flush_wanted = false;
   st.last_flush = std::chrono::steady_clock::now();
   std::vector<key_update> updates;
-  for (auto& f : st.features) f->flush(updates);
+  flush_features(self, force, updates);
   if (updates.empty()) return;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
@@ -164,6 +185,10 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names);
+  for (const auto& name : st.names)
+    for (const auto& f : st.cfg.plan->features)
+      if (f.def.name == name) st.emit_every.emplace_back(f.def.emit_interval_ms);
+  st.emitted.resize(st.features.size());
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);
   if (st.cfg.restore) restore(self);
@@ -187,6 +212,10 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
     },
     [=](flush_atom) {
       self->state.flush_scheduled = false;
+      flush(self);
+    },
+    [=](emit_atom) {
+      self->state.emit_scheduled = false;
       flush(self);
     },
     [=](credit_atom) {  // a sink wrote one of our update batches

@@ -49,6 +49,9 @@ struct keyed_shard_state {
   std::vector<std::unique_ptr<feature_state>> features;
   std::vector<feature_scope> scopes;  // of each feature state
   std::vector<std::string> names;     // of each feature state
+  std::vector<std::chrono::milliseconds> emit_every;            // of each feature state, 0 = every flush
+  std::vector<std::chrono::steady_clock::time_point> emitted;  // its last flush
+  bool emit_scheduled = false;                                  // an emit_atom is on its way
   std::unique_ptr<watermark_merge> merge;
   std::unique_ptr<barrier_alignment<held_message>> alignment;
   int64_t watermark = no_watermark;

@@ -166,7 +166,7 @@ feature_def parse_feature(const toml::node& n) {
   if (t == nullptr) fail(n, "[[feature]] must be a table");
   check_keys(*t, {"name", "entity", "filter", "aggregation", "group_by", "value", "edges", "rank_within",
                   "fields", "window", "output", "deciles", "description", "k", "steps", "weights",
-                  "tier", "trend"},
+                  "tier", "trend", "emit"},
              "feature");
   feature_def f;
   f.line = static_cast<int>(n.source().begin.line);
@@ -181,6 +181,7 @@ feature_def parse_feature(const toml::node& n) {
     if (const auto* b = flt->get("behavior")) f.behaviors = parse_behaviors(*b, "filter.behavior");
   }
   parse_specifics(*t, n, f);
+  f.emit_interval_ms = get_duration(*t, "emit", false, n);
   const auto* w = t->get("window");
   if (w == nullptr) fail(n, "missing key 'window'");
   f.window = parse_window(*w);

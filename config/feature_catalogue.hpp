@@ -63,6 +63,9 @@ struct feature_def {
   output_def tier;                 // where the tier goes (hash field)
   int64_t trend_previous_ms = 0;   // > 0: trend against the window before the current one
   std::string trend_field;
+  /// > 0: the feature's changes go to Redis at most this often (and at every
+  /// checkpoint and at the end), for features where one event rewrites many keys.
+  int64_t emit_interval_ms = 0;
 };
 
 struct feature_catalogue {

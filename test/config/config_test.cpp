@@ -139,6 +139,18 @@ TEST_SUITE("config.feature_catalogue.errors") {
     CHECK(catalogue_error(body)
           == "rtfeat_test_features.toml:6: 'size': bad duration '30min' (use 500ms, 5s, 30m, 24h, 7d)");
   }
+  TEST_CASE("emit is a duration, absent means every flush") {
+    auto path = write_temp("emit.toml", "[[feature]]\n" + good_count + "emit = \"1s\"\n");
+    feature_catalogue c;
+    std::string error;
+    REQUIRE(load_feature_catalogue(path, c, error));
+    CHECK(c.features[0].emit_interval_ms == 1000);
+    path = write_temp("no_emit.toml", "[[feature]]\n" + good_count);
+    REQUIRE(load_feature_catalogue(path, c, error));
+    CHECK(c.features[0].emit_interval_ms == 0);
+    CHECK(catalogue_error(good_count + "emit = \"soon\"\n")
+          == "rtfeat_test_features.toml:8: 'emit': bad duration 'soon' (use 500ms, 5s, 30m, 24h, 7d)");
+  }
   TEST_CASE("weights with an unknown behaviour are refused") {
     CHECK(catalogue_error("name = \"p\"\nentity = \"item\"\naggregation = \"sum\"\nweights = { buy = 1 }\n"
                           "window = { type = \"sliding\", size = \"5m\", slide = \"1m\" }\n"

@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 #include "caf/openssl/all.hpp"
+#include "cmd/tls_io_hooks.hpp"
 #include "runtime/crypto/tls_probe.hpp"
 
 namespace rtfeat::cmd {
@@ -22,6 +23,9 @@ cluster_transport cluster_transport::from(const job_config& cfg) {
 
 std::string cluster_transport::check() const {
   if (!tls) return "";
+  if (!are_tls_io_hooks_active())
+    return "cluster.tls: this rtfeat binary does not export its SSL I/O calls (cmd/tls_io_hooks.cpp), so "
+           "one failed TLS handshake could cut the node's other links: rebuild it with the project's CMake";
   return check_tls_files(files, passphrase);
 }
 

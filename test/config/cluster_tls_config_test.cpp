@@ -18,7 +18,8 @@ std::string write_temp(const std::string& name, const std::string& text) {
   return (dir / name).string();
 }
 
-const std::string two_nodes = "[[cluster.node]]\nid = \"n1\"\nport = 4001\n[[cluster.node]]\nid = \"n2\"\nport = 4002\n";
+const std::string two_nodes =
+  "[[cluster.node]]\nid = \"n1\"\nport = 4001\n[[cluster.node]]\nid = \"n2\"\nport = 4002\n";
 
 }  // namespace
 
@@ -67,7 +68,8 @@ TEST_SUITE("config.cluster_tls") {
     CHECK(error.starts_with("cluster.tls.certificate, cluster.tls.key: required when cluster.tls.ca_file is set"));
   }
   TEST_CASE("emptying every TLS key with --set turns TLS off again") {
-    auto path = write_temp("off.toml", two_nodes + "[cluster.tls]\ncertificate = \"a\"\nkey = \"b\"\nca_file = \"c\"\n");
+    auto path =
+      write_temp("off.toml", two_nodes + "[cluster.tls]\ncertificate = \"a\"\nkey = \"b\"\nca_file = \"c\"\n");
     job_config c;
     std::string error;
     REQUIRE(load_job_config(path, {"cluster.tls.certificate=", "cluster.tls.key=", "cluster.tls.ca_file="}, c, error));

@@ -44,7 +44,7 @@ Fn* next_definition(const char* name) {
 std::string peer_of(SSL* ssl) {
   sockaddr_storage addr{};
   socklen_t len = sizeof addr;
-  if (getpeername(SSL_get_fd(ssl), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "?";
+  if (getpeername(SSL_get_fd(ssl), reinterpret_cast<sockaddr*>(&addr), &len) != 0) return "a peer that closed first";
   char host[INET6_ADDRSTRLEN] = "?";
   uint16_t port = 0;
   if (addr.ss_family == AF_INET) {
@@ -75,6 +75,8 @@ void log_refusal(SSL* ssl) {
           + std::string(X509_verify_cert_error_string(v)) + "; " + why + ")";
   else if (code == SSL_R_WRONG_VERSION_NUMBER || code == SSL_R_HTTP_REQUEST || code == SSL_R_PACKET_LENGTH_TOO_LONG)
     why = "it does not speak TLS (" + why + "): is cluster.tls set on it?";
+  else if (code >= SSL_AD_REASON_OFFSET)  // an alert the peer sent: it refused us
+    why = "it refused this node (" + why + "): does its cluster.tls.ca_file hold this node's CA?";
   std::string more = left_out ? " (" + std::to_string(left_out.exchange(0)) + " more refused in the last second)" : "";
   std::fprintf(stderr, "cluster: refused a TLS connection from %s: %s%s\n", peer_of(ssl).c_str(), why.c_str(),
                more.c_str());

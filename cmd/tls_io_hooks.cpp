@@ -1,7 +1,7 @@
 // rtfeat defines the four SSL I/O calls caf_openssl 0.17.6 makes. The dynamic
 // linker binds caf_openssl to these (the executable comes first in symbol
-// lookup; CMake exports them); each forwards to libssl. They do two things
-// caf_openssl does not:
+// lookup; CMake exports them); each forwards to libssl. They do what
+// caf_openssl 0.17.6 does not:
 // 1. Clear OpenSSL's error queue before the call. SSL_get_error() reads the
 //    thread's queue, which must be empty before each SSL I/O call; caf_openssl
 //    never clears it (it reads it only in log statements, which Debian compiles
@@ -10,7 +10,9 @@
 //    is taken for a fatal error, and CAF closes that link: the cluster loses a
 //    peer and rolls back. CAF fixed the same in its later networking
 //    (libcaf_net, 2022) by clearing the queue before each call.
-// 2. Log a refused incoming handshake: CAF drops the connection silently.
+// 2. Give handshakes a deadline and stop CAF spinning while one waits
+//    (runtime/crypto/tls_handshake_guard.hpp).
+// 3. Log a refused incoming handshake: CAF drops the connection silently.
 #include "cmd/tls_io_hooks.hpp"
 
 #include <arpa/inet.h>
@@ -18,15 +20,19 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
+#include <mutex>
 #include <string>
+#include <utility>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+
+#include "runtime/crypto/tls_handshake_guard.hpp"
 
 namespace {
 
@@ -57,27 +63,37 @@ std::string peer_of(SSL* ssl) {
   return std::string(host) + ":" + std::to_string(port);
 }
 
-/// One line per refused handshake, at most one a second (a peer retries every
-/// 100 ms); the lines left out are counted in the next. Runs in: CAF's I/O thread.
+/// One line per refused handshake and reason, at most one a second per reason
+/// (a peer retries every 100 ms); the lines left out are counted in the next.
+/// Runs in: CAF's I/O thread.
 void log_refusal(SSL* ssl) {
   using namespace std::chrono;
-  static std::atomic<int64_t> last_ms{0};
-  static std::atomic<int> left_out{0};
+  static std::mutex mutex;
+  static std::map<int, std::pair<int64_t, int>> by_reason;  // reason -> last line (ms), left out since
+  auto code = ERR_GET_REASON(ERR_peek_error());
   auto now = duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-  if (now - last_ms.load() < 1000) return static_cast<void>(++left_out);
-  last_ms = now;
+  int left_out = 0;
+  {
+    std::lock_guard<std::mutex> lock{mutex};
+    auto& [last_ms, skipped] = by_reason[code];
+    if (last_ms != 0 && now - last_ms < 1000) return static_cast<void>(++skipped);
+    last_ms = now, left_out = std::exchange(skipped, 0);
+  }
   char reason[256];
   ERR_error_string_n(ERR_peek_error(), reason, sizeof reason);  // peek: CAF reads the queue after us
   std::string why = reason;
-  auto code = ERR_GET_REASON(ERR_peek_error());
   if (auto v = SSL_get_verify_result(ssl); v != X509_V_OK)
     why = "its certificate does not verify against cluster.tls.ca_file ("
           + std::string(X509_verify_cert_error_string(v)) + "; " + why + ")";
   else if (code == SSL_R_WRONG_VERSION_NUMBER || code == SSL_R_HTTP_REQUEST || code == SSL_R_PACKET_LENGTH_TOO_LONG)
     why = "it does not speak TLS (" + why + "): is cluster.tls set on it?";
+  else if (code == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+    why = "it closed the connection during the handshake";
+  else if (code == SSL_R_READ_TIMEOUT_EXPIRED)
+    why = "no TLS handshake within " + std::to_string(rtfeat::tls_handshake_timeout.count()) + " ms";
   else if (code >= SSL_AD_REASON_OFFSET)  // an alert the peer sent: it refused us
     why = "it refused this node (" + why + "): does its cluster.tls.ca_file hold this node's CA?";
-  std::string more = left_out ? " (" + std::to_string(left_out.exchange(0)) + " more refused in the last second)" : "";
+  auto more = left_out ? " (" + std::to_string(left_out) + " more like it since the last such line)" : std::string();
   std::fprintf(stderr, "cluster: refused a TLS connection from %s: %s%s\n", peer_of(ssl).c_str(), why.c_str(),
                more.c_str());
 }
@@ -101,7 +117,7 @@ int SSL_write(SSL* ssl, const void* buf, int num) {
 int SSL_accept(SSL* ssl) {
   static auto* real = next_definition<int(SSL*)>("SSL_accept");
   ERR_clear_error();
-  int ret = real(ssl);
+  int ret = rtfeat::guard_tls_handshake(ssl, real(ssl));
   if (ret <= 0 && SSL_get_error(ssl, ret) == SSL_ERROR_SSL) log_refusal(ssl);
   return ret;
 }
@@ -109,7 +125,7 @@ int SSL_accept(SSL* ssl) {
 int SSL_connect(SSL* ssl) {
   static auto* real = next_definition<int(SSL*)>("SSL_connect");
   ERR_clear_error();
-  return real(ssl);
+  return rtfeat::guard_tls_handshake(ssl, real(ssl));
 }
 
 }  // extern "C"

@@ -62,9 +62,9 @@ std::string cluster_transport::explain(const caf::error& e, const cluster_node& 
                                  std::chrono::milliseconds(2000));
     return why.empty() ? "" : "; " + why;
   }
-  if (e == caf::sec::disconnect_during_handshake)
-    return "; the peer closed the connection during the handshake: does it use TLS (cluster.tls.*) and this node "
-           "not?";
+  // A TLS peer drops a plain handshake; CAF 0.17 sometimes reports a timeout instead.
+  if (e == caf::sec::disconnect_during_handshake || e == caf::sec::connection_timeout)
+    return "; if the peer uses TLS (cluster.tls.*), this node must too";
   return "";
 }
 

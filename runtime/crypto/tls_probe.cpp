@@ -1,6 +1,8 @@
 // libssl and a blocking socket behind tls_probe.hpp.
 #include "runtime/crypto/tls_probe.hpp"
 
+#include <cerrno>
+
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -63,9 +65,16 @@ std::string first_error() {
   return buf;
 }
 
-/// The verdict on a failed SSL_connect / SSL_read.
-std::string verdict(SSL* ssl, int ret) {
-  if (SSL_get_error(ssl, ret) != SSL_ERROR_SSL) return "";  // closed or timed out: not a TLS verdict
+/// The verdict on a failed SSL_connect / SSL_read; `saved_errno` is errno right after it.
+std::string verdict(SSL* ssl, int ret, int saved_errno, std::chrono::milliseconds timeout) {
+  auto err = SSL_get_error(ssl, ret);
+  // The socket's timeout reads as "want read" (or as a failed system call).
+  bool timed_out = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE
+                   || (err == SSL_ERROR_SYSCALL && (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK));
+  if (timed_out)
+    return "the peer accepted the connection but did not answer within " + std::to_string(timeout.count())
+           + " ms: is it hung?";
+  if (err != SSL_ERROR_SSL) return "";  // closed: not a TLS verdict
   auto verify = SSL_get_verify_result(ssl);
   if (verify != X509_V_OK)
     return std::string("this node refuses the peer's certificate: it does not verify against cluster.tls.ca_file (")
@@ -99,10 +108,9 @@ std::string diagnose_tls_peer(const tls_files& files, const std::string& passphr
     // done: its verdict is either its first bytes or an alert.
     char byte = 0;
     ret = SSL_read(ssl, &byte, 1);
-    if (ret > 0) error = "";
-    else error = verdict(ssl, ret);
+    error = ret > 0 ? "" : verdict(ssl, ret, errno, timeout);
   } else {
-    error = verdict(ssl, ret);
+    error = verdict(ssl, ret, errno, timeout);
   }
   ERR_clear_error();
   SSL_free(ssl);

@@ -13,6 +13,7 @@
 #include "caf/io/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
+#include "cmd/cluster_transport.hpp"
 #include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat::cmd {
@@ -23,6 +24,11 @@ using steady = std::chrono::steady_clock;
 
 std::string where(const cluster_node& n) {
   return "node '" + n.id + "' (" + n.host + ":" + std::to_string(n.port) + ")";
+}
+
+/// Plain TCP between nodes is a warning only off the loopback interface.
+bool is_loopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
 }
 
 enum class exchange { ok, refused, transient };
@@ -52,12 +58,12 @@ exchange exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const 
 }
 
 /// Connects to peer `n` (retrying until `deadline`) and exchanges hellos.
-bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const job_config& cfg, size_t j,
-              const node_hello& mine, const std::string& secret, steady::time_point deadline, node_hello& theirs,
-              std::string& error) {
+bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const cluster_transport& transport,
+              const job_config& cfg, size_t j, const node_hello& mine, const std::string& secret,
+              steady::time_point deadline, node_hello& theirs, std::string& error) {
   const auto& n = cfg.nodes[j];
   for (int attempt = 1;; ++attempt) {
-    auto peer = caf::io::remote_actor(sys, n.host, static_cast<uint16_t>(n.port));
+    auto peer = transport.connect(sys, n);
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
     if (peer) {
       // A restarting peer can still be reached for a moment: a bounded request, then connect again.
@@ -67,6 +73,7 @@ bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const job_config&
       std::cerr << "cluster: " << error << " (attempt " << attempt << ", retrying)\n";
     } else {
       error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
+      if (steady::now() >= deadline) return error += transport.explain(peer.error(), n), false;
     }
     if (steady::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -133,6 +140,12 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   if (secret.empty())
     std::cerr << "cluster: warning: " << cluster_secret_env << " is not set: any process that reaches "
               << cfg.nodes[me].host << ":" << cfg.nodes[me].port << " with this config can join\n";
+  if (transport_->tls)
+    std::cerr << "cluster: TLS between nodes: certificate " << transport_->files.certificate
+              << ", peers verified against " << transport_->files.ca_file << "\n";
+  else if (!is_loopback(cfg.nodes[me].host))
+    std::cerr << "cluster: warning: cluster.tls is not set: traffic between nodes is plain TCP on "
+              << cfg.nodes[me].host << "\n";
   auto settings = gs;
   settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
   s->graph_ = spawn_node_part(sys, settings);
@@ -140,7 +153,7 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
                    me == 0 ? s->graph_.coordinator : caf::actor{}};
   self->send(s->agent_, start_atom::value, hello);
   const auto& node = cfg.nodes[me];
-  auto bound = caf::io::publish(s->agent_, static_cast<uint16_t>(node.port), node.host.c_str(), true);
+  auto bound = transport_->listen(s->agent_, node);
   if (!bound) {
     error = "cannot listen on " + node.host + ":" + std::to_string(node.port) + ": " + sys.render(bound.error());
     return false;
@@ -150,7 +163,7 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   std::vector<bool> have(cfg.nodes.size(), false);
   s->view_[me] = hello, have[me] = true;
   for (size_t j = 0; j < me; ++j) {
-    if (!hello_to(sys, self, cfg, j, hello, secret, deadline, s->view_[j], error))
+    if (!hello_to(sys, self, *transport_, cfg, j, hello, secret, deadline, s->view_[j], error))
       return retry = is_restore_mismatch(error), false;
     have[j] = true;
     self->send(s->agent_, peer_atom::value, s->view_[j]);

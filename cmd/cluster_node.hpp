@@ -18,8 +18,13 @@
 
 namespace rtfeat::cmd {
 
+struct cluster_transport;
+
 class cluster_session {
 public:
+  /// Links to peers go through `transport` (plain or TLS), which must outlive the session.
+  explicit cluster_session(const cluster_transport& transport) : transport_(&transport) {}
+
   /// Joins the cluster as node `me` of cfg.nodes. `gs` describes this node's
   /// sources (its partitions only); `secret` is the cluster secret ("" = none).
   /// Blocks until every peer said hello, or fails after
@@ -44,6 +49,7 @@ public:
   bool finish(caf::scoped_actor& self, bool& lost);
 
 private:
+  const cluster_transport* transport_;
   const job_config* cfg_ = nullptr;
   size_t me_ = 0;
   caf::actor agent_;

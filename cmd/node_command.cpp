@@ -7,11 +7,11 @@
 #include <iostream>
 
 #include "caf/all.hpp"
-#include "caf/io/middleman.hpp"
 #include "actors/atoms.hpp"
 #include "actors/job_graph.hpp"
 #include "actors/message_types.hpp"
 #include "cmd/cluster_node.hpp"
+#include "cmd/cluster_transport.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
@@ -128,6 +128,7 @@ struct node_setup {
   std::shared_ptr<const feature_plan> plan;
   size_t node_index = 0;
   bool cluster = false;
+  cluster_transport transport;      // a cluster node's links: plain or TLS
   std::vector<int32_t> partitions;  // a cluster node's own
 };
 
@@ -148,13 +149,7 @@ caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const
   sys_cfg.set("scheduler.max-threads", 2);
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
   register_message_types(sys_cfg);
-  if (ns.cluster) {
-    sys_cfg.load<caf::io::middleman>();
-    // A hung peer (not only a dead one) is lost after cluster.peer_timeout_ms.
-    sys_cfg.set("middleman.heartbeat-interval", caf::timespan{std::chrono::milliseconds(500)});
-    sys_cfg.set("middleman.connection-timeout",
-                caf::timespan{std::chrono::milliseconds(ns.cfg.cluster_peer_timeout_ms)});
-  }
+  if (ns.cluster) ns.transport.configure(sys_cfg, ns.cfg);
   return sys_cfg;
 }
 
@@ -194,7 +189,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
       gs.total_readers = static_cast<size_t>(cfg.source_partitions);
       gs.reader_indices.assign(src.partitions.begin(), src.partitions.end());  // reader index = partition
       const char* secret = std::getenv(cluster_secret_env);
-      session = std::make_unique<cluster_session>();
+      session = std::make_unique<cluster_session>(ns.transport);
       if (!session->join(sys, self, gs, ns.node_index, identity(cfg, ns.node_index, ns.catalogue, restored),
                          secret ? secret : "", error, retry)) {
         std::cerr << "rtfeat node: cluster: " << error << "\n";
@@ -252,6 +247,14 @@ int run_node(const node_options& opt) {
   }
   const auto& cfg = ns.cfg;
   ns.cluster = cfg.nodes.size() > 1;
+  if (ns.cluster) {
+    // caf_openssl would only fail on these files mid-run, inside CAF's I/O thread.
+    ns.transport = cluster_transport::from(cfg);
+    if (auto why = ns.transport.check(); !why.empty()) {
+      std::cerr << "rtfeat node: " << why << "\n";
+      return 2;
+    }
+  }
   placement place(static_cast<uint32_t>(std::max<size_t>(cfg.nodes.size(), 1)),
                   static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
                   static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));

@@ -62,6 +62,12 @@ const std::vector<key_spec>& key_table() {
      "how long a node waits for every peer of [[cluster.node]] to be reachable"},
     {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
      "a peer silent this long (no heartbeat) is lost, as if it had died"},
+    {"cluster.tls.certificate", &j::cluster_tls_certificate, nullptr, true,
+     "this node's certificate (PEM, may be followed by its chain); TLS between nodes"},
+    {"cluster.tls.key", &j::cluster_tls_key, nullptr, true,
+     "this node's private key (PEM); passphrase from RTFEAT_TLS_KEY_PASSPHRASE"},
+    {"cluster.tls.ca_file", &j::cluster_tls_ca_file, nullptr, true,
+     "the CA certificate(s) (PEM) a peer's certificate must be signed by"},
   };
   return table;
 }
@@ -70,6 +76,15 @@ const key_spec* find_key(std::string_view name) {
   for (const auto& k : key_table())
     if (name == k.name) return &k;
   return nullptr;
+}
+
+/// A table that holds keys of its own, such as [cluster.tls] inside [cluster].
+bool is_subsection(std::string_view name) {
+  for (const auto& k : key_table()) {
+    std::string_view key = k.name;
+    if (key.size() > name.size() && key.starts_with(name) && key[name.size()] == '.') return true;
+  }
+  return false;
 }
 
 bool set_value(job_config& cfg, const key_spec& k, const toml::node& v, const std::string& base,
@@ -89,6 +104,27 @@ bool set_value(job_config& cfg, const key_spec& k, const toml::node& v, const st
   return true;
 }
 
+/// The keys of `tbl`, named `prefix.key`; subsections are walked the same way.
+bool load_table(const toml::table& tbl, const std::string& prefix, const std::string& path,
+                const std::string& base, job_config& out, std::string& error) {
+  for (auto&& [key, value] : tbl) {
+    auto name = prefix + "." + std::string(key.str());
+    const auto* spec = find_key(name);
+    auto where = path + ":" + std::to_string(value.source().begin.line) + ": ";
+    if (name == "cluster.node") {  // the node list: an array of tables, not a key of the table
+      if (!parse_cluster_nodes(value, path, out.nodes, error)) return false;
+      continue;
+    }
+    if (spec == nullptr && value.is_table() && is_subsection(name)) {
+      if (!load_table(*value.as_table(), name, path, base, out, error)) return false;
+      continue;
+    }
+    if (spec == nullptr) return error = where + "unknown config key '" + name + "'", false;
+    if (!set_value(out, *spec, value, base, error)) return error = where + error, false;
+  }
+  return true;
+}
+
 bool load_file(const std::string& path, job_config& out, std::string& error) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
@@ -105,17 +141,7 @@ bool load_file(const std::string& path, job_config& out, std::string& error) {
     const auto* tbl = node.as_table();
     if (tbl == nullptr)
       return error = path + ": top-level key '" + std::string(section.str()) + "' must be a [section]", false;
-    for (auto&& [key, value] : *tbl) {
-      auto name = std::string(section.str()) + "." + std::string(key.str());
-      const auto* spec = find_key(name);
-      auto where = path + ":" + std::to_string(value.source().begin.line) + ": ";
-      if (name == "cluster.node") {  // the node list: an array of tables, not a key of the table
-        if (!parse_cluster_nodes(value, path, out.nodes, error)) return false;
-        continue;
-      }
-      if (spec == nullptr) return error = where + "unknown config key '" + name + "'", false;
-      if (!set_value(out, *spec, value, base, error)) return error = where + error, false;
-    }
+    if (!load_table(*tbl, std::string(section.str()), path, base, out, error)) return false;
   }
   return true;
 }
@@ -137,6 +163,23 @@ bool apply_override(const std::string& kv, job_config& out, std::string& error) 
     return error = "--set " + name + ": expected an integer, got '" + text + "'", false;
   out.*spec->number = n;
   return true;
+}
+
+/// TLS is all or nothing: a half-configured node would silently talk plain TCP.
+bool validate_tls(const job_config& c, std::string& error) {
+  std::string set, missing;
+  for (auto [name, value] : {std::pair{"cluster.tls.certificate", &c.cluster_tls_certificate},
+                             std::pair{"cluster.tls.key", &c.cluster_tls_key},
+                             std::pair{"cluster.tls.ca_file", &c.cluster_tls_ca_file}}) {
+    auto& list = value->empty() ? missing : set;
+    list += (list.empty() ? "" : ", ") + std::string(name);
+  }
+  if (set.empty() || missing.empty()) return true;
+  bool several = set.find(',') != std::string::npos;
+  error = missing + ": required when " + set + (several ? " are" : " is")
+          + " set (TLS between nodes needs cluster.tls.certificate, cluster.tls.key and cluster.tls.ca_file,"
+            " or none of them)";
+  return false;
 }
 
 bool validate(const job_config& c, std::string& error) {
@@ -165,7 +208,7 @@ bool validate(const job_config& c, std::string& error) {
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
   if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
-  return true;
+  return validate_tls(c, error);
 }
 
 }  // namespace

@@ -48,7 +48,14 @@ struct job_config {
   int64_t cluster_connect_timeout_ms = 30000;
   int64_t cluster_peer_timeout_ms = 10000;
   std::vector<cluster_node> nodes;
+  // [cluster.tls]: PEM paths; all three set = TLS between nodes, none = plain TCP
+  std::string cluster_tls_certificate;
+  std::string cluster_tls_key;
+  std::string cluster_tls_ca_file;
 };
+
+/// True when the nodes talk TLS (cluster.tls.*; loading makes it all three or none).
+inline bool has_cluster_tls(const job_config& c) { return !c.cluster_tls_certificate.empty(); }
 
 /// One documented key of the table, for docs and `rtfeat node --help-config`.
 struct config_key_doc {

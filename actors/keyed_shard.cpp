@@ -133,7 +133,12 @@ void on_aligned(shard_actor self, uint64_t id) {
   flush(self, true);
   std::vector<named_state> named;
   for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
-  shard_snapshot snap{id, encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq), {}};
+  shard_snapshot snap{id,
+                      encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq,
+                                         st.body_sizes),
+                      {}};
+  st.body_sizes.assign(st.cfg.max_parallelism, 0);
+  for (const auto& [kg, body] : snap.bodies) st.body_sizes[kg] = body.size();
   snap.phases.align_ms = duration_cast<milliseconds>(aligned - st.align_started).count();
   snap.phases.encode_ms = duration_cast<milliseconds>(steady_clock::now() - aligned).count();
   for (auto& [kg, body] : snap.bodies) kg += st.cfg.file_offset;

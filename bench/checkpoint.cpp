@@ -48,6 +48,7 @@ struct shard {
   uint32_t file_offset = 0;  // as the node: user key groups 0.., group key groups 128..
   std::vector<uint32_t> key_groups;
   std::vector<std::pair<uint32_t, std::string>> bodies;  // the last encode
+  std::vector<size_t> body_sizes;                          // by key group, as the node's shards keep them
 
   std::vector<named_state> named() const {
     std::vector<named_state> out;
@@ -161,7 +162,9 @@ bool checkpoint(const checkpoint_store& store, std::vector<shard>& shards, uint6
   m.catalogue_hash = hash;
   m.positions.push_back({"bench", 0, 0, t0 + 600000});
   r.encode_ms = on_each(shards, [](shard& s) {
-    s.bodies = encode_shard_state(s.named(), s.key_groups, max_parallelism, t0 + 600000, 0);
+    s.bodies = encode_shard_state(s.named(), s.key_groups, max_parallelism, t0 + 600000, 0, s.body_sizes);
+    s.body_sizes.assign(max_parallelism, 0);
+    for (const auto& [kg, body] : s.bodies) s.body_sizes[kg] = body.size();
   });
   auto start = wall::now();
   for (auto& s : shards)

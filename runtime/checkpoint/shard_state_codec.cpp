@@ -20,10 +20,13 @@ constexpr std::string_view body_tag = "rtfeat.shard.1";
 std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
                                                                  const std::vector<uint32_t>& key_groups,
                                                                  uint32_t max_parallelism, int64_t watermark,
-                                                                 uint64_t seq) {
+                                                                 uint64_t seq, const std::vector<size_t>& size_hints) {
   std::vector<state_writer> bodies(max_parallelism);
   std::vector<size_t> marks(max_parallelism, 0);
-  for (auto kg : key_groups) bodies[kg].str(body_tag).i64(watermark).u64(seq).u64(states.size());
+  for (auto kg : key_groups) {
+    if (kg < size_hints.size()) bodies[kg].reserve(size_hints[kg] + size_hints[kg] / 8);  // room to grow
+    bodies[kg].str(body_tag).i64(watermark).u64(seq).u64(states.size());
+  }
   state_writer foreign;  // an entity of a key group this shard does not own: a bug, kept out of the bodies
   for (const auto& s : states) {
     for (auto kg : key_groups) marks[kg] = bodies[kg].str(s.name).begin_nested();

@@ -19,10 +19,13 @@ struct named_state {
 };
 
 /// One body per key group in `key_groups` (empty groups too: restore reads every one).
+/// `size_hints` (by key group; empty = none): the sizes of the last bodies, kept by the
+/// caller, so that a body is allocated once instead of growing by copies.
 std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
                                                                  const std::vector<uint32_t>& key_groups,
                                                                  uint32_t max_parallelism, int64_t watermark,
-                                                                 uint64_t seq);
+                                                                 uint64_t seq,
+                                                                 const std::vector<size_t>& size_hints = {});
 
 /// Loads one body into `states`. Features of the body missing from `states` are
 /// appended to `dropped`. `watermark`/`seq` become the max of theirs and the body's.

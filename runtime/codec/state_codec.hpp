@@ -44,6 +44,7 @@ public:
     buf_.append(v);
     return *this;
   }
+  void reserve(size_t bytes) { buf_.reserve(bytes); }
   /// Appends bytes another writer wrote (a whole value or several).
   state_writer& raw(std::string_view encoded) {
     buf_.append(encoded);

@@ -83,7 +83,9 @@ private:
   bool wait_for_moment(kill_moment m, int64_t delay_ms) {
     auto& cp = ctx_.checkpoints;
     if (m == kill_moment::checkpoint_in_flight) {
-      // A checkpoint newer than every directory there now: not the debris of one a kill cut.
+      // First a checkpoint to roll back to (else the kill is a mere restart from scratch), then one
+      // newer than every directory there now: not the debris of one a kill cut.
+      if (!wait_until([&] { return cp.newest_complete() > 0; }, resume_timeout)) return false;
       uint64_t floor = cp.newest_seen();
       return wait_until([&] { return cp.in_flight() > floor; }, resume_timeout);
     }

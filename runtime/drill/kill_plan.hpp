@@ -12,7 +12,7 @@
 namespace rtfeat {
 
 enum class kill_moment : uint8_t {
-  checkpoint_in_flight,  // as soon as a checkpoint's files appear, before its MANIFEST
+  checkpoint_in_flight,  // once one checkpoint is complete: as soon as a newer one's files appear
   after_checkpoint,      // `delay_ms` after a new MANIFEST appeared
 };
 

@@ -44,13 +44,13 @@ TEST_SUITE("runtime.drill.drill_options") {
   }
 
   TEST_CASE("kills need enough events, counting the rescale as one more") {
-    CHECK(validate_drill_options(generated(2, 100000, 2)) == "");
-    CHECK(validate_drill_options(generated(2, 99999, 2))
-          == "--events 99999: too few for 2 kills: give at least 100000 (50000 per kill or rescale), or fewer --kills");
-    auto o = generated(2, 100000, 2);
+    CHECK(validate_drill_options(generated(2, 200000, 2)) == "");
+    CHECK(validate_drill_options(generated(2, 199999, 2))
+          == "--events 199999: too few for 2 kills: give at least 200000 (100000 per kill or rescale), or fewer --kills");
+    auto o = generated(2, 200000, 2);
     o.rescale_to = 3;
     CHECK(validate_drill_options(o)
-          == "--events 100000: too few for 2 kills and a rescale: give at least 150000 (50000 per kill or rescale), "
+          == "--events 200000: too few for 2 kills and a rescale: give at least 300000 (100000 per kill or rescale), "
              "or fewer --kills");
   }
 
@@ -61,9 +61,9 @@ TEST_SUITE("runtime.drill.drill_options") {
     o.from = "prod-sample.jsonl";
     CHECK(validate_drill_options(o) == "");
     CHECK(check_drill_events(o, 1000)
-          == "--from prod-sample.jsonl has 1000 events: too few for 1 kill: give at least 50000 (50000 per kill or "
+          == "--from prod-sample.jsonl has 1000 events: too few for 1 kill: give at least 100000 (100000 per kill or "
              "rescale), or fewer --kills");
-    CHECK(check_drill_events(o, 50000) == "");
+    CHECK(check_drill_events(o, 100000) == "");
   }
 
   TEST_CASE("partitions and the checkpoint interval are range-checked") {

@@ -68,6 +68,7 @@ void point_at_services(job_config& cfg, const drill_options& o, const std::strin
   cfg.checkpoint_dir = work + "/checkpoints";
   cfg.checkpoint_interval_ms = o.checkpoint_ms;
   cfg.dead_letter_kind = "file";
+  cfg.dead_letter_path = work + "/dead-letter.jsonl";  // each node gets its own with --set
   cfg.progress_interval_ms = 1000;
   cfg.features_file = fs::absolute(cfg.features_file).string();
 }

@@ -148,6 +148,7 @@ private:
                        : ": waiting for a checkpoint, then " + std::to_string(k.delay_ms) + " ms");
     if (!wait_for_moment(k.moment, k.delay_ms)) return false;
     rec.checkpoint_in_flight = in_flight_now();
+    rec.complete_at_kill = ctx_.checkpoints.newest_complete();
     rec.at_s = since_start();
     auto t = wall_clock_ms();
     ctx_.cluster.kill(k.victim);
@@ -178,6 +179,7 @@ private:
     phase_ = what + ": waiting for a checkpoint, then " + std::to_string(p.delay_ms) + " ms";
     if (!wait_for_moment(kill_moment::after_checkpoint, p.delay_ms)) return false;
     rec.checkpoint_in_flight = in_flight_now();
+    rec.complete_at_kill = ctx_.checkpoints.newest_complete();
     rec.at_s = since_start();
     auto t = wall_clock_ms();
     ctx_.cluster.kill_all();

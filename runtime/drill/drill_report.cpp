@@ -29,13 +29,13 @@ std::string in_flight_text(uint64_t id, bool committed) {
 }
 
 void kill_table(std::string& out, const drill_report& r) {
-  out += format("  %-3s %-6s %-8s %-21s %-26s %-14s %9s %12s\n", "#", "node", "at s", "waited for",
-                "checkpoint in flight", "resumed from", "pause ms", "rollback ms");
+  out += format("  %-3s %-6s %-8s %-21s %-26s %-14s %-14s %9s %12s\n", "#", "node", "at s", "waited for",
+                "checkpoint in flight", "last complete", "resumed from", "pause ms", "rollback ms");
   for (size_t i = 0; i < r.kills.size(); ++i) {
     const auto& k = r.kills[i];
-    out += format("  %-3zu %-6s %-8.2f %-21s %-26s %-14s %9lld %12lld\n", i + 1, k.node.c_str(), k.at_s,
+    out += format("  %-3zu %-6s %-8.2f %-21s %-26s %-14s %-14s %9lld %12lld\n", i + 1, k.node.c_str(), k.at_s,
                   k.moment.c_str(), in_flight_text(k.checkpoint_in_flight, k.in_flight_committed).c_str(),
-                  checkpoint_name(k.restored_checkpoint).c_str(), static_cast<long long>(k.pause_ms),
+                  checkpoint_name(k.complete_at_kill).c_str(), checkpoint_name(k.restored_checkpoint).c_str(), static_cast<long long>(k.pause_ms),
                   static_cast<long long>(k.rollback_ms));
   }
 }
@@ -70,6 +70,7 @@ void json_kill(std::string& out, const kill_record& k) {
   json_number(out, "checkpoint_in_flight", k.checkpoint_in_flight);
   out += std::string("\"during_checkpoint\":") + (k.checkpoint_in_flight != 0 ? "true" : "false") + ",";
   out += std::string("\"in_flight_committed\":") + (k.in_flight_committed ? "true" : "false") + ",";
+  json_number(out, "complete_at_kill", k.complete_at_kill);
   json_number(out, "restored_checkpoint", k.restored_checkpoint);
   json_number(out, "pause_ms", k.pause_ms);
   json_number(out, "rollback_ms", k.rollback_ms);
@@ -84,6 +85,7 @@ void json_rescale(std::string& out, const std::optional<rescale_record>& r) {
   json_number(out, "to_nodes", r->to_nodes);
   json_number(out, "at_s", r->at_s);
   json_number(out, "checkpoint_in_flight", r->checkpoint_in_flight);
+  json_number(out, "complete_at_kill", r->complete_at_kill);
   json_number(out, "restored_checkpoint", r->restored_checkpoint);
   json_number(out, "pause_ms", r->pause_ms);
   json_number(out, "rollback_ms", r->rollback_ms);
@@ -127,11 +129,11 @@ std::string format_report_text(const drill_report& r) {
   out += format("kills             %zu of %u\n", r.kills.size(), r.kills_planned);
   if (!r.kills.empty()) kill_table(out, r);
   if (r.rescale)
-    out += format("rescale           %u -> %u nodes at %.2f s, checkpoint in flight %s, resumed from %s, pause %lld ms, "
-                  "rollback %lld ms\n",
+    out += format("rescale           %u -> %u nodes at %.2f s, checkpoint in flight %s, last complete %s, resumed from %s, "
+                  "pause %lld ms, rollback %lld ms\n",
                   r.rescale->from_nodes, r.rescale->to_nodes, r.rescale->at_s,
                   in_flight_text(r.rescale->checkpoint_in_flight, r.rescale->in_flight_committed).c_str(),
-                  checkpoint_name(r.rescale->restored_checkpoint).c_str(), static_cast<long long>(r.rescale->pause_ms),
+                  checkpoint_name(r.rescale->complete_at_kill).c_str(), checkpoint_name(r.rescale->restored_checkpoint).c_str(), static_cast<long long>(r.rescale->pause_ms),
                   static_cast<long long>(r.rescale->rollback_ms));
   out += format("restores          %llu (node starts and rollbacks that resumed from a checkpoint)\n",
                 static_cast<unsigned long long>(r.restores));

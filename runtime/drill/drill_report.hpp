@@ -17,6 +17,7 @@ struct kill_record {
   std::string moment;              // what the plan waited for (kill_plan.hpp)
   uint64_t checkpoint_in_flight = 0;  // files of this checkpoint were being written at the kill; 0 = none
   bool in_flight_committed = false;   // ... and it got its MANIFEST anyway
+  uint64_t complete_at_kill = 0;      // the newest complete checkpoint at the kill; 0 = none
   uint64_t restored_checkpoint = 0;   // the cluster resumed from it; 0 = the beginning
   int64_t pause_ms = 0;               // SIGKILL -> the node restarted
   int64_t rollback_ms = 0;            // SIGKILL -> every node processing again
@@ -28,6 +29,7 @@ struct rescale_record {
   double at_s = 0;
   uint64_t checkpoint_in_flight = 0;
   bool in_flight_committed = false;
+  uint64_t complete_at_kill = 0;
   uint64_t restored_checkpoint = 0;
   int64_t pause_ms = 0;
   int64_t rollback_ms = 0;

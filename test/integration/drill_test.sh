@@ -39,6 +39,7 @@ check '.restores >= 2 and ([.kill_list[] | select(.restored_checkpoint > 0)] | l
 check '.events == 600000 and .events_read == .events and .events_in_kafka == .events'
 check '.nodes == 2 and .nodes_after == 3 and .rescale.to_nodes == 3'
 check '[.kill_list[] | select(.waited_for == "checkpoint in flight")] | length == 1'
+check '[.kill_list[] | select(.restored_checkpoint >= .complete_at_kill)] | length == 2'
 check '[.kill_list[] | select(.rollback_ms > 0 and .rollback_ms >= .pause_ms)] | length == 2'
 check '.rescale.rollback_ms >= .rescale.pause_ms and .checkpoints_completed >= 1'
 grep -q '^drill: .* ev/s' "$WORK/drill.err" || fail "no progress lines with rates"

@@ -20,9 +20,9 @@ drill_report sample() {
   r.checkpoint_interval_ms = 500;
   r.checkpoints_completed = 40;
   r.kills_planned = 2;
-  r.kills.push_back({"n2", 4.5, "checkpoint in flight", 7, false, 6, 640, 1830});
-  r.kills.push_back({"n1", 9.25, "checkpoint + delay", 0, false, 11, 512, 1621});
-  r.rescale = rescale_record{3, 4, 20.0, 0, false, 30, 400, 2100};
+  r.kills.push_back({"n2", 4.5, "checkpoint in flight", 7, false, 6, 6, 640, 1830});
+  r.kills.push_back({"n1", 9.25, "checkpoint + delay", 0, false, 11, 11, 512, 1621});
+  r.rescale = rescale_record{3, 4, 20.0, 0, false, 30, 30, 400, 2100};
   r.restores = 9;
   r.final_checkpoint = 30;
   r.events_at_checkpoint = 1500000;
@@ -94,6 +94,7 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(doc["rollback_ms"]["p95"].get_int64().value() == 1830);
     CHECK(doc["kill_list"].at(0)["during_checkpoint"].get_bool().value() == true);
     CHECK(doc["kill_list"].at(1)["during_checkpoint"].get_bool().value() == false);
+    CHECK(doc["kill_list"].at(1)["complete_at_kill"].get_uint64().value() == 11);
     CHECK(doc["rescale"]["to_nodes"].get_uint64().value() == 4);
     CHECK(std::string(doc["failures"].at(0).get_string().value()) == "a \"quoted\" reason");
   }

@@ -18,7 +18,8 @@ std::string last_lines(const std::string& path, size_t n) {
   std::vector<std::string> lines;
   for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
   std::string out;
-  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i) out += "\n    " + lines[i];
+  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
+    out += "\n    " + lines[i];
   return out;
 }
 
@@ -28,7 +29,10 @@ bool drill_cluster::configure(uint32_t nodes, std::string& error) {
   nodes_.clear();
   for (uint32_t i = 1; i <= nodes; ++i) {
     auto port = ports_.pick();
-    if (!port) return error = "no free loopback port below the ephemeral range for node n" + std::to_string(i), false;
+    if (!port)
+      return error =
+               "no free loopback port below the ephemeral range for node n" + std::to_string(i),
+             false;
     nodes_.push_back({"n" + std::to_string(i), "127.0.0.1", *port});
   }
   job_config cfg = base_;
@@ -37,7 +41,8 @@ bool drill_cluster::configure(uint32_t nodes, std::string& error) {
   std::ofstream(config_path_) << job_config_toml(cfg);
   // Reading it back proves the nodes will accept it before any of them starts.
   job_config check;
-  if (!load_job_config(config_path_, {}, check, error)) return error = "generated config: " + error, false;
+  if (!load_job_config(config_path_, {}, check, error))
+    return error = "generated config: " + error, false;
   current_.assign(nodes, nullptr);
   return true;
 }
@@ -48,9 +53,18 @@ bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
   auto name = work_dir_ + "/node-" + p->id + "-" + std::to_string(++starts_);
   p->log_path = name + ".log";
   p->stats_path = name + ".json";
-  std::vector<std::string> argv{self_executable(), "node", "--config", config_path_, "--node-id", p->id, "--drain",
-                                "--stats", p->stats_path, "--set",
-                                "dead_letter.path=" + work_dir_ + "/dead-letter-" + p->id + ".jsonl"};
+  std::vector<std::string> argv{
+    self_executable(),
+    "node",
+    "--config",
+    config_path_,
+    "--node-id",
+    p->id,
+    "--drain",
+    "--stats",
+    p->stats_path,
+    "--set",
+    "dead_letter.path=" + work_dir_ + "/dead-letter-" + p->id + ".jsonl"};
   if (restore) argv.insert(argv.end(), {"--restore", "latest"});
   p->child = child_process::start(argv, p->log_path, error);
   if (!p->child) return false;
@@ -100,22 +114,24 @@ const node_process* drill_cluster::failed_process() const {
 std::string drill_cluster::failure() const {
   const auto* p = failed_process();
   if (p == nullptr) return "";
-  return "node " + p->id + " failed (" + p->child->status()->describe() + "); the end of " + p->log_path + ":"
-         + last_lines(p->log_path, 8);
+  return "node " + p->id + " failed (" + p->child->status()->describe() + "); the end of "
+         + p->log_path + ":" + last_lines(p->log_path, 8);
 }
 
 uint32_t drill_cluster::running() const {
   return static_cast<uint32_t>(
-    std::count_if(current_.begin(), current_.end(), [](const node_process* p) { return p && !p->child->status(); }));
+    std::count_if(current_.begin(), current_.end(),
+                  [](const node_process* p) { return p && !p->child->status(); }));
 }
 
 uint32_t drill_cluster::finished() const {
-  return static_cast<uint32_t>(std::count_if(current_.begin(), current_.end(), [](const node_process* p) {
-    return p && p->child->status() && p->child->status()->ok();
-  }));
+  return static_cast<uint32_t>(std::count_if(
+    current_.begin(), current_.end(),
+    [](const node_process* p) { return p && p->child->status() && p->child->status()->ok(); }));
 }
 
-bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& out, bool& agree) const {
+bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& out,
+                                         bool& agree) const {
   out = {};
   agree = true;
   for (size_t i = 0; i < current_.size(); ++i) {
@@ -140,7 +156,9 @@ bool drill_cluster::events_read_by_current(uint64_t& sum, std::string& error) co
   for (const auto* p : current_) {
     simdjson::dom::object stats;
     if (p == nullptr || parser.load(p->stats_path).get(stats) != simdjson::SUCCESS)
-      return error = "cannot read the stats of node " + (p ? p->id + ": " + p->stats_path : std::string("?")), false;
+      return error = "cannot read the stats of node "
+                     + (p ? p->id + ": " + p->stats_path : std::string("?")),
+             false;
     uint64_t read = 0;
     if (!json_u64(stats, "events_read", p->stats_path, read, error)) return false;
     sum += read;

@@ -23,13 +23,14 @@ bool count_lines(const std::string& path, uint64_t& lines, std::string& error);
 
 /// Produces the drill's events to `topic` and waits for every delivery; progress
 /// lines with rates on stderr.
-bool produce_drill_events(const drill_options& o, const std::string& bootstrap, const std::string& topic,
-                          const std::string& work_dir, drill_input& out, std::string& error);
+bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
+                          const std::string& topic, const std::string& work_dir, drill_input& out,
+                          std::string& error);
 
 /// True when every partition of `topic` still starts at offset 0 and the
 /// partitions hold `events` messages in all; `in_kafka` is what they hold. The
 /// error names the partition that dropped messages and what to do about it.
-bool check_topic_holds(const std::string& bootstrap, const std::string& topic, uint32_t partitions, uint64_t events,
-                       uint64_t& in_kafka, std::string& error);
+bool check_topic_holds(const std::string& bootstrap, const std::string& topic, uint32_t partitions,
+                       uint64_t events, uint64_t& in_kafka, std::string& error);
 
 }  // namespace rtfeat::cmd

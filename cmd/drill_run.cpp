@@ -57,8 +57,8 @@ private:
 /// The operator's config with the drill's services, checkpoints and absolute paths
 /// (the generated configs live in the work dir, and relative paths would be read
 /// relative to it).
-void point_at_services(job_config& cfg, const drill_options& o, const std::string& work, const drill_services& s,
-                       uint32_t partitions) {
+void point_at_services(job_config& cfg, const drill_options& o, const std::string& work,
+                       const drill_services& s, uint32_t partitions) {
   cfg.nodes.clear();
   cfg.source_kind = "kafka";
   cfg.source_bootstrap = s.bootstrap();
@@ -75,18 +75,21 @@ void point_at_services(job_config& cfg, const drill_options& o, const std::strin
 
 /// Runs `rtfeat oracle --diff` as a child, echoing its progress; the differences
 /// it counted, or nullopt (with a failure in `r`) when it could not tell.
-std::optional<uint64_t> run_oracle(const std::string& work, const std::string& config, const std::string& events,
-                                   uint16_t redis_port, drill_report& r) {
+std::optional<uint64_t> run_oracle(const std::string& work, const std::string& config,
+                                   const std::string& events, uint16_t redis_port,
+                                   drill_report& r) {
   auto log = work + "/oracle.log", stats = work + "/oracle.json";
   std::string error;
-  auto child = child_process::start({self_executable(), "oracle", "--config", config, "--events", events, "--redis",
-                                     "127.0.0.1:" + std::to_string(redis_port), "--diff", "--stats", stats},
-                                    log, error);
+  auto child = child_process::start(
+    {self_executable(), "oracle", "--config", config, "--events", events, "--redis",
+     "127.0.0.1:" + std::to_string(redis_port), "--diff", "--stats", stats},
+    log, error);
   if (!child) return r.failures.push_back(error), std::nullopt;
   log_tail tail(log);
   auto echo = [&] {
     for (const auto& line : tail.new_lines())
-      if (line.rfind("oracle:", 0) == 0 || line.rfind("diff:", 0) == 0) std::fprintf(stderr, "drill: %s\n", line.c_str());
+      if (line.rfind("oracle:", 0) == 0 || line.rfind("diff:", 0) == 0)
+        std::fprintf(stderr, "drill: %s\n", line.c_str());
   };
   while (child->running()) {
     if (drill_stop_requested) return r.failures.push_back("interrupted"), std::nullopt;
@@ -97,11 +100,15 @@ std::optional<uint64_t> run_oracle(const std::string& work, const std::string& c
   simdjson::dom::parser parser;
   simdjson::dom::object o;
   uint64_t differences = 0;
-  if (parser.load(stats).get(o) != simdjson::SUCCESS || !json_u64(o, "differences", stats, differences, error)) {
-    r.failures.push_back("the oracle diff failed (" + child->status()->describe() + ", see " + log + ")");
+  if (parser.load(stats).get(o) != simdjson::SUCCESS
+      || !json_u64(o, "differences", stats, differences, error)) {
+    r.failures.push_back("the oracle diff failed (" + child->status()->describe() + ", see " + log
+                         + ")");
     return std::nullopt;
   }
-  if (differences > 0) r.failures.push_back(std::to_string(differences) + " differences between Redis and the oracle (see " + log + ")");
+  if (differences > 0)
+    r.failures.push_back(std::to_string(differences)
+                         + " differences between Redis and the oracle (see " + log + ")");
   return differences;
 }
 
@@ -110,13 +117,16 @@ std::optional<uint64_t> run_oracle(const std::string& work, const std::string& c
 void check_events(const job_config& cfg, const drill_cluster& cluster, uint64_t events,
                   drill_report& r) {
   std::string error;
-  if (!check_topic_holds(cfg.source_bootstrap, cfg.source_topic, static_cast<uint32_t>(cfg.source_partitions), events,
-                         r.events_in_kafka, error))
+  if (!check_topic_holds(cfg.source_bootstrap, cfg.source_topic,
+                         static_cast<uint32_t>(cfg.source_partitions), events, r.events_in_kafka,
+                         error))
     r.failures.push_back("lost data: " + error);
-  if (!cluster.events_read_by_current(r.events_read_after, error)) r.failures.push_back(error);
+  if (!cluster.events_read_by_current(r.events_read_after, error))
+    r.failures.push_back(error);
   else if (r.events_read() != events)
-    r.failures.push_back("lost or duplicated data: the cluster read " + std::to_string(r.events_read()) + " events, "
-                         + std::to_string(events) + " were produced");
+    r.failures.push_back("lost or duplicated data: the cluster read "
+                         + std::to_string(r.events_read()) + " events, " + std::to_string(events)
+                         + " were produced");
 }
 
 void write_outputs(const drill_options& o, drill_report& r) {
@@ -125,12 +135,15 @@ void write_outputs(const drill_options& o, drill_report& r) {
   if (o.report.empty()) return;
   std::ofstream out(o.report);
   out << format_report_json(r);
-  if (!out) std::fprintf(stderr, "rtfeat drill: cannot write %s\n", o.report.c_str()), r.failures.push_back("report not written");
+  if (!out)
+    std::fprintf(stderr, "rtfeat drill: cannot write %s\n", o.report.c_str()),
+      r.failures.push_back("report not written");
 }
 
 /// Everything after the input exists: the cluster run, the checks, the oracle.
 void run_cluster_and_checks(const drill_options& o, job_config& cfg, drill_services& services,
-                            const drill_input& input, loopback_ports& ports, const std::string& work, drill_report& r) {
+                            const drill_input& input, loopback_ports& ports,
+                            const std::string& work, drill_report& r) {
   drill_cluster cluster(work, cfg, ports);
   checkpoint_watch checkpoints(cfg.checkpoint_dir);
   drill_context ctx{o, cluster, services, checkpoints, cfg.checkpoint_dir, input.events};
@@ -139,13 +152,15 @@ void run_cluster_and_checks(const drill_options& o, job_config& cfg, drill_servi
   check_events(cfg, cluster, input.events, r);
   auto started = steady::now();
   std::fprintf(stderr, "drill: oracle diff of %" PRIu64 " events against Redis\n", input.events);
-  r.differences = run_oracle(work, cluster.config_path(), input.events_file, services.redis_port(), r);
+  r.differences =
+    run_oracle(work, cluster.config_path(), input.events_file, services.redis_port(), r);
   r.oracle_s = std::chrono::duration<double>(steady::now() - started).count();
 }
 
 /// What can be checked before any directory or process exists: the config loads,
 /// --from is readable and large enough for the plan, redis-server is there.
-bool check_before_start(const drill_options& o, job_config& cfg, uint64_t& events, std::string& error) {
+bool check_before_start(const drill_options& o, job_config& cfg, uint64_t& events,
+                        std::string& error) {
   events = o.events.value_or(0);
   if (!load_job_config(o.config, {}, cfg, error)) return false;
   if (!o.from.empty() && !count_lines(o.from, events, error)) return false;
@@ -175,19 +190,25 @@ int run_drill(const drill_options& o) {
   }
   uint32_t partitions = o.partitions.value_or(default_drill_partitions(expected));
   r.partitions = partitions;
-  // The nodes prove a shared secret in their handshake, as in production; set before any thread starts.
-  if (std::getenv(cluster_secret_env) == nullptr) ::setenv(cluster_secret_env, random_hex(16).c_str(), 0);
+  // The nodes prove a shared secret in their handshake, as in production; set before any thread
+  // starts.
+  if (std::getenv(cluster_secret_env) == nullptr)
+    ::setenv(cluster_secret_env, random_hex(16).c_str(), 0);
   work_dir work(o.keep);
-  if (work.path().empty()) return std::fprintf(stderr, "rtfeat drill: cannot create a work dir in %s\n",
-                                               fs::temp_directory_path().c_str()), 1;
+  if (work.path().empty())
+    return std::fprintf(stderr, "rtfeat drill: cannot create a work dir in %s\n",
+                        fs::temp_directory_path().c_str()),
+           1;
   if (o.keep) r.work_dir = work.path();
-  std::fprintf(stderr, "drill: work dir %s%s\n", work.path().c_str(), o.keep ? " (kept)" : " (removed at the end; --keep keeps it)");
+  std::fprintf(stderr, "drill: work dir %s%s\n", work.path().c_str(),
+               o.keep ? " (kept)" : " (removed at the end; --keep keeps it)");
   loopback_ports ports;
   drill_services services;
   drill_input input;
   if (!services.start(work.path(), cfg.source_topic, partitions, o.redis_server, ports, error)
       || !produce_drill_events(o, services.bootstrap(), cfg.source_topic, work.path(), input, error)
-      || !check_topic_holds(services.bootstrap(), cfg.source_topic, partitions, input.events, r.events_in_kafka, error)) {
+      || !check_topic_holds(services.bootstrap(), cfg.source_topic, partitions, input.events,
+                            r.events_in_kafka, error)) {
     r.failures.push_back(error);
   } else {
     r.events = input.events;

@@ -21,9 +21,11 @@ namespace {
 using steady = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-constexpr auto poll_every = milliseconds(3);        // a checkpoint's files take tens of ms to write
-constexpr auto resume_timeout = milliseconds(120000);  // nodes give up on a peer after connect_timeout_ms anyway
-constexpr auto stall_timeout = milliseconds(300000);   // no checkpoint and no node exit for this long
+constexpr auto poll_every = milliseconds(3);  // a checkpoint's files take tens of ms to write
+constexpr auto resume_timeout =
+  milliseconds(120000);  // nodes give up on a peer after connect_timeout_ms anyway
+constexpr auto stall_timeout =
+  milliseconds(300000);  // no checkpoint and no node exit for this long
 
 class scenario {
 public:
@@ -37,8 +39,11 @@ public:
     r_.cluster_s = std::chrono::duration<double>(steady::now() - start_).count();
     r_.checkpoints_completed = ctx_.checkpoints.completed_count();
     r_.restores = ctx_.cluster.restores();
-    for (auto& k : r_.kills) k.in_flight_committed = ctx_.checkpoints.was_completed(k.checkpoint_in_flight);
-    if (r_.rescale) r_.rescale->in_flight_committed = ctx_.checkpoints.was_completed(r_.rescale->checkpoint_in_flight);
+    for (auto& k : r_.kills)
+      k.in_flight_committed = ctx_.checkpoints.was_completed(k.checkpoint_in_flight);
+    if (r_.rescale)
+      r_.rescale->in_flight_committed =
+        ctx_.checkpoints.was_completed(r_.rescale->checkpoint_in_flight);
     return ok;
   }
 
@@ -48,7 +53,9 @@ private:
     return false;
   }
 
-  double since_start() const { return std::chrono::duration<double>(steady::now() - start_).count(); }
+  double since_start() const {
+    return std::chrono::duration<double>(steady::now() - start_).count();
+  }
 
   /// One round of polling; false (with a failure recorded) when the drill must stop.
   bool tick() {
@@ -59,7 +66,8 @@ private:
     if (auto s = ctx_.services.stopped(); !s.empty()) return fail(s);
     ctx_.checkpoints.poll();
     if (expect_running_ && ctx_.cluster.finished() > 0)
-      return fail("the cluster drained before the drill was done (" + phase_ + "): give it more --events or fewer --kills");
+      return fail("the cluster drained before the drill was done (" + phase_
+                  + "): give it more --events or fewer --kills");
     progress();
     return true;
   }
@@ -69,7 +77,8 @@ private:
     auto until = steady::now() + timeout;
     while (!done()) {
       if (!tick()) return false;
-      if (steady::now() > until) return fail("timed out after " + std::to_string(timeout.count() / 1000) + " s: " + phase_);
+      if (steady::now() > until)
+        return fail("timed out after " + std::to_string(timeout.count() / 1000) + " s: " + phase_);
     }
     return true;
   }
@@ -90,13 +99,15 @@ private:
       return wait_until([&] { return cp.in_flight() > floor; }, resume_timeout);
     }
     uint64_t base = cp.newest_complete();
-    return wait_until([&] { return cp.newest_complete() > base; }, resume_timeout) && pause(delay_ms);
+    return wait_until([&] { return cp.newest_complete() > base; }, resume_timeout)
+           && pause(delay_ms);
   }
 
   /// Waits until every current node processes again after `since_unix_ms`.
   bool resumed(int64_t since_unix_ms, cluster_resume& out) {
     bool agree = true;
-    if (!wait_until([&] { return ctx_.cluster.all_processing_since(since_unix_ms, out, agree); }, resume_timeout))
+    if (!wait_until([&] { return ctx_.cluster.all_processing_since(since_unix_ms, out, agree); },
+                    resume_timeout))
       return false;
     if (!agree) return fail("the nodes resumed from different checkpoints (see their logs)");
     run_floor_ = ctx_.checkpoints.newest_seen();
@@ -105,8 +116,10 @@ private:
     if (out.checkpoint == 0) return true;
     checkpoint_manifest m;
     std::string error;
-    if (!store_->load_manifest(out.checkpoint, m, error)) return fail("checkpoint the nodes resumed from: " + error);
-    for (const auto& p : m.positions) r_.events_at_checkpoint += static_cast<uint64_t>(p.next_offset);
+    if (!store_->load_manifest(out.checkpoint, m, error))
+      return fail("checkpoint the nodes resumed from: " + error);
+    for (const auto& p : m.positions)
+      r_.events_at_checkpoint += static_cast<uint64_t>(p.next_offset);
     return true;
   }
 
@@ -126,7 +139,8 @@ private:
     if (!ctx_.cluster.start_all(false, error)) return fail(error);
     cluster_resume c;
     if (!resumed(t, c)) return false;
-    std::fprintf(stderr, "drill: %u nodes processing after %" PRId64 " ms\n", ctx_.cluster.size(), c.last_unix_ms - t);
+    std::fprintf(stderr, "drill: %u nodes processing after %" PRId64 " ms\n", ctx_.cluster.size(),
+                 c.last_unix_ms - t);
     expect_running_ = true;
     return true;
   }
@@ -142,19 +156,23 @@ private:
     rec.node = ctx_.cluster.id(k.victim);
     rec.moment = std::string(to_string(k.moment));
     rec.pause_ms = k.pause_ms;
-    auto what = "kill " + std::to_string(number) + "/" + std::to_string(r_.kills_planned) + " (" + rec.node + ")";
-    phase_ = what + (k.moment == kill_moment::checkpoint_in_flight
-                       ? ": waiting for a checkpoint in flight"
-                       : ": waiting for a checkpoint, then " + std::to_string(k.delay_ms) + " ms");
+    auto what = "kill " + std::to_string(number) + "/" + std::to_string(r_.kills_planned) + " ("
+                + rec.node + ")";
+    phase_ = what
+             + (k.moment == kill_moment::checkpoint_in_flight
+                  ? ": waiting for a checkpoint in flight"
+                  : ": waiting for a checkpoint, then " + std::to_string(k.delay_ms) + " ms");
     if (!wait_for_moment(k.moment, k.delay_ms)) return false;
     rec.checkpoint_in_flight = in_flight_now();
     rec.complete_at_kill = ctx_.checkpoints.newest_complete();
     rec.at_s = since_start();
     auto t = wall_clock_ms();
     ctx_.cluster.kill(k.victim);
-    auto during = rec.checkpoint_in_flight ? " during checkpoint " + std::to_string(rec.checkpoint_in_flight) : "";
-    std::fprintf(stderr, "drill: %s: SIGKILL at %.2f s%s, restart in %" PRId64 " ms\n", what.c_str(), rec.at_s,
-                 during.c_str(), k.pause_ms);
+    auto during = rec.checkpoint_in_flight
+                    ? " during checkpoint " + std::to_string(rec.checkpoint_in_flight)
+                    : "";
+    std::fprintf(stderr, "drill: %s: SIGKILL at %.2f s%s, restart in %" PRId64 " ms\n",
+                 what.c_str(), rec.at_s, during.c_str(), k.pause_ms);
     phase_ = what + ": node down";
     std::string error;
     if (!pause(k.pause_ms)) return false;
@@ -164,7 +182,9 @@ private:
     if (!resumed(t, c)) return false;
     rec.restored_checkpoint = c.checkpoint;
     rec.rollback_ms = c.last_unix_ms - t;
-    std::fprintf(stderr, "drill: %s: every node processing again from checkpoint %" PRIu64 ", %" PRId64 " ms after the kill\n",
+    std::fprintf(stderr,
+                 "drill: %s: every node processing again from checkpoint %" PRIu64 ", %" PRId64
+                 " ms after the kill\n",
                  what.c_str(), c.checkpoint, rec.rollback_ms);
     r_.kills.push_back(rec);
     return true;
@@ -187,13 +207,16 @@ private:
     phase_ = what + ": cluster down";
     std::string error;
     if (!pause(p.pause_ms)) return false;
-    if (!ctx_.cluster.configure(rec.to_nodes, error) || !ctx_.cluster.start_all(true, error)) return fail(error);
+    if (!ctx_.cluster.configure(rec.to_nodes, error) || !ctx_.cluster.start_all(true, error))
+      return fail(error);
     phase_ = what + ": waiting for every node to process";
     cluster_resume c;
     if (!resumed(t, c)) return false;
     rec.restored_checkpoint = c.checkpoint;
     rec.rollback_ms = c.last_unix_ms - t;
-    std::fprintf(stderr, "drill: %s: every node processing from checkpoint %" PRIu64 ", %" PRId64 " ms after the stop\n",
+    std::fprintf(stderr,
+                 "drill: %s: every node processing from checkpoint %" PRIu64 ", %" PRId64
+                 " ms after the stop\n",
                  what.c_str(), c.checkpoint, rec.rollback_ms);
     r_.rescale = rec;
     return true;
@@ -208,8 +231,10 @@ private:
     while (ctx_.cluster.running() > 0) {
       if (!tick()) return false;
       if (seen != ctx_.checkpoints.newest_seen() || running != ctx_.cluster.running())
-        last_change = steady::now(), seen = ctx_.checkpoints.newest_seen(), running = ctx_.cluster.running();
-      if (steady::now() - last_change > stall_timeout) return fail("no checkpoint and no node exit for 300 s while draining");
+        last_change = steady::now(), seen = ctx_.checkpoints.newest_seen(),
+        running = ctx_.cluster.running();
+      if (steady::now() - last_change > stall_timeout)
+        return fail("no checkpoint and no node exit for 300 s while draining");
     }
     ctx_.cluster.poll();
     if (auto f = ctx_.cluster.failure(); !f.empty()) return fail(f);
@@ -225,20 +250,23 @@ private:
     if (newest != committed_id_) {
       checkpoint_manifest m;
       std::string error;
-      if (store_->load_manifest(newest, m, error)) {  // retention may just have removed it: next time
+      if (store_->load_manifest(newest, m,
+                                error)) {  // retention may just have removed it: next time
         committed_id_ = newest;
         committed_ = 0;
         for (const auto& p : m.positions) committed_ += static_cast<uint64_t>(p.next_offset);
       }
     }
     double secs = since_start();
-    std::fprintf(stderr,
-                 "drill: %.1f s | nodes %u/%u up | committed %" PRIu64 "/%" PRIu64
-                 " events (%.1f%%, %.0f ev/s) | %" PRIu64 " checkpoints | kills %zu/%u | %s\n",
-                 secs, ctx_.cluster.running(), ctx_.cluster.size(), committed_, ctx_.events,
-                 ctx_.events ? 100.0 * static_cast<double>(committed_) / static_cast<double>(ctx_.events) : 0.0,
-                 secs > 0 ? static_cast<double>(committed_) / secs : 0.0, ctx_.checkpoints.completed_count(),
-                 r_.kills.size(), r_.kills_planned, phase_.c_str());
+    std::fprintf(
+      stderr,
+      "drill: %.1f s | nodes %u/%u up | committed %" PRIu64 "/%" PRIu64
+      " events (%.1f%%, %.0f ev/s) | %" PRIu64 " checkpoints | kills %zu/%u | %s\n",
+      secs, ctx_.cluster.running(), ctx_.cluster.size(), committed_, ctx_.events,
+      ctx_.events ? 100.0 * static_cast<double>(committed_) / static_cast<double>(ctx_.events)
+                  : 0.0,
+      secs > 0 ? static_cast<double>(committed_) / secs : 0.0, ctx_.checkpoints.completed_count(),
+      r_.kills.size(), r_.kills_planned, phase_.c_str());
   }
 
   drill_context& ctx_;

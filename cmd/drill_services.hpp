@@ -26,9 +26,10 @@ public:
   std::string stopped();
 
 private:
-  bool start_redis(const std::string& work_dir, const std::string& redis_server, loopback_ports& ports,
+  bool start_redis(const std::string& work_dir, const std::string& redis_server,
+                   loopback_ports& ports, std::string& error);
+  bool start_kafka(const std::string& work_dir, const std::string& topic, uint32_t partitions,
                    std::string& error);
-  bool start_kafka(const std::string& work_dir, const std::string& topic, uint32_t partitions, std::string& error);
 
   std::unique_ptr<child_process> redis_;
   std::unique_ptr<child_process> kafka_;

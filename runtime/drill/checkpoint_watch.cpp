@@ -35,8 +35,10 @@ void checkpoint_watch::poll() {
     newest_seen_ = std::max(newest_seen_, id);
     if (completed_.count(id) > 0) continue;
     std::error_code exists_ec;
-    if (fs::exists(it->path() / "MANIFEST", exists_ec)) completed_.insert(id);
-    else if (id > newest_partial && has_files(it->path())) newest_partial = id;
+    if (fs::exists(it->path() / "MANIFEST", exists_ec))
+      completed_.insert(id);
+    else if (id > newest_partial && has_files(it->path()))
+      newest_partial = id;
   }
   in_flight_ = newest_partial > newest_complete() ? newest_partial : 0;
 }

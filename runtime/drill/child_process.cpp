@@ -39,12 +39,14 @@ namespace {
 std::string exit_status::describe() const {
   if (signal != 0) {
     const char* name = ::sigabbrev_np(signal);
-    return std::string("killed by ") + (name ? std::string("SIG") + name : "signal " + std::to_string(signal));
+    return std::string("killed by ")
+           + (name ? std::string("SIG") + name : "signal " + std::to_string(signal));
   }
   return "exit code " + std::to_string(code);
 }
 
-std::unique_ptr<child_process> child_process::start(const std::vector<std::string>& argv, const std::string& log_path,
+std::unique_ptr<child_process> child_process::start(const std::vector<std::string>& argv,
+                                                    const std::string& log_path,
                                                     std::string& error) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -69,7 +71,8 @@ std::unique_ptr<child_process> child_process::start(const std::vector<std::strin
   // The pipe closes on a successful exec (CLOEXEC) with nothing in it, else carries errno.
   int exec_errno = 0;
   ssize_t n;
-  while ((n = ::read(pipe_fds[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {}
+  while ((n = ::read(pipe_fds[0], &exec_errno, sizeof exec_errno)) < 0 && errno == EINTR) {
+  }
   ::close(pipe_fds[0]);
   std::unique_ptr<child_process> child(new child_process(pid, log_path));
   if (n > 0) {
@@ -100,7 +103,8 @@ void child_process::kill() {
   if (status_) return;
   ::kill(pid_, SIGKILL);
   int st = 0;
-  while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {}
+  while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {
+  }
   reap(st);
 }
 
@@ -113,7 +117,8 @@ std::string find_executable(const std::string& name) {
     if (end == std::string::npos) end = dirs.size();
     std::string dir = dirs.substr(start, end - start);
     std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate)) return candidate;
+    if (::access(candidate.c_str(), X_OK) == 0 && !std::filesystem::is_directory(candidate))
+      return candidate;
     start = end + 1;
   }
   return "";

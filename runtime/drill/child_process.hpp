@@ -13,8 +13,8 @@
 namespace rtfeat {
 
 struct exit_status {
-  int code = -1;    // exit code, or -1 when killed by a signal
-  int signal = 0;   // the signal that ended it, or 0
+  int code = -1;   // exit code, or -1 when killed by a signal
+  int signal = 0;  // the signal that ended it, or 0
   bool ok() const { return code == 0; }
   /// "exit code 1", "killed by SIGKILL"
   std::string describe() const;
@@ -30,8 +30,8 @@ public:
   /// nullptr and `error` when the log cannot be opened or exec fails.
   /// REQUIRES: called from the thread that stays alive while the child runs (the
   /// death signal follows the thread that forked).
-  static std::unique_ptr<child_process> start(const std::vector<std::string>& argv, const std::string& log_path,
-                                              std::string& error);
+  static std::unique_ptr<child_process> start(const std::vector<std::string>& argv,
+                                              const std::string& log_path, std::string& error);
 
   /// SIGKILLs and reaps it when it still runs.
   ~child_process();

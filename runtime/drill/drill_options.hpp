@@ -18,8 +18,8 @@ struct drill_options {
   std::optional<uint32_t> partitions;  // default: default_drill_partitions(events)
   uint64_t seed = 1;
   int64_t checkpoint_ms = 500;
-  bool keep = false;       // keep the work dir
-  std::string report;      // also write the report as JSON here
+  bool keep = false;                           // keep the work dir
+  std::string report;                          // also write the report as JSON here
   std::string config = "config/cluster.toml";  // every key but the services and the node list
   std::string redis_server = "redis-server";   // looked up in PATH unless it has a '/'
 };

@@ -12,15 +12,16 @@ namespace rtfeat {
 
 /// One SIGKILL of one node and what followed.
 struct kill_record {
-  std::string node;                // the victim's id
-  double at_s = 0;                 // since the first node started
-  std::string moment;              // what the plan waited for (kill_plan.hpp)
-  uint64_t checkpoint_in_flight = 0;  // files of this checkpoint were being written at the kill; 0 = none
-  bool in_flight_committed = false;   // ... and it got its MANIFEST anyway
-  uint64_t complete_at_kill = 0;      // the newest complete checkpoint at the kill; 0 = none
-  uint64_t restored_checkpoint = 0;   // the cluster resumed from it; 0 = the beginning
-  int64_t pause_ms = 0;               // SIGKILL -> the node restarted
-  int64_t rollback_ms = 0;            // SIGKILL -> every node processing again
+  std::string node;    // the victim's id
+  double at_s = 0;     // since the first node started
+  std::string moment;  // what the plan waited for (kill_plan.hpp)
+  uint64_t checkpoint_in_flight =
+    0;  // files of this checkpoint were being written at the kill; 0 = none
+  bool in_flight_committed = false;  // ... and it got its MANIFEST anyway
+  uint64_t complete_at_kill = 0;     // the newest complete checkpoint at the kill; 0 = none
+  uint64_t restored_checkpoint = 0;  // the cluster resumed from it; 0 = the beginning
+  int64_t pause_ms = 0;              // SIGKILL -> the node restarted
+  int64_t rollback_ms = 0;           // SIGKILL -> every node processing again
 };
 
 /// SIGKILL of the whole cluster, then the new node list restored the checkpoint.
@@ -57,8 +58,8 @@ struct drill_report {
   uint32_t kills_planned = 0;
   std::vector<kill_record> kills;
   std::optional<rescale_record> rescale;
-  uint64_t restores = 0;          // node starts and rollbacks that resumed from a checkpoint
-  uint64_t final_checkpoint = 0;  // the checkpoint the last run of the cluster resumed from
+  uint64_t restores = 0;              // node starts and rollbacks that resumed from a checkpoint
+  uint64_t final_checkpoint = 0;      // the checkpoint the last run of the cluster resumed from
   uint64_t events_at_checkpoint = 0;  // its Kafka positions, summed
   uint64_t events_read_after = 0;     // read by the last run's nodes
   uint64_t events_in_kafka = 0;       // high - low watermarks, summed, after the run

@@ -43,6 +43,7 @@ inline constexpr int64_t max_pause_ms = 1000;
 /// random positions; with two kills or more on several nodes, node 0 (which runs
 /// the coordinator) is among the victims. Same arguments, same plan.
 /// Every draw comes from `seed` alone. REQUIRES: nodes >= 1, checkpoint_ms >= 1.
-drill_plan plan_drill(uint64_t seed, uint32_t nodes, uint32_t kills, bool rescale, int64_t checkpoint_ms);
+drill_plan plan_drill(uint64_t seed, uint32_t nodes, uint32_t kills, bool rescale,
+                      int64_t checkpoint_ms);
 
 }  // namespace rtfeat

@@ -22,7 +22,8 @@ bool number_after(std::string_view line, std::string_view label, Int& out) {
 std::optional<processing_line> parse_processing_line(std::string_view line) {
   if (line.rfind("node: processing: ", 0) != 0) return std::nullopt;
   processing_line p;
-  if (!number_after(line, "readers started at unix_ms=", p.unix_ms) || !number_after(line, " from checkpoint ", p.checkpoint))
+  if (!number_after(line, "readers started at unix_ms=", p.unix_ms)
+      || !number_after(line, " from checkpoint ", p.checkpoint))
     return std::nullopt;
   return p;
 }

@@ -26,7 +26,8 @@ bool produce_lines(std::FILE* in, std::string_view topic, kafka_producer& produc
     if (on_sent) on_sent(sent);
   }
   std::free(buf);
-  if (std::ferror(in) != 0) return error = std::string("cannot read: ") + std::strerror(errno), false;
+  if (std::ferror(in) != 0)
+    return error = std::string("cannot read: ") + std::strerror(errno), false;
   return ok;
 }
 

@@ -14,9 +14,10 @@ TEST_SUITE("config.job_config_toml") {
   TEST_CASE("a config written as TOML loads back to the same keys and node list") {
     job_config c;
     std::string error;
-    REQUIRE(load_job_config(std::string(RTFEAT_SOURCE_DIR) + "/config/cluster.toml",
-                            {"redis.port=7001", "checkpoint.dir=/tmp/a \"quoted\" dir", "source.partitions=200"},
-                            c, error));
+    REQUIRE(load_job_config(
+      std::string(RTFEAT_SOURCE_DIR) + "/config/cluster.toml",
+      {"redis.port=7001", "checkpoint.dir=/tmp/a \"quoted\" dir", "source.partitions=200"}, c,
+      error));
     c.nodes.push_back({"n4", "127.0.0.1", 4604});
     auto path = (std::filesystem::temp_directory_path() / "rtfeat_test_written.toml").string();
     std::ofstream(path) << job_config_toml(c);

@@ -34,7 +34,8 @@ TEST_SUITE("runtime.drill.checkpoint_watch") {
     checkpoint_watch w(dir.path());
     touch(dir.path(), 1, "kg-0.snap");
     touch(dir.path(), 1, "MANIFEST");
-    std::filesystem::create_directories(dir.path() + "/chk-2");  // barrier sent, nothing written yet
+    std::filesystem::create_directories(dir.path()
+                                        + "/chk-2");  // barrier sent, nothing written yet
     w.poll();
     CHECK(w.newest_complete() == 1);
     CHECK(w.in_flight() == 0);
@@ -62,7 +63,8 @@ TEST_SUITE("runtime.drill.checkpoint_watch") {
     CHECK_FALSE(w.was_completed(3));
   }
 
-  TEST_CASE("a checkpoint cut by a kill stays visible until a newer one appears above newest_seen") {
+  TEST_CASE(
+    "a checkpoint cut by a kill stays visible until a newer one appears above newest_seen") {
     test::temp_dir dir;
     checkpoint_watch w(dir.path());
     touch(dir.path(), 4, "MANIFEST");

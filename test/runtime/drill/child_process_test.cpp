@@ -15,7 +15,8 @@ TEST_SUITE("runtime.drill.child_process") {
     test::temp_dir dir;
     std::string error;
     auto log = dir.path() + "/child.log";
-    auto c = child_process::start({find_executable("sh"), "-c", "echo out; echo err >&2; exit 3"}, log, error);
+    auto c = child_process::start({find_executable("sh"), "-c", "echo out; echo err >&2; exit 3"},
+                                  log, error);
     REQUIRE_MESSAGE(c, error);
     while (c->running()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
     REQUIRE(c->status());
@@ -28,7 +29,8 @@ TEST_SUITE("runtime.drill.child_process") {
   TEST_CASE("kill ends a running child with SIGKILL and waits for it") {
     test::temp_dir dir;
     std::string error;
-    auto c = child_process::start({find_executable("sleep"), "30"}, dir.path() + "/sleep.log", error);
+    auto c =
+      child_process::start({find_executable("sleep"), "30"}, dir.path() + "/sleep.log", error);
     REQUIRE_MESSAGE(c, error);
     CHECK(c->running());
     c->kill();
@@ -40,7 +42,8 @@ TEST_SUITE("runtime.drill.child_process") {
   TEST_CASE("a binary that cannot run is an error at start") {
     test::temp_dir dir;
     std::string error;
-    auto c = child_process::start({"/nonexistent/rtfeat-test-binary"}, dir.path() + "/x.log", error);
+    auto c =
+      child_process::start({"/nonexistent/rtfeat-test-binary"}, dir.path() + "/x.log", error);
     CHECK_FALSE(c);
     CHECK(error == "cannot run /nonexistent/rtfeat-test-binary: No such file or directory");
   }

@@ -39,7 +39,8 @@ TEST_SUITE("runtime.drill.drill_options") {
     CHECK(validate_drill_options(both) == "give either --events N or --from LOG.jsonl, not both");
     drill_options neither;
     neither.nodes = 2;
-    CHECK(validate_drill_options(neither) == "give --events N (generated) or --from LOG.jsonl (recorded)");
+    CHECK(validate_drill_options(neither)
+          == "give --events N (generated) or --from LOG.jsonl (recorded)");
     CHECK(validate_drill_options(generated(2, 0, 0)) == "--events: expected at least 1");
   }
 
@@ -75,7 +76,8 @@ TEST_SUITE("runtime.drill.drill_options") {
     CHECK(validate_drill_options(o) == "--checkpoint-ms: expected 50..60000, got 0");
   }
 
-  TEST_CASE("the default partition count keeps every partition far below the mock's 100 000 messages") {
+  TEST_CASE(
+    "the default partition count keeps every partition far below the mock's 100 000 messages") {
     CHECK(default_drill_partitions(1000) == 32);
     CHECK(default_drill_partitions(320000) == 32);
     CHECK(default_drill_partitions(320001) == 33);

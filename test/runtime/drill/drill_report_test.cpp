@@ -73,8 +73,10 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(text.find("nodes             3 -> 4\n") != std::string::npos);
     CHECK(text.find("kills             2 of 2\n") != std::string::npos);
     CHECK(text.find("chk 7 (abandoned)") != std::string::npos);
-    CHECK(text.find("rollback ms       min 1621, median 1621, p95 1830, max 1830 over 2 kills") != std::string::npos);
-    CHECK(text.find("events read       2000000 = 1500000 at chk 30 + 500000 read after it") != std::string::npos);
+    CHECK(text.find("rollback ms       min 1621, median 1621, p95 1830, max 1830 over 2 kills")
+          != std::string::npos);
+    CHECK(text.find("events read       2000000 = 1500000 at chk 30 + 500000 read after it")
+          != std::string::npos);
     CHECK(text.find("differences       0\n") != std::string::npos);
     CHECK(text.find("failure") == std::string::npos);
   }

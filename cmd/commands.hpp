@@ -15,5 +15,6 @@ void add_produce(CLI::App& app);
 void add_node(CLI::App& app);
 void add_oracle(CLI::App& app);
 void add_checkpoints(CLI::App& app);
+void add_drill(CLI::App& app);
 
 }  // namespace rtfeat::cmd

@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   rtfeat::cmd::add_node(app);
   rtfeat::cmd::add_oracle(app);
   rtfeat::cmd::add_checkpoints(app);
+  rtfeat::cmd::add_drill(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

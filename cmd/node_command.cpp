@@ -18,6 +18,7 @@
 #include "cmd/node_sources.hpp"
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
+#include "runtime/event_parser.hpp"
 
 namespace rtfeat::cmd {
 
@@ -200,6 +201,10 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     } else {
       graph = spawn_job_graph(sys, gs);
     }
+    // The moment this node works again after a (re)start or a rollback: `rtfeat drill`
+    // measures rollbacks up to this line on every node (docs/cluster.md).
+    std::cerr << "node: processing: readers started at unix_ms=" << wall_clock_ms() << " from checkpoint "
+              << (restored.manifest ? restored.manifest->id : 0) << " (0 = the beginning)\n";
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";

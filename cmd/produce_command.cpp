@@ -13,7 +13,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/progress.hpp"
-#include "runtime/kafka/message_key.hpp"
+#include "runtime/kafka/line_producer.hpp"
 #include "runtime/kafka/producer.hpp"
 
 namespace rtfeat::cmd {
@@ -27,29 +27,17 @@ struct produce_options {
 // Sends every line of `in`; false when reading or sending failed (reported).
 bool send_lines(std::FILE* in, double file_bytes, const produce_options& o,
                 kafka_producer& producer, progress_meter& progress, uint64_t& sent) {
-  message_key_extractor keys;
-  char* buf = nullptr;
-  size_t capacity = 0;
-  ssize_t n = 0;
-  bool ok = true;
-  while (ok && (n = ::getline(&buf, &capacity, in)) >= 0) {
-    std::string_view line(buf, static_cast<size_t>(n));
-    if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
-    const auto key = keys.user_id(line);
-    ok = producer.send(o.topic, key.value_or(std::string_view{}), line) && producer.failed() == 0;
-    sent += ok ? 1 : 0;
+  std::string error;
+  bool ok = produce_lines(in, o.topic, producer, sent, error, [&](uint64_t n) {
     if (progress.due())
       std::fprintf(stderr,
                    "produce: %" PRIu64 " messages (%.0f%% of file), %.0f msg/s, %" PRIu64
                    " delivered\n",
-                   sent, 100.0 * static_cast<double>(std::ftell(in)) / file_bytes,
-                   progress.rate(sent), producer.delivered());
-  }
-  std::free(buf);
-  if (std::ferror(in) != 0) {
-    std::fprintf(stderr, "produce: cannot read %s: %s\n", o.file.c_str(), std::strerror(errno));
-    return false;
-  }
+                   n, 100.0 * static_cast<double>(std::ftell(in)) / file_bytes,
+                   progress.rate(n), producer.delivered());
+  });
+  // A refused message is reported by finish() with the producer's own count.
+  if (!ok && std::ferror(in) != 0) std::fprintf(stderr, "produce: %s: %s\n", o.file.c_str(), error.c_str());
   return ok;
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <functional>
+#include <sstream>
 
 #include <toml++/toml.h>
 
@@ -231,6 +232,26 @@ bool load_job_config(const std::string& path, const std::vector<std::string>& ov
   for (const auto& kv : overrides)
     if (!apply_override(kv, out, error)) return false;
   return validate(out, error);
+}
+
+std::string job_config_toml(const job_config& cfg) {
+  // toml++ does the quoting and escaping; the key table decides what is written.
+  toml::table root;
+  for (const auto& k : key_table()) {
+    std::string_view name = k.name;
+    auto dot = name.find('.');
+    auto* section = root.emplace<toml::table>(name.substr(0, dot)).first->second.as_table();
+    if (k.text != nullptr) section->insert_or_assign(name.substr(dot + 1), cfg.*k.text);
+    else section->insert_or_assign(name.substr(dot + 1), cfg.*k.number);
+  }
+  if (!cfg.nodes.empty()) {
+    toml::array nodes;
+    for (const auto& n : cfg.nodes) nodes.push_back(toml::table{{"id", n.id}, {"host", n.host}, {"port", n.port}});
+    root["cluster"].as_table()->insert_or_assign("node", std::move(nodes));
+  }
+  std::ostringstream out;
+  out << root << "\n";
+  return out.str();
 }
 
 }  // namespace rtfeat

@@ -72,4 +72,10 @@ std::vector<config_key_doc> job_config_keys();
 bool load_job_config(const std::string& path, const std::vector<std::string>& overrides,
                      job_config& out, std::string& error);
 
+/// `cfg` as a TOML file that load_job_config reads back to the same config: every key
+/// of the table, then the `[[cluster.node]]` list. Tools that launch nodes (`rtfeat
+/// drill`) write their configs with it. Relative paths stay relative, so they are read
+/// back relative to the directory the file is written to: give absolute ones.
+std::string job_config_toml(const job_config& cfg);
+
 }  // namespace rtfeat

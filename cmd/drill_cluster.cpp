@@ -1,0 +1,169 @@
+// The drill's node processes (see drill_cluster.hpp).
+#include "cmd/drill_cluster.hpp"
+
+#include <algorithm>
+#include <fstream>
+
+#include <simdjson.h>
+
+#include "runtime/checkpoint/manifest_json.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+/// The last `n` lines of the file at `path`, indented, for a failure message.
+std::string last_lines(const std::string& path, size_t n) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(std::move(line));
+  std::string out;
+  for (size_t i = lines.size() > n ? lines.size() - n : 0; i < lines.size(); ++i)
+    out += "\n    " + lines[i];
+  return out;
+}
+
+}  // namespace
+
+bool drill_cluster::configure(uint32_t nodes, std::string& error) {
+  nodes_.clear();
+  for (uint32_t i = 1; i <= nodes; ++i) {
+    auto port = ports_.pick();
+    if (!port)
+      return error =
+               "no free loopback port below the ephemeral range for node n" + std::to_string(i),
+             false;
+    nodes_.push_back({"n" + std::to_string(i), "127.0.0.1", *port});
+  }
+  job_config cfg = base_;
+  cfg.nodes = nodes_;
+  config_path_ = work_dir_ + "/cluster-" + std::to_string(nodes) + ".toml";
+  std::ofstream(config_path_) << job_config_toml(cfg);
+  // Reading it back proves the nodes will accept it before any of them starts.
+  job_config check;
+  if (!load_job_config(config_path_, {}, check, error))
+    return error = "generated config: " + error, false;
+  current_.assign(nodes, nullptr);
+  return true;
+}
+
+bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
+  auto p = std::make_unique<node_process>();
+  p->id = nodes_.at(node).id;
+  auto name = work_dir_ + "/node-" + p->id + "-" + std::to_string(++starts_);
+  p->log_path = name + ".log";
+  p->stats_path = name + ".json";
+  std::vector<std::string> argv{
+    self_executable(),
+    "node",
+    "--config",
+    config_path_,
+    "--node-id",
+    p->id,
+    "--drain",
+    "--stats",
+    p->stats_path,
+    "--set",
+    "dead_letter.path=" + work_dir_ + "/dead-letter-" + p->id + ".jsonl"};
+  if (restore) argv.insert(argv.end(), {"--restore", "latest"});
+  p->child = child_process::start(argv, p->log_path, error);
+  if (!p->child) return false;
+  p->log = std::make_unique<log_tail>(p->log_path);
+  current_.at(node) = p.get();
+  all_.push_back(std::move(p));
+  return true;
+}
+
+bool drill_cluster::start_all(bool restore, std::string& error) {
+  for (uint32_t i = 0; i < size(); ++i)
+    if (!start(i, restore, error)) return false;
+  return true;
+}
+
+void drill_cluster::kill(uint32_t node) {
+  auto* p = current_.at(node);
+  if (p == nullptr || !p->child->running()) return;
+  p->killed = true;
+  p->child->kill();
+}
+
+void drill_cluster::kill_all() {
+  for (uint32_t i = 0; i < size(); ++i) kill(i);
+}
+
+void drill_cluster::poll() {
+  for (auto& p : all_) {
+    if (p->log_done) continue;
+    bool ended = !p->child->running();  // before reading: then the read sees its last line
+    for (const auto& line : p->log->new_lines()) {
+      auto processing = parse_processing_line(line);
+      if (!processing) continue;
+      p->latest = processing;
+      if (processing->checkpoint > 0) ++p->resumed_from_checkpoint;
+    }
+    p->log_done = ended;
+  }
+}
+
+const node_process* drill_cluster::failed_process() const {
+  for (const auto& p : all_)
+    if (!p->killed && p->child->status() && !p->child->status()->ok()) return p.get();
+  return nullptr;
+}
+
+std::string drill_cluster::failure() const {
+  const auto* p = failed_process();
+  if (p == nullptr) return "";
+  return "node " + p->id + " failed (" + p->child->status()->describe() + "); the end of "
+         + p->log_path + ":" + last_lines(p->log_path, 8);
+}
+
+uint32_t drill_cluster::running() const {
+  return static_cast<uint32_t>(
+    std::count_if(current_.begin(), current_.end(),
+                  [](const node_process* p) { return p && !p->child->status(); }));
+}
+
+uint32_t drill_cluster::finished() const {
+  return static_cast<uint32_t>(std::count_if(
+    current_.begin(), current_.end(),
+    [](const node_process* p) { return p && p->child->status() && p->child->status()->ok(); }));
+}
+
+bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& out,
+                                         bool& agree) const {
+  out = {};
+  agree = true;
+  for (size_t i = 0; i < current_.size(); ++i) {
+    const auto* p = current_[i];
+    if (p == nullptr || !p->latest || p->latest->unix_ms < since_unix_ms) return false;
+    out.last_unix_ms = std::max(out.last_unix_ms, p->latest->unix_ms);
+    if (i == 0) out.checkpoint = p->latest->checkpoint;
+    agree = agree && p->latest->checkpoint == out.checkpoint;
+  }
+  return !current_.empty();
+}
+
+uint64_t drill_cluster::restores() const {
+  uint64_t n = 0;
+  for (const auto& p : all_) n += p->resumed_from_checkpoint;
+  return n;
+}
+
+bool drill_cluster::events_read_by_current(uint64_t& sum, std::string& error) const {
+  simdjson::dom::parser parser;
+  sum = 0;
+  for (const auto* p : current_) {
+    simdjson::dom::object stats;
+    if (p == nullptr || parser.load(p->stats_path).get(stats) != simdjson::SUCCESS)
+      return error = "cannot read the stats of node "
+                     + (p ? p->id + ": " + p->stats_path : std::string("?")),
+             false;
+    uint64_t read = 0;
+    if (!json_u64(stats, "events_read", p->stats_path, read, error)) return false;
+    sum += read;
+  }
+  return true;
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,136 @@
+// Producing the drill's events and checking Kafka kept them (see drill_events.hpp).
+#include "cmd/drill_events.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <vector>
+
+#include "cmd/drill_run.hpp"
+#include "cmd/progress.hpp"
+#include "runtime/gen/event_generator.hpp"
+#include "runtime/kafka/consumer.hpp"
+#include "runtime/kafka/line_producer.hpp"
+#include "runtime/kafka/producer.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+void print_progress(progress_meter& progress, uint64_t done, uint64_t total) {
+  if (!progress.due()) return;
+  if (total > 0)
+    std::fprintf(stderr, "drill: produced %" PRIu64 "/%" PRIu64 " events (%.0f%%), %.0f ev/s\n",
+                 done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total),
+                 progress.rate(done));
+  else
+    std::fprintf(stderr, "drill: produced %" PRIu64 " events, %.0f ev/s\n", done,
+                 progress.rate(done));
+}
+
+/// Generated events: each line goes to the events file and to Kafka with the key gen gives it.
+bool generate(const drill_options& o, const std::string& topic, kafka_producer& producer,
+              drill_input& out, progress_meter& progress, std::string& error) {
+  gen_config cfg;
+  cfg.seed = o.seed;
+  event_generator gen(cfg);
+  std::FILE* f = std::fopen(out.events_file.c_str(), "wb");
+  if (f == nullptr)
+    return error = "cannot write " + out.events_file + ": " + std::strerror(errno), false;
+  std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
+  bool ok = true;
+  for (uint64_t i = 1; ok && i <= *o.events && !drill_stop_requested; ++i) {
+    const auto& line = gen.next();
+    ok = std::fwrite(line.text.data(), 1, line.text.size(), f) == line.text.size()
+         && std::fputc('\n', f) != EOF;
+    if (!ok) error = "cannot write " + out.events_file + ": " + std::strerror(errno);
+    if (ok && !(ok = producer.send(topic, line.key, line.text) && producer.failed() == 0))
+      error = "producing to " + topic + " failed: " + producer.last_error();
+    out.events += ok ? 1 : 0;
+    print_progress(progress, i, *o.events);
+  }
+  if (std::fclose(f) != 0 && ok)
+    return error = "cannot write " + out.events_file + ": " + std::strerror(errno), false;
+  return ok;
+}
+
+bool replay(const drill_options& o, const std::string& topic, kafka_producer& producer,
+            drill_input& out, progress_meter& progress, std::string& error) {
+  std::FILE* in = std::fopen(o.from.c_str(), "rb");
+  if (in == nullptr) return error = "--from " + o.from + ": " + std::strerror(errno), false;
+  std::setvbuf(in, nullptr, _IOFBF, 1 << 20);
+  bool ok = produce_lines(in, topic, producer, out.events, error,
+                          [&](uint64_t n) { print_progress(progress, n, 0); });
+  std::fclose(in);
+  if (!ok) error = "--from " + o.from + ": " + error;
+  return ok;
+}
+
+}  // namespace
+
+bool count_lines(const std::string& path, uint64_t& lines, std::string& error) {
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) return error = "--from " + path + ": " + std::strerror(errno), false;
+  std::vector<char> buf(1 << 20);
+  lines = 0;
+  char last = '\n';
+  for (size_t n; (n = std::fread(buf.data(), 1, buf.size(), in)) > 0;) {
+    lines += static_cast<uint64_t>(std::count(buf.data(), buf.data() + n, '\n'));
+    last = buf[n - 1];
+  }
+  bool ok = std::ferror(in) == 0;
+  std::fclose(in);
+  if (!ok) return error = "--from " + path + ": cannot read it", false;
+  lines += last != '\n' ? 1 : 0;
+  return true;
+}
+
+bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
+                          const std::string& topic, const std::string& work_dir, drill_input& out,
+                          std::string& error) {
+  auto producer = kafka_producer::create(bootstrap, error, {{"message.timeout.ms", "60000"}});
+  if (producer == nullptr) return false;
+  progress_meter progress;
+  out.events_file = o.from.empty() ? work_dir + "/events.jsonl" : o.from;
+  bool ok = o.from.empty() ? generate(o, topic, *producer, out, progress, error)
+                           : replay(o, topic, *producer, out, progress, error);
+  if (ok && drill_stop_requested) ok = false, error = "interrupted";
+  while (ok && !producer->flush(1000))  // ends: every message fails after message.timeout.ms
+    std::fprintf(stderr, "drill: waiting for %zu deliveries (%s)\n", producer->in_flight(),
+                 producer->last_error().c_str());
+  if (ok && producer->failed() > 0)
+    ok = false, error = std::to_string(producer->failed()) + " messages to " + topic
+                        + " failed: " + producer->last_error();
+  out.seconds = progress.elapsed_s();
+  if (ok)
+    std::fprintf(stderr, "drill: produced %" PRIu64 " events to %s in %.1f s (%.0f ev/s)\n",
+                 out.events, topic.c_str(), out.seconds, progress.rate(out.events));
+  return ok;
+}
+
+bool check_topic_holds(const std::string& bootstrap, const std::string& topic, uint32_t partitions,
+                       uint64_t events, uint64_t& in_kafka, std::string& error) {
+  auto consumer = kafka_consumer::create(bootstrap, "rtfeat-drill", error);
+  std::vector<partition_offsets> offsets;
+  if (consumer == nullptr
+      || !consumer->query_offsets(topic, static_cast<int32_t>(partitions), offsets, error))
+    return false;
+  in_kafka = 0;
+  for (const auto& p : offsets) {
+    in_kafka += static_cast<uint64_t>(p.high - p.low);
+    if (p.low != 0)
+      return error = topic + "[" + std::to_string(p.partition) + "] dropped its first " + std::to_string(p.low)
+                     + " messages (the mock keeps ~5 MiB or 100 000 per partition): drill with more --partitions",
+             false;
+  }
+  if (in_kafka != events)
+    return error = topic + " holds " + std::to_string(in_kafka) + " messages, "
+                   + std::to_string(events) + " were produced",
+           false;
+  return true;
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,36 @@
+// The drill's input: generated events (`rtfeat gen`'s generator, seeded) written
+// to the work dir for the oracle and produced at the same time, or a recorded
+// JSONL log replayed as `rtfeat produce` does; and the check that Kafka still
+// holds every event, since the mock silently drops the oldest ones of a full partition.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "runtime/drill/drill_options.hpp"
+
+namespace rtfeat::cmd {
+
+struct drill_input {
+  std::string events_file;  // what the oracle recomputes from
+  uint64_t events = 0;      // messages produced
+  double seconds = 0;
+};
+
+/// The number of lines of `path` as `rtfeat produce` sends them (a last line
+/// without a newline counts too), to size the drill before producing anything.
+bool count_lines(const std::string& path, uint64_t& lines, std::string& error);
+
+/// Produces the drill's events to `topic` and waits for every delivery; progress
+/// lines with rates on stderr.
+bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
+                          const std::string& topic, const std::string& work_dir, drill_input& out,
+                          std::string& error);
+
+/// True when every partition of `topic` still starts at offset 0 and the
+/// partitions hold `events` messages in all; `in_kafka` is what they hold. The
+/// error names the partition that dropped messages and what to do about it.
+bool check_topic_holds(const std::string& bootstrap, const std::string& topic, uint32_t partitions,
+                       uint64_t events, uint64_t& in_kafka, std::string& error);
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,289 @@
+// The drill's kills, rescale and drain (see drill_scenario.hpp). Everything runs
+// in one loop of short polls (tick): children, node logs, the checkpoint
+// directory, progress. A rollback is timed from the SIGKILL to the last node's
+// "processing" line: every node has restored and rejoined and its readers run.
+#include "cmd/drill_scenario.hpp"
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cmd/drill_run.hpp"
+#include "runtime/checkpoint/checkpoint_store.hpp"
+#include "runtime/event_parser.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+using steady = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr auto poll_every = milliseconds(3);  // a checkpoint's files take tens of ms to write
+constexpr auto resume_timeout =
+  milliseconds(120000);  // nodes give up on a peer after connect_timeout_ms anyway
+constexpr auto stall_timeout =
+  milliseconds(300000);  // no checkpoint and no node exit for this long
+
+class scenario {
+public:
+  scenario(drill_context& ctx, drill_report& r) : ctx_(ctx), r_(r) {}
+
+  bool run(const drill_plan& plan) {
+    std::string error;
+    store_ = checkpoint_store::open(ctx_.checkpoint_dir, open_mode::create, error);
+    if (!store_) return fail(error);
+    bool ok = start() && kills(plan) && (!plan.rescale || rescale(*plan.rescale)) && drain();
+    r_.cluster_s = std::chrono::duration<double>(steady::now() - start_).count();
+    r_.checkpoints_completed = ctx_.checkpoints.completed_count();
+    r_.restores = ctx_.cluster.restores();
+    for (auto& k : r_.kills)
+      k.in_flight_committed = ctx_.checkpoints.was_completed(k.checkpoint_in_flight);
+    if (r_.rescale)
+      r_.rescale->in_flight_committed =
+        ctx_.checkpoints.was_completed(r_.rescale->checkpoint_in_flight);
+    return ok;
+  }
+
+private:
+  bool fail(std::string why) {
+    r_.failures.push_back(std::move(why));
+    return false;
+  }
+
+  double since_start() const {
+    return std::chrono::duration<double>(steady::now() - start_).count();
+  }
+
+  /// One round of polling; false (with a failure recorded) when the drill must stop.
+  bool tick() {
+    std::this_thread::sleep_for(poll_every);
+    if (drill_stop_requested) return fail("interrupted");
+    ctx_.cluster.poll();
+    if (auto f = ctx_.cluster.failure(); !f.empty()) return fail(f);
+    if (auto s = ctx_.services.stopped(); !s.empty()) return fail(s);
+    ctx_.checkpoints.poll();
+    if (expect_running_ && ctx_.cluster.finished() > 0)
+      return fail("the cluster drained before the drill was done (" + phase_
+                  + "): give it more --events or fewer --kills");
+    progress();
+    return true;
+  }
+
+  template <class Done>
+  bool wait_until(Done done, milliseconds timeout) {
+    auto until = steady::now() + timeout;
+    while (!done()) {
+      if (!tick()) return false;
+      if (steady::now() > until)
+        return fail("timed out after " + std::to_string(timeout.count() / 1000) + " s: " + phase_);
+    }
+    return true;
+  }
+
+  bool pause(int64_t ms) {
+    auto until = steady::now() + milliseconds(ms);
+    return wait_until([&] { return steady::now() >= until; }, milliseconds(ms + 60000));
+  }
+
+  /// Waits for the moment a kill (or the rescale) was planned at.
+  bool wait_for_moment(kill_moment m, int64_t delay_ms) {
+    auto& cp = ctx_.checkpoints;
+    if (m == kill_moment::checkpoint_in_flight) {
+      // First a checkpoint to roll back to (else the kill is a mere restart from scratch), then one
+      // newer than every directory there now: not the debris of one a kill cut.
+      if (!wait_until([&] { return cp.newest_complete() > 0; }, resume_timeout)) return false;
+      uint64_t floor = cp.newest_seen();
+      return wait_until([&] { return cp.in_flight() > floor; }, resume_timeout);
+    }
+    uint64_t base = cp.newest_complete();
+    return wait_until([&] { return cp.newest_complete() > base; }, resume_timeout)
+           && pause(delay_ms);
+  }
+
+  /// Waits until every current node processes again after `since_unix_ms`.
+  bool resumed(int64_t since_unix_ms, cluster_resume& out) {
+    bool agree = true;
+    if (!wait_until([&] { return ctx_.cluster.all_processing_since(since_unix_ms, out, agree); },
+                    resume_timeout))
+      return false;
+    if (!agree) return fail("the nodes resumed from different checkpoints (see their logs)");
+    run_floor_ = ctx_.checkpoints.newest_seen();
+    r_.final_checkpoint = out.checkpoint;
+    r_.events_at_checkpoint = 0;
+    if (out.checkpoint == 0) return true;
+    checkpoint_manifest m;
+    std::string error;
+    if (!store_->load_manifest(out.checkpoint, m, error))
+      return fail("checkpoint the nodes resumed from: " + error);
+    for (const auto& p : m.positions)
+      r_.events_at_checkpoint += static_cast<uint64_t>(p.next_offset);
+    return true;
+  }
+
+  /// The in-flight checkpoint right now, if it belongs to the current run (0 = none).
+  uint64_t in_flight_now() {
+    ctx_.checkpoints.poll();
+    auto id = ctx_.checkpoints.in_flight();
+    return id > run_floor_ ? id : 0;
+  }
+
+  bool start() {
+    std::string error;
+    phase_ = "starting " + std::to_string(ctx_.options.nodes) + " nodes";
+    if (!ctx_.cluster.configure(ctx_.options.nodes, error)) return fail(error);
+    start_ = steady::now();
+    auto t = wall_clock_ms();
+    if (!ctx_.cluster.start_all(false, error)) return fail(error);
+    cluster_resume c;
+    if (!resumed(t, c)) return false;
+    std::fprintf(stderr, "drill: %u nodes processing after %" PRId64 " ms\n", ctx_.cluster.size(),
+                 c.last_unix_ms - t);
+    expect_running_ = true;
+    return true;
+  }
+
+  bool kills(const drill_plan& plan) {
+    for (size_t i = 0; i < plan.kills.size(); ++i)
+      if (!kill_one(plan.kills[i], i + 1)) return false;
+    return true;
+  }
+
+  bool kill_one(const planned_kill& k, size_t number) {
+    kill_record rec;
+    rec.node = ctx_.cluster.id(k.victim);
+    rec.moment = std::string(to_string(k.moment));
+    rec.pause_ms = k.pause_ms;
+    auto what = "kill " + std::to_string(number) + "/" + std::to_string(r_.kills_planned) + " ("
+                + rec.node + ")";
+    phase_ = what
+             + (k.moment == kill_moment::checkpoint_in_flight
+                  ? ": waiting for a checkpoint in flight"
+                  : ": waiting for a checkpoint, then " + std::to_string(k.delay_ms) + " ms");
+    if (!wait_for_moment(k.moment, k.delay_ms)) return false;
+    rec.checkpoint_in_flight = in_flight_now();
+    rec.complete_at_kill = ctx_.checkpoints.newest_complete();
+    rec.at_s = since_start();
+    auto t = wall_clock_ms();
+    ctx_.cluster.kill(k.victim);
+    auto during = rec.checkpoint_in_flight
+                    ? " during checkpoint " + std::to_string(rec.checkpoint_in_flight)
+                    : "";
+    std::fprintf(stderr, "drill: %s: SIGKILL at %.2f s%s, restart in %" PRId64 " ms\n",
+                 what.c_str(), rec.at_s, during.c_str(), k.pause_ms);
+    phase_ = what + ": node down";
+    std::string error;
+    if (!pause(k.pause_ms)) return false;
+    if (!ctx_.cluster.start(k.victim, true, error)) return fail(error);
+    phase_ = what + ": waiting for every node to process again";
+    cluster_resume c;
+    if (!resumed(t, c)) return false;
+    rec.restored_checkpoint = c.checkpoint;
+    rec.rollback_ms = c.last_unix_ms - t;
+    std::fprintf(stderr,
+                 "drill: %s: every node processing again from checkpoint %" PRIu64 ", %" PRId64
+                 " ms after the kill\n",
+                 what.c_str(), c.checkpoint, rec.rollback_ms);
+    r_.kills.push_back(rec);
+    return true;
+  }
+
+  bool rescale(const planned_rescale& p) {
+    rescale_record rec;
+    rec.from_nodes = ctx_.cluster.size();
+    rec.to_nodes = *ctx_.options.rescale_to;
+    rec.pause_ms = p.pause_ms;
+    auto what = "rescale " + std::to_string(rec.from_nodes) + " -> " + std::to_string(rec.to_nodes);
+    phase_ = what + ": waiting for a checkpoint, then " + std::to_string(p.delay_ms) + " ms";
+    if (!wait_for_moment(kill_moment::after_checkpoint, p.delay_ms)) return false;
+    rec.checkpoint_in_flight = in_flight_now();
+    rec.complete_at_kill = ctx_.checkpoints.newest_complete();
+    rec.at_s = since_start();
+    auto t = wall_clock_ms();
+    ctx_.cluster.kill_all();
+    std::fprintf(stderr, "drill: %s: SIGKILL of every node at %.2f s\n", what.c_str(), rec.at_s);
+    phase_ = what + ": cluster down";
+    std::string error;
+    if (!pause(p.pause_ms)) return false;
+    if (!ctx_.cluster.configure(rec.to_nodes, error) || !ctx_.cluster.start_all(true, error))
+      return fail(error);
+    phase_ = what + ": waiting for every node to process";
+    cluster_resume c;
+    if (!resumed(t, c)) return false;
+    rec.restored_checkpoint = c.checkpoint;
+    rec.rollback_ms = c.last_unix_ms - t;
+    std::fprintf(stderr,
+                 "drill: %s: every node processing from checkpoint %" PRIu64 ", %" PRId64
+                 " ms after the stop\n",
+                 what.c_str(), c.checkpoint, rec.rollback_ms);
+    r_.rescale = rec;
+    return true;
+  }
+
+  bool drain() {
+    expect_running_ = false;
+    phase_ = "draining";
+    auto last_change = steady::now();
+    auto seen = ctx_.checkpoints.newest_seen();
+    auto running = ctx_.cluster.running();
+    while (ctx_.cluster.running() > 0) {
+      if (!tick()) return false;
+      if (seen != ctx_.checkpoints.newest_seen() || running != ctx_.cluster.running())
+        last_change = steady::now(), seen = ctx_.checkpoints.newest_seen(),
+        running = ctx_.cluster.running();
+      if (steady::now() - last_change > stall_timeout)
+        return fail("no checkpoint and no node exit for 300 s while draining");
+    }
+    ctx_.cluster.poll();
+    if (auto f = ctx_.cluster.failure(); !f.empty()) return fail(f);
+    std::fprintf(stderr, "drill: every node drained and exited 0 after %.1f s\n", since_start());
+    return true;
+  }
+
+  void progress() {
+    auto now = steady::now();
+    if (now - last_progress_ < std::chrono::seconds(1)) return;
+    last_progress_ = now;
+    auto newest = ctx_.checkpoints.newest_complete();
+    if (newest != committed_id_) {
+      checkpoint_manifest m;
+      std::string error;
+      if (store_->load_manifest(newest, m,
+                                error)) {  // retention may just have removed it: next time
+        committed_id_ = newest;
+        committed_ = 0;
+        for (const auto& p : m.positions) committed_ += static_cast<uint64_t>(p.next_offset);
+      }
+    }
+    double secs = since_start();
+    std::fprintf(
+      stderr,
+      "drill: %.1f s | nodes %u/%u up | committed %" PRIu64 "/%" PRIu64
+      " events (%.1f%%, %.0f ev/s) | %" PRIu64 " checkpoints | kills %zu/%u | %s\n",
+      secs, ctx_.cluster.running(), ctx_.cluster.size(), committed_, ctx_.events,
+      ctx_.events ? 100.0 * static_cast<double>(committed_) / static_cast<double>(ctx_.events)
+                  : 0.0,
+      secs > 0 ? static_cast<double>(committed_) / secs : 0.0, ctx_.checkpoints.completed_count(),
+      r_.kills.size(), r_.kills_planned, phase_.c_str());
+  }
+
+  drill_context& ctx_;
+  drill_report& r_;
+  std::unique_ptr<checkpoint_store> store_;
+  steady::time_point start_ = steady::now();
+  steady::time_point last_progress_ = steady::now();
+  std::string phase_;
+  bool expect_running_ = false;  // a node that drains now ends the drill too early
+  uint64_t run_floor_ = 0;       // newest checkpoint directory when the current run resumed
+  uint64_t committed_ = 0, committed_id_ = 0;
+};
+
+}  // namespace
+
+bool run_drill_scenario(drill_context& ctx, const drill_plan& plan, drill_report& r) {
+  return scenario(ctx, r).run(plan);
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,47 @@
+// What `rtfeat drill` is asked to do (docs/cluster.md "Recovery drill"), and the
+// checks that turn a bad combination of flags into one clear error before any
+// process is started.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rtfeat {
+
+struct drill_options {
+  uint32_t nodes = 0;
+  std::optional<uint64_t> events;  // generate this many events ...
+  std::string from;                // ... or replay this recorded JSONL log
+  uint32_t kills = 0;
+  std::optional<uint32_t> rescale_to;
+  std::optional<uint32_t> partitions;  // default: default_drill_partitions(events)
+  uint64_t seed = 1;
+  int64_t checkpoint_ms = 500;
+  bool keep = false;                           // keep the work dir
+  std::string report;                          // also write the report as JSON here
+  std::string config = "config/cluster.toml";  // every key but the services and the node list
+  std::string redis_server = "redis-server";   // looked up in PATH unless it has a '/'
+};
+
+/// Most nodes a drill starts on one host (each is a process with its own threads).
+inline constexpr uint32_t max_drill_nodes = 16;
+/// Kills and the rescale wait for checkpoints to complete, and under a full
+/// drain a checkpoint takes the cluster seconds (barriers queue behind data), a
+/// few hundred thousand events on a busy 2-core box. Below this many events per
+/// kill or rescale the cluster usually drains before the drill is done (the
+/// drill then fails and says so).
+inline constexpr uint64_t min_events_per_disruption = 100000;
+
+/// One partition per 10 000 events, at least 32 (as bench/ does): the mock keeps
+/// only ~100 000 messages or 5 MiB per partition and silently drops older ones.
+uint32_t default_drill_partitions(uint64_t events);
+
+/// Empty when the flags make sense together, else the error (naming the flags).
+/// The event count of --from is unknown here: check_drill_events does that part.
+std::string validate_drill_options(const drill_options& o);
+
+/// Empty when `events` are enough for the kills and rescale asked for.
+std::string check_drill_events(const drill_options& o, uint64_t events);
+
+}  // namespace rtfeat

@@ -61,8 +61,8 @@ struct keyed_shard_state {
   std::chrono::steady_clock::time_point last_flush{};  // of the last flush that ran
   size_t outstanding = 0;     // update batches the sinks have not written yet
   bool flush_wanted = false;  // changes waited for `outstanding` to drain
-  std::chrono::steady_clock::time_point align_started{};
-  std::vector<size_t> body_sizes;  // by key group, at the last checkpoint: encode_shard_state's hints  // the first barrier of the pending checkpoint
+  std::chrono::steady_clock::time_point align_started{};  // the first barrier of the pending checkpoint
+  std::vector<size_t> body_sizes;  // by key group, at the last checkpoint: encode_shard_state's hints
 };
 
 caf::behavior keyed_shard(caf::stateful_actor<keyed_shard_state>* self, shard_settings cfg);

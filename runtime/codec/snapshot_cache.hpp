@@ -19,14 +19,16 @@ public:
 
   /// Appends the entity's encoding to `out`; `encode(state_writer&)` runs only
   /// when the entity changed since the bytes were kept (or never was encoded).
+  /// It encodes straight into `out` and keeps a copy of exactly that size.
   template <class Encode>
   void write_to(state_writer& out, Encode&& encode) const {
-    if (bytes_.empty()) {
-      state_writer w(std::move(bytes_));
-      encode(w);
-      bytes_ = w.take();
+    if (!bytes_.empty()) {
+      out.raw(bytes_);
+      return;
     }
-    out.raw(bytes_);
+    auto start = out.bytes().size();
+    encode(out);
+    bytes_.assign(out.bytes().substr(start));
   }
 
 private:

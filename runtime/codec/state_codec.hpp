@@ -17,9 +17,6 @@ namespace rtfeat {
 
 class state_writer {
 public:
-  state_writer() = default;
-  /// Writes into `buffer`'s memory (its contents are dropped, its capacity kept).
-  explicit state_writer(std::string buffer) : buf_(std::move(buffer)) { buf_.clear(); }
   state_writer& i64(int64_t v) {
     if (v >= 0) return u64(static_cast<uint64_t>(v));
     if (v >= -32) return byte(static_cast<uint8_t>(v));  // negative fixint

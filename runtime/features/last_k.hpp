@@ -10,6 +10,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/features/front_erasable_vector.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
@@ -34,7 +35,7 @@ private:
     int64_t written_ts = not_written;  // zset: the score Redis holds for the member
   };
   struct user_state {
-    std::vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
+    front_erasable_vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
     std::string key;
     std::vector<std::string> removed;  // zset: written members that left since the last flush
     int64_t indexed_bucket = no_watermark;  // the index holds the user under this bucket

@@ -202,7 +202,8 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
     [=](event_batch& b) {
       // Credit back to the reader: it keeps only a few batches in flight.
       self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);
-      if (self->state.alignment->is_blocked(b.reader)) self->state.alignment->hold(b.reader, std::move(b));
+      auto reader = b.reader;  // hold()'s arguments may be evaluated after the move
+      if (self->state.alignment->is_blocked(reader)) self->state.alignment->hold(reader, std::move(b));
       else on_batch(self, b);
     },
     [=](const reader_end& end) {

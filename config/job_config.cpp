@@ -120,8 +120,8 @@ bool load_table(const toml::table& tbl, const std::string& prefix, const std::st
       if (!load_table(*value.as_table(), name, path, base, out, error)) return false;
       continue;
     }
-    if (spec == nullptr) return error = where + "unknown config key '" + name + "'", false;
-    if (!set_value(out, *spec, value, base, error)) return error = where + error, false;
+    if (spec == nullptr) return error = where.append("unknown config key '").append(name).append("'"), false;
+    if (!set_value(out, *spec, value, base, error)) return error = where.append(error), false;
   }
   return true;
 }

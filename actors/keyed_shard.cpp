@@ -23,6 +23,14 @@ void advance(shard_actor self) {
   if (w == no_watermark || (st.watermark != no_watermark && w <= st.watermark)) return;
   st.watermark = w;
   for (auto& f : st.features) f->advance(w);
+  st.cfg.metrics->set_shard_watermark(self->id(), w);
+}
+
+/// State size per feature for the metrics endpoint: at checkpoints and the end.
+void report_entities(shard_actor self) {
+  auto& st = self->state;
+  for (size_t i = 0; i < st.features.size(); ++i)
+    st.cfg.metrics->set_entities(self->id(), st.names[i], st.features[i]->entities());
 }
 
 /// Flushes the features whose emit interval is up (all when `force`d) into
@@ -112,7 +120,7 @@ void on_reader_end(shard_actor self, const reader_end& end) {
   auto& shown = st.cfg.metrics->watermark;
   for (auto cur = shown.load(); (cur == no_watermark || w < cur) && !shown.compare_exchange_weak(cur, w);) {}
   for (const auto& s : st.cfg.sinks) self->send(s, end_atom::value);
-  for (size_t i = 0; i < st.features.size(); ++i) st.cfg.metrics->add_entities(st.names[i], st.features[i]->entities());
+  report_entities(self);
 }
 
 void process(shard_actor self, keyed_shard_state::held_message& m) {
@@ -144,6 +152,7 @@ void on_aligned(shard_actor self, uint64_t id) {
   for (auto& [kg, body] : snap.bodies) kg += st.cfg.file_offset;
   self->send(st.cfg.snapshot_writer, std::move(snap));
   for (const auto& s : st.cfg.sinks) self->send(s, barrier_atom::value, id);
+  report_entities(self);
   release_held(self);
 }
 

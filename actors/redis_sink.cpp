@@ -24,8 +24,14 @@ bool write_pending(sink_actor self) {
   if (st.redis) {
     auto updates = st.pending.take();
     uint64_t commands = 0;
+    auto started = std::chrono::steady_clock::now();
     if (st.redis->write(updates, commands, error)) {
-      st.cfg.metrics->redis_commands.fetch_add(commands, std::memory_order_relaxed);
+      auto took = std::chrono::steady_clock::now() - started;
+      auto& m = *st.cfg.metrics;
+      m.redis_commands.fetch_add(commands, std::memory_order_relaxed);
+      m.redis_write_us.observe(
+        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
+      m.sink_batch_commands.observe(commands);
       st.failures_in_a_row = 0;
       return true;
     }

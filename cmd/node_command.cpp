@@ -13,6 +13,7 @@
 #include "cmd/cluster_node.hpp"
 #include "cmd/cluster_transport.hpp"
 #include "cmd/commands.hpp"
+#include "cmd/metrics_server.hpp"
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
@@ -129,6 +130,7 @@ struct node_setup {
   std::shared_ptr<const feature_plan> plan;
   size_t node_index = 0;
   bool cluster = false;
+  metrics_server* metrics = nullptr;  // null when metrics.port = 0
   cluster_transport transport;      // a cluster node's links: plain or TLS
   std::vector<int32_t> partitions;  // a cluster node's own
 };
@@ -170,8 +172,9 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     std::cerr << "rtfeat node: " << error << "\n";
     return attempt_result::failed;
   }
-  node_metrics metrics;
-  node_report report(metrics);
+  auto metrics = std::make_shared<node_metrics>();
+  if (ns.metrics) ns.metrics->publish(metrics);
+  node_report report(*metrics);
   auto started = std::chrono::steady_clock::now();
   bool ok = false, lost = false, retry = false;
   {
@@ -180,7 +183,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     caf::scoped_actor self{sys};
     auto gs = graph_settings(cfg, ns.catalogue, ns.plan, opt, src, restored);
     gs.dead_letters = dead_letters;
-    gs.metrics = &metrics;
+    gs.metrics = metrics.get();
     gs.on_drained = caf::actor_cast<caf::actor>(self);
     std::unique_ptr<cluster_session> session;
     job_graph graph;
@@ -265,6 +268,16 @@ int run_node(const node_options& opt) {
                   static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
   ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
   ns.plan = std::make_shared<const feature_plan>(build_feature_plan(ns.catalogue));
+  metrics_server metrics;
+  if (cfg.metrics_port > 0) {
+    if (!metrics.start(cfg.metrics_host, static_cast<int>(cfg.metrics_port),
+                       ns.cluster ? cfg.nodes[ns.node_index].id : "local", error)) {
+      std::cerr << "rtfeat node: " << error << "\n";
+      return 2;
+    }
+    ns.metrics = &metrics;
+    std::cerr << "node: metrics on http://" << cfg.metrics_host << ":" << cfg.metrics_port << "/metrics\n";
+  }
   if (!ns.cluster) return run_attempt(opt, ns, opt.restore, 0) == attempt_result::finished ? 0 : 1;
   // A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
   // last complete checkpoint and rejoins; the lost node is restarted with --restore latest.

@@ -59,6 +59,9 @@ const std::vector<key_spec>& key_table() {
     {"dead_letter.path", &j::dead_letter_path, nullptr, true, "dead-letter JSONL file"},
     {"node.progress_interval_ms", nullptr, &j::progress_interval_ms, false,
      "progress line cadence on stderr, 0 = quiet"},
+    {"metrics.host", &j::metrics_host, nullptr, false, "interface the Prometheus /metrics endpoint binds to"},
+    {"metrics.port", nullptr, &j::metrics_port, false,
+     "port of the Prometheus /metrics endpoint, 0 = off (one per node: --set per process)"},
     {"cluster.connect_timeout_ms", nullptr, &j::cluster_connect_timeout_ms, false,
      "how long a node waits for every peer of [[cluster.node]] to be reachable"},
     {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
@@ -207,6 +210,8 @@ bool validate(const job_config& c, std::string& error) {
   if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
+  if (c.metrics_port < 0 || c.metrics_port > 65535) return fail("metrics.port: expected 0..65535 (0 = off)");
+  if (c.metrics_port > 0 && c.metrics_host.empty()) return fail("metrics.host: required when metrics.port is set");
   if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
   if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
   return validate_tls(c, error);

@@ -44,6 +44,9 @@ struct job_config {
   std::string dead_letter_path = "dead-letter.jsonl";
   // [node]
   int64_t progress_interval_ms = 1000;
+  // [metrics]: Prometheus /metrics of this node (docs/metrics.md)
+  std::string metrics_host = "127.0.0.1";
+  int64_t metrics_port = 0;  // 0 = off
   // [cluster] and [[cluster.node]]: empty = single node (docs/cluster.md)
   int64_t cluster_connect_timeout_ms = 30000;
   int64_t cluster_peer_timeout_ms = 10000;

@@ -1,0 +1,130 @@
+// Prometheus text rendering (see prometheus_text.hpp). Base units as Prometheus
+// asks: seconds and bytes; counters end in _total.
+#include "runtime/metrics/prometheus_text.hpp"
+
+#include <charconv>
+
+namespace rtfeat {
+
+namespace {
+
+class exposition {
+public:
+  /// Starts a metric family: its HELP and TYPE lines.
+  void family(std::string_view name, std::string_view type, std::string_view help) {
+    out_.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out_.append("# TYPE ").append(name).append(" ").append(type).append("\n");
+  }
+  /// One sample; `labels` is empty or `key="value",...` (values already escaped).
+  void sample(std::string_view name, std::string_view labels, double v) {
+    out_.append(name);
+    if (!labels.empty()) out_.append("{").append(labels).append("}");
+    out_.append(" ").append(number(v)).append("\n");
+  }
+  void counter(std::string_view name, std::string_view help, uint64_t v) {
+    family(name, "counter", help);
+    sample(name, "", static_cast<double>(v));
+  }
+  void gauge(std::string_view name, std::string_view help, double v) {
+    family(name, "gauge", help);
+    sample(name, "", v);
+  }
+  template <size_t N>
+  void histogram(std::string_view name, std::string_view help, const atomic_histogram<N>& h, double unit) {
+    family(name, "histogram", help);
+    std::string bucket = std::string(name) + "_bucket";
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < N; ++i) {
+      cumulative += h.in_bucket(i);
+      sample(bucket, "le=\"" + number(static_cast<double>(h.bounds()[i]) / unit) + "\"",
+             static_cast<double>(cumulative));
+    }
+    cumulative += h.in_bucket(N);
+    sample(bucket, "le=\"+Inf\"", static_cast<double>(cumulative));
+    sample(std::string(name) + "_sum", "", static_cast<double>(h.sum()) / unit);
+    sample(std::string(name) + "_count", "", static_cast<double>(cumulative));
+  }
+  std::string take() { return std::move(out_); }
+
+private:
+  static std::string number(double v) {
+    char buf[64];
+    // Shortest round-trip digits, never exponents: "0.0001", not "1e-04".
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return ec == std::errc{} ? std::string(buf, end) : "NaN";
+  }
+  std::string out_;
+};
+
+double seconds(int64_t ms) { return static_cast<double>(ms) / 1000.0; }
+
+}  // namespace
+
+std::string prometheus_label_value(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\') out += "\\\\";
+    else if (c == '"') out += "\\\"";
+    else if (c == '\n') out += "\\n";
+    else out += c;
+  }
+  return out;
+}
+
+std::string prometheus_text(const node_metrics& m, std::string_view node, int64_t now_unix_ms) {
+  exposition x;
+  x.family("rtfeat_node_info", "gauge", "Always 1; the node id of this process as a label.");
+  x.sample("rtfeat_node_info", "node=\"" + prometheus_label_value(node) + "\"", 1);
+
+  x.counter("rtfeat_events_read_total", "Events read from the source partitions of this node.", m.events_read);
+  x.counter("rtfeat_events_accepted_total", "Events parsed, valid and on time: they reach the features.",
+            m.events_accepted);
+  x.counter("rtfeat_events_late_total", "Valid events dropped as late: event time behind the watermark.",
+            m.events_late);
+  x.family("rtfeat_events_rejected_total", "counter", "Events sent to the dead-letter sink, by reason.");
+  for (size_t i = 0; i < reject_reason_count; ++i)
+    x.sample("rtfeat_events_rejected_total", "reason=\"" + std::string(reject_reason_names[i]) + "\"",
+             static_cast<double>(m.rejected[i].load()));
+  x.counter("rtfeat_dead_letters_total", "Rejected events written to the dead-letter sink.",
+            m.dead_letters_written);
+  x.counter("rtfeat_key_updates_total", "Feature values the shards sent to the Redis sinks.", m.key_updates);
+  x.counter("rtfeat_redis_commands_total", "Redis commands written by the sinks.", m.redis_commands);
+  x.counter("rtfeat_redis_errors_total", "Failed Redis writes (retried; nothing is dropped).", m.redis_errors);
+  x.histogram("rtfeat_redis_write_seconds", "Round trip of one pipelined sink write.", m.redis_write_us, 1e6);
+  x.histogram("rtfeat_sink_batch_commands", "Redis commands per pipelined sink write.", m.sink_batch_commands,
+              1);
+
+  int64_t w = m.live_watermark();
+  if (w == no_watermark) w = m.watermark.load();
+  if (w != no_watermark) {  // no sample before the first watermark: there is no value yet
+    x.gauge("rtfeat_watermark_seconds", "Event-time watermark of the node (Unix seconds).", seconds(w));
+    x.gauge("rtfeat_watermark_lag_seconds", "Wall clock minus the watermark.", seconds(now_unix_ms - w));
+  }
+
+  x.counter("rtfeat_checkpoints_completed_total", "Checkpoints this node's run saw complete.",
+            m.checkpoints_completed);
+  x.counter("rtfeat_checkpoints_failed_total", "Checkpoints aborted (timeout, failed write).",
+            m.checkpoints_failed);
+  x.gauge("rtfeat_last_checkpoint_id", "Id of the last completed checkpoint.",
+          static_cast<double>(m.last_checkpoint_id.load()));
+  x.gauge("rtfeat_last_checkpoint_duration_seconds", "Barrier injection to commit, last completed checkpoint.",
+          seconds(m.last_checkpoint_ms));
+  x.family("rtfeat_last_checkpoint_phase_seconds", "gauge",
+           "Phases of the last completed checkpoint, slowest shard: barrier alignment, the encode that pauses "
+           "it, the background file write.");
+  x.sample("rtfeat_last_checkpoint_phase_seconds", "phase=\"align\"", seconds(m.last_checkpoint_align_ms));
+  x.sample("rtfeat_last_checkpoint_phase_seconds", "phase=\"encode\"", seconds(m.last_checkpoint_encode_ms));
+  x.sample("rtfeat_last_checkpoint_phase_seconds", "phase=\"write\"", seconds(m.last_checkpoint_write_ms));
+  x.gauge("rtfeat_last_checkpoint_bytes", "Snapshot bytes of the last completed checkpoint.",
+          static_cast<double>(m.last_checkpoint_bytes.load()));
+
+  x.family("rtfeat_state_entities", "gauge",
+           "Entities (users, items, categories) holding state, by feature, as of the last checkpoint.");
+  for (const auto& [feature, n] : m.entities())
+    x.sample("rtfeat_state_entities", "feature=\"" + prometheus_label_value(feature) + "\"",
+             static_cast<double>(n));
+  return x.take();
+}
+
+}  // namespace rtfeat

@@ -167,6 +167,12 @@ void on_barrier(shard_actor self, const barrier_marker& b) {
 /// (checksums passed, so it is a bug or a foreign file).
 void restore(shard_actor self) {
   auto& st = self->state;
+  using clock = std::chrono::steady_clock;
+  auto started = clock::now(), shown = started;
+  std::string shard = st.cfg.kind == shard_kind::user ? "user shard" : "group shard";
+  if (!st.cfg.key_groups.empty())
+    shard += " of key groups " + std::to_string(st.cfg.key_groups.front()) + "-" + std::to_string(st.cfg.key_groups.back());
+  size_t groups = 0;
   std::vector<named_state> named;
   for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
   std::vector<std::string> dropped;
@@ -178,6 +184,12 @@ void restore(shard_actor self) {
       std::cerr << "rtfeat: fatal: restoring key group " << kg << ": " << error << "\n";
       std::exit(1);
     }
+    ++groups;
+    if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {  // a large state takes seconds
+      shown = now;
+      std::cerr << "node: " << shard << " restoring: " << groups << " of " << st.cfg.key_groups.size()
+                << " key groups\n";
+    }
   }
   for (const auto& name : dropped)
     std::cerr << "node: feature '" << name << "' is no longer in the catalogue: its checkpointed state is dropped\n";
@@ -186,6 +198,10 @@ void restore(shard_actor self) {
     f->rewrite_all();
   }
   if (st.seq > 0) ++st.seq;
+  report_entities(self);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - started);
+  std::cerr << "node: " << shard << " restored " << groups
+            << " key groups in " << ms.count() << " ms\n";
   schedule_flush(self);
 }
 

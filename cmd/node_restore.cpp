@@ -2,6 +2,7 @@
 #include "cmd/node_restore.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 namespace rtfeat::cmd {
@@ -20,12 +21,26 @@ bool parse_which(const std::string& which, std::optional<uint64_t>& id, std::str
   return false;
 }
 
+/// Reads (and checksums) every snapshot file; a progress line about once a second,
+/// since a large state takes a while (SPEC §7).
 bool load_bodies(restore_plan& out, std::string& error) {
+  using clock = std::chrono::steady_clock;
   out.bodies = std::make_shared<restored_bodies>();
+  const uint64_t total = out.manifest->snapshot_bytes();
+  uint64_t done = 0;
+  auto started = clock::now(), shown = started;
   for (const auto& e : out.manifest->snapshots) {
     std::string body;
     if (!out.store->read_snapshot(*out.manifest, e.key_group, body, error)) return false;
+    done += body.size();
     (*out.bodies)[e.key_group] = std::move(body);
+    if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {
+      shown = now;
+      double secs = std::chrono::duration<double>(now - started).count();
+      double mb = static_cast<double>(done) / 1e6, total_mb = static_cast<double>(total) / 1e6;
+      std::fprintf(stderr, "node: restore: read %.0f of %.0f MB (%.0f %%) at %.0f MB/s\n", mb, total_mb,
+                   total_mb > 0 ? 100.0 * mb / total_mb : 100.0, mb / secs);
+    }
   }
   for (const auto& p : out.manifest->positions) {
     out.offsets[p.partition] = p.next_offset;

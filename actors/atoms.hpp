@@ -17,6 +17,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;        // coordinator t
 using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 using final_atom = caf::atom_constant<caf::atom("final")>;      // coordinator: last checkpoint
+using ready_atom = caf::atom_constant<caf::atom("ready")>;      // shard: state restored, processing
 
 // Cluster handshake and shutdown (actors/cluster_agent, docs/cluster.md).
 using challenge_atom = caf::atom_constant<caf::atom("challenge")>;  // a node asks a peer for a nonce

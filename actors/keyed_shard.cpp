@@ -236,6 +236,7 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       else on_reader_end(self, end);
     },
     [=](const barrier_marker& b) { on_barrier(self, b); },
+    [](ready_atom) { return ready_atom::value; },  // answered once the restore in init is done
     [=](idle_atom, uint32_t reader) {
       self->state.merge->exclude(reader);
       advance(self);

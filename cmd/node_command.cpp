@@ -204,6 +204,10 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     } else {
       graph = spawn_job_graph(sys, gs);
     }
+    // Shards decode their checkpointed state when they first run (seconds for a large
+    // state); "processing" below must mean that this is done.
+    for (const auto& shard : graph.shards)
+      self->request(shard, caf::infinite, ready_atom::value).receive([](ready_atom) {}, [](caf::error&) {});
     // The moment this node works again after a (re)start or a rollback: `rtfeat drill`
     // measures rollbacks up to this line on every node (docs/cluster.md).
     std::cerr << "node: processing: readers started at unix_ms=" << wall_clock_ms() << " from checkpoint "

@@ -29,20 +29,11 @@ build_rtfeat() {
   cmake --build "$build_dir" -j "$(nproc)"
 }
 
-# Prints a TCP port on 127.0.0.1 that nothing listens on.
+# Prints a free TCP port on 127.0.0.1 *below* the kernel's ephemeral range: a port in
+# that range can be held by any outgoing connection on the host (the tests' own Kafka,
+# Redis and CAF clients), and a listener then fails to bind it (a redis-server of a
+# parallel test did). Nothing listens on the port when it is printed.
 free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return 0; fi
-  done
-  log "no free port found"; return 1
-}
-
-# Prints a free TCP port on 127.0.0.1 *below* the kernel's ephemeral range, for a
-# port that is bound later or again after a restart (cluster nodes): a port in the
-# ephemeral range can meanwhile be taken by any outgoing connection on the host.
-free_listen_port() {
   local low p
   low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   for _ in $(seq 1 200); do
@@ -51,6 +42,9 @@ free_listen_port() {
   done
   log "no free port found"; return 1
 }
+
+# The same, for a port bound later or again after a restart (cluster nodes).
+free_listen_port() { free_port; }
 
 # Starts redis-server on port $1 with its files in $2 (no persistence).
 start_redis() {

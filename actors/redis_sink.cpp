@@ -20,7 +20,7 @@ bool write_pending(sink_actor self) {
   auto& st = self->state;
   if (st.pending.empty()) return true;
   std::string error;
-  if (!st.redis) st.redis = redis_writer::connect(st.cfg.host, st.cfg.port, st.cfg.track_ttl, error);
+  if (!st.redis) st.redis = redis_writer::connect(st.cfg.host, st.cfg.port, st.cfg.track_ttl, st.cfg.credentials, error);
   if (st.redis) {
     auto updates = st.pending.take();
     uint64_t commands = 0;

@@ -19,6 +19,7 @@ namespace rtfeat {
 struct sink_settings {
   std::string host;
   int port = 6379;
+  redis_credentials credentials;
   size_t shards = 0;  // end_atom expected from each
   int64_t flush_interval_ms = 20;
   caf::actor on_drained;   // gets (drained_atom, ok) when everything is written

@@ -20,6 +20,7 @@
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/redis/redis_auth.hpp"
 
 namespace rtfeat::cmd {
 
@@ -258,6 +259,14 @@ int run_node(const node_options& opt) {
     return 2;
   }
   const auto& cfg = ns.cfg;
+  // Credentials Redis refuses are a config error that no retry fixes: stop now. An
+  // unreachable Redis may come up later; the sinks retry and drop nothing meanwhile.
+  switch (probe_redis(cfg.redis_host, static_cast<int>(cfg.redis_port), redis_credentials_from_env(cfg.redis_username),
+                      error)) {
+    case redis_probe::refused: std::cerr << "rtfeat node: " << error << "\n"; return 2;
+    case redis_probe::unreachable: std::cerr << "node: warning: " << error << " (the sinks retry until it is up)\n"; break;
+    case redis_probe::ok: break;
+  }
   ns.cluster = cfg.nodes.size() > 1;
   if (ns.cluster) {
     // caf_openssl would only fail on these files mid-run, inside CAF's I/O thread.

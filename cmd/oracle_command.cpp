@@ -94,7 +94,7 @@ int connect_redis(const oracle_options& o, const job_config& cfg, redis_reader& 
     return 2;
   }
   std::string error;
-  if (!redis.connect(host, port, redis_timeout_ms, error)) {
+  if (!redis.connect(host, port, redis_timeout_ms, error, redis_credentials_from_env(cfg.redis_username))) {
     std::cerr << "rtfeat oracle: cannot reach Redis: " << error << "\n";
     return 1;
   }

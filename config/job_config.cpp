@@ -35,6 +35,8 @@ const std::vector<key_spec>& key_table() {
     {"source.group_id", &j::source_group_id, nullptr, false, "Kafka group.id (offsets are ours)"},
     {"redis.host", &j::redis_host, nullptr, false, "Redis host"},
     {"redis.port", nullptr, &j::redis_port, false, "Redis port"},
+    {"redis.username", &j::redis_username, nullptr, false,
+     "Redis ACL user (AUTH username password); the password comes from RTFEAT_REDIS_PASSWORD"},
     {"features.file", &j::features_file, nullptr, true, "feature catalogue (TOML)"},
     {"checkpoint.dir", &j::checkpoint_dir, nullptr, true, "checkpoint directory"},
     {"checkpoint.interval_ms", nullptr, &j::checkpoint_interval_ms, false,

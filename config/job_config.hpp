@@ -22,6 +22,7 @@ struct job_config {
   // [redis]
   std::string redis_host = "127.0.0.1";
   int64_t redis_port = 6379;
+  std::string redis_username;  // ACL user; the password comes from RTFEAT_REDIS_PASSWORD
   // [features]
   std::string features_file = "features.toml";
   // [checkpoint]

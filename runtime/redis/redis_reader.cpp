@@ -93,10 +93,11 @@ redis_reader::~redis_reader() {
   if (ctx_ != nullptr) redisFree(ctx_);
 }
 
-bool redis_reader::connect(const std::string& host, int port, int timeout_ms, std::string& error) {
+bool redis_reader::connect(const std::string& host, int port, int timeout_ms, std::string& error,
+                           const redis_credentials& cred) {
   where_ = "redis " + host + ":" + std::to_string(port);
   if (ctx_ != nullptr) redisFree(ctx_);
-  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  timeval tv{timeout_ms / 1000, static_cast<suseconds_t>(timeout_ms % 1000) * 1000};
   ctx_ = redisConnectWithTimeout(host.c_str(), port, tv);
   if (ctx_ == nullptr) return error = where_ + ": cannot allocate a connection", false;
   if (ctx_->err != 0) {
@@ -106,6 +107,10 @@ bool redis_reader::connect(const std::string& host, int port, int timeout_ms, st
     return false;
   }
   if (redisSetTimeout(ctx_, tv) != REDIS_OK) return error = where_ + ": cannot set timeout", false;
+  if (!redis_authenticate(ctx_, cred, error)) return error = where_ + ": " + error, false;
+  // A PING now: a server that wants a password we lack says so before any long work.
+  bool refused = false;
+  if (auto why = redis_ping_error(ctx_, cred, refused); !why.empty()) return error = where_ + ": " + why, false;
   return true;
 }
 

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/redis/redis_auth.hpp"
+
 struct redisContext;
 
 namespace rtfeat {
@@ -41,7 +43,8 @@ public:
 
   /// Connects to host:port; `timeout_ms` bounds the connect and every reply.
   /// Returns false with "redis 127.0.0.1:6379: Connection refused"-style messages.
-  bool connect(const std::string& host, int port, int timeout_ms, std::string& error);
+  bool connect(const std::string& host, int port, int timeout_ms, std::string& error,
+               const redis_credentials& cred = {});
 
   /// Snapshots every key of the current database: SCAN (COUNT 1000), then per
   /// scanned batch one pipeline of TYPE + TTL and one of HGETALL / LRANGE /

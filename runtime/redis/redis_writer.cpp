@@ -58,7 +58,7 @@ bool is_error(const redisReply* r) {
 redis_writer::~redis_writer() { redisFree(ctx_of(ctx_)); }
 
 std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int port, bool track_ttl,
-                                                    std::string& error) {
+                                                    const redis_credentials& cred, std::string& error) {
   timeval timeout{2, 0};
   auto* c = redisConnectWithTimeout(host.c_str(), port, timeout);
   if (c == nullptr || c->err != 0) {
@@ -69,6 +69,11 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
   }
   timeval io_timeout{30, 0};
   redisSetTimeout(c, io_timeout);
+  if (!redis_authenticate(c, cred, error)) {
+    error = "redis " + host + ":" + std::to_string(port) + ": " + error;
+    redisFree(c);
+    return nullptr;
+  }
   return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl));
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
+#include "runtime/redis/redis_auth.hpp"
 #include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {
@@ -19,11 +20,12 @@ public:
   redis_writer(const redis_writer&) = delete;
   redis_writer& operator=(const redis_writer&) = delete;
 
-  /// Connects with a 2 s timeout; nullptr and `error` when Redis is unreachable.
+  /// Connects with a 2 s timeout and authenticates with `cred`; nullptr and `error`
+  /// when Redis is unreachable or refuses the credentials.
   /// `track_ttl`: skip EXPIREs the ttl_tracker says are not needed (this
   /// connection is the only writer of its keys); else every write refreshes.
   static std::unique_ptr<redis_writer> connect(const std::string& host, int port, bool track_ttl,
-                                               std::string& error);
+                                               const redis_credentials& cred, std::string& error);
 
   /// Sends every update in one pipeline and reads all replies. Returns false on
   /// a connection error (the connection is then dead: reconnect) or a Redis

@@ -46,14 +46,16 @@ free_port() {
 # The same, for a port bound later or again after a restart (cluster nodes).
 free_listen_port() { free_port; }
 
-# Starts redis-server on port $1 with its files in $2 (no persistence).
+# Starts redis-server on port $1 with its files in $2 (no persistence); more
+# redis-server options may follow (--requirepass PW).
 start_redis() {
   local port=$1 dir=$2
   mkdir -p "$dir"
   redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \
-    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    --dir "$dir" --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" "${@:3}"
   for _ in $(seq 1 100); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
+    # Any answer, NOAUTH included, means it is up.
+    [ -n "$(redis-cli -p "$port" ping 2>/dev/null)" ] && return 0
     sleep 0.05
   done
   log "redis-server did not start on port $port (see $dir/redis.log)"; return 1

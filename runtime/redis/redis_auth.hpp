@@ -1,0 +1,37 @@
+// Redis authentication for every connection rtfeat opens (sinks, oracle, the
+// node's start-up check): AUTH [username] password right after connecting.
+// The password comes from the environment only, never from a config file.
+#pragma once
+
+#include <string>
+
+struct redisContext;
+
+namespace rtfeat {
+
+inline constexpr const char* redis_password_env = "RTFEAT_REDIS_PASSWORD";
+
+struct redis_credentials {
+  std::string username;  // redis.username: an ACL user; empty = the default user
+  std::string password;  // empty = no AUTH
+};
+
+/// `username` from the config, the password from RTFEAT_REDIS_PASSWORD.
+redis_credentials redis_credentials_from_env(const std::string& username);
+
+/// Sends AUTH when a password is set. False with `error` when Redis refuses it
+/// (wrong password, unknown user) or the connection fails.
+bool redis_authenticate(redisContext* c, const redis_credentials& cred, std::string& error);
+
+/// PINGs: "" when Redis answers, else why not; a NOAUTH names the variable to set.
+/// `refused` tells an error reply (Redis wants credentials) from a dead connection.
+std::string redis_ping_error(redisContext* c, const redis_credentials& cred, bool& refused);
+
+enum class redis_probe { ok, unreachable, refused };
+
+/// Connects, authenticates and PINGs: `refused` when Redis rejects the credentials
+/// or wants some it was not given (a config error: retrying cannot help),
+/// `unreachable` when it cannot be reached (it may come up later).
+redis_probe probe_redis(const std::string& host, int port, const redis_credentials& cred, std::string& error);
+
+}  // namespace rtfeat

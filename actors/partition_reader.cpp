@@ -123,6 +123,14 @@ void on_barrier(reader_actor self, uint64_t id) {
   self->send(st.cfg.coordinator, reader_position{id, st.cfg.partition, st.next_offset, st.watermark->current()});
 }
 
+/// The wait before the next poll: short while data flows; a partition quiet for a
+/// second waits longer, so an idle node does not wake its workers hundreds of
+/// times a second per partition (the first event after a lull waits <= 20 ms more).
+int64_t poll_delay_ms(size_t polled, int64_t quiet_ms) {
+  if (polled > 0) return 1;
+  return quiet_ms < 1000 ? 5 : 20;
+}
+
 void poll_once(reader_actor self) {
   auto& st = self->state;
   if (st.in_flight >= max_in_flight) {
@@ -149,7 +157,7 @@ void poll_once(reader_actor self) {
     for (const auto& s : st.cfg.routes->groups.shards) self->send(s, idle_atom::value, st.cfg.index);
   }
   if (n == st.cfg.poll_max) self->send(self, poll_atom::value);
-  else self->delayed_send(self, std::chrono::milliseconds(n > 0 ? 1 : 5), poll_atom::value);
+  else self->delayed_send(self, std::chrono::milliseconds(poll_delay_ms(n, now - st.last_data_ms)), poll_atom::value);
 }
 
 }  // namespace

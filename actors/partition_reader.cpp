@@ -69,7 +69,9 @@ void route(reader_actor self, event&& e, int64_t wm_at_read) {
   for (size_t n = 0; n < st.touched.size(); ++n) {
     auto i = st.touched[n];
     bool last = n + 1 == st.touched.size() && !to_user;
-    push(self, routes.groups, st.to_groups, i, {last ? std::move(e) : e, wm_at_read, st.group_masks[i]});
+    // Moved by the last push only, and nothing reads `e` after that one.
+    push(self, routes.groups, st.to_groups, i,
+         {last ? std::move(e) : e, wm_at_read, st.group_masks[i]});  // NOLINT(bugprone-use-after-move)
     st.group_masks[i] = 0;
   }
   if (to_user) {

@@ -122,7 +122,7 @@ caf::behavior cluster_agent(agent_actor self, cluster_agent_settings cfg) {
     },
     [=](hello_atom, const node_hello& theirs) -> caf::result<node_hello> { return on_hello(self, theirs); },
     [=](peer_atom, const node_hello& theirs) { add_peer(self, theirs); },
-    [=](reader_position& p) { relay(self, caf::make_message(std::move(p))); },
+    [=](const reader_position& p) { relay(self, caf::make_message(p)); },
     [=](snapshot_written& w) { relay(self, caf::make_message(std::move(w))); },
     [=](barrier_atom a, uint64_t id, bool ok) { relay(self, caf::make_message(a, id, ok)); },
     [=](end_atom a, uint32_t reader) { relay(self, caf::make_message(a, reader)); },

@@ -87,7 +87,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   return g;
 }
 
-void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, std::shared_ptr<const routing> routes,
+void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const std::shared_ptr<const routing>& routes,
                    job_graph& g) {
   const auto& cfg = *s.config;
   for (size_t i = 0; i < s.sources.size(); ++i) {

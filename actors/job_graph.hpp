@@ -65,7 +65,7 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s);
 job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s);
 
 /// Spawns this node's readers into `g`, sending to `routes` (every shard of the job).
-void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, std::shared_ptr<const routing> routes,
+void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const std::shared_ptr<const routing>& routes,
                    job_graph& g);
 
 }  // namespace rtfeat

@@ -17,7 +17,7 @@ struct snapshot_writer_state {
 };
 
 caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
-                              std::shared_ptr<const checkpoint_store> store, uint64_t catalogue_hash,
-                              caf::actor coordinator);
+                              const std::shared_ptr<const checkpoint_store>& store, uint64_t catalogue_hash,
+                              const caf::actor& coordinator);
 
 }  // namespace rtfeat

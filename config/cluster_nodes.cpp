@@ -36,7 +36,8 @@ bool parse_one(const toml::table& t, const std::string& key, const std::string& 
     auto name = std::string(k.str());
     auto at = line_of(path, v);
     if (name != "id" && name != "host" && name != "port")
-      return error = at + "unknown key '" + key + "." + name + "' (a node has id, host, port)", false;
+      return error = at.append("unknown key '").append(key).append(".").append(name).append("' (a node has id, host, port)"),
+             false;
     if (name == "port") {
       auto p = v.value<int64_t>();
       if (!v.is_integer() || !p) return error = at + key + ".port: expected an integer", false;
@@ -46,7 +47,7 @@ bool parse_one(const toml::table& t, const std::string& key, const std::string& 
       continue;
     }
     auto s = v.value<std::string>();
-    if (!v.is_string() || !s) return error = at + key + "." + name + ": expected a string", false;
+    if (!v.is_string() || !s) return error = at.append(key).append(".").append(name).append(": expected a string"), false;
     if (name == "id" && !valid_id(*s))
       return error = at + key + ".id: '" + *s + "' is not a node id (1-64 of A-Z a-z 0-9 _ -)", false;
     if (name == "host" && (s->empty() || s->find_first_of(" \t/") != std::string::npos))
@@ -75,10 +76,11 @@ bool parse_cluster_nodes(const toml::node& value, const std::string& path, std::
     for (size_t j = 0; j < out.size(); ++j) {
       auto other = "cluster.node[" + std::to_string(j) + "]";
       if (out[j].id == n.id)
-        return error = line(t) + key + ".id: duplicate node id '" + n.id + "' (also " + other + ")", false;
+        return error = line(t).append(key).append(".id: duplicate node id '").append(n.id).append("' (also ").append(other).append(")"),
+               false;
       if (out[j].host == n.host && out[j].port == n.port)
-        return error = line(t) + key + ": duplicate address " + n.host + ":" + std::to_string(n.port) + " (also "
-                       + other + " '" + out[j].id + "')",
+        return error = line(t).append(key).append(": duplicate address ").append(n.host).append(":")
+                         .append(std::to_string(n.port)).append(" (also ").append(other).append(" '").append(out[j].id).append("')"),
                false;
     }
     out.push_back(std::move(n));

@@ -13,9 +13,9 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
   int64_t scale = 0;
   if (unit.empty() || unit == "ms") scale = 1;
   else if (unit == "s") scale = 1000;
-  else if (unit == "m") scale = 60 * 1000;
-  else if (unit == "h") scale = 3600 * 1000;
-  else if (unit == "d") scale = 24 * 3600 * 1000;
+  else if (unit == "m") scale = int64_t{60} * 1000;
+  else if (unit == "h") scale = int64_t{3600} * 1000;
+  else if (unit == "d") scale = int64_t{24} * 3600 * 1000;
   else return std::nullopt;
   return n * scale;
 }

@@ -47,7 +47,8 @@ void check_template(const toml::node& n, const std::string& tmpl, const std::set
   if (!parse_key_template(tmpl, t, err)) fail(n, std::string(what) + ": " + err);
   for (const auto& v : t.variables())
     if (!vars.contains(v))
-      fail(n, std::string(what) + " '" + tmpl + "' names ${" + v + "}, which this feature does not have");
+      fail(n, std::string(what).append(" '").append(tmpl).append("' names ${").append(v).append(
+                "}, which this feature does not have"));
 }
 
 // Which (aggregation, entity, output) combinations this build computes.

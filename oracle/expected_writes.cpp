@@ -38,7 +38,8 @@ void put_field(expected_state& out, const std::string& key, const std::string& f
   keep_ttl(out.ttl_s, key, ttl_s);
 }
 
-void put_value(expected_state& out, const std::string& key, expected_value value, int64_t ttl_s) {
+void put_value(expected_state& out, const std::string& key, expected_value value,  // NOLINT(performance-unnecessary-value-param): moved into the map
+               int64_t ttl_s) {
   auto [it, fresh] = out.keys.try_emplace(key, std::move(value));
   if (!fresh) return clash(out, "key '" + key + "' is written twice");
   keep_ttl(out.ttl_s, key, ttl_s);
@@ -55,14 +56,13 @@ void merge_part(expected_state& into, expected_state& part, const std::string& f
     if (found == into.keys.end()) {
       into.keys.insert(part.keys.extract(it));
     } else if (have == nullptr || add == nullptr) {
-      clash(into, "feature '" + feature + "' writes key '" + it->first + "' as a "
-                    + std::string(to_string(type_of(it->second)))
-                    + ", which an earlier feature also writes");
+      clash(into, std::string("feature '").append(feature).append("' writes key '").append(it->first).append("' as a ")
+                    .append(to_string(type_of(it->second))).append(", which an earlier feature also writes"));
     } else {
       for (auto& [field, value] : *add)
         if (!have->try_emplace(field, std::move(value)).second)
-          clash(into, "feature '" + feature + "' writes field '" + field + "' of key '" + it->first
-                        + "', which an earlier feature also writes");
+          clash(into, std::string("feature '").append(feature).append("' writes field '").append(field)
+                        .append("' of key '").append(it->first).append("', which an earlier feature also writes"));
     }
     it = next;
   }

@@ -26,7 +26,7 @@ std::string by_type_json(const std::array<uint64_t, N>& counts) {
 
 void dump_content(const expected_value& v, std::string& out) {
   if (const auto* h = std::get_if<field_map>(&v))
-    for (const auto& [field, value] : *h) out += " " + field + "=" + value;
+    for (const auto& [field, value] : *h) out.append(" ").append(field).append("=").append(value);
   if (const auto* l = std::get_if<list_value>(&v))
     for (const auto& item : l->items) out += " " + item;
   if (const auto* z = std::get_if<zset_value>(&v)) {

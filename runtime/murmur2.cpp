@@ -13,7 +13,7 @@ uint32_t murmur2_seeded(std::string_view data, uint32_t seed) {
   uint32_t h = seed ^ length;
   const uint32_t blocks = length / 4;
   for (uint32_t i = 0; i < blocks; ++i) {
-    const unsigned char* b = p + 4 * i;
+    const unsigned char* b = p + size_t{4} * i;
     uint32_t k = static_cast<uint32_t>(b[0]) | (static_cast<uint32_t>(b[1]) << 8)
                  | (static_cast<uint32_t>(b[2]) << 16) | (static_cast<uint32_t>(b[3]) << 24);
     k *= m;
@@ -22,7 +22,7 @@ uint32_t murmur2_seeded(std::string_view data, uint32_t seed) {
     h *= m;
     h ^= k;
   }
-  const unsigned char* tail = p + 4 * blocks;
+  const unsigned char* tail = p + size_t{4} * blocks;
   switch (length % 4) {
     case 3: h ^= static_cast<uint32_t>(tail[2]) << 16; [[fallthrough]];
     case 2: h ^= static_cast<uint32_t>(tail[1]) << 8; [[fallthrough]];

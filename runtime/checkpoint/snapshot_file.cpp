@@ -139,7 +139,7 @@ bool body_crc(int fd, uint64_t size, std::string* body, uint32_t& crc) {
     crc = crc32c(*body);
     return true;
   }
-  std::string buf(256 * 1024, '\0');
+  std::string buf(size_t{256} * 1024, '\0');
   crc = 0;
   for (uint64_t left = size; left > 0;) {
     const size_t n = left < buf.size() ? static_cast<size_t>(left) : buf.size();

@@ -50,7 +50,8 @@ bool state_reader::next(value& out) {
     out.is_int = true, out.bits = big_endian(p + 1, width), head += width;
     if (tag >= 0xd0) {  // signed: sign-extend
       auto shift = 64 - 8 * width;
-      auto v = static_cast<int64_t>(out.bits << shift) >> shift;
+      // width is 1, 2, 4 or 8: shift is 56, 48, 32 or 0, never 64.
+      auto v = static_cast<int64_t>(out.bits << shift) >> shift;  // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult)
       out.negative = v < 0, out.bits = static_cast<uint64_t>(v);
     }
   } else {

@@ -38,7 +38,7 @@ int passphrase_cb(char* buf, int size, int, void* user) {
   req->asked = true;
   const auto& p = *req->passphrase;
   if (p.empty() || p.size() >= static_cast<size_t>(size)) return 0;
-  std::memcpy(buf, p.data(), p.size());
+  std::memcpy(buf, p.data(), p.size());  // NOLINT(bugprone-not-null-terminated-result): OpenSSL takes the returned length
   return static_cast<int>(p.size());
 }
 

@@ -49,6 +49,7 @@ std::unique_ptr<child_process> child_process::start(const std::vector<std::strin
                                                     const std::string& log_path,
                                                     std::string& error) {
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);

@@ -33,7 +33,7 @@ std::vector<std::string> log_tail::new_lines() {
   std::ifstream in(path_, std::ios::binary);
   if (!in) return out;
   in.seekg(static_cast<std::streamoff>(offset_));
-  std::string chunk(64 * 1024, '\0');
+  std::string chunk(size_t{64} * 1024, '\0');
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
     auto n = static_cast<size_t>(in.gcount());
     offset_ += n;

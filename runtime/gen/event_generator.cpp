@@ -23,7 +23,7 @@ constexpr double roaming_share = 0.05;   // events away from the user's home reg
 constexpr double no_price_share = 0.05;  // item events without a price (never purchases)
 constexpr int64_t max_out_of_order_ms = 4999;
 constexpr int64_t late_base_ms = 65000;  // out_of_orderness 5 s + allowed lateness 60 s
-constexpr int64_t max_late_extra_ms = 20 * 60 * 1000;
+constexpr int64_t max_late_extra_ms = int64_t{20} * 60 * 1000;
 
 void append_int(std::string& out, int64_t v) {
   char buf[24];

@@ -72,7 +72,7 @@ void make_not_object(std::string& line, std::mt19937_64& rng) {
 void make_oversize(std::string& line, std::mt19937_64& rng) {
   remove_field(line, "query");
   const auto target =
-    static_cast<size_t>(uniform_int(rng, static_cast<int64_t>(max_event_bytes) + 1, 68 * 1024));
+    static_cast<size_t>(uniform_int(rng, static_cast<int64_t>(max_event_bytes) + 1, int64_t{68} * 1024));
   const size_t filler_size = target - line.size() - std::string_view(",\"query\":\"\"").size();
   const auto vocabulary = catalog::query_words();
   std::string filler;

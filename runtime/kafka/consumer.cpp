@@ -20,8 +20,7 @@ bool set(rd_kafka_conf_t* conf, const char* key, const std::string& value, std::
 /// One partition's queue, detached from the consumer queue so it is polled alone.
 class kafka_partition_source final : public message_source {
 public:
-  kafka_partition_source(rd_kafka_queue_t* q, int32_t partition, int64_t start, int64_t end)
-    : queue_(q), partition_(partition), next_(start), end_(end) {}
+  kafka_partition_source(rd_kafka_queue_t* q, int64_t start, int64_t end) : queue_(q), next_(start), end_(end) {}
   ~kafka_partition_source() override { rd_kafka_queue_destroy(queue_); }
   kafka_partition_source(const kafka_partition_source&) = delete;
   kafka_partition_source& operator=(const kafka_partition_source&) = delete;
@@ -47,7 +46,6 @@ public:
 
 private:
   rd_kafka_queue_t* queue_;
-  int32_t partition_;
   int64_t next_;
   int64_t end_;  // -1 = unbounded
   std::vector<rd_kafka_message_t*> batch_;
@@ -131,7 +129,7 @@ std::vector<std::unique_ptr<message_source>> kafka_consumer::assign(
       return {};
     }
     rd_kafka_queue_forward(q, nullptr);
-    out.push_back(std::make_unique<kafka_partition_source>(q, partitions[i], start[i],
+    out.push_back(std::make_unique<kafka_partition_source>(q, start[i],
                                                            end != nullptr ? (*end)[i] : -1));
   }
   auto* list = rd_kafka_topic_partition_list_new(static_cast<int>(partitions.size()));

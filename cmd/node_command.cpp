@@ -20,7 +20,7 @@
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
-#include "runtime/redis/redis_auth.hpp"
+#include "runtime/redis/redis_reader.hpp"
 
 namespace rtfeat::cmd {
 
@@ -261,11 +261,13 @@ int run_node(const node_options& opt) {
   const auto& cfg = ns.cfg;
   // Credentials Redis refuses are a config error that no retry fixes: stop now. An
   // unreachable Redis may come up later; the sinks retry and drop nothing meanwhile.
-  switch (probe_redis(cfg.redis_host, static_cast<int>(cfg.redis_port), redis_credentials_from_env(cfg.redis_username),
-                      error)) {
-    case redis_probe::refused: std::cerr << "rtfeat node: " << error << "\n"; return 2;
-    case redis_probe::unreachable: std::cerr << "node: warning: " << error << " (the sinks retry until it is up)\n"; break;
-    case redis_probe::ok: break;
+  if (redis_reader probe; !probe.connect(cfg.redis_host, static_cast<int>(cfg.redis_port), 2000, error,
+                                          redis_credentials_from_env(cfg.redis_username))) {
+    if (probe.refused()) {
+      std::cerr << "rtfeat node: " << error << "\n";
+      return 2;
+    }
+    std::cerr << "node: warning: " << error << " (the sinks retry until it is up)\n";
   }
   ns.cluster = cfg.nodes.size() > 1;
   if (ns.cluster) {

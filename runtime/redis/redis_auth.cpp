@@ -57,26 +57,4 @@ std::string redis_ping_error(redisContext* c, const redis_credentials& cred, boo
   return cred.password.empty() ? why + " (set " + redis_password_env + ")" : why;
 }
 
-redis_probe probe_redis(const std::string& host, int port, const redis_credentials& cred, std::string& error) {
-  std::string where = "redis " + host + ":" + std::to_string(port) + ": ";
-  auto* c = redisConnectWithTimeout(host.c_str(), port, timeval{2, 0});
-  if (c == nullptr || c->err != 0) {
-    error = where + (c != nullptr ? c->errstr : "cannot allocate a connection");
-    if (c != nullptr) redisFree(c);
-    return redis_probe::unreachable;
-  }
-  redisSetTimeout(c, timeval{5, 0});
-  redis_probe result = redis_probe::ok;
-  bool refused = false;
-  if (!redis_authenticate(c, cred, error)) {
-    result = c->err != 0 ? redis_probe::unreachable : redis_probe::refused;
-    error = where + error;
-  } else if (auto why = redis_ping_error(c, cred, refused); !why.empty()) {
-    result = refused ? redis_probe::refused : redis_probe::unreachable;
-    error = where + why;
-  }
-  redisFree(c);
-  return result;
-}
-
 }  // namespace rtfeat

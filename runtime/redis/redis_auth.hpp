@@ -1,5 +1,5 @@
 // Redis authentication for every connection rtfeat opens (sinks, oracle, the
-// node's start-up check): AUTH [username] password right after connecting.
+// node's start-up check through redis_reader): AUTH [username] password right after connecting.
 // The password comes from the environment only, never from a config file.
 #pragma once
 
@@ -26,12 +26,5 @@ bool redis_authenticate(redisContext* c, const redis_credentials& cred, std::str
 /// PINGs: "" when Redis answers, else why not; a NOAUTH names the variable to set.
 /// `refused` tells an error reply (Redis wants credentials) from a dead connection.
 std::string redis_ping_error(redisContext* c, const redis_credentials& cred, bool& refused);
-
-enum class redis_probe { ok, unreachable, refused };
-
-/// Connects, authenticates and PINGs: `refused` when Redis rejects the credentials
-/// or wants some it was not given (a config error: retrying cannot help),
-/// `unreachable` when it cannot be reached (it may come up later).
-redis_probe probe_redis(const std::string& host, int port, const redis_credentials& cred, std::string& error);
 
 }  // namespace rtfeat

@@ -96,6 +96,7 @@ redis_reader::~redis_reader() {
 bool redis_reader::connect(const std::string& host, int port, int timeout_ms, std::string& error,
                            const redis_credentials& cred) {
   where_ = "redis " + host + ":" + std::to_string(port);
+  refused_ = false;
   if (ctx_ != nullptr) redisFree(ctx_);
   timeval tv{timeout_ms / 1000, static_cast<suseconds_t>(timeout_ms % 1000) * 1000};
   ctx_ = redisConnectWithTimeout(host.c_str(), port, tv);
@@ -107,10 +108,12 @@ bool redis_reader::connect(const std::string& host, int port, int timeout_ms, st
     return false;
   }
   if (redisSetTimeout(ctx_, tv) != REDIS_OK) return error = where_ + ": cannot set timeout", false;
-  if (!redis_authenticate(ctx_, cred, error)) return error = where_ + ": " + error, false;
+  if (!redis_authenticate(ctx_, cred, error)) {
+    refused_ = ctx_->err == 0;  // Redis replied: the credentials, not the connection
+    return error = where_ + ": " + error, false;
+  }
   // A PING now: a server that wants a password we lack says so before any long work.
-  bool refused = false;
-  if (auto why = redis_ping_error(ctx_, cred, refused); !why.empty()) return error = where_ + ": " + why, false;
+  if (auto why = redis_ping_error(ctx_, cred, refused_); !why.empty()) return error = where_ + ": " + why, false;
   return true;
 }
 

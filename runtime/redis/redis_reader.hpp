@@ -45,6 +45,9 @@ public:
   /// Returns false with "redis 127.0.0.1:6379: Connection refused"-style messages.
   bool connect(const std::string& host, int port, int timeout_ms, std::string& error,
                const redis_credentials& cred = {});
+  /// After a failed connect(): Redis answered but refused the credentials, or wants
+  /// some it was not given (a config error: retrying cannot help).
+  bool refused() const { return refused_; }
 
   /// Snapshots every key of the current database: SCAN (COUNT 1000), then per
   /// scanned batch one pipeline of TYPE + TTL and one of HGETALL / LRANGE /
@@ -72,6 +75,7 @@ private:
   redisContext* ctx_ = nullptr;
   std::string where_;  // "redis host:port", prefix of every error
   uint64_t scratch_serial_ = 0;
+  bool refused_ = false;  // see refused()
 };
 
 }  // namespace rtfeat

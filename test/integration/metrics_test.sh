@@ -37,7 +37,7 @@ common=(--config "$ROOT/config/rtfeat.toml" --set source.kind=file --set "source
 NODE_PID=$!
 URL="http://127.0.0.1:$METRICS_PORT/metrics"
 scrape() { curl -sf "$URL" > "$WORK/metrics.txt"; }
-metric() { awk -v n="$1" '$1 == n { print $2 }' "$WORK/metrics.txt"; }
+metric() { awk -v n="$1" '$1 == n { print $2 }' "${2:-$WORK/metrics.txt}"; }  # $1 name, $2 file
 wait_for() {  # $1: description, $2: a shell condition over the last scrape
   for _ in $(seq 1 600); do
     kill -0 "$NODE_PID" 2>/dev/null || { cat "$WORK/node.log" >&2; fail "the node exited"; }
@@ -86,15 +86,13 @@ kill -TERM "$NODE_PID"
 wait "$NODE_PID" || fail "the node failed on SIGTERM"
 NODE_PID=""
 # The live gauges against the node's own end-of-run report.
-for key in events_read late; do
-  name=rtfeat_events_${key%_read}_total
-  [ "$key" = events_read ] && name=rtfeat_events_read_total
-  [ "$(jq -r ".$key" "$WORK/node.json")" = "$(awk -v n="$name" '$1 == n { print $2 }' "$WORK/live.txt")" ] \
-    || fail "$key: --stats $(jq -r ".$key" "$WORK/node.json"), /metrics $(awk -v n="$name" '$1 == n { print $2 }' "$WORK/live.txt")"
+for pair in events_read:rtfeat_events_read_total late:rtfeat_events_late_total; do
+  key=${pair%%:*} stats=$(jq -r ".${pair%%:*}" "$WORK/node.json") live=$(metric "${pair#*:}" "$WORK/live.txt")
+  [ "$stats" = "$live" ] || fail "$key: --stats $stats, /metrics $live"
 done
 features=0
 while read -r feature n; do
-  live=$(awk -v n="rtfeat_state_entities{feature=\"$feature\"}" '$1 == n { print $2 }' "$WORK/live.txt")
+  live=$(metric "rtfeat_state_entities{feature=\"$feature\"}" "$WORK/live.txt")
   [ "$live" = "$n" ] || fail "state entities of $feature: /metrics ${live:-none}, --stats $n"
   features=$((features + 1))
 done < <(jq -r '.state_entities | to_entries[] | "\(.key) \(.value)"' "$WORK/node.json")

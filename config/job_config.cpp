@@ -64,6 +64,24 @@ const std::vector<key_spec>& key_table() {
     {"metrics.host", &j::metrics_host, nullptr, false, "interface the Prometheus /metrics endpoint binds to"},
     {"metrics.port", nullptr, &j::metrics_port, false,
      "port of the Prometheus /metrics endpoint, 0 = off (one per node: --set per process)"},
+    {"serve.host", &j::serve_host, nullptr, false, "interface `rtfeat serve` listens on"},
+    {"serve.port", nullptr, &j::serve_port, false, "port of `rtfeat serve` (feature API, /metrics)"},
+    {"serve.threads", nullptr, &j::serve_threads, false,
+     "event-loop threads of `rtfeat serve`, each with its own Redis connection"},
+    {"serve.max_batch", nullptr, &j::serve_max_batch, false, "entities per POST /v1/features (more: 400)"},
+    {"serve.deadline_ms", nullptr, &j::serve_deadline_ms, false,
+     "a request whose Redis answer takes longer gets 503 with Retry-After"},
+    {"serve.max_connections", nullptr, &j::serve_max_connections, false,
+     "open client connections; more are closed at accept"},
+    {"serve.header_timeout_ms", nullptr, &j::serve_header_timeout_ms, false,
+     "a request's header and body must arrive within this (slow clients are closed)"},
+    {"serve.idle_timeout_ms", nullptr, &j::serve_idle_timeout_ms, false,
+     "an idle keep-alive connection is closed after this"},
+    {"serve.max_body_bytes", nullptr, &j::serve_max_body_bytes, false, "larger request bodies get 413"},
+    {"serve.cache.max_entries", nullptr, &j::serve_cache_max_entries, false,
+     "near cache of Redis keys kept fresh by CLIENT TRACKING invalidations, 0 = off"},
+    {"serve.model", &j::serve_model, nullptr, true,
+     "model config (model.toml) for POST /v1/predict; empty = no model"},
     {"cluster.connect_timeout_ms", nullptr, &j::cluster_connect_timeout_ms, false,
      "how long a node waits for every peer of [[cluster.node]] to be reachable"},
     {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
@@ -214,6 +232,15 @@ bool validate(const job_config& c, std::string& error) {
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   if (c.metrics_port < 0 || c.metrics_port > 65535) return fail("metrics.port: expected 0..65535 (0 = off)");
   if (c.metrics_port > 0 && c.metrics_host.empty()) return fail("metrics.host: required when metrics.port is set");
+  if (c.serve_port < 0 || c.serve_port > 65535) return fail("serve.port: expected 0..65535 (0 = any free port)");
+  if (c.serve_threads < 1 || c.serve_threads > 64) return fail("serve.threads: expected 1..64");
+  if (c.serve_max_batch < 1 || c.serve_max_batch > 100000) return fail("serve.max_batch: expected 1..100000");
+  if (c.serve_deadline_ms < 1) return fail("serve.deadline_ms: expected >= 1");
+  if (c.serve_max_connections < 1) return fail("serve.max_connections: expected >= 1");
+  if (c.serve_header_timeout_ms < 1) return fail("serve.header_timeout_ms: expected >= 1");
+  if (c.serve_idle_timeout_ms < 1) return fail("serve.idle_timeout_ms: expected >= 1");
+  if (c.serve_max_body_bytes < 1024) return fail("serve.max_body_bytes: expected >= 1024");
+  if (c.serve_cache_max_entries < 0) return fail("serve.cache.max_entries: expected >= 0 (0 = off)");
   if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
   if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
   return validate_tls(c, error);

@@ -48,6 +48,18 @@ struct job_config {
   // [metrics]: Prometheus /metrics of this node (docs/metrics.md)
   std::string metrics_host = "127.0.0.1";
   int64_t metrics_port = 0;  // 0 = off
+  // [serve]: `rtfeat serve`, the feature API (docs/serving.md)
+  std::string serve_host = "127.0.0.1";
+  int64_t serve_port = 8080;
+  int64_t serve_threads = 2;            // event loops, each with its own Redis connections
+  int64_t serve_max_batch = 1000;       // entities per POST /v1/features
+  int64_t serve_deadline_ms = 50;       // Redis answer deadline of a request; 503 after it
+  int64_t serve_max_connections = 10000;
+  int64_t serve_header_timeout_ms = 5000;  // a request's headers must arrive within this
+  int64_t serve_idle_timeout_ms = 60000;   // an idle keep-alive connection is closed after this
+  int64_t serve_max_body_bytes = 1048576;  // larger bodies get 413
+  int64_t serve_cache_max_entries = 0;     // near cache (Redis keys held), 0 = off
+  std::string serve_model;                 // model.toml for POST /v1/predict; empty = no model
   // [cluster] and [[cluster.node]]: empty = single node (docs/cluster.md)
   int64_t cluster_connect_timeout_ms = 30000;
   int64_t cluster_peer_timeout_ms = 10000;

@@ -61,6 +61,23 @@ TEST_SUITE("config.job_config") {
     CHECK_FALSE(load_job_config("", {"source.kind=kafak"}, c, error));
     CHECK(error == "source.kind: expected 'kafka' or 'file', got 'kafak'");
   }
+  TEST_CASE("the [serve] section and its [serve.cache] table load, and bad values are refused") {
+    auto path = write_temp("serve.toml",
+                           "[serve]\nport = 9090\nmax_batch = 10\nmodel = \"m/model.toml\"\n"
+                           "[serve.cache]\nmax_entries = 5000\n");
+    job_config c;
+    std::string error;
+    REQUIRE(load_job_config(path, {}, c, error));
+    CHECK(c.serve_port == 9090);
+    CHECK(c.serve_max_batch == 10);
+    CHECK(c.serve_cache_max_entries == 5000);
+    CHECK(c.serve_model == (std::filesystem::path(path).parent_path() / "m/model.toml").string());
+    CHECK(c.serve_deadline_ms == 50);
+    CHECK_FALSE(load_job_config("", {"serve.max_batch=0"}, c, error));
+    CHECK(error == "serve.max_batch: expected 1..100000");
+    CHECK_FALSE(load_job_config("", {"serve.cache.max_entires=1"}, c, error));
+    CHECK(error == "--set: unknown config key 'serve.cache.max_entires'");
+  }
 }
 
 TEST_SUITE("config.feature_catalogue") {

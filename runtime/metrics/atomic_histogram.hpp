@@ -23,6 +23,13 @@ public:
     sum_.fetch_add(v, std::memory_order_relaxed);
   }
 
+  /// Adds `o`'s observations (same bounds) to this one: a sum over threads.
+  void merge(const atomic_histogram& o) {
+    for (size_t i = 0; i <= Buckets; ++i)
+      counts_[i].fetch_add(o.in_bucket(i), std::memory_order_relaxed);
+    sum_.fetch_add(o.sum(), std::memory_order_relaxed);
+  }
+
   const std::array<uint64_t, Buckets>& bounds() const { return bounds_; }
   /// Observations in bucket `i` alone (not cumulative); i == Buckets is +Inf.
   uint64_t in_bucket(size_t i) const { return counts_[i].load(std::memory_order_relaxed); }

@@ -4,7 +4,7 @@
 
 RTFEAT_PACKAGES=(g++ cmake ninja-build pkg-config libcaf-dev librdkafka-dev libhiredis-dev
   libmsgpack-cxx-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libabsl-dev
-  libssl-dev libjemalloc-dev libcpp-httplib-dev openssl redis-server redis-tools jq)
+  libssl-dev libjemalloc-dev libcpp-httplib-dev libboost-dev openssl redis-server redis-tools jq)
 
 log() { printf '%s\n' "$*" >&2; }
 

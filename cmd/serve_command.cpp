@@ -1,0 +1,86 @@
+// rtfeat serve: the feature API over Redis (SPEC §6, docs/serving.md).
+// Exit codes: 0 = stopped by SIGINT/SIGTERM, 2 = bad config, port taken,
+// Redis refusing the credentials, or a model that cannot be loaded.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cmd/commands.hpp"
+#include "config/feature_catalogue.hpp"
+#include "config/job_config.hpp"
+#include "runtime/redis/redis_reader.hpp"
+#include "serve/catalogue/served_catalogue.hpp"
+#include "serve/serve_app.hpp"
+
+namespace rtfeat::cmd {
+
+namespace {
+
+struct serve_options {
+  std::string config_path = "config/rtfeat.toml";
+  std::vector<std::string> sets;
+};
+
+/// Redis at start: refused credentials are a config error (exit 2); an
+/// unreachable Redis only warns (serve answers 503 until it is up).
+bool check_redis(const job_config& cfg) {
+  redis_reader probe;
+  std::string error;
+  if (probe.connect(cfg.redis_host, static_cast<int>(cfg.redis_port), 2000, error,
+                    redis_credentials_from_env(cfg.redis_username)))
+    return true;
+  if (probe.refused()) {
+    std::cerr << "serve: " << error << "\n";
+    return false;
+  }
+  std::cerr << "serve: warning: " << error << "; answering 503 until Redis is up\n";
+  return true;
+}
+
+int run_serve(const serve_options& opt) {
+  job_config cfg;
+  std::string error;
+  if (!load_job_config(opt.config_path, opt.sets, cfg, error)) {
+    std::cerr << "serve: " << error << "\n";
+    return 2;
+  }
+  feature_catalogue catalogue;
+  if (!load_feature_catalogue(cfg.features_file, catalogue, error)) {
+    std::cerr << "serve: " << error << "\n";
+    return 2;
+  }
+  serve::served_catalogue served;
+  if (!serve::build_served_catalogue(catalogue, served, error)) {
+    std::cerr << "serve: " << cfg.features_file << ": " << error << "\n";
+    return 2;
+  }
+  for (const auto& why : served.skipped) std::cerr << "serve: not served (" << why << ")\n";
+  if (!check_redis(cfg)) return 2;
+  std::string counts;
+  for (size_t t = 0; t < serve::entity_type_count; ++t)
+    counts += (t > 0 ? ", " : "") + std::string(serve::to_string(static_cast<serve::entity_type>(t))) + " "
+              + std::to_string(served.entities[t].features.size());
+  serve::serve_app app(cfg, std::move(served));
+  if (!app.start(error)) {
+    std::cerr << "serve: " << error << "\n";
+    return 2;
+  }
+  std::cerr << "serve: listening on http://" << cfg.serve_host << ":" << app.port() << " (" << cfg.serve_threads
+            << " loops; features: " << counts << "; redis " << cfg.redis_host << ":" << cfg.redis_port << ")\n";
+  app.run();
+  std::cerr << "serve: stopped\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app) {
+  auto opt = std::make_shared<serve_options>();
+  auto* sub = app.add_subcommand("serve", "HTTP feature API over Redis (typed features, batch, freshness, predict)");
+  sub->add_option("--config", opt->config_path, "job config (TOML) with a [serve] section")
+    ->capture_default_str();
+  sub->add_option("--set", opt->sets, "override a config key: section.key=value (repeatable)");
+  sub->callback([opt] { exit_code() = run_serve(*opt); });
+}
+
+}  // namespace rtfeat::cmd

@@ -1,0 +1,53 @@
+// `rtfeat serve` as a whole: N event loops (threads), each with its own Redis
+// connection, the HTTP server handing connections to them, and the router
+// from a request's path to the feature API, health, readiness and metrics.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/job_config.hpp"
+#include "serve/api/feature_api.hpp"
+#include "serve/catalogue/served_catalogue.hpp"
+#include "serve/http/http_server.hpp"
+#include "serve/serve_loop.hpp"
+
+namespace rtfeat::serve {
+
+class serve_app final : public request_handler {
+public:
+  /// REQUIRES: `catalogue` built from the config's features.file.
+  serve_app(job_config config, served_catalogue catalogue);
+  ~serve_app() override;
+  serve_app(const serve_app&) = delete;
+  serve_app& operator=(const serve_app&) = delete;
+
+  /// Creates the loops and their Redis connections and binds the port;
+  /// false with a message (port taken, bad host).
+  bool start(std::string& error);
+  uint16_t port() const { return server_ ? server_->port() : 0; }
+  /// Runs the loops until SIGINT or SIGTERM (or stop()); then closes everything.
+  void run();
+  /// Thread-safe: makes run() return.
+  void stop();
+
+  /// Runs in: loop `loop`.
+  void handle(size_t loop, const http_request& request, respond_fn respond) override;
+
+private:
+  void dispatch(serve_loop& loop, route r, std::string_view path, std::string_view query, const http_request& req,
+                respond_fn respond);
+  http_response readiness() const;
+  std::string metrics_text() const;
+
+  job_config config_;
+  served_catalogue catalogue_;
+  feature_api features_;
+  process_metrics process_;
+  std::vector<std::unique_ptr<serve_loop>> loops_;
+  std::unique_ptr<http_server> server_;
+};
+
+}  // namespace rtfeat::serve

@@ -1,0 +1,26 @@
+// One event loop of `rtfeat serve` and what it owns: its thread's io_context,
+// its Redis connection and its metrics. Connections accepted onto a loop are
+// served by it alone, so nothing here is shared between threads (metrics are
+// read by a scrape from any loop, hence atomics).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "serve/metrics/serve_metrics.hpp"
+#include "serve/redis/redis_connection.hpp"
+
+namespace rtfeat::serve {
+
+struct serve_loop {
+  serve_loop(size_t i, const served_catalogue& catalogue) : index(i), metrics(catalogue) {}
+
+  size_t index;
+  boost::asio::io_context io{1};  // one thread runs it: no locking inside Asio
+  std::unique_ptr<redis_connection> redis;
+  loop_metrics metrics;
+};
+
+}  // namespace rtfeat::serve

@@ -1,6 +1,8 @@
 // rtfeat serve: the feature API over Redis (SPEC §6, docs/serving.md).
 // Exit codes: 0 = stopped by SIGINT/SIGTERM, 2 = bad config, port taken,
 // Redis refusing the credentials, or a model that cannot be loaded.
+#include <sys/resource.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -37,6 +39,20 @@ bool check_redis(const job_config& cfg) {
   return true;
 }
 
+/// Each client connection is a file descriptor: take the hard limit, and say
+/// when serve.max_connections cannot be reached under it.
+void raise_fd_limit(const job_config& cfg) {
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  lim.rlim_cur = lim.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &lim);
+  getrlimit(RLIMIT_NOFILE, &lim);
+  auto wanted = static_cast<rlim_t>(cfg.serve_max_connections) + 64;
+  if (lim.rlim_cur != RLIM_INFINITY && lim.rlim_cur < wanted)
+    std::cerr << "serve: warning: the open-file limit " << lim.rlim_cur << " is below serve.max_connections + 64 ("
+              << wanted << "): raise it (ulimit -n, LimitNOFILE=) or lower serve.max_connections\n";
+}
+
 int run_serve(const serve_options& opt) {
   job_config cfg;
   std::string error;
@@ -56,6 +72,7 @@ int run_serve(const serve_options& opt) {
   }
   for (const auto& why : served.skipped) std::cerr << "serve: not served (" << why << ")\n";
   if (!check_redis(cfg)) return 2;
+  raise_fd_limit(cfg);
   std::string counts;
   for (size_t t = 0; t < serve::entity_type_count; ++t)
     counts += (t > 0 ? ", " : "") + std::string(serve::to_string(static_cast<serve::entity_type>(t))) + " "

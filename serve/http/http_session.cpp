@@ -57,7 +57,10 @@ private:
   void on_request(beast::error_code ec) {
     if (ec == http::error::body_limit) return fail(413, "request body over serve.max_body_bytes");
     if (ec == http::error::header_limit) return fail(431, "request header too large");
-    if (ec == beast::error::timeout && parser_->got_some()) return fail(408, "request not complete in time");
+    if (ec == beast::error::timeout && parser_->got_some()) {
+      metrics_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+      return fail(408, "request not complete within serve.header_timeout_ms");
+    }
     if (ec) return closed(ec);
     stream_.expires_never();  // the handler's Redis deadline bounds what follows
     const auto& req = parser_->get();

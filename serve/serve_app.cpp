@@ -1,6 +1,7 @@
 // Loops, routing and lifecycle of `rtfeat serve` (see serve_app.hpp).
 #include "serve/serve_app.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <thread>
@@ -9,6 +10,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "serve/cache/invalidation_listener.hpp"
 #include "serve/json/json_out.hpp"
 
 namespace rtfeat::serve {
@@ -77,9 +79,34 @@ bool serve_app::start(std::string& error) {
       metrics->redis_round_trip_us.observe(
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
     });
-    loop->redis->start({}, [this] { process_.redis_up.fetch_add(1); }, [this] { process_.redis_up.fetch_sub(1); });
+    if (config_.serve_cache_max_entries > 0) {
+      auto per_loop = std::max<int64_t>(1, config_.serve_cache_max_entries / config_.serve_threads);
+      loop->cache = std::make_unique<near_cache>(static_cast<size_t>(per_loop));
+    }
+    auto* l = loop.get();
+    loop->redis->start(
+      {},
+      [this, l] {
+        process_.redis_up.fetch_add(1);
+        if (l->cache) tracking_connection_up(*l);
+      },
+      [this, l] {
+        process_.redis_up.fetch_sub(1);
+        if (l->cache) tracking_connection_down(*l);
+      });
     ios.push_back(&loop->io);
     loops_.push_back(std::move(loop));
+  }
+  if (config_.serve_cache_max_entries > 0) {
+    std::vector<serve_loop*> all;
+    for (auto& l : loops_) all.push_back(l.get());
+    redis_connection_options ro;
+    ro.host = config_.redis_host;
+    ro.port = static_cast<int>(config_.redis_port);
+    ro.credentials = credentials;
+    invalidations_ = std::make_unique<invalidation_listener>(all, ro);
+    for (auto& l : loops_) l->tracking_alive_ms = &invalidations_->alive_ms();
+    invalidations_->start();
   }
   http_server_options o;
   o.host = config_.serve_host;
@@ -106,6 +133,7 @@ void serve_app::run() {
   guards.clear();
   // Connections and pending handlers go with their loops, on this thread.
   server_.reset();
+  invalidations_.reset();
   for (auto& l : loops_) l->redis.reset();
 }
 

@@ -10,6 +10,7 @@
 
 #include "config/job_config.hpp"
 #include "serve/api/feature_api.hpp"
+#include "serve/cache/invalidation_listener.hpp"
 #include "serve/catalogue/served_catalogue.hpp"
 #include "serve/http/http_server.hpp"
 #include "serve/serve_loop.hpp"
@@ -48,6 +49,7 @@ private:
   process_metrics process_;
   std::vector<std::unique_ptr<serve_loop>> loops_;
   std::unique_ptr<http_server> server_;
+  std::unique_ptr<invalidation_listener> invalidations_;  // with the near cache only
 };
 
 }  // namespace rtfeat::serve

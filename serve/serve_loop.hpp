@@ -4,11 +4,13 @@
 // read by a scrape from any loop, hence atomics).
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 
 #include <boost/asio/io_context.hpp>
 
+#include "serve/cache/near_cache.hpp"
 #include "serve/metrics/serve_metrics.hpp"
 #include "serve/redis/redis_connection.hpp"
 
@@ -21,6 +23,10 @@ struct serve_loop {
   boost::asio::io_context io{1};  // one thread runs it: no locking inside Asio
   std::unique_ptr<redis_connection> redis;
   loop_metrics metrics;
+  std::unique_ptr<near_cache> cache;  // null when serve.cache.max_entries = 0
+  int64_t tracking_redirect = 0;      // the invalidation connection's client id, 0 = none
+  const std::atomic<int64_t>* tracking_alive_ms = nullptr;  // invalidation_listener::alive_ms()
+  bool redis_up = false;
 };
 
 }  // namespace rtfeat::serve

@@ -1,6 +1,8 @@
 // Feature routes (see feature_api.hpp).
 #include "serve/api/feature_api.hpp"
 
+#include <hiredis/hiredis.h>
+
 #include <algorithm>
 #include <chrono>
 #include <optional>
@@ -8,6 +10,7 @@
 #include "serve/api/batch_request.hpp"
 #include "serve/api/entity_id.hpp"
 #include "serve/api/query_string.hpp"
+#include "serve/cache/invalidation_listener.hpp"
 #include "serve/json/json_out.hpp"
 
 namespace rtfeat::serve {
@@ -29,6 +32,13 @@ struct feature_read_job {
   std::vector<entity> entities;
   std::array<feature_mask, entity_type_count> wanted;
   bool single = false;  // GET of one entity: the entity object alone
+  struct cache_store {
+    std::string key;
+    uint64_t ticket;
+    size_t reply;
+  };
+  std::vector<cache_store> stores;  // replies the near cache takes
+  std::vector<shared_reply> held;   // cached replies this job renders from
 };
 
 namespace {
@@ -53,11 +63,31 @@ std::string valid_names(const served_catalogue& c, std::optional<entity_type> e)
   return out + "]";
 }
 
+/// Points each entity's keys at their replies, then hands the replies of
+/// cache misses to the near cache (it takes ownership); the job keeps a share
+/// so that rendering can still read them.
+void attach_replies(serve_loop& loop, feature_read_job& job, reply_span replies) {
+  for (auto& ent : job.entities)
+    for (size_t k = 0; k < ent.keys.size(); ++k)
+      if (ent.reply_of_key[k] >= 0) ent.keys[k].reply = replies[static_cast<size_t>(ent.reply_of_key[k])];
+  for (const auto& s : job.stores) {
+    redisReply* r = replies[s.reply];
+    if (r == nullptr || r->type == REDIS_REPLY_ERROR) {
+      loop.cache->read_abandoned(s.key, s.ticket);
+      continue;
+    }
+    auto shared = share_reply(r);
+    replies[s.reply] = nullptr;
+    loop.cache->read_done(s.key, s.ticket, shared);
+    job.held.push_back(std::move(shared));
+  }
+  if (!job.stores.empty())
+    loop.metrics.cache_entries.store(static_cast<int64_t>(loop.cache->size()), std::memory_order_relaxed);
+}
+
 /// Renders one entity from its replies and counts what it served.
 void render_one(const served_catalogue& catalogue, serve_loop& loop, feature_read_job::entity& ent, const feature_mask& wanted,
-                reply_span replies, int64_t now_ms, std::string& out, std::vector<uint8_t>& present) {
-  for (size_t k = 0; k < ent.keys.size(); ++k)
-    if (ent.reply_of_key[k] >= 0) ent.keys[k].reply = replies[static_cast<size_t>(ent.reply_of_key[k])];
+                int64_t now_ms, std::string& out, std::vector<uint8_t>& present) {
   render_stats stats;
   const auto& served = catalogue.of(ent.type);
   render_entity(served, ent.id, wanted, ent.keys, now_ms, out, stats, present);
@@ -142,17 +172,35 @@ void feature_api::run(serve_loop& loop, std::shared_ptr<feature_read_job> job, r
   std::string commands;
   size_t count = 0;
   std::vector<uint8_t> needed;
+  bool caching = loop.cache && loop.cache->enabled() && loop.tracking_alive_ms != nullptr
+                 && steady_ms() - loop.tracking_alive_ms->load(std::memory_order_relaxed)
+                      <= invalidation_listener::alive_window.count();
+  uint64_t hits = 0, misses = 0;
   for (auto& ent : job->entities) {
     const auto& served = catalogue_.of(ent.type);
     keys_to_read(served, job->wanted[static_cast<size_t>(ent.type)], needed, ent.keys);
     ent.reply_of_key.assign(served.keys.size(), -1);
     for (size_t k = 0; k < served.keys.size(); ++k) {
       if (needed[k] == 0) continue;
+      if (caching && !ent.keys[k].ts_only) {
+        auto key = render_key(served.keys[k], ent.id);
+        if (auto hit = loop.cache->find(key)) {
+          ent.keys[k].reply = hit.get();
+          job->held.push_back(std::move(hit));
+          ++hits;
+          continue;
+        }
+        ++misses;
+        auto ticket = loop.cache->reading(key);
+        job->stores.push_back({std::move(key), ticket, count});
+      }
       append_read_command(commands, served.keys[k], ent.id, ent.keys[k].ts_only);
       ent.reply_of_key[k] = static_cast<int32_t>(count++);
     }
   }
-  auto render = [this, &loop, job, respond](reply_span replies) {
+  if (hits > 0) loop.metrics.cache_hits.fetch_add(hits, std::memory_order_relaxed);
+  if (misses > 0) loop.metrics.cache_misses.fetch_add(misses, std::memory_order_relaxed);
+  auto render = [this, &loop, job, respond] {
     std::string out;
     out.reserve(256 * job->entities.size());
     auto now = wall_ms();
@@ -167,23 +215,27 @@ void feature_api::run(serve_loop& loop, std::shared_ptr<feature_read_job> job, r
         if (static_cast<size_t>(ent.type) != t) continue;
         if (!first) out += ',';
         first = false;
-        render_one(catalogue_, loop, ent, job->wanted[t], replies, now, out, present);
+        render_one(catalogue_, loop, ent, job->wanted[t], now, out, present);
       }
       out += ']';
     }
-    if (job->single) render_one(catalogue_, loop, job->entities[0], job->wanted[static_cast<size_t>(job->entities[0].type)],
-                                replies, now, out, present);
+    if (job->single)
+      render_one(catalogue_, loop, job->entities[0], job->wanted[static_cast<size_t>(job->entities[0].type)], now,
+                 out, present);
     else out += '}';
     respond({200, std::move(out), "application/json", 0});
   };
-  if (count == 0) return render({});
+  if (count == 0) return render();
   auto deadline = steady_clock::now() + options_.deadline;
   loop.redis->execute(commands, count, deadline,
-                      [&loop, render = std::move(render), respond, this](reply_span replies, std::string_view error) {
+                      [&loop, job, render = std::move(render), respond, this](reply_span replies,
+                                                                              std::string_view error) {
                         if (error.empty()) {
                           loop.metrics.redis_round_trips.fetch_add(1, std::memory_order_relaxed);
-                          return render(replies);
+                          attach_replies(loop, *job, replies);
+                          return render();
                         }
+                        for (const auto& s : job->stores) loop.cache->read_abandoned(s.key, s.ticket);
                         bool late = error == "deadline";
                         (late ? loop.metrics.redis_deadlines : loop.metrics.redis_errors)
                           .fetch_add(1, std::memory_order_relaxed);

@@ -226,7 +226,7 @@ void redis_connection::read() {
 }
 
 void redis_connection::on_reply(redisReply* r) {
-  if (pending_.empty()) {
+  if (pending_.empty() || (is_push_ && is_push_(r))) {
     if (push_) push_(r);
     freeReplyObject(r);
     return;

@@ -29,9 +29,9 @@ namespace rtfeat::serve {
 
 using steady_clock = std::chrono::steady_clock;
 
-/// Replies of one batch in command order; owned by the connection, valid only
-/// during the completion call.
-using reply_span = std::span<redisReply* const>;
+/// Replies of one batch in command order; owned by the connection and freed
+/// after the completion call, except those the completion takes (sets to nullptr).
+using reply_span = std::span<redisReply*>;
 
 /// `error` is empty on success; then `replies` has one reply per command.
 using batch_completion = std::function<void(reply_span replies, std::string_view error)>;
@@ -81,8 +81,12 @@ public:
   void execute(std::string_view commands, size_t count, steady_clock::time_point deadline,
                batch_completion done);
 
-  /// Unsolicited replies (pub/sub messages) once no batch is waiting.
-  void on_push(std::function<void(redisReply*)> handler) { push_ = std::move(handler); }
+  /// Unsolicited replies (pub/sub messages): those `is_push` says are pushes,
+  /// and any reply that arrives while no batch is waiting.
+  void on_push(std::function<void(redisReply*)> handler, std::function<bool(const redisReply*)> is_push = {}) {
+    push_ = std::move(handler);
+    is_push_ = std::move(is_push);
+  }
 
   /// Round trips and their duration, for metrics: called once per completed batch.
   void on_round_trip(std::function<void(steady_clock::duration)> observer) {
@@ -131,6 +135,7 @@ private:
   std::function<handshake()> make_handshake_;
   std::function<void()> on_up_, on_down_;
   std::function<void(redisReply*)> push_;
+  std::function<bool(const redisReply*)> is_push_;
   std::function<void(steady_clock::duration)> round_trip_;
 };
 

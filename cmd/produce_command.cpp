@@ -10,6 +10,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "cmd/commands.hpp"
 #include "cmd/progress.hpp"
@@ -22,13 +23,23 @@ namespace {
 
 struct produce_options {
   std::string bootstrap, topic, file;
+  double rate = 0;  // messages per second, 0 = as fast as possible
 };
+
+/// Sleeps while `sent` messages are ahead of `rate` per second: a steady
+/// stream for tests and benches that need an engine working while they look.
+void pace(double rate, uint64_t sent, const progress_meter& progress) {
+  if (rate <= 0) return;
+  double ahead_s = static_cast<double>(sent) / rate - progress.elapsed_s();
+  if (ahead_s > 0.001) std::this_thread::sleep_for(std::chrono::duration<double>(ahead_s));
+}
 
 // Sends every line of `in`; false when reading or sending failed (reported).
 bool send_lines(std::FILE* in, double file_bytes, const produce_options& o,
                 kafka_producer& producer, progress_meter& progress, uint64_t& sent) {
   std::string error;
   bool ok = produce_lines(in, o.topic, producer, sent, error, [&](uint64_t n) {
+    pace(o.rate, n, progress);
     if (progress.due())
       std::fprintf(stderr,
                    "produce: %" PRIu64 " messages (%.0f%% of file), %.0f msg/s, %" PRIu64
@@ -90,6 +101,8 @@ void add_produce(CLI::App& app) {
   sub->add_option("--bootstrap", opts->bootstrap, "Kafka bootstrap servers")->required();
   sub->add_option("--topic", opts->topic, "Kafka topic")->required();
   sub->add_option("--file", opts->file, "JSONL file, one event per line")->required();
+  sub->add_option("--rate", opts->rate, "messages per second (default: as fast as possible)")
+    ->check(CLI::NonNegativeNumber);
   sub->callback([opts] { exit_code() = run_produce(*opts); });
 }
 

@@ -16,5 +16,6 @@ void add_node(CLI::App& app);
 void add_oracle(CLI::App& app);
 void add_checkpoints(CLI::App& app);
 void add_drill(CLI::App& app);
+void add_materialize(CLI::App& app);
 
 }  // namespace rtfeat::cmd

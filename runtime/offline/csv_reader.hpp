@@ -31,7 +31,7 @@ public:
 
 private:
   bool read_line();
-  /// Parses line_ from `pos` into `fields`; more lines are read for a quoted line break.
+  /// Parses the record that starts in line_; more lines are read for a quoted line break.
   result parse(std::vector<std::string>& fields, std::string& error);
 
   std::istream& in_;

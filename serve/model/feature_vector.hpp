@@ -49,7 +49,7 @@ public:
 
 enum class absent_reason : uint8_t {
   missing,       // no value (or, for an indexed feature, no value for its index column)
-  not_a_number,  // an offline cell that is not a number
+  not_a_number,  // an offline cell that is not a number, or a non-finite value
 };
 
 /// An input that took its default.

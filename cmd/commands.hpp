@@ -17,5 +17,6 @@ void add_oracle(CLI::App& app);
 void add_checkpoints(CLI::App& app);
 void add_drill(CLI::App& app);
 void add_serve(CLI::App& app);
+void add_materialize(CLI::App& app);
 
 }  // namespace rtfeat::cmd

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   rtfeat::cmd::add_checkpoints(app);
   rtfeat::cmd::add_drill(app);
   rtfeat::cmd::add_serve(app);
+  rtfeat::cmd::add_materialize(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

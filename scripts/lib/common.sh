@@ -4,7 +4,8 @@
 
 RTFEAT_PACKAGES=(g++ cmake ninja-build pkg-config libcaf-dev librdkafka-dev libhiredis-dev
   libmsgpack-cxx-dev doctest-dev libsimdjson-dev libtomlplusplus-dev libcli11-dev libabsl-dev
-  libssl-dev libjemalloc-dev libcpp-httplib-dev libboost-dev openssl redis-server redis-tools jq)
+  libssl-dev libjemalloc-dev libcpp-httplib-dev libboost-dev openssl redis-server redis-tools jq
+  libxgboost-dev python3-xgboost python3-numpy)  # python3-*: test/data/model/train_model.py
 
 log() { printf '%s\n' "$*" >&2; }
 

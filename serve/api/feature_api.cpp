@@ -7,8 +7,8 @@
 #include <chrono>
 #include <optional>
 
+#include "runtime/entity_id.hpp"
 #include "serve/api/batch_request.hpp"
-#include "serve/api/entity_id.hpp"
 #include "serve/api/query_string.hpp"
 #include "serve/cache/invalidation_listener.hpp"
 #include "serve/json/json_out.hpp"
@@ -133,7 +133,7 @@ bool feature_api::select(const std::vector<std::string>& names, bool only_named,
 
 void feature_api::get_entity(serve_loop& loop, entity_type e, std::string_view id, std::string_view query,
                              respond_fn respond) const {
-  if (auto why = id_error(id); !why.empty()) return respond(bad_request(error_body(why)));
+  if (auto why = entity_id_problem(id); !why.empty()) return respond(bad_request(error_body(why)));
   std::vector<std::string> names;
   bool only_named = false;
   std::string error;
@@ -160,7 +160,7 @@ void feature_api::post_batch(serve_loop& loop, std::string_view body, respond_fn
   job->entities.reserve(n);
   for (size_t t = 0; t < entity_type_count; ++t)
     for (size_t i = 0; i < req.ids[t].size(); ++i) {
-      if (auto why = id_error(req.ids[t][i]); !why.empty())
+      if (auto why = entity_id_problem(req.ids[t][i]); !why.empty())
         return respond(bad_request(error_body(std::string(plural(static_cast<entity_type>(t))) + "["
                                               + std::to_string(i) + "]: " + why)));
       job->entities.push_back({static_cast<entity_type>(t), std::move(req.ids[t][i]), {}, {}});

@@ -3,22 +3,11 @@
 #include <doctest/doctest.h>
 
 #include "serve/api/batch_request.hpp"
-#include "serve/api/entity_id.hpp"
 #include "serve/api/query_string.hpp"
 
 using namespace rtfeat::serve;
 
 TEST_SUITE("serve.request_parsing") {
-  TEST_CASE("ids are at most 128 bytes of [A-Za-z0-9_.:-]") {
-    CHECK(id_error("u42") == "");
-    CHECK(id_error("a.b:c-d_E9") == "");
-    CHECK(id_error(std::string(128, 'x')) == "");
-    CHECK(id_error(std::string(129, 'x')) == "id is over 128 bytes");
-    CHECK(id_error("") == "id is empty");
-    CHECK(id_error("u{1}") == "id has a character outside [A-Za-z0-9_.:-]");
-    CHECK(id_error("a b") == "id has a character outside [A-Za-z0-9_.:-]");
-    CHECK(id_error("\xC3\xA9") == "id has a character outside [A-Za-z0-9_.:-]");
-  }
   TEST_CASE("the features query selects names, percent-encoded or not") {
     std::vector<std::string> names;
     bool only = false;

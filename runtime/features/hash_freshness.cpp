@@ -1,6 +1,6 @@
 // Freshness of hashes (see hash_freshness.hpp). Per event: one keep test per
-// owner until one keeps it, then the key rendered into a reused buffer and one
-// lookup by view; nothing is allocated unless the hash is new.
+// owner until one keeps it, the entity's identity built in a reused buffer, one
+// lookup; the hash key is rendered, and memory allocated, only for a new hash.
 #include "runtime/features/hash_freshness.hpp"
 
 #include <algorithm>
@@ -70,14 +70,33 @@ bool carries(const event& e, uint8_t needs) {
          && ((needs & need_price) == 0 || e.has_price) && ((needs & need_amount) == 0 || e.has_amount);
 }
 
-const std::string* text_of(const event& e, uint8_t field) {
+bool append_field(const event& e, uint8_t field, std::string& out) {
   switch (field) {
-    case need_user: return &e.user_id;
-    case need_item: return &e.item_id;
-    case need_region: return &e.region;
-    case need_campaign: return &e.campaign_id;
-    default: return nullptr;
+    case need_user: out += e.user_id; return !e.user_id.empty();
+    case need_item: out += e.item_id; return !e.item_id.empty();
+    case need_region: out += e.region; return !e.region.empty();
+    case need_campaign: out += e.campaign_id; return !e.campaign_id.empty();
+    case need_category: {
+      if (!e.has_category) return false;
+      char digits[24];
+      auto r = std::to_chars(digits, digits + sizeof digits, e.category_id);
+      out.append(digits, r.ptr);
+      return true;
+    }
+    default: return false;
   }
+}
+
+/// The key variables a routing key of `scope` fixes (scope_key in scope.cpp).
+uint8_t fixed_by(feature_scope scope) {
+  switch (scope) {
+    case feature_scope::user: return need_user;
+    case feature_scope::item: return need_item;
+    case feature_scope::category: return need_category;
+    case feature_scope::campaign_region: return need_campaign | need_region;
+    case feature_scope::all: return 0;
+  }
+  return 0;
 }
 
 }  // namespace
@@ -94,8 +113,14 @@ hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshnes
     return std::popcount(a.behaviors) > std::popcount(b.behaviors);
   });
   for (const auto& p : f.key.parts()) {
-    if (!p.is_var) parts_.push_back({p.text, 0});
-    else parts_.push_back({{}, need_of(p.text)});
+    if (!p.is_var) {
+      parts_.push_back({p.text, 0});
+      continue;
+    }
+    parts_.push_back({{}, need_of(p.text)});
+    auto field = parts_.back().field;
+    if ((field & fixed_by(f.scope)) == 0 && std::find(extras_.begin(), extras_.end(), field) == extras_.end())
+      extras_.push_back(field);
   }
 }
 
@@ -106,57 +131,48 @@ bool hash_freshness::is_kept(const event& e, int64_t wm_at_read) const {
   return false;
 }
 
-// The owner that kept the event names every variable of the key, so a missing
-// one cannot happen; it is checked anyway rather than rendering a wrong key.
-bool hash_freshness::render_key(const event& e) {
-  key_.clear();
-  for (const auto& p : parts_) {
-    if (p.field == 0) {
-      key_ += p.literal;
-    } else if (p.field == need_category) {
-      if (!e.has_category) return false;
-      char digits[24];
-      auto r = std::to_chars(digits, digits + sizeof digits, e.category_id);
-      key_.append(digits, r.ptr);
-    } else {
-      const auto* text = text_of(e, p.field);
-      if (text == nullptr || text->empty()) return false;
-      key_ += *text;
-    }
+bool hash_freshness::identity_of(const event& e, uint32_t& scope_len) {
+  if (!scope_key(f_.scope, e, id_)) return false;
+  scope_len = static_cast<uint32_t>(id_.size());
+  for (auto field : extras_) {
+    id_ += '\x1f';
+    if (!append_field(e, field, id_)) return false;
   }
   return true;
 }
 
-void hash_freshness::record(std::string_view hash_key, const std::string& scope_key, int64_t ts, bool mark) {
-  uint32_t at = 0;
-  if (auto it = index_.find(hash_key); it != index_.end()) {
-    at = it->second;
-    if (ts <= entries_[at].ts) return;
-    entries_[at].ts = ts;
-  } else {
-    at = static_cast<uint32_t>(entries_.size());
-    auto& e = entries_.emplace_back(entry{std::string(hash_key), scope_key, ts, false});
-    index_.emplace(e.hash_key, at);
+// The owner that kept the event names every variable of the key, so a missing
+// one cannot happen; it is checked anyway rather than rendering a wrong key.
+bool hash_freshness::render_key(const event& e, std::string& out) const {
+  out.clear();
+  for (const auto& p : parts_) {
+    if (p.field == 0) out += p.literal;
+    else if (!append_field(e, p.field, out)) return false;
   }
-  if (mark && !entries_[at].dirty) entries_[at].dirty = true, dirty_.push_back(at);
+  return true;
+}
+
+void hash_freshness::mark(const std::string& identity, entry& en) {
+  if (!en.dirty) en.dirty = true, dirty_.push_back(identity);
 }
 
 void hash_freshness::add(const event& e, int64_t wm_at_read, uint64_t) {
-  if (!is_kept(e, wm_at_read) || !render_key(e)) return;
-  if (auto it = index_.find(key_); it != index_.end()) {  // the common case: no routing key needed
-    auto& en = entries_[it->second];
-    if (e.ts <= en.ts) return;
-    en.ts = e.ts;
-    if (!en.dirty) en.dirty = true, dirty_.push_back(it->second);
-    return;
+  uint32_t scope_len = 0;
+  if (!is_kept(e, wm_at_read) || !identity_of(e, scope_len)) return;
+  if (auto it = entries_.find(id_); it != entries_.end()) {  // the common case: nothing to render
+    if (e.ts <= it->second.ts) return;
+    it->second.ts = e.ts;
+    return mark(it->first, it->second);
   }
-  if (!scope_key(f_.scope, e, scope_)) return;  // kept, so the entity's id is there
-  record(key_, scope_, e.ts, true);
+  entry en{{}, e.ts, scope_len, false};
+  if (!render_key(e, en.hash_key)) return;
+  auto it = entries_.emplace(id_, std::move(en)).first;
+  mark(it->first, it->second);
 }
 
 void hash_freshness::flush(std::vector<key_update>& out) {
-  for (auto at : dirty_) {
-    auto& en = entries_[at];
+  for (const auto& id : dirty_) {
+    auto& en = entries_.find(id)->second;  // entries are never erased
     en.dirty = false;
     key_update u{en.hash_key, {}, {}, f_.ttl_s, redis_type::hash, {}, false};
     u.set.emplace_back(std::string(freshness_field), std::to_string(en.ts));
@@ -166,29 +182,34 @@ void hash_freshness::flush(std::vector<key_update>& out) {
 }
 
 void hash_freshness::save(const writer_for& out) const {
-  for (const auto& en : entries_) out(en.scope_key).str(en.scope_key).str(en.hash_key).i64(en.ts);
+  for (const auto& [id, en] : entries_) {
+    auto& w = en.scope_len == id.size() ? out(id) : out(id.substr(0, en.scope_len));
+    w.str(id).u64(en.scope_len).str(en.hash_key).i64(en.ts);
+  }
 }
 
 bool hash_freshness::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto scope = in.str();
-    auto key = in.str();
-    auto ts = in.i64();
-    if (in.ok()) record(key, scope, ts, false);
+    auto id = in.str();
+    entry en{{}, 0, static_cast<uint32_t>(in.u64()), false};
+    en.hash_key = in.str();
+    en.ts = in.i64();
+    if (!in.ok()) break;
+    if (auto it = entries_.find(id); it != entries_.end()) it->second.ts = std::max(it->second.ts, en.ts);
+    else entries_.emplace(std::move(id), std::move(en));
   }
   return in.ok();
 }
 
 void hash_freshness::rewrite_all() {
-  dirty_.reserve(entries_.size());
-  for (uint32_t at = 0; at < entries_.size(); ++at)
-    if (!entries_[at].dirty) entries_[at].dirty = true, dirty_.push_back(at);
+  dirty_.reserve(dirty_.size() + entries_.size());
+  for (auto& [id, en] : entries_) mark(id, en);
 }
 
 std::optional<int64_t> hash_freshness::newest(std::string_view hash_key) const {
-  auto it = index_.find(hash_key);
-  if (it == index_.end()) return std::nullopt;
-  return entries_[it->second].ts;
+  for (const auto& [id, en] : entries_)
+    if (en.hash_key == hash_key) return en.ts;
+  return std::nullopt;
 }
 
 }  // namespace rtfeat

@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,13 +30,14 @@ public:
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entries_.size(); }
   /// Entries are not kept encoded (no snapshot_cache): an entry encodes as two
-  /// short strings and an integer, which costs what copying cached bytes costs,
-  /// and a cache would double the state's memory.
+  /// short strings and two integers, which costs what copying cached bytes
+  /// costs, and a cache would double the state's memory.
   void save(const writer_for& out) const override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
 
   /// The `_ts` of `hash_key`: the newest kept ts behind it, nullopt before any.
+  /// Linear in the hashes: for tests.
   std::optional<int64_t> newest(std::string_view hash_key) const;
 
 private:
@@ -47,12 +47,14 @@ private:
     uint32_t behaviors = 0;                    // its filter; every behaviour when it has none
     uint8_t needs = 0;                         // fields its templates, group_by, value and entity name
   };
-  /// One hash: its key, the routing key of its entity (the key group it is
-  /// saved in) and the newest ts.
+  /// One hash, found by its identity: the entity's routing key (which picks the
+  /// key group it is saved in), then '\x1f' and the value of each key variable
+  /// the routing key does not fix (none for the default catalogue). Usually
+  /// short enough to live inside the map's slot, unlike the hash key.
   struct entry {
     std::string hash_key;
-    std::string scope_key;
     int64_t ts = 0;
+    uint32_t scope_len = 0;  // the identity's first scope_len bytes are the routing key
     bool dirty = false;
   };
   /// A literal, or the event field that replaces a ${var}.
@@ -62,16 +64,17 @@ private:
   };
 
   bool is_kept(const event& e, int64_t wm_at_read) const;
-  bool render_key(const event& e);
-  void record(std::string_view hash_key, const std::string& scope_key, int64_t ts, bool mark);
+  bool identity_of(const event& e, uint32_t& scope_len);
+  bool render_key(const event& e, std::string& out) const;
+  void mark(const std::string& identity, entry& en);
 
   const compiled_freshness& f_;
   std::vector<owner_test> owners_;
-  std::vector<key_part> parts_;
-  std::deque<entry> entries_;                  // never erased: addresses stay, index_ views their keys
-  flat_map<std::string_view, uint32_t> index_;  // hash key -> position in entries_
-  std::vector<uint32_t> dirty_;                 // positions changed since the last flush
-  std::string key_, scope_;                     // the current event's hash and routing keys (reused)
+  std::vector<key_part> parts_;   // the hash key template
+  std::vector<uint8_t> extras_;   // key variables the routing key does not fix (need_* bits)
+  string_map<entry> entries_;     // identity -> hash
+  std::vector<std::string> dirty_;  // identities changed since the last flush
+  std::string id_;                  // the current event's identity (reused)
 };
 
 }  // namespace rtfeat

@@ -263,6 +263,41 @@ TEST_SUITE("runtime.hash_freshness") {
     CHECK(again == before);
   }
 
+  TEST_CASE("a key naming more than the entity's id has one _ts per rendered key, saved with the entity") {
+    auto plan = plan_of(R"(
+[[feature]]
+name = "per_category"
+entity = "user"
+aggregation = "count"
+group_by = "category_id"
+window = { type = "sliding", size = "30m", slide = "5m", lateness = "1m" }
+output = { type = "hash", key = "uc:{${user_id}}:${category_id}", field = "n", ttl = "1800s" }
+)");
+    const auto& fr = freshness_of(plan, "uc:{${user_id}}:${category_id}");
+    hash_freshness f(plan, fr);
+    f.add(click("u", "i", 1, t0 + 10), no_watermark, 1);
+    f.add(click("u", "i", 2, t0 + 30), no_watermark, 2);
+    f.add(click("u", "i", 1, t0 + 20), no_watermark, 3);
+    f.add(click("v", "i", 1, t0 + 5), no_watermark, 4);
+    redis_map redis;
+    test::flush_into(redis, f);
+    CHECK(ts_of(redis, "uc:{u}:1") == "1767225600020");
+    CHECK(ts_of(redis, "uc:{u}:2") == "1767225600030");
+    CHECK(ts_of(redis, "uc:{v}:1") == "1767225600005");
+    std::map<std::string, state_writer> by_entity;
+    f.save([&](const std::string& user) -> state_writer& { return by_entity[user]; });
+    CHECK(by_entity.size() == 2);  // u's two hashes go with u
+    hash_freshness restored(plan, fr);
+    for (const auto& [user, w] : by_entity) {
+      state_reader r(w.bytes());
+      REQUIRE(restored.load(r));
+    }
+    restored.rewrite_all();
+    redis_map again;
+    test::flush_into(again, restored);
+    CHECK(again == redis);
+  }
+
   TEST_CASE("no hash of the default catalogue is ever written by delete-and-replace (which would drop _ts)") {
     auto plan = test::default_plan();
     for (bool user_shard : {true, false}) {

@@ -122,6 +122,8 @@ hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshnes
     if ((field & fixed_by(f.scope)) == 0 && std::find(extras_.begin(), extras_.end(), field) == extras_.end())
       extras_.push_back(field);
   }
+  derived_ = extras_.empty()
+             && (f.scope == feature_scope::user || f.scope == feature_scope::item || f.scope == feature_scope::category);
 }
 
 bool hash_freshness::is_kept(const event& e, int64_t wm_at_read) const {
@@ -152,6 +154,13 @@ bool hash_freshness::render_key(const event& e, std::string& out) const {
   return true;
 }
 
+std::string hash_freshness::hash_key_of(const std::string& identity, const entry& en) const {
+  if (!derived_) return en.hash_key;
+  std::string key;
+  for (const auto& p : parts_) key += p.field == 0 ? p.literal : identity;  // scope_key() of the one variable
+  return key;
+}
+
 void hash_freshness::mark(const std::string& identity, entry& en) {
   if (!en.dirty) en.dirty = true, dirty_.push_back(identity);
 }
@@ -165,7 +174,7 @@ void hash_freshness::add(const event& e, int64_t wm_at_read, uint64_t) {
     return mark(it->first, it->second);
   }
   entry en{{}, e.ts, scope_len, false};
-  if (!render_key(e, en.hash_key)) return;
+  if (!derived_ && !render_key(e, en.hash_key)) return;
   auto it = entries_.emplace(id_, std::move(en)).first;
   mark(it->first, it->second);
 }
@@ -174,7 +183,7 @@ void hash_freshness::flush(std::vector<key_update>& out) {
   for (const auto& id : dirty_) {
     auto& en = entries_.find(id)->second;  // entries are never erased
     en.dirty = false;
-    key_update u{en.hash_key, {}, {}, f_.ttl_s, redis_type::hash, {}, false};
+    key_update u{hash_key_of(id, en), {}, {}, f_.ttl_s, redis_type::hash, {}, false};
     u.set.emplace_back(std::string(freshness_field), std::to_string(en.ts));
     out.push_back(std::move(u));
   }
@@ -184,7 +193,7 @@ void hash_freshness::flush(std::vector<key_update>& out) {
 void hash_freshness::save(const writer_for& out) const {
   for (const auto& [id, en] : entries_) {
     auto& w = en.scope_len == id.size() ? out(id) : out(id.substr(0, en.scope_len));
-    w.str(id).u64(en.scope_len).str(en.hash_key).i64(en.ts);
+    w.str(id).u64(en.scope_len).i64(en.ts).str(en.hash_key);
   }
 }
 
@@ -192,8 +201,8 @@ bool hash_freshness::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
     auto id = in.str();
     entry en{{}, 0, static_cast<uint32_t>(in.u64()), false};
-    en.hash_key = in.str();
     en.ts = in.i64();
+    en.hash_key = in.str();
     if (!in.ok()) break;
     if (auto it = entries_.find(id); it != entries_.end()) it->second.ts = std::max(it->second.ts, en.ts);
     else entries_.emplace(std::move(id), std::move(en));
@@ -208,7 +217,7 @@ void hash_freshness::rewrite_all() {
 
 std::optional<int64_t> hash_freshness::newest(std::string_view hash_key) const {
   for (const auto& [id, en] : entries_)
-    if (en.hash_key == hash_key) return en.ts;
+    if (hash_key_of(id, en) == hash_key) return en.ts;
   return std::nullopt;
 }
 

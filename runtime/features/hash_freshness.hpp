@@ -29,9 +29,10 @@ public:
   void advance(int64_t) override {}  // windows do not apply to `_ts`
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entries_.size(); }
-  /// Entries are not kept encoded (no snapshot_cache): an entry encodes as two
-  /// short strings and two integers, which costs what copying cached bytes
-  /// costs, and a cache would double the state's memory.
+  /// Entries are not kept encoded (no snapshot_cache): an entry encodes as a
+  /// short string and two integers (plus the hash key when it is not derived),
+  /// which costs what copying cached bytes costs; a cache would double the
+  /// state's memory.
   void save(const writer_for& out) const override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
@@ -52,7 +53,7 @@ private:
   /// the routing key does not fix (none for the default catalogue). Usually
   /// short enough to live inside the map's slot, unlike the hash key.
   struct entry {
-    std::string hash_key;
+    std::string hash_key;  // empty when derived_: rendered from the identity instead
     int64_t ts = 0;
     uint32_t scope_len = 0;  // the identity's first scope_len bytes are the routing key
     bool dirty = false;
@@ -66,12 +67,17 @@ private:
   bool is_kept(const event& e, int64_t wm_at_read) const;
   bool identity_of(const event& e, uint32_t& scope_len);
   bool render_key(const event& e, std::string& out) const;
+  std::string hash_key_of(const std::string& identity, const entry& en) const;
   void mark(const std::string& identity, entry& en);
 
   const compiled_freshness& f_;
   std::vector<owner_test> owners_;
   std::vector<key_part> parts_;   // the hash key template
   std::vector<uint8_t> extras_;   // key variables the routing key does not fix (need_* bits)
+  /// The key's only variable is the routing key itself (user_id, item_id,
+  /// category_id: every default template), so the identity renders the key and
+  /// entries neither hold nor save it.
+  bool derived_ = false;
   string_map<entry> entries_;     // identity -> hash
   std::vector<std::string> dirty_;  // identities changed since the last flush
   std::string id_;                  // the current event's identity (reused)

@@ -215,9 +215,7 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
   st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names);
-  for (const auto& name : st.names)
-    for (const auto& f : st.cfg.plan->features)
-      if (f.def.name == name) st.emit_every.emplace_back(f.def.emit_interval_ms);
+  for (const auto& name : st.names) st.emit_every.emplace_back(emit_interval_of(*st.cfg.plan, name));
   st.emitted.resize(st.features.size());
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include "runtime/checkpoint/shard_state_codec.hpp"
+
 namespace rtfeat::cmd {
 
 namespace {
@@ -94,6 +96,13 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
     return false;
   }
   if (!load_bodies(out, error)) return false;
+  for (const auto& [kg, body] : *out.bodies) {
+    std::string why;
+    if (check_shard_body_format(body, why)) continue;
+    error = "checkpoint " + std::to_string(out.manifest->id);
+    error.append(", key group ").append(std::to_string(kg)).append(": ").append(why);
+    return false;
+  }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.manifest->snapshots.size()
             << " key groups, " << out.manifest->snapshot_bytes() << " bytes, read in " << ms.count() << " ms)\n";

@@ -2,6 +2,7 @@
 // catalogue never starts a node: every message names the file, line and key.
 #include "config/feature_catalogue.hpp"
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -9,6 +10,7 @@
 #include <sstream>
 
 #include "config/catalogue_parse.hpp"
+#include "config/freshness.hpp"
 #include "config/key_template.hpp"
 
 namespace rtfeat {
@@ -162,6 +164,35 @@ void check_outputs(const toml::table& t, const toml::node& n, feature_def& f) {
   }
 }
 
+// docs/semantics.md "Freshness": `_ts` belongs to the engine. No feature is named
+// like its checkpointed states or writes a field of that name, and no
+// campaign_region hash key names only half of the pair its state is sharded by
+// (several shards would then write the same key's `_ts`).
+void check_freshness_rules(const toml::table& t, const toml::node& n, const feature_def& f) {
+  if (f.name.starts_with('_'))
+    fail(*t.get("name"), "feature name '" + f.name
+                           + "' starts with '_', which is reserved for the engine's own state (the _ts freshness of hashes)");
+  const std::pair<const char*, const std::string*> fields[] = {
+    {"output", f.output.type == "hash" ? &f.output.field : nullptr}, {"trend", &f.trend_field},
+    {"fields", &f.count_field}, {"fields", &f.rank_field}, {"tier", &f.tier.field}, {"deciles", &f.deciles.field}};
+  for (const auto& [key, field] : fields) {
+    if (field == nullptr || *field != freshness_field) continue;
+    const auto* at = t.get(key);
+    fail(at != nullptr ? *at : n, "field '_ts' is reserved for the hash's freshness (docs/semantics.md)");
+  }
+  if (f.entity != entity_kind::campaign_region || f.output.type != "hash") return;
+  key_template k;
+  std::string err;
+  parse_key_template(f.output.key, k, err);  // checked by check_outputs
+  auto vars = k.variables();
+  bool campaign = std::find(vars.begin(), vars.end(), "campaign_id") != vars.end();
+  bool region = std::find(vars.begin(), vars.end(), "region") != vars.end();
+  if (campaign != region)
+    fail(*t.get("output"), "output.key '" + f.output.key
+                             + "' names only one of ${campaign_id} and ${region}: several shards would write its _ts"
+                               " (docs/semantics.md, Freshness)");
+}
+
 feature_def parse_feature(const toml::node& n) {
   const auto* t = n.as_table();
   if (t == nullptr) fail(n, "[[feature]] must be a table");
@@ -191,6 +222,7 @@ feature_def parse_feature(const toml::node& n) {
   f.output = parse_output(*o, "output");
   check_outputs(*t, n, f);
   check_supported(n, f);
+  check_freshness_rules(*t, n, f);
   return f;
 }
 

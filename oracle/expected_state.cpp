@@ -1,6 +1,7 @@
 // compute_expected_state: read the log, then evaluate each feature at the final
 // watermark into its own state and merge the states (a key may hold fields of
-// several features). Also the window tail every sliding evaluator shares.
+// several features), then every hash's `_ts`. Also the window tail every
+// sliding evaluator shares.
 #include "oracle/expected_state.hpp"
 
 #include <algorithm>
@@ -71,6 +72,10 @@ bool evaluate_features(const feature_catalogue& cat, const std::vector<kept_even
     merge_part(out, part, f.name);
     if (!out.conflict.empty()) return error = out.conflict, false;
   }
+  expected_state freshness;
+  eval_freshness(cat, events, w, freshness);
+  merge_part(out, freshness, "_ts freshness");
+  if (!out.conflict.empty()) return error = out.conflict, false;
   return true;
 }
 

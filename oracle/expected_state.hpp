@@ -87,7 +87,8 @@ bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
                             const std::function<void(uint64_t)>& progress, expected_state& out,
                             std::string& error);
 
-/// Evaluates the catalogue on already-kept events at watermark w, into `out`.
+/// Evaluates the catalogue on already-kept events at watermark w, into `out`,
+/// then the `_ts` freshness field of every owned hash (docs/semantics.md).
 /// Fields of several features that share a hash key are merged; two features
 /// writing the same hash field, or the same key with another type (or twice a
 /// non-hash key), are an error.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "oracle/expected_state.hpp"
 #include "oracle/feature_scope.hpp"
@@ -41,5 +42,10 @@ void eval_funnel(const feature_scope& s, expected_state& out);
 
 /// distinct (SPEC §3 #8, #9): the exact member set of each HyperLogLog.
 void eval_distinct(const feature_scope& s, expected_state& out);
+
+/// The `_ts` field of every owned hash (docs/semantics.md "Freshness"): the newest
+/// ts of an event one of its template's owners keeps, over the whole log.
+void eval_freshness(const feature_catalogue& cat, const std::vector<kept_event>& events, int64_t w,
+                    expected_state& out);
 
 }  // namespace rtfeat::oracle

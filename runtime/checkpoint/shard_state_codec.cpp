@@ -1,5 +1,7 @@
 // Shard snapshot bodies (see shard_state_codec.hpp):
-//   "rtfeat.shard.1", watermark, seq, n, then n x (feature name, feature section).
+//   "rtfeat.shard.2", watermark, seq, n, then n x (state name, state section).
+// Version 2 added the `_ts` freshness states ("_ts:<template>"); a version 1
+// body lacks them and is refused, not restored with every `_ts` short.
 #include "runtime/checkpoint/shard_state_codec.hpp"
 
 #include <algorithm>
@@ -11,8 +13,22 @@
 namespace rtfeat {
 
 namespace {
-constexpr std::string_view body_tag = "rtfeat.shard.1";
+constexpr std::string_view body_tag = "rtfeat.shard.2";
+constexpr std::string_view body_tag_before_freshness = "rtfeat.shard.1";
 }  // namespace
+
+bool check_shard_body_format(std::string_view body, std::string& error) {
+  state_reader r(body);
+  auto tag = r.str_view();
+  if (r.ok() && tag == body_tag) return true;
+  if (r.ok() && tag == body_tag_before_freshness)
+    return error = "shard body format 1, written before the _ts freshness state: restoring it would leave the "
+                   "_ts of every hash short of the events before the checkpoint. Replay the log from its "
+                   "beginning (no --restore, or an empty checkpoint.dir), or restore with the build that "
+                   "wrote it",
+           false;
+  return error = "not a shard snapshot body", false;
+}
 
 // Each key group's body is written in place: feature by feature, a nested
 // section per key group that the feature's save() appends to directly (one
@@ -48,8 +64,9 @@ std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vect
 
 bool decode_shard_state(std::string_view body, const std::vector<named_state>& states, int64_t& watermark,
                         uint64_t& seq, std::vector<std::string>& dropped, std::string& error) {
+  if (!check_shard_body_format(body, error)) return false;
   state_reader r(body);
-  if (r.str() != body_tag || !r.ok()) return error = "not a shard snapshot body", false;
+  r.str_view();
   watermark = std::max(watermark, r.i64());
   seq = std::max(seq, r.u64());
   for (auto n = r.u64(); r.ok() && n > 0; --n) {

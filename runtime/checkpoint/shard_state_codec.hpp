@@ -1,5 +1,6 @@
 // A shard's feature state <-> one snapshot body per key group. The body names
-// each feature, so a restore with a changed catalogue knows what it drops.
+// each state (features by name, `_ts:<template>` for freshness), so a restore
+// with a changed catalogue knows what it drops.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,10 @@ std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vect
                                                                  uint32_t max_parallelism, int64_t watermark,
                                                                  uint64_t seq,
                                                                  const std::vector<size_t>& size_hints = {});
+
+/// False, saying why, unless `body` is a shard body of this build's format (an
+/// older format is refused with what to do instead). Cheap: reads the tag only.
+bool check_shard_body_format(std::string_view body, std::string& error);
 
 /// Loads one body into `states`. Features of the body missing from `states` are
 /// appended to `dropped`. `watermark`/`seq` become the max of theirs and the body's.

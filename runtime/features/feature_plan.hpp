@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/feature_catalogue.hpp"
@@ -28,8 +29,21 @@ struct compiled_feature {
   int64_t tier_ttl_s = 0;
 };
 
+/// A hash key template that carries `_ts` (docs/semantics.md "Freshness"): the
+/// features of its entity's scope that write it (its owners) feed one
+/// hash_freshness state in the shards that own those entities.
+struct compiled_freshness {
+  std::string name;  // the state's name in snapshots: "_ts:" + the template
+  key_template key;
+  feature_scope scope = feature_scope::user;  // the template's entity: its owners' scope
+  std::vector<size_t> owners;                 // positions in feature_plan::features
+  int64_t ttl_s = 0;                          // the key's largest TTL (every feature writing it)
+  int64_t emit_interval_ms = 0;               // the owners' shortest emit; 0 when one has none
+};
+
 struct feature_plan {
   std::vector<compiled_feature> features;
+  std::vector<compiled_freshness> freshness;  // the hash templates with owners
   int64_t max_lateness_ms = 0;
   std::array<uint32_t, feature_scope_count> scope_behaviors{};  // routing filter per scope
 };
@@ -42,8 +56,13 @@ inline bool on_time_for(const compiled_feature& f, int64_t ts, int64_t wm_at_rea
   return wm_at_read == no_watermark || ts >= wm_at_read - f.def.window.lateness_ms;
 }
 
+/// How often the state named `name` (a feature's, or a freshness's `_ts:...`)
+/// reaches Redis: its `emit` in ms, 0 for every flush (and for unknown names).
+int64_t emit_interval_of(const feature_plan& plan, std::string_view name);
+
 /// The state objects of one shard: user-scope features for a user shard, the
-/// others for a group shard.
+/// others for a group shard; then the freshness of the hash templates those
+/// shards own.
 /// `scopes` and `names` receive each state's feature scope and name.
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,

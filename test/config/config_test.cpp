@@ -168,6 +168,34 @@ TEST_SUITE("config.feature_catalogue.errors") {
     CHECK(catalogue_error(good_count + "emit = \"soon\"\n")
           == "rtfeat_test_features.toml:8: 'emit': bad duration 'soon' (use 500ms, 5s, 30m, 24h, 7d)");
   }
+  TEST_CASE("names starting with an underscore are the engine's own") {
+    auto body = good_count;
+    body.replace(body.find("\"f\""), 3, "\"_ts:x\"");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:2: feature name '_ts:x' starts with '_', which is reserved for the "
+             "engine's own state (the _ts freshness of hashes)");
+  }
+  TEST_CASE("a hash field may not be called _ts") {
+    auto body = good_count;
+    body.replace(body.find("\"cat:${category_id}\""), 20, "\"_ts\"");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:7: field '_ts' is reserved for the hash's freshness (docs/semantics.md)");
+  }
+  TEST_CASE("a campaign_region hash key names both the campaign and the region, or neither") {
+    const std::string body =
+      "name = \"c\"\nentity = \"campaign_region\"\naggregation = \"count\"\ngroup_by = \"region\"\n"
+      "window = { type = \"sliding\", size = \"30m\", slide = \"5m\" }\n"
+      "output = { key = \"campaign:{${campaign_id}}\", field = \"n:${region}\" }\n";
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:7: output.key 'campaign:{${campaign_id}}' names only one of ${campaign_id} "
+             "and ${region}: several shards would write its _ts (docs/semantics.md, Freshness)");
+    auto both = body;
+    both.replace(both.find("campaign:{${campaign_id}}"), 25, "campaign:{${campaign_id}}:${region}");
+    auto path = write_temp("campaign.toml", "[[feature]]\n" + both);
+    feature_catalogue c;
+    std::string error;
+    CHECK_MESSAGE(load_feature_catalogue(path, c, error), error);
+  }
   TEST_CASE("weights with an unknown behaviour are refused") {
     CHECK(catalogue_error("name = \"p\"\nentity = \"item\"\naggregation = \"sum\"\nweights = { buy = 1 }\n"
                           "window = { type = \"sliding\", size = \"5m\", slide = \"1m\" }\n"

@@ -53,7 +53,7 @@ TEST_SUITE("oracle.expected_state") {
     CHECK(hll(s, "item:uv:{i2}") == std::set<std::string>{"u1"});
     // No search, so no funnel step; no view, purchase or campaign.
     CHECK(s.keys.size() == 8);
-    CHECK(s.ttl_s.at("user:feature:{u1}") == 1800);
+    CHECK(s.ttl_s.at("user:feature:{u1}") == 604800);  // the key's largest (purchase gaps' 7d), as `_ts` writes it
     CHECK(s.ttl_s.at("cat:buckets:{8}") == 1800);
     CHECK(s.ttl_s.at("user:session:{u1}") == 3600);
     CHECK(s.ttl_s.at("item:uv:{i1}") == 3600);

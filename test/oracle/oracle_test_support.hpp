@@ -109,11 +109,18 @@ inline std::string oracle_error(const std::string& content, std::vector<std::str
   return error;
 }
 
-/// The hash at `key`, or an empty map when there is no such hash.
-inline field_map hash(const expected_state& s, const std::string& key) {
+/// The hash at `key` with every field, `_ts` included; empty when there is no such hash.
+inline field_map whole_hash(const expected_state& s, const std::string& key) {
   auto k = s.keys.find(key);
   const auto* h = k == s.keys.end() ? nullptr : std::get_if<field_map>(&k->second);
   return h == nullptr ? field_map{} : *h;
+}
+
+/// The feature fields of the hash at `key`: without `_ts`, which freshness_test.cpp checks.
+inline field_map hash(const expected_state& s, const std::string& key) {
+  auto h = whole_hash(s, key);
+  h.erase("_ts");
+  return h;
 }
 
 /// The value of hash key/field, or "<none>" when absent.

@@ -35,6 +35,26 @@ fi
 "$BIN" oracle "${common[@]}" --events "$WORK/events.jsonl" --redis "127.0.0.1:$REDIS_PORT" \
   --diff --stats "$WORK/oracle.json" || fail "oracle diff is not zero"
 
+# `_ts` checked apart from the oracle: for the two users with the most lines, the
+# newest valid event of any behaviour (docs/semantics.md "Freshness": the funnel
+# keeps them all), validated here with jq as SPEC §2 says. So active a user's
+# newest event is never a late one (the generator makes those 65 s+ too old).
+now_ms=$(($(date +%s) * 1000))
+for user in $(grep -o '"user_id":"[^"]*"' "$WORK/events.jsonl" | sort | uniq -c | sort -rn | head -2 \
+              | sed 's/.*"user_id":"\(.*\)"/\1/'); do
+  newest=$(grep -F "\"user_id\":\"$user\"" "$WORK/events.jsonl" | jq -rR --arg u "$user" --argjson now "$now_ms" '
+    select(length <= 65536) | fromjson? | objects
+    | select(.user_id == $u
+        and (.ts | type) == "number" and .ts == (.ts | floor) and .ts >= 946684800000 and .ts <= $now + 86400000
+        and (.behavior | IN("view", "click", "cart", "fav", "purchase", "search"))
+        and (.behavior == "search" or ((.item_id | type) == "string" and .item_id != ""
+                                       and (.category_id | type) == "number" and .category_id == (.category_id | floor))))
+    | .ts' | sort -n | tail -1)
+  got=$(redis-cli -p "$REDIS_PORT" --raw hget "user:feature:{$user}" _ts)
+  [ -n "$newest" ] && [ "$got" = "$newest" ] || fail "_ts of user:feature:{$user} is '$got', its newest valid event has ts '$newest'"
+  log "_ts of user:feature:{$user} = $got: its newest valid event"
+done
+
 malformed=$(json "$WORK/gen.json" .malformed)
 [ "$malformed" -gt 0 ] || fail "the generator made no malformed events"
 [ "$(json "$WORK/node.json" .rejected)" = "$malformed" ] || fail "node rejected $(json "$WORK/node.json" .rejected), generator made $malformed malformed"

@@ -24,7 +24,7 @@ namespace {
 constexpr uint64_t max_reported_rows = 100;  // bad rows printed one by one; the rest are counted
 
 struct materialize_options {
-  std::string config_path;
+  std::string config_path = "config/rtfeat.toml";
   std::vector<std::string> sets;
   std::string table;
   std::string entity;
@@ -127,7 +127,7 @@ void add_materialize(CLI::App& app) {
   sub
     ->add_option("--config", o->config_path,
                  "job config (TOML): redis.host, redis.port, redis.username")
-    ->required();
+    ->capture_default_str();
   sub->add_option("--set", o->sets, "override a config key: section.key=value (repeatable)");
   sub->add_option("--table", o->table, "the table: CSV with a header row (RFC 4180)")->required();
   sub->add_option("--entity", o->entity, "whose rows: user or item")

@@ -10,8 +10,10 @@
 #include "cmd/commands.hpp"
 #include "config/feature_catalogue.hpp"
 #include "config/job_config.hpp"
+#include "config/model_config.hpp"
 #include "runtime/redis/redis_reader.hpp"
 #include "serve/catalogue/served_catalogue.hpp"
+#include "serve/model/xgboost_model.hpp"
 #include "serve/serve_app.hpp"
 
 namespace rtfeat::cmd {
@@ -53,6 +55,32 @@ void raise_fd_limit(const job_config& cfg) {
               << wanted << "): raise it (ulimit -n, LimitNOFILE=) or lower serve.max_connections\n";
 }
 
+/// serve.model: the model config, its XGBoost model (loaded, checked, warmed
+/// up) and its Redis reads. Any failure names the file and the reason.
+bool load_model(const job_config& cfg, const feature_catalogue& catalogue, std::unique_ptr<serve::loaded_model>& out) {
+  auto m = std::make_unique<serve::loaded_model>();
+  std::string error;
+  if (!load_model_config(cfg.serve_model, catalogue, m->config, error)) {
+    std::cerr << "serve: " << error << "\n";
+    return false;
+  }
+  std::vector<std::string> names;
+  for (const auto& in : m->config.inputs) names.push_back(in.name);
+  m->booster = xgboost_model::load(m->config.model_file, names, error);
+  if (!m->booster) {
+    std::cerr << "serve: " << error << "\n";
+    return false;
+  }
+  if (!serve::build_predict_plan(m->config, m->plan, error)) {
+    std::cerr << "serve: " << error << "\n";
+    return false;
+  }
+  std::cerr << "serve: model '" << m->config.id << "' (" << m->config.model_file << ", " << names.size()
+            << " inputs) loaded for POST /v1/predict\n";
+  out = std::move(m);
+  return true;
+}
+
 int run_serve(const serve_options& opt) {
   job_config cfg;
   std::string error;
@@ -71,13 +99,15 @@ int run_serve(const serve_options& opt) {
     return 2;
   }
   for (const auto& why : served.skipped) std::cerr << "serve: not served (" << why << ")\n";
+  std::unique_ptr<serve::loaded_model> model;
+  if (!cfg.serve_model.empty() && !load_model(cfg, catalogue, model)) return 2;
   if (!check_redis(cfg)) return 2;
   raise_fd_limit(cfg);
   std::string counts;
   for (size_t t = 0; t < serve::entity_type_count; ++t)
     counts += (t > 0 ? ", " : "") + std::string(serve::to_string(static_cast<serve::entity_type>(t))) + " "
               + std::to_string(served.entities[t].features.size());
-  serve::serve_app app(cfg, std::move(served));
+  serve::serve_app app(cfg, std::move(served), std::move(model));
   if (!app.start(error)) {
     std::cerr << "serve: " << error << "\n";
     return 2;

@@ -56,10 +56,18 @@ route route_of(std::string_view path) {
 
 }  // namespace
 
-serve_app::serve_app(job_config config, served_catalogue catalogue)
+serve_app::serve_app(job_config config, served_catalogue catalogue, std::unique_ptr<loaded_model> model)
   : config_(std::move(config)), catalogue_(std::move(catalogue)),
     features_(catalogue_, {static_cast<size_t>(config_.serve_max_batch),
-                           std::chrono::milliseconds(config_.serve_deadline_ms)}) {}
+                           std::chrono::milliseconds(config_.serve_deadline_ms)}),
+    model_(std::move(model)) {
+  if (model_) {
+    predict_ = std::make_unique<predict_api>(model_->config, *model_->booster, model_->plan,
+                                             static_cast<size_t>(config_.serve_max_batch),
+                                             std::chrono::milliseconds(config_.serve_deadline_ms));
+    process_.model_loaded = 1;
+  }
+}
 
 serve_app::~serve_app() { stop(); }
 
@@ -68,6 +76,7 @@ bool serve_app::start(std::string& error) {
   std::vector<asio::io_context*> ios;
   for (int64_t i = 0; i < config_.serve_threads; ++i) {
     auto loop = std::make_unique<serve_loop>(static_cast<size_t>(i), catalogue_);
+    if (model_) loop->metrics.set_model_inputs(model_->config.inputs.size());
     redis_connection_options o;
     o.host = config_.redis_host;
     o.port = static_cast<int>(config_.redis_port);
@@ -179,8 +188,10 @@ void serve_app::dispatch(serve_loop& loop, route r, std::string_view path, std::
       if (method_is("POST")) features_.post_batch(loop, req.body, std::move(respond));
       return;
     case route::predict:
-      if (method_is("POST"))
-        respond({404, error_body("no model configured: set serve.model to a model.toml"), "application/json", 0});
+      if (!method_is("POST")) return;
+      if (!predict_)
+        return respond({404, error_body("no model configured: set serve.model to a model.toml"), "application/json", 0});
+      predict_->post(loop, req.body, std::move(respond));
       return;
     case route::users: case route::items: case route::categories: {
       if (!method_is("GET")) return;
@@ -210,7 +221,10 @@ http_response serve_app::readiness() const {
 std::string serve_app::metrics_text() const {
   std::vector<const loop_metrics*> loops;
   for (const auto& l : loops_) loops.push_back(&l->metrics);
-  return serve_metrics_text(catalogue_, loops, process_);
+  std::vector<std::string> inputs;
+  if (model_)
+    for (const auto& in : model_->config.inputs) inputs.push_back(in.name);
+  return serve_metrics_text(catalogue_, loops, process_, inputs);
 }
 
 }  // namespace rtfeat::serve

@@ -10,6 +10,7 @@
 
 #include "config/job_config.hpp"
 #include "serve/api/feature_api.hpp"
+#include "serve/api/predict_api.hpp"
 #include "serve/cache/invalidation_listener.hpp"
 #include "serve/catalogue/served_catalogue.hpp"
 #include "serve/http/http_server.hpp"
@@ -17,10 +18,17 @@
 
 namespace rtfeat::serve {
 
+/// The model of POST /v1/predict, loaded and checked before serving starts.
+struct loaded_model {
+  model_config config;
+  std::unique_ptr<xgboost_model> booster;
+  predict_plan plan;
+};
+
 class serve_app final : public request_handler {
 public:
-  /// REQUIRES: `catalogue` built from the config's features.file.
-  serve_app(job_config config, served_catalogue catalogue);
+  /// REQUIRES: `catalogue` built from the config's features.file; `model` may be null.
+  serve_app(job_config config, served_catalogue catalogue, std::unique_ptr<loaded_model> model);
   ~serve_app() override;
   serve_app(const serve_app&) = delete;
   serve_app& operator=(const serve_app&) = delete;
@@ -46,6 +54,8 @@ private:
   job_config config_;
   served_catalogue catalogue_;
   feature_api features_;
+  std::unique_ptr<loaded_model> model_;
+  std::unique_ptr<predict_api> predict_;
   process_metrics process_;
   std::vector<std::unique_ptr<serve_loop>> loops_;
   std::unique_ptr<http_server> server_;

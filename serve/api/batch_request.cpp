@@ -45,8 +45,9 @@ sj::error_code walk(od::value v) {
   return sj::SUCCESS;
 }
 
-/// "malformed JSON at byte N: <reason>" for a body the DOM parser refused with `dom_error`.
-std::string locate(const sj::padded_string& text, sj::error_code dom_error) {
+}  // namespace
+
+std::string locate_json_error(const sj::padded_string& text, sj::error_code dom_error) {
   thread_local od::parser parser;
   size_t offset = text.size();
   od::document doc;
@@ -61,6 +62,8 @@ std::string locate(const sj::padded_string& text, sj::error_code dom_error) {
   }
   return "malformed JSON at byte " + std::to_string(offset) + ": " + sj::error_message(dom_error);
 }
+
+namespace {
 
 bool read_strings(sj::dom::element v, std::string_view key, std::vector<std::string>& out, std::string& error) {
   sj::dom::array arr;
@@ -82,7 +85,7 @@ bool parse_batch_request(std::string_view body, batch_request& out, std::string&
   thread_local sj::dom::parser parser;
   sj::padded_string text(body);
   sj::dom::element doc;
-  if (auto e = parser.parse(text).get(doc); e != sj::SUCCESS) return error = locate(text, e), false;
+  if (auto e = parser.parse(text).get(doc); e != sj::SUCCESS) return error = locate_json_error(text, e), false;
   sj::dom::object obj;
   if (doc.get_object().get(obj) != sj::SUCCESS) return error = "the body must be a JSON object", false;
   for (auto [key, value] : obj) {

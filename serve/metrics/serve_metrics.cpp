@@ -50,7 +50,7 @@ void merged_histogram(exposition& x, std::string_view name, std::string_view lab
 }  // namespace
 
 std::string serve_metrics_text(const served_catalogue& c, const std::vector<const loop_metrics*>& loops,
-                               const process_metrics& p) {
+                               const process_metrics& p, const std::vector<std::string>& model_inputs) {
   exposition x;
   x.family("rtfeat_serve_requests_total", "counter", "HTTP requests answered, by route and status code.");
   for (size_t r = 0; r < route_count; ++r)
@@ -126,6 +126,15 @@ std::string serve_metrics_text(const served_catalogue& c, const std::vector<cons
             total(loops, [](const loop_metrics& l) -> const auto& { return l.predict_inputs; }));
   x.counter("rtfeat_serve_predict_defaults_total", "Model inputs that were absent and took their default.",
             total(loops, [](const loop_metrics& l) -> const auto& { return l.predict_defaults; }));
+  if (!model_inputs.empty()) {
+    x.family("rtfeat_serve_predict_input_absent_total", "counter",
+             "Model inputs that had no value and took their default, by input (null rate = this / candidates).");
+    for (size_t i = 0; i < model_inputs.size(); ++i)
+      x.sample("rtfeat_serve_predict_input_absent_total", "input=\"" + prometheus_label_value(model_inputs[i]) + "\"",
+               static_cast<double>(total(loops, [&](const loop_metrics& l) -> const auto& {
+                 return l.predict_input_absent[i];
+               })));
+  }
   x.gauge("rtfeat_serve_model_loaded", "1 when a model is loaded for /v1/predict.", p.model_loaded.load());
 
   x.gauge("rtfeat_serve_connections", "Open client connections.", static_cast<double>(p.connections.load()));

@@ -57,6 +57,10 @@ struct loop_metrics {
   std::atomic<uint64_t> predict_candidates{0};
   std::atomic<uint64_t> predict_defaults{0};  // model inputs that were absent and took their default
   std::atomic<uint64_t> predict_inputs{0};
+  std::vector<std::atomic<uint64_t>> predict_input_absent;  // per model input: took its default
+
+  /// Sizes the per-input counters. REQUIRES: before the loop runs.
+  void set_model_inputs(size_t n) { predict_input_absent = std::vector<std::atomic<uint64_t>>(n); }
 };
 
 /// Process-wide gauges that no loop owns.
@@ -69,7 +73,8 @@ struct process_metrics {
 };
 
 /// The Prometheus text of every loop added up.
+/// `model_inputs`: the names of the model's inputs, in order (empty: no model).
 std::string serve_metrics_text(const served_catalogue& c, const std::vector<const loop_metrics*>& loops,
-                               const process_metrics& p);
+                               const process_metrics& p, const std::vector<std::string>& model_inputs);
 
 }  // namespace rtfeat::serve

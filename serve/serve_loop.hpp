@@ -20,7 +20,9 @@ struct serve_loop {
   serve_loop(size_t i, const served_catalogue& catalogue) : index(i), metrics(catalogue) {}
 
   size_t index;
-  boost::asio::io_context io{1};  // one thread runs it: no locking inside Asio
+  // One thread runs it and only that thread touches its sockets (other threads
+  // only post): Asio may skip the per-socket locks, not the scheduler's.
+  boost::asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::unique_ptr<redis_connection> redis;
   loop_metrics metrics;
   std::unique_ptr<near_cache> cache;  // null when serve.cache.max_entries = 0

@@ -16,10 +16,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "serve/metrics/serve_metrics.hpp"
 
 namespace rtfeat::serve {
+
+class connection_sweep;
 
 /// One request, valid during route::handle only.
 struct http_request {
@@ -71,12 +74,15 @@ public:
 
 private:
   void accept();
+  void sweep(size_t loop);
 
   http_server_options options_;
   std::vector<boost::asio::io_context*> loops_;
   request_handler& handler_;
   process_metrics& metrics_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::unique_ptr<connection_sweep>> sweeps_;           // per loop
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> timers_;  // per loop: the sweep's cadence
   size_t next_loop_ = 0;
   uint16_t port_ = 0;
 };

@@ -1,44 +1,90 @@
-// HTTP/1.1 connection handling with Boost.Beast (see http_session.hpp).
-// Timeouts: waiting for a request's first byte is bounded by the idle
-// timeout; once it started, its header and body must arrive within the header
-// timeout (a slowloris client is closed, others are not slowed by it).
+// HTTP/1.1 connection handling (see http_session.hpp): Beast parses requests;
+// responses are one formatted head plus the body in a single gather write.
+// Timeouts are not a timer per operation (Beast's tcp_stream re-arms one on
+// every read and write, which cost more than the parse): each connection has
+// a deadline and its loop's sweep closes the ones past it. Waiting for a
+// request's first byte is bounded by the idle timeout; once it started, its
+// header and body must arrive within the header timeout (a slowloris client
+// is closed, others are not slowed by it).
 #include "serve/http/http_session.hpp"
 
+#include <array>
+#include <charconv>
 #include <optional>
 
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 namespace rtfeat::serve {
 
+namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
 namespace {
 
-class http_session : public std::enable_shared_from_this<http_session> {
-public:
-  http_session(boost::asio::ip::tcp::socket socket, size_t loop, const http_server_options& options,
-               request_handler& handler, process_metrics& metrics)
-    : stream_(std::move(socket)), loop_(loop), options_(options), handler_(handler), metrics_(metrics) {
-    metrics_.connections.fetch_add(1, std::memory_order_relaxed);
+std::string_view reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
   }
-  ~http_session() { metrics_.connections.fetch_sub(1, std::memory_order_relaxed); }
+}
+
+void append_number(std::string& out, uint64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  (void)ec;  // 24 chars hold any uint64
+  out.append(buf, end);
+}
+
+class http_session final : public std::enable_shared_from_this<http_session>, public swept_connection {
+public:
+  http_session(tcp_socket socket, size_t loop, const http_server_options& options, request_handler& handler,
+               process_metrics& metrics, connection_sweep& sweep)
+    : socket_(std::move(socket)), loop_(loop), options_(options), handler_(handler), metrics_(metrics),
+      sweep_(sweep) {
+    metrics_.connections.fetch_add(1, std::memory_order_relaxed);
+    sweep_.add(this);
+  }
+  ~http_session() override {
+    sweep_.remove(this);
+    metrics_.connections.fetch_sub(1, std::memory_order_relaxed);
+  }
   http_session(const http_session&) = delete;
   http_session& operator=(const http_session&) = delete;
 
   void start() {
     boost::system::error_code ignored;
-    stream_.socket().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
+    socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
     wait_for_request();
+  }
+
+  /// Runs in: the loop's sweep. Closing cancels the pending read or write.
+  void expire(steady_clock::time_point now) override {
+    if (now < deadline_) return;
+    timed_out_ = true;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
   }
 
 private:
   void wait_for_request() {
     if (buffer_.size() > 0) return read_request();  // the next request is already here
-    stream_.expires_after(options_.idle_timeout);
-    stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
-      if (ec) return self->closed(ec);
+    deadline_ = steady_clock::now() + options_.idle_timeout;
+    socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      if (ec) return self->closed();
       self->buffer_.commit(n);
       self->read_request();
     });
@@ -48,8 +94,8 @@ private:
     parser_.emplace();
     parser_->header_limit(options_.max_header_bytes);
     parser_->body_limit(options_.max_body_bytes);
-    stream_.expires_after(options_.header_timeout);
-    http::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    deadline_ = steady_clock::now() + options_.header_timeout;
+    http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, size_t) {
       self->on_request(ec);
     });
   }
@@ -57,12 +103,13 @@ private:
   void on_request(beast::error_code ec) {
     if (ec == http::error::body_limit) return fail(413, "request body over serve.max_body_bytes");
     if (ec == http::error::header_limit) return fail(431, "request header too large");
-    if (ec == beast::error::timeout && parser_->got_some()) {
+    if (timed_out_) {
       metrics_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
-      return fail(408, "request not complete within serve.header_timeout_ms");
+      return;  // the socket is closed: no 408 can be written
     }
-    if (ec) return closed(ec);
-    stream_.expires_never();  // the handler's Redis deadline bounds what follows
+    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset) return;
+    if (ec) return fail(400, "malformed HTTP request");
+    deadline_ = steady_clock::time_point::max();  // the handler's Redis deadline bounds what follows
     const auto& req = parser_->get();
     keep_alive_ = req.keep_alive();
     http_request view{std::string_view(req.method_string().data(), req.method_string().size()),
@@ -81,49 +128,78 @@ private:
   }
 
   void write(http_response&& r) {
-    response_ = {};
-    response_.version(11);
-    response_.result(static_cast<unsigned>(r.status));
-    response_.set(http::field::content_type, beast::string_view(r.content_type.data(), r.content_type.size()));
-    if (r.retry_after_s > 0) response_.set(http::field::retry_after, std::to_string(r.retry_after_s));
-    response_.keep_alive(keep_alive_);
-    response_.body() = std::move(r.body);
-    response_.prepare_payload();
-    stream_.expires_after(options_.header_timeout);  // a client that does not read is closed too
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->closed(ec);
+    head_.clear();
+    head_ += "HTTP/1.1 ";
+    append_number(head_, static_cast<uint64_t>(r.status));
+    head_ += ' ';
+    head_ += reason(r.status);
+    head_ += "\r\nContent-Type: ";
+    head_ += r.content_type;
+    head_ += "\r\nContent-Length: ";
+    append_number(head_, r.body.size());
+    if (r.retry_after_s > 0) {
+      head_ += "\r\nRetry-After: ";
+      append_number(head_, static_cast<uint64_t>(r.retry_after_s));
+    }
+    if (!keep_alive_) head_ += "\r\nConnection: close";
+    head_ += "\r\n\r\n";
+    body_ = std::move(r.body);
+    deadline_ = steady_clock::now() + options_.header_timeout;  // a client that does not read is closed too
+    std::array<asio::const_buffer, 2> buffers{asio::buffer(head_), asio::buffer(body_)};
+    asio::async_write(socket_, buffers, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) return self->closed();
       if (!self->keep_alive_) return self->shutdown();
       self->wait_for_request();
     });
   }
 
-  void closed(beast::error_code ec) {
-    if (ec == beast::error::timeout) metrics_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
+  void closed() {
+    if (timed_out_) metrics_.connections_timed_out.fetch_add(1, std::memory_order_relaxed);
     shutdown();
   }
 
   void shutdown() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    boost::system::error_code ignored;
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.close(ignored);
   }
 
-  beast::tcp_stream stream_;
+  tcp_socket socket_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  http::response<http::string_body> response_;
+  std::string head_, body_;
   size_t loop_;
   const http_server_options& options_;
   request_handler& handler_;
   process_metrics& metrics_;
+  connection_sweep& sweep_;
+  steady_clock::time_point deadline_ = steady_clock::time_point::max();
   bool keep_alive_ = true;
+  bool timed_out_ = false;
 };
 
 }  // namespace
 
-void start_http_session(boost::asio::ip::tcp::socket socket, size_t loop, const http_server_options& options,
-                        request_handler& handler, process_metrics& metrics) {
-  std::make_shared<http_session>(std::move(socket), loop, options, handler, metrics)->start();
+void connection_sweep::add(swept_connection* c) {
+  c->sweep_index_ = connections_.size();
+  connections_.push_back(c);
+}
+
+void connection_sweep::remove(swept_connection* c) {
+  size_t i = c->sweep_index_;
+  connections_[i] = connections_.back();
+  connections_[i]->sweep_index_ = i;
+  connections_.pop_back();
+}
+
+void connection_sweep::sweep(steady_clock::time_point now) {
+  // expire() only closes sockets: nothing is added or removed meanwhile.
+  for (auto* c : connections_) c->expire(now);
+}
+
+void start_http_session(tcp_socket socket, size_t loop, const http_server_options& options, request_handler& handler,
+                        process_metrics& metrics, connection_sweep& sweep) {
+  std::make_shared<http_session>(std::move(socket), loop, options, handler, metrics, sweep)->start();
 }
 
 }  // namespace rtfeat::serve

@@ -185,20 +185,20 @@ void serve_app::dispatch(serve_loop& loop, route r, std::string_view path, std::
       if (method_is("GET")) respond({200, metrics_text(), "text/plain; version=0.0.4", 0});
       return;
     case route::batch:
-      if (method_is("POST")) features_.post_batch(loop, req.body, std::move(respond));
+      if (method_is("POST")) features_.post_batch(loop, req.body, respond);
       return;
     case route::predict:
       if (!method_is("POST")) return;
       if (!predict_)
         return respond({404, error_body("no model configured: set serve.model to a model.toml"), "application/json", 0});
-      predict_->post(loop, req.body, std::move(respond));
+      predict_->post(loop, req.body, respond);
       return;
     case route::users: case route::items: case route::categories: {
       if (!method_is("GET")) return;
       entity_type type{};
       std::string_view id;
       entity_path(path, type, id);
-      features_.get_entity(loop, type, id, query, std::move(respond));
+      features_.get_entity(loop, type, id, query, respond);
       return;
     }
     case route::other:

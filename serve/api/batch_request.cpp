@@ -51,11 +51,10 @@ std::string locate_json_error(const sj::padded_string& text, sj::error_code dom_
   thread_local od::parser parser;
   size_t offset = text.size();
   od::document doc;
-  auto e = parser.iterate(text).get(doc);
-  if (e == sj::SUCCESS) {
+  if (parser.iterate(text).get(doc) == sj::SUCCESS) {
     od::value root;
-    e = doc.get_value().get(root);
-    if (e == sj::SUCCESS) e = walk(root);
+    // Walking stops at the first error; where it stopped is what matters.
+    if (doc.get_value().get(root) == sj::SUCCESS) (void)walk(root);
     const char* at = nullptr;
     if (doc.current_location().get(at) == sj::SUCCESS && at != nullptr)
       offset = static_cast<size_t>(at - text.data());

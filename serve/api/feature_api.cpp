@@ -132,7 +132,7 @@ bool feature_api::select(const std::vector<std::string>& names, bool only_named,
 }
 
 void feature_api::get_entity(serve_loop& loop, entity_type e, std::string_view id, std::string_view query,
-                             respond_fn respond) const {
+                             const respond_fn& respond) const {
   if (auto why = entity_id_problem(id); !why.empty()) return respond(bad_request(error_body(why)));
   std::vector<std::string> names;
   bool only_named = false;
@@ -142,10 +142,10 @@ void feature_api::get_entity(serve_loop& loop, entity_type e, std::string_view i
   job->single = true;
   if (!select(names, only_named, job->wanted, e, error)) return respond(bad_request(std::move(error)));
   job->entities.push_back({e, std::string(id), {}, {}});
-  run(loop, std::move(job), std::move(respond));
+  run(loop, job, respond);
 }
 
-void feature_api::post_batch(serve_loop& loop, std::string_view body, respond_fn respond) const {
+void feature_api::post_batch(serve_loop& loop, std::string_view body, const respond_fn& respond) const {
   batch_request req;
   std::string error;
   if (!parse_batch_request(body, req, error)) return respond(bad_request(error_body(error)));
@@ -165,10 +165,11 @@ void feature_api::post_batch(serve_loop& loop, std::string_view body, respond_fn
                                               + std::to_string(i) + "]: " + why)));
       job->entities.push_back({static_cast<entity_type>(t), std::move(req.ids[t][i]), {}, {}});
     }
-  run(loop, std::move(job), std::move(respond));
+  run(loop, job, respond);
 }
 
-void feature_api::run(serve_loop& loop, std::shared_ptr<feature_read_job> job, respond_fn respond) const {
+void feature_api::run(serve_loop& loop, const std::shared_ptr<feature_read_job>& job,
+                      const respond_fn& respond) const {
   std::string commands;
   size_t count = 0;
   std::vector<uint8_t> needed;

@@ -31,11 +31,11 @@ public:
 
   /// `query` is the text after '?' ("" when none).
   void get_entity(serve_loop& loop, entity_type e, std::string_view id, std::string_view query,
-                  respond_fn respond) const;
-  void post_batch(serve_loop& loop, std::string_view body, respond_fn respond) const;
+                  const respond_fn& respond) const;
+  void post_batch(serve_loop& loop, std::string_view body, const respond_fn& respond) const;
 
 private:
-  void run(serve_loop& loop, std::shared_ptr<feature_read_job> job, respond_fn respond) const;
+  void run(serve_loop& loop, const std::shared_ptr<feature_read_job>& job, const respond_fn& respond) const;
   /// The masks for `names` (all features when `names` is empty); false with a 400 body.
   bool select(const std::vector<std::string>& names, bool only_named, std::array<feature_mask, entity_type_count>& out,
               std::optional<entity_type> single, std::string& error_body) const;

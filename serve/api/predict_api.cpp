@@ -90,7 +90,7 @@ predict_api::predict_api(const model_config& model, const xgboost_model& booster
     length_reads_.push_back(in.kind == input_kind::length ? plan_.find(in.entity, in.key, in.where) : -1);
 }
 
-void predict_api::post(serve_loop& loop, std::string_view body, respond_fn respond) const {
+void predict_api::post(serve_loop& loop, std::string_view body, const respond_fn& respond) const {
   auto started = steady_clock::now();
   auto req = std::make_shared<predict_request>();
   std::string bad;

@@ -21,7 +21,7 @@ public:
   predict_api(const model_config& model, const xgboost_model& booster, const predict_plan& plan, size_t max_candidates,
               std::chrono::milliseconds deadline);
 
-  void post(serve_loop& loop, std::string_view body, respond_fn respond) const;
+  void post(serve_loop& loop, std::string_view body, const respond_fn& respond) const;
 
   /// Index of the read holding the sequence of a `len(...)` input, per input (-1: not a length).
   const std::vector<int>& length_reads() const { return length_reads_; }

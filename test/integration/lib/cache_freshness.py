@@ -109,6 +109,8 @@ elif mode == "stream":
             if not z:
                 continue
             before = int(z[1])
+            # A first read puts the key in the cache; the checked one may then be a hit.
+            get(conn, f"/v1/users/{u}/features?features=user_session_timeline")
             time.sleep(d_ms / 1000)
             body = get(conn, f"/v1/users/{u}/features?features=user_session_timeline")
             timeline = body["features"].get("user_session_timeline", [])

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke run of scripts/bench at tiny size with the binaries already built next
 # to RTFEAT_BIN (no install, no rebuild), so the benches cannot rot: every key of
-# latest.json that the ingest, latency, scaling and checkpoint benches promise must be a number > 0.
+# latest.json that the ingest, latency, scaling, checkpoint and serving benches promise must be a number > 0.
 # Usage: bench_smoke_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-20000}
@@ -22,15 +22,18 @@ expect() {
 
 # 10 ms checkpoints: the reading part of the ingest run is too short for a 1 s one (checkpoints
 # stop once every reader has ended), and the checkpoint keys must be > 0. Latency: 4 s at
-# 2 000 events/s (a probe every 10th event); scaling: 20 000 events at 8 and 16 partitions.
+# 2 000 events/s (a probe every 10th event); scaling: 20 000 events at 8 and 16 partitions;
+# serving: the keys of 20 000 events, runs of 2 s, wrk with 50 connections.
 RTFEAT_BUILD_DIR=$BUILD BENCH_RESULTS=$OUT bash "$ROOT/scripts/bench" --quick --events "$EVENTS" \
   --checkpoint-ms 10 --latency-rate 2000 --latency-seconds 4 --scaling-events "$EVENTS" \
-  --scaling-partitions 8,16 --checkpoint-users 10000 >"$OUT/table.md" 2>"$OUT/bench.log" \
+  --scaling-partitions 8,16 --checkpoint-users 10000 --serving-seconds 2 --serving-connections 50 \
+  >"$OUT/table.md" 2>"$OUT/bench.log" \
   || { tail -30 "$OUT/bench.log" >&2; fail "scripts/bench failed"; }
 
 [ -s "$OUT/latest.json" ] || fail "no latest.json"
-for name in ingest latency scaling; do [ -s "$OUT/$name.md" ] || fail "no $name.md"; done
-for row in '| engine' '| p50 | p95' '| partitions (Zipf 1.1)' '| uniform (8)'; do
+for name in ingest latency scaling serving; do [ -s "$OUT/$name.md" ] || fail "no $name.md"; done
+for row in '| engine' '| p50 | p95' '| partitions (Zipf 1.1)' '| uniform (8)' '| `rtfeat serve`, cache off |' \
+  '| nginx, 2 workers' '| 1 000 QPS, Zipf users, cache on |' '| predict, 100 candidates'; do
   grep -qF "$row" "$OUT/table.md" || fail "no table row '$row' printed"
 done
 
@@ -49,5 +52,21 @@ expect 'all(.events_per_s | type == "number" and . > 0)' scaling.by_partitions s
 
 expect 'type == "number" and . > 0' checkpoint.duration_ms checkpoint.restore_ms checkpoint.keys checkpoint.bytes \
   checkpoint.incremental_ms checkpoint.incremental_encode_ms checkpoint.changed_users
+# Serving: every side answered, the constant-rate runs kept their rate and (all but a stall's
+# worth) got 2xx answers: a request the server refuses (a rotted path or body) fails here.
+sides='serving.c500.serve_cache_off serving.c500.serve_cache_on serving.c500.flask serving.c500.nginx serving.c500.redis'
+rates='serving.rate.one_user_cache_off serving.rate.zipf_cache_off serving.rate.one_user_cache_on
+  serving.rate.zipf_cache_on serving.rate.nginx serving.predict.cache_off serving.predict.cache_on'
+expect 'type == "number" and . > 0' serving.users serving.items serving.answer_bytes serving.user_keys_start \
+  serving.ratios.serve_cache_off_to_flask serving.ratios.serve_cache_on_to_flask serving.ratios.serve_cache_on_to_nginx
+# shellcheck disable=SC2086
+expect '[(.qps, .p50_ms, .p99_ms, .requests) | type == "number" and . > 0] | all' $sides
+# shellcheck disable=SC2086
+expect '[(.achieved_rps, .p50_ms, .p99_ms, .max_ms, .body_bytes_p50) | type == "number" and . > 0] | all' $rates
+# shellcheck disable=SC2086
+expect '.errors == 0 and .non_2xx * 10 < .requests and .achieved_rps >= 0.9 * .target_rps' $rates
+expect '[.[] | type] | all(. == "boolean") and length == 7' serving.targets
+
 log "PASS: bench smoke ($EVENTS events): $(jq -c '{e: .ingest.events_per_s, r: .ingest.ratio_to_raw,
-  p99: .latency.p99_ms, s: [.scaling.by_partitions[].events_per_s]}' "$OUT/latest.json")"
+  p99: .latency.p99_ms, s: [.scaling.by_partitions[].events_per_s], serve: .serving.c500.serve_cache_off.qps,
+  flask: .serving.c500.flask.qps}' "$OUT/latest.json")"

@@ -91,6 +91,8 @@ bool serve_app::start(std::string& error) {
     if (config_.serve_cache_max_entries > 0) {
       auto per_loop = std::max<int64_t>(1, config_.serve_cache_max_entries / config_.serve_threads);
       loop->cache = std::make_unique<near_cache>(static_cast<size_t>(per_loop));
+      // An entity renders from a few keys: a quarter of the cache's entries covers what it holds.
+      loop->memo = std::make_unique<render_memo>(static_cast<size_t>(std::max<int64_t>(1, per_loop / 4)));
     }
     auto* l = loop.get();
     loop->redis->start(

@@ -11,6 +11,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "serve/cache/near_cache.hpp"
+#include "serve/cache/render_memo.hpp"
 #include "serve/metrics/serve_metrics.hpp"
 #include "serve/redis/redis_connection.hpp"
 
@@ -26,6 +27,7 @@ struct serve_loop {
   std::unique_ptr<redis_connection> redis;
   loop_metrics metrics;
   std::unique_ptr<near_cache> cache;  // null when serve.cache.max_entries = 0
+  std::unique_ptr<render_memo> memo;  // with the cache: renderings of cached replies
   int64_t tracking_redirect = 0;      // the invalidation connection's client id, 0 = none
   const std::atomic<int64_t>* tracking_alive_ms = nullptr;  // invalidation_listener::alive_ms()
   bool redis_up = false;

@@ -28,6 +28,7 @@ struct feature_read_job {
     std::string id;
     std::vector<key_reply> keys;
     std::vector<int32_t> reply_of_key;  // -1: not read
+    std::vector<shared_reply> shared;   // per key: its reply when the near cache shares it
   };
   std::vector<entity> entities;
   std::array<feature_mask, entity_type_count> wanted;
@@ -36,9 +37,9 @@ struct feature_read_job {
     std::string key;
     uint64_t ticket;
     size_t reply;
+    size_t entity, key_index;
   };
   std::vector<cache_store> stores;  // replies the near cache takes
-  std::vector<shared_reply> held;   // cached replies this job renders from
 };
 
 namespace {
@@ -79,19 +80,45 @@ void attach_replies(serve_loop& loop, feature_read_job& job, reply_span replies)
     auto shared = share_reply(r);
     replies[s.reply] = nullptr;
     loop.cache->read_done(s.key, s.ticket, shared);
-    job.held.push_back(std::move(shared));
+    job.entities[s.entity].shared[s.key_index] = std::move(shared);
   }
   if (!job.stores.empty())
     loop.metrics.cache_entries.store(static_cast<int64_t>(loop.cache->size()), std::memory_order_relaxed);
 }
 
-/// Renders one entity from its replies and counts what it served.
+/// Every reply `ent` renders from is shared with the near cache (so the render
+/// memo may hold it).
+bool all_shared(const feature_read_job::entity& ent) {
+  for (size_t k = 0; k < ent.keys.size(); ++k)
+    if (ent.keys[k].reply != nullptr && ent.shared[k].get() != ent.keys[k].reply) return false;
+  return true;
+}
+
+/// Renders one entity from its replies (or copies the memo's rendering of these
+/// very replies) and counts what it served.
 void render_one(const served_catalogue& catalogue, serve_loop& loop, feature_read_job::entity& ent, const feature_mask& wanted,
                 int64_t now_ms, std::string& out, std::vector<uint8_t>& present) {
   render_stats stats;
   const auto& served = catalogue.of(ent.type);
-  render_entity(served, ent.id, wanted, ent.keys, now_ms, out, stats, present);
   auto t = static_cast<size_t>(ent.type);
+  thread_local std::string memo_key;
+  const rendered_entity* memo = nullptr;
+  if (loop.memo) {
+    render_memo::key_of(static_cast<uint8_t>(t), wanted, ent.id, memo_key);
+    memo = loop.memo->find(memo_key, ent.keys);
+  }
+  if (memo != nullptr) {
+    out += memo->body;
+    stats = memo->stats;
+    present = memo->present;
+    loop.metrics.render_memo_hits.fetch_add(1, std::memory_order_relaxed);
+  } else {
+    size_t start = out.size();
+    render_entity_body(served, ent.id, wanted, ent.keys, out, stats, present);
+    if (loop.memo && all_shared(ent))
+      loop.memo->store(memo_key, {ent.shared, out.substr(start), stats, present});
+  }
+  append_freshness(stats.freshness_ts, now_ms, out);
   auto& m = loop.metrics;
   for (size_t i = 0; i < wanted.size(); ++i) {
     if (wanted[i] == 0) continue;
@@ -141,7 +168,7 @@ void feature_api::get_entity(serve_loop& loop, entity_type e, std::string_view i
   auto job = std::make_shared<feature_read_job>();
   job->single = true;
   if (!select(names, only_named, job->wanted, e, error)) return respond(bad_request(std::move(error)));
-  job->entities.push_back({e, std::string(id), {}, {}});
+  job->entities.push_back({e, std::string(id), {}, {}, {}});
   run(loop, job, respond);
 }
 
@@ -163,7 +190,7 @@ void feature_api::post_batch(serve_loop& loop, std::string_view body, const resp
       if (auto why = entity_id_problem(req.ids[t][i]); !why.empty())
         return respond(bad_request(error_body(std::string(plural(static_cast<entity_type>(t))) + "["
                                               + std::to_string(i) + "]: " + why)));
-      job->entities.push_back({static_cast<entity_type>(t), std::move(req.ids[t][i]), {}, {}});
+      job->entities.push_back({static_cast<entity_type>(t), std::move(req.ids[t][i]), {}, {}, {}});
     }
   run(loop, job, respond);
 }
@@ -176,24 +203,29 @@ void feature_api::run(serve_loop& loop, const std::shared_ptr<feature_read_job>&
   bool caching = loop.cache && loop.cache->enabled() && loop.tracking_alive_ms != nullptr
                  && steady_ms() - loop.tracking_alive_ms->load(std::memory_order_relaxed)
                       <= invalidation_listener::alive_window.count();
+  // Without tracking nothing read now can match the memo: let go of what it holds.
+  if (!caching && loop.memo && loop.memo->size() > 0) loop.memo->clear();
   uint64_t hits = 0, misses = 0;
-  for (auto& ent : job->entities) {
+  for (size_t e = 0; e < job->entities.size(); ++e) {
+    auto& ent = job->entities[e];
     const auto& served = catalogue_.of(ent.type);
     keys_to_read(served, job->wanted[static_cast<size_t>(ent.type)], needed, ent.keys);
     ent.reply_of_key.assign(served.keys.size(), -1);
+    ent.shared.assign(served.keys.size(), nullptr);
     for (size_t k = 0; k < served.keys.size(); ++k) {
       if (needed[k] == 0) continue;
       if (caching && !ent.keys[k].ts_only) {
-        auto key = render_key(served.keys[k], ent.id);
+        thread_local std::string key;
+        render_key(served.keys[k], ent.id, key);
         if (auto hit = loop.cache->find(key)) {
           ent.keys[k].reply = hit.get();
-          job->held.push_back(std::move(hit));
+          ent.shared[k] = std::move(hit);
           ++hits;
           continue;
         }
         ++misses;
         auto ticket = loop.cache->reading(key);
-        job->stores.push_back({std::move(key), ticket, count});
+        job->stores.push_back({key, ticket, count, e, k});
       }
       append_read_command(commands, served.keys[k], ent.id, ent.keys[k].ts_only);
       ent.reply_of_key[k] = static_cast<int32_t>(count++);

@@ -183,11 +183,9 @@ void keys_to_read(const served_entity& e, const feature_mask& wanted, std::vecto
   }
 }
 
-std::string render_key(const served_key& k, std::string_view id) {
-  std::string key;
-  key.reserve(k.prefix.size() + id.size() + k.suffix.size());
+void render_key(const served_key& k, std::string_view id, std::string& key) {
+  key.clear();
   key.append(k.prefix).append(id).append(k.suffix);
-  return key;
 }
 
 void append_read_command(std::string& commands, const served_key& k, std::string_view id, bool ts_only) {
@@ -204,9 +202,9 @@ void append_read_command(std::string& commands, const served_key& k, std::string
   }
 }
 
-void render_entity(const served_entity& e, std::string_view id, const feature_mask& wanted,
-                   const std::vector<key_reply>& keys, int64_t now_ms, std::string& out, render_stats& stats,
-                   std::vector<uint8_t>& present) {
+void render_entity_body(const served_entity& e, std::string_view id, const feature_mask& wanted,
+                        const std::vector<key_reply>& keys, std::string& out, render_stats& stats,
+                        std::vector<uint8_t>& present) {
   present.assign(e.features.size(), 0);
   part_writer parts(out, stats);
   out += "{\"id\":";
@@ -254,15 +252,25 @@ void render_entity(const served_entity& e, std::string_view id, const feature_ma
   }
   out += "],\"freshness\":";
   stats.freshness_ts = freshness_of(e, keys);
-  if (stats.freshness_ts < 0) {
+}
+
+void append_freshness(int64_t freshness_ts, int64_t now_ms, std::string& out) {
+  if (freshness_ts < 0) {
     out += "null}";
     return;
   }
   out += "{\"event_time_ms\":";
-  append_json_int(out, stats.freshness_ts);
+  append_json_int(out, freshness_ts);
   out += ",\"age_ms\":";
-  append_json_int(out, std::max<int64_t>(0, now_ms - stats.freshness_ts));
+  append_json_int(out, std::max<int64_t>(0, now_ms - freshness_ts));
   out += "}}";
+}
+
+void render_entity(const served_entity& e, std::string_view id, const feature_mask& wanted,
+                   const std::vector<key_reply>& keys, int64_t now_ms, std::string& out, render_stats& stats,
+                   std::vector<uint8_t>& present) {
+  render_entity_body(e, id, wanted, keys, out, stats, present);
+  append_freshness(stats.freshness_ts, now_ms, out);
 }
 
 }  // namespace rtfeat::serve

@@ -30,8 +30,8 @@ struct key_reply {
 void keys_to_read(const served_entity& e, const feature_mask& wanted, std::vector<uint8_t>& needed,
                   std::vector<key_reply>& out);
 
-/// The Redis key of template `k` for entity `id`.
-std::string render_key(const served_key& k, std::string_view id);
+/// The Redis key of template `k` for entity `id`, into `key` (reused: no allocation per key).
+void render_key(const served_key& k, std::string_view id, std::string& key);
 
 /// Appends to `commands` the one command that reads key `k` of entity `id`
 /// (HGETALL, LRANGE 0 -1, ZREVRANGE 0 -1 WITHSCORES, GET, PFCOUNT; HGET _ts).
@@ -45,7 +45,18 @@ struct render_stats {
   int64_t freshness_ts = -1;  // the entity's _ts, -1 when unknown
 };
 
-/// Appends `{"id":...,"features":{...},"absent":[...],"freshness":...}`.
+/// Appends `{"id":...,"features":{...},"absent":[...],"freshness":` (what depends
+/// on the replies alone; the near cache's render memo keeps it) and sets `stats`.
+/// `present[i]` receives whether wanted feature i had a value.
+void render_entity_body(const served_entity& e, std::string_view id, const feature_mask& wanted,
+                        const std::vector<key_reply>& keys, std::string& out, render_stats& stats,
+                        std::vector<uint8_t>& present);
+
+/// Appends the rest: the freshness object (its age depends on `now_ms`) and the closing brace.
+void append_freshness(int64_t freshness_ts, int64_t now_ms, std::string& out);
+
+/// render_entity_body + append_freshness:
+/// `{"id":...,"features":{...},"absent":[...],"freshness":...}`.
 /// `present[i]` receives whether wanted feature i had a value (null-rate metrics).
 /// REQUIRES: `keys` holds a reply for every key keys_to_read marked needed.
 void render_entity(const served_entity& e, std::string_view id, const feature_mask& wanted,

@@ -85,6 +85,9 @@ std::string serve_metrics_text(const served_catalogue& c, const std::vector<cons
             total(loops, [](const loop_metrics& l) -> const auto& { return l.cache_hits; }));
   x.counter("rtfeat_serve_cache_misses_total", "Redis keys read from Redis with the near cache on.",
             total(loops, [](const loop_metrics& l) -> const auto& { return l.cache_misses; }));
+  x.counter("rtfeat_serve_render_memo_hits_total",
+            "Entities whose JSON was copied from the render memo: every reply a cache hit, rendered before.",
+            total(loops, [](const loop_metrics& l) -> const auto& { return l.render_memo_hits; }));
   x.counter("rtfeat_serve_cache_invalidations_total", "Cached keys dropped because Redis reported a write.",
             total(loops, [](const loop_metrics& l) -> const auto& { return l.cache_invalidations; }));
   x.counter("rtfeat_serve_cache_flushes_total",

@@ -45,6 +45,7 @@ struct loop_metrics {
   atomic_histogram<latency_bounds_us.size()> redis_round_trip_us{latency_bounds_us};
   std::atomic<uint64_t> cache_hits{0};
   std::atomic<uint64_t> cache_misses{0};
+  std::atomic<uint64_t> render_memo_hits{0};
   std::atomic<uint64_t> cache_invalidations{0};
   std::atomic<uint64_t> cache_flushes{0};
   std::atomic<int64_t> cache_entries{0};

@@ -61,6 +61,10 @@ const std::vector<key_spec>& key_table() {
     {"dead_letter.path", &j::dead_letter_path, nullptr, true, "dead-letter JSONL file"},
     {"node.progress_interval_ms", nullptr, &j::progress_interval_ms, false,
      "progress line cadence on stderr, 0 = quiet"},
+    {"node.shutdown_timeout_ms", nullptr, &j::shutdown_timeout_ms, false,
+     "a stop (SIGTERM, Ctrl-C) ends within this; past it the final checkpoint is skipped"},
+    {"sink.stall_timeout_ms", nullptr, &j::sink_stall_timeout_ms, false,
+     "Redis refusing every write this long fails the node (exit 1), 0 = retry forever"},
     {"metrics.host", &j::metrics_host, nullptr, false, "interface the Prometheus /metrics endpoint binds to"},
     {"metrics.port", nullptr, &j::metrics_port, false,
      "port of the Prometheus /metrics endpoint, 0 = off (one per node: --set per process)"},
@@ -230,6 +234,8 @@ bool validate(const job_config& c, std::string& error) {
   if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
+  if (c.shutdown_timeout_ms < 100) return fail("node.shutdown_timeout_ms: expected >= 100");
+  if (c.sink_stall_timeout_ms < 0) return fail("sink.stall_timeout_ms: expected >= 0 (0 = retry forever)");
   if (c.metrics_port < 0 || c.metrics_port > 65535) return fail("metrics.port: expected 0..65535 (0 = off)");
   if (c.metrics_port > 0 && c.metrics_host.empty()) return fail("metrics.host: required when metrics.port is set");
   if (c.serve_port < 0 || c.serve_port > 65535) return fail("serve.port: expected 0..65535 (0 = any free port)");

@@ -39,9 +39,13 @@ struct node_options {
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
-  if (cfg.dead_letter_kind == "kafka")
-    return open_dead_letter_topic(cfg.source_bootstrap, cfg.source_topic, error);
-  return open_dead_letter_file(cfg.dead_letter_path, cfg.source_topic, error);
+  const dead_letter_settings s{.topic = cfg.source_topic,
+                               .path = cfg.dead_letter_path,
+                               .max_payload_bytes = static_cast<size_t>(cfg.dead_letter_max_payload_bytes),
+                               .bootstrap = cfg.source_bootstrap,
+                               .kafka_max_message_bytes = cfg.dead_letter_kafka_max_message_bytes};
+  if (cfg.dead_letter_kind == "kafka") return open_dead_letter_topic(s, error);
+  return open_dead_letter_file(s, error);
 }
 
 /// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote
@@ -178,6 +182,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
   node_report report(*metrics);
   auto started = std::chrono::steady_clock::now();
   bool ok = false, lost = false, retry = false;
+  bool sinks_ok = true;  // false: Redis (or a checkpoint) failed, apart from the dead-letter sink
   {
     caf::actor_system_config sys_cfg;
     caf::actor_system sys{system_config(sys_cfg, ns)};
@@ -226,6 +231,10 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
       bool dlq_ok = false;
       self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
         .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
+      if (!dlq_ok)
+        std::cerr << "rtfeat node: FAILED: the dead-letter sink (" << cfg.dead_letter_kind
+                  << ") could not keep every dead letter (its error is above)\n";
+      sinks_ok = ok;
       ok = ok && dlq_ok;
       if (session) session->close(sys, caf::exit_reason::user_shutdown);
       else
@@ -237,7 +246,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
   if (!opt.stats.empty() && !report.write_stats(opt.stats, secs))
     std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
   if (lost) return attempt_result::peer_lost;
-  if (!ok) std::cerr << "rtfeat node: FAILED: not everything reached Redis / the dead-letter sink\n";
+  if (!sinks_ok) std::cerr << "rtfeat node: FAILED: not everything reached Redis\n";
   return ok ? attempt_result::finished : attempt_result::failed;
 }
 

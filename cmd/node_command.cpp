@@ -41,9 +41,13 @@ struct node_options {
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
-  if (cfg.dead_letter_kind == "kafka")
-    return open_dead_letter_topic(cfg.source_bootstrap, cfg.source_topic, error);
-  return open_dead_letter_file(cfg.dead_letter_path, cfg.source_topic, error);
+  const dead_letter_settings s{.topic = cfg.source_topic,
+                               .path = cfg.dead_letter_path,
+                               .max_payload_bytes = static_cast<size_t>(cfg.dead_letter_max_payload_bytes),
+                               .bootstrap = cfg.source_bootstrap,
+                               .kafka_max_message_bytes = cfg.dead_letter_kafka_max_message_bytes};
+  if (cfg.dead_letter_kind == "kafka") return open_dead_letter_topic(s, error);
+  return open_dead_letter_file(s, error);
 }
 
 job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue& catalogue,
@@ -131,7 +135,8 @@ exit_status conclude(const run_outcome& out, const sink_wait& w, const std::stri
   auto status = exit_status_of(out);
   std::string why;
   if (!w.failure.empty()) why = w.failure;
-  else if (!out.dead_letters_ok) why = "not every rejected event reached the dead-letter sink";
+  else if (!out.sinks_ok) why = "not everything reached Redis (its errors are above)";
+  else if (!out.dead_letters_ok) why = "not every rejected event reached the dead-letter sink (its error is above)";
   else if (w.stopped) why = out.drain ? "the drain was stopped before its end" : "stopped as asked";
   else why = out.drain ? "drained: every event up to the end offsets seen at start is in Redis" : "finished";
   if (out.checkpoints_on && !out.final_checkpoint_committed)

@@ -12,6 +12,7 @@ using end_atom = caf::atom_constant<caf::atom("end")>;          // upstream fini
 using idle_atom = caf::atom_constant<caf::atom("idle")>;        // reader idle past the timeout
 using stop_atom = caf::atom_constant<caf::atom("stop")>;        // operator asked to stop
 using drained_atom = caf::atom_constant<caf::atom("drained")>;  // sink wrote everything
+using stalled_atom = caf::atom_constant<caf::atom("stalled")>;  // sink gave up: Redis refused writes too long
 using barrier_atom = caf::atom_constant<caf::atom("barrier")>;  // checkpoint barrier n
 using tick_atom = caf::atom_constant<caf::atom("tick")>;        // coordinator timer
 using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch

@@ -24,6 +24,8 @@ caf::behavior dead_letter_sink(caf::stateful_actor<dead_letter_sink_state>* self
     },
     [=](end_atom) -> bool {
       bool ok = shared->flush() && !self->state.failed;
+      if (auto summary = shared->summary(); !summary.empty()) std::cerr << "node: dead-letter sink: " << summary << "\n";
+      if (!ok) std::cerr << "rtfeat: dead-letter sink: " << shared->last_error() << "\n";
       self->quit();
       return ok;
     },

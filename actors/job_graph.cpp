@@ -66,7 +66,8 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   if (s.store) g.snapshot_writer = sys.spawn<caf::detached>(snapshot_writer, s.store, s.catalogue_hash, g.coordinator);
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{cfg.redis_host, static_cast<int>(cfg.redis_port), redis_credentials_from_env(cfg.redis_username),
-                     shard_count, cfg.flush_interval_ms, s.on_drained, g.coordinator, s.metrics, s.node_count == 1};
+                     shard_count, cfg.flush_interval_ms, s.on_drained, g.coordinator, s.metrics, s.node_count == 1,
+                     cfg.sink_stall_timeout_ms, s.abandon_sinks};
     g.sinks.push_back(sys.spawn<caf::detached>(redis_sink, ss));
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {

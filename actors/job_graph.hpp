@@ -4,6 +4,7 @@
 // readers are spawned once every node's shards are known (docs/cluster.md).
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -33,7 +34,8 @@ struct job_graph_settings {
   std::shared_ptr<const checkpoint_store> store;    // null: checkpoints off
   std::shared_ptr<const restored_bodies> restore;  // null: start empty
   node_metrics* metrics = nullptr;
-  caf::actor on_drained;  // receives (drained_atom, bool ok) from every sink
+  caf::actor on_drained;  // receives (drained_atom, bool ok) from every sink, (stalled_atom, why) on a stall
+  std::shared_ptr<const std::atomic<bool>> abandon_sinks;  // set: sinks stop retrying (shutdown timeout)
   // Cluster (runtime/cluster/placement.hpp); the defaults are the single-node job.
   uint32_t node_index = 0;
   uint32_t node_count = 1;

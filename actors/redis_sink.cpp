@@ -15,10 +15,45 @@ namespace {
 
 using sink_actor = caf::stateful_actor<redis_sink_state>*;
 
+std::string address(const sink_settings& cfg) { return cfg.host + ":" + std::to_string(cfg.port); }
+
+void on_write_succeeded(sink_actor self) {
+  auto& st = self->state;
+  if (st.failures.failing())
+    std::cerr << "rtfeat: redis sink: redis " << address(st.cfg) << " takes writes again after "
+              << st.failures.in_a_row() << " failed attempts\n";
+  st.failures.on_success();
+  st.failures_in_a_row = 0;
+}
+
+/// Every failure is counted; new errors are logged at once, repeated ones every
+/// few seconds. Failing for sink.stall_timeout_ms is a stall: the node is told
+/// once and the sink stops retrying (a drain must fail, not hang).
+void on_write_failed(sink_actor self, const std::string& error) {
+  auto& st = self->state;
+  auto now = write_failures::clock::now();
+  st.cfg.metrics->redis_errors.fetch_add(1, std::memory_order_relaxed);
+  ++st.failures_in_a_row;
+  if (st.failures.on_failure(error, now))
+    std::cerr << "rtfeat: redis sink: " << error << " (attempt " << st.failures.in_a_row() << ", failing for "
+              << st.failures.failing_ms(now) << " ms; retrying, nothing is dropped)\n";
+  if (st.stalled || !st.failures.stalled(now)) return;
+  st.stalled = true;
+  auto why = "redis " + address(st.cfg) + " refused every write for " + std::to_string(st.failures.failing_ms(now))
+             + " ms (sink.stall_timeout_ms = " + std::to_string(st.cfg.stall_timeout_ms) + "); last error: " + error;
+  std::cerr << "rtfeat: redis sink: giving up: " << why << "\n";
+  if (st.cfg.on_drained) self->send(st.cfg.on_drained, stalled_atom::value, why);
+}
+
+bool abandoned(const redis_sink_state& st) {
+  return st.stalled || (st.cfg.abandon && st.cfg.abandon->load());
+}
+
 /// Writes everything pending; false (updates kept) when Redis failed.
 bool write_pending(sink_actor self) {
   auto& st = self->state;
   if (st.pending.empty()) return true;
+  if (abandoned(st)) return false;
   std::string error;
   if (!st.redis) st.redis = redis_writer::connect(st.cfg.host, st.cfg.port, st.cfg.track_ttl, st.cfg.credentials, error);
   if (st.redis) {
@@ -32,21 +67,20 @@ bool write_pending(sink_actor self) {
       m.redis_write_us.observe(
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
       m.sink_batch_commands.observe(commands);
-      st.failures_in_a_row = 0;
+      on_write_succeeded(self);
       return true;
     }
     for (auto& u : updates) st.pending.add(std::move(u));
     st.redis.reset();
   }
-  st.cfg.metrics->redis_errors.fetch_add(1, std::memory_order_relaxed);
-  if (st.failures_in_a_row++ % 50 == 0)
-    std::cerr << "rtfeat: redis sink: " << error << " (retrying, nothing is dropped)\n";
+  on_write_failed(self, error);
   return false;
 }
 
-/// Writes everything pending, retrying for up to a minute; false if Redis stayed down.
+/// Writes everything pending, retrying until it is written, the sink stalls or
+/// the node abandons it; false if something stayed unwritten.
 bool write_all(sink_actor self) {
-  for (int attempt = 0; attempt < 600 && !write_pending(self); ++attempt)
+  while (!write_pending(self) && !abandoned(self->state))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   return self->state.pending.empty();
 }
@@ -67,6 +101,7 @@ void on_barrier(sink_actor self, uint64_t id) {
 
 caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->state.cfg = std::move(cfg);
+  self->state.failures = write_failures(self->state.cfg.stall_timeout_ms);
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {

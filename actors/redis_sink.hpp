@@ -2,6 +2,7 @@
 // pipelines every flush interval. Runs detached: hiredis blocks.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -13,6 +14,7 @@
 #include "runtime/features/update_coalescer.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/redis/redis_writer.hpp"
+#include "runtime/redis/write_failures.hpp"
 
 namespace rtfeat {
 
@@ -29,6 +31,11 @@ struct sink_settings {
   /// when this sink is the only writer of its keys: one node. In a cluster a
   /// key such as user:feature:{u} gets fields from shards on two nodes.
   bool track_ttl = true;
+  /// Redis refusing every write this long (sink.stall_timeout_ms) makes the sink
+  /// give up: (stalled_atom, why) to on_drained, then no more retries. 0 = never.
+  int64_t stall_timeout_ms = 0;
+  /// Set by the node when it stops waiting (shutdown timeout): retries end at once.
+  std::shared_ptr<const std::atomic<bool>> abandon;
 };
 
 struct redis_sink_state {
@@ -40,6 +47,8 @@ struct redis_sink_state {
   uint64_t barrier = 0;  // checkpoint id whose barriers are arriving
   size_t barriers = 0;   // shards that delivered it
   uint64_t failures_in_a_row = 0;
+  write_failures failures;  // the current run of failed writes: logging and the stall
+  bool stalled = false;      // gave up (stall_timeout_ms): pending updates stay unwritten
 };
 
 caf::behavior redis_sink(caf::stateful_actor<redis_sink_state>* self, sink_settings cfg);

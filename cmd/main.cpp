@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cmd/commands.hpp"
+#include "runtime/lifecycle/stop_signals.hpp"
 
 namespace rtfeat::cmd {
 int& exit_code() {
@@ -12,6 +13,9 @@ int& exit_code() {
 }  // namespace rtfeat::cmd
 
 int main(int argc, char** argv) {
+  // Before anything opens a socket: Redis or a client closing one mid-write must
+  // be an error the code handles (EPIPE), not a silent exit 141.
+  rtfeat::ignore_sigpipe();
   CLI::App app{"rtfeat: real-time e-commerce features from Kafka into Redis, exactly once"};
   app.require_subcommand(1);
   rtfeat::cmd::add_mock_kafka(app);

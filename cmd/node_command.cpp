@@ -1,5 +1,6 @@
 // rtfeat node: runs one node of the job until Ctrl-C, or with --drain until the
 // input seen at start is consumed and written to Redis at the final watermark.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -14,19 +15,20 @@
 #include "cmd/cluster_transport.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/metrics_server.hpp"
+#include "cmd/node_finish.hpp"
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/lifecycle/exit_status.hpp"
+#include "runtime/lifecycle/stop_signals.hpp"
 #include "runtime/redis/redis_reader.hpp"
 
 namespace rtfeat::cmd {
 
 namespace {
-
-std::atomic<bool> stop_requested{false};
 
 struct node_options {
   std::string config = "config/rtfeat.toml";
@@ -39,58 +41,13 @@ struct node_options {
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
-  if (cfg.dead_letter_kind == "kafka")
-    return open_dead_letter_topic(cfg.source_bootstrap, cfg.source_topic, error);
-  return open_dead_letter_file(cfg.dead_letter_path, cfg.source_topic, error);
-}
-
-/// Waits for every sink to report; prints progress meanwhile. Returns true when all wrote
-/// everything; false with `lost` set when a cluster peer went away first.
-/// In a cluster, `agent` passes a stop on to every peer (and tells us of theirs).
-bool wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_config& cfg,
-                    node_sources& src, node_report& report, bool& lost, const caf::actor& agent) {
-  size_t drained = 0;
-  bool ok = true;
-  bool stopping = false;
-  bool remote_stop = false;
-  lost = false;
-  auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
-  while (drained < g.sinks.size() && !lost) {
-    self->receive([&](drained_atom, bool sink_ok) { ++drained, ok = ok && sink_ok; },
-                  [&](stop_atom, const std::string& id) {  // cluster: a peer was asked to stop
-                    if (!stopping) std::cerr << "node: node '" << id << "' stops the cluster\n";
-                    remote_stop = true;
-                  },
-                  [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
-                    std::cerr << "node: lost node '" << id << "': stopping at once\n";
-                    lost = true, ok = false;
-                  },
-                  caf::after(tick) >> [&] {
-                    if (cfg.progress_interval_ms > 0) std::cerr << report.progress_line() << "\n";
-                    std::string kafka_error;
-                    if (src.consumer) src.consumer->poll_events(kafka_error);
-                    if (!kafka_error.empty()) std::cerr << "rtfeat: kafka: " << kafka_error << "\n";
-                  });
-    if ((stop_requested || remote_stop) && !stopping) {
-      stopping = true;
-      if (stop_requested && agent) self->send(agent, stop_atom::value);  // every node stops
-      std::cerr << "node: stopping: flushing state to Redis\n";
-      for (const auto& r : g.readers) self->send(r, stop_atom::value);
-    }
-  }
-  return ok;
-}
-
-/// Drained or stopped with everything in Redis: a last checkpoint records the
-/// final state and end offsets, so that `--restore latest` resumes after them
-/// (as Flink's final checkpoint of a bounded job). A failure is reported; the
-/// previous checkpoint stays the latest.
-void final_checkpoint(caf::scoped_actor& self, const job_graph& g, const job_config& cfg) {
-  if (!g.snapshot_writer || cfg.checkpoint_interval_ms <= 0) return;  // checkpoints are off
-  bool done = false;
-  self->request(g.coordinator, std::chrono::milliseconds(cfg.checkpoint_timeout_ms + 1000), final_atom::value)
-    .receive([&](bool committed) { done = committed; }, [&](caf::error&) { done = false; });
-  if (!done) std::cerr << "rtfeat node: the final checkpoint did not complete; the previous one stays the latest\n";
+  const dead_letter_settings s{.topic = cfg.source_topic,
+                               .path = cfg.dead_letter_path,
+                               .max_payload_bytes = static_cast<size_t>(cfg.dead_letter_max_payload_bytes),
+                               .bootstrap = cfg.source_bootstrap,
+                               .kafka_max_message_bytes = cfg.dead_letter_kafka_max_message_bytes};
+  if (cfg.dead_letter_kind == "kafka") return open_dead_letter_topic(s, error);
+  return open_dead_letter_file(s, error);
 }
 
 job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue& catalogue,
@@ -138,6 +95,12 @@ struct node_setup {
 
 enum class attempt_result { finished, failed, peer_lost, join_retry };
 
+/// How one attempt ended and, when finished or failed, the node's exit status.
+struct attempt_end {
+  attempt_result result = attempt_result::failed;
+  exit_status status = exit_status::failed;
+};
+
 /// A rollback must not restore a checkpoint of an older job in the same directory:
 /// one with id <= `floor_id` counts as none (start from the beginning).
 void ignore_older(restore_plan& restored, uint64_t floor_id) {
@@ -159,8 +122,32 @@ caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const
 
 /// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
 /// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
-attempt_result run_attempt(const node_options& opt, const node_setup& ns, const std::string& which,
-                           uint64_t floor_id) {
+/// The summary line and --stats, on every way out of a run.
+void print_stats(const node_report& report, const node_options& opt, std::chrono::steady_clock::time_point started) {
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cerr << report.summary_line(secs) << "\n";
+  if (!opt.stats.empty() && !report.write_stats(opt.stats, secs))
+    std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
+}
+
+/// Says why the node stops and what its exit status means.
+exit_status conclude(const run_outcome& out, const sink_wait& w, const std::string& checkpoint_why) {
+  auto status = exit_status_of(out);
+  std::string why;
+  if (!w.failure.empty()) why = w.failure;
+  else if (!out.sinks_ok) why = "not everything reached Redis (its errors are above)";
+  else if (!out.dead_letters_ok) why = "not every rejected event reached the dead-letter sink (its error is above)";
+  else if (w.stopped) why = out.drain ? "the drain was stopped before its end" : "stopped as asked";
+  else why = out.drain ? "drained: every event up to the end offsets seen at start is in Redis" : "finished";
+  if (out.checkpoints_on && !out.final_checkpoint_committed)
+    why += "; no final checkpoint (" + checkpoint_why + ")";
+  std::cerr << "rtfeat node: exit " << rtfeat::exit_code(status) << " (" << exit_status_name(status) << "): " << why << "\n";
+  return status;
+}
+
+/// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
+/// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
+attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id) {
   const auto& cfg = ns.cfg;
   std::string error;
   restore_plan restored;
@@ -171,13 +158,23 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
   if (!prepared || !(dead_letters = open_dead_letters(cfg, error))
       || !open_node_sources(cfg, opt.drain, restored.offsets, src, error, ns.cluster ? &ns.partitions : nullptr)) {
     std::cerr << "rtfeat node: " << error << "\n";
-    return attempt_result::failed;
+    return {attempt_result::failed, exit_status::bad_setup};
   }
   auto metrics = std::make_shared<node_metrics>();
   if (ns.metrics) ns.metrics->publish(metrics);
   node_report report(*metrics);
   auto started = std::chrono::steady_clock::now();
-  bool ok = false, lost = false, retry = false;
+  // Outlives the actor system: its destructor may be what hangs.
+  shutdown_watchdog watchdog(cfg.shutdown_timeout_ms, [&](const std::string& why, int code) {
+    std::cerr << "rtfeat node: " << why << "\n";
+    print_stats(report, opt, started);
+    std::cerr << "rtfeat node: exit " << code << "\n";
+  });
+  auto abandon_sinks = std::make_shared<std::atomic<bool>>(false);
+  run_outcome out{.drain = opt.drain, .checkpoints_on = !ns.cluster && cfg.checkpoint_interval_ms > 0};
+  sink_wait w;
+  std::string checkpoint_why;
+  bool retry = false;
   {
     caf::actor_system_config sys_cfg;
     caf::actor_system sys{system_config(sys_cfg, ns)};
@@ -186,6 +183,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     gs.dead_letters = dead_letters;
     gs.metrics = metrics.get();
     gs.on_drained = caf::actor_cast<caf::actor>(self);
+    gs.abandon_sinks = abandon_sinks;
     std::unique_ptr<cluster_session> session;
     job_graph graph;
     if (ns.cluster) {
@@ -199,7 +197,7 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
                          secret ? secret : "", error, retry)) {
         std::cerr << "rtfeat node: cluster: " << error << "\n";
         session->close(sys, caf::exit_reason::kill);
-        return retry ? attempt_result::join_retry : attempt_result::failed;
+        return {retry ? attempt_result::join_retry : attempt_result::failed, exit_status::failed};
       }
       graph = session->graph();
     } else {
@@ -216,29 +214,41 @@ attempt_result run_attempt(const node_options& opt, const node_setup& ns, const 
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
-    ok = wait_for_sinks(self, graph, cfg, src, report, lost, session ? session->agent() : caf::actor{});
-    if (session && ok) ok = session->finish(self, lost);
-    if (!session && ok) final_checkpoint(self, graph, cfg);  // a cluster's coordinator ends its own run
-    if (lost) {
+    w = wait_for_sinks(self, graph, cfg, src, report, session ? session->agent() : caf::actor{}, watchdog);
+    if (session && w.ok) w.ok = session->finish(self, w.lost);
+    if (!w.ok && !w.lost) {
+      // A stalled sink or a stop past its deadline: what is unwritten stays so; the
+      // last complete checkpoint is where `--restore latest` resumes.
+      *abandon_sinks = true;
+      checkpoint_why = "skipped: not everything reached Redis";
+    } else if (!session && w.ok) {  // a cluster's coordinator ends its own run
+      out.final_checkpoint_committed = final_checkpoint(self, graph, cfg, watchdog, checkpoint_why);
+    }
+    if (w.lost) {
       // No split brain: stop writing at once; the rollback replays from the checkpoint.
       session->close(sys, caf::exit_reason::kill);
     } else {
-      bool dlq_ok = false;
-      self->request(graph.dead_letters, std::chrono::seconds(60), end_atom::value)
-        .receive([&](bool b) { dlq_ok = b; }, [&](caf::error&) { dlq_ok = false; });
-      ok = ok && dlq_ok;
+      auto dlq_wait = std::chrono::milliseconds(60000);
+      if (watchdog.armed())
+        dlq_wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(watchdog.soft_deadline()
+                                                                           - std::chrono::steady_clock::now()),
+                              std::chrono::milliseconds(100), dlq_wait);
+      out.dead_letters_ok = false;
+      self->request(graph.dead_letters, dlq_wait, end_atom::value)
+        .receive([&](bool b) { out.dead_letters_ok = b; }, [&](caf::error&) {});
       if (session) session->close(sys, caf::exit_reason::user_shutdown);
       else
         for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     }
   }
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cerr << report.summary_line(secs) << "\n";
-  if (!opt.stats.empty() && !report.write_stats(opt.stats, secs))
-    std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
-  if (lost) return attempt_result::peer_lost;
-  if (!ok) std::cerr << "rtfeat node: FAILED: not everything reached Redis / the dead-letter sink\n";
-  return ok ? attempt_result::finished : attempt_result::failed;
+  print_stats(report, opt, started);
+  if (w.lost) return {attempt_result::peer_lost, exit_status::failed};
+  out.stop_requested = w.stopped;
+  out.sinks_ok = w.ok;
+  out.shutdown_timed_out = w.timed_out;
+  out.checkpoints_completed = metrics->checkpoints_completed.load();
+  auto status = conclude(out, w, checkpoint_why);
+  return {status == exit_status::failed ? attempt_result::failed : attempt_result::finished, status};
 }
 
 /// The newest checkpoint id in the directory before this job wrote any (0 = none).
@@ -293,15 +303,14 @@ int run_node(const node_options& opt) {
     ns.metrics = &metrics;
     std::cerr << "node: metrics on http://" << cfg.metrics_host << ":" << cfg.metrics_port << "/metrics\n";
   }
-  if (!ns.cluster) return run_attempt(opt, ns, opt.restore, 0) == attempt_result::finished ? 0 : 1;
+  if (!ns.cluster) return rtfeat::exit_code(run_attempt(opt, ns, opt.restore, 0).status);
   // A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
   // last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
   uint64_t floor_id = opt.restore.empty() ? checkpoints_before(cfg) : 0;
   std::string which = opt.restore;
   for (int joins_refused = 0;;) {
-    auto r = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id);
-    if (r == attempt_result::finished) return 0;
-    if (r == attempt_result::failed) return 1;
+    auto [r, status] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id);
+    if (r == attempt_result::finished || r == attempt_result::failed) return rtfeat::exit_code(status);
     if (r == attempt_result::join_retry) {
       // Peers restored another checkpoint: one committed while this node chose. Choose again.
       if (++joins_refused > 3) return 1;
@@ -328,8 +337,7 @@ void add_node(CLI::App& app) {
   sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,
                 "restore a checkpoint taken with another features.toml");
   sub->callback([opt] {
-    std::signal(SIGINT, [](int) { stop_requested = true; });
-    std::signal(SIGTERM, [](int) { stop_requested = true; });
+    install_stop_signals();
     exit_code() = run_node(*opt);
   });
 }

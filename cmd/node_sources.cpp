@@ -37,6 +37,9 @@ bool open_kafka(const job_config& cfg, bool drain, const std::map<int32_t, int64
       std::cerr << "rtfeat: warning: " << cfg.source_topic << "[" << o.partition
                 << "]: offset " << from << " is gone, the broker starts at " << o.low
                 << ": messages were dropped before they were read\n";
+    else if (r == resume.end() && o.low > 0)
+      std::cerr << "rtfeat: warning: " << cfg.source_topic << "[" << o.partition << "]: starts at offset " << o.low
+                << ", not 0: retention deleted its first " << o.low << " messages before this job read them\n";
     from = std::max(from, o.low);
     out.partitions.push_back(o.partition);
     start.push_back(from);

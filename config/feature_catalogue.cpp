@@ -248,6 +248,9 @@ std::string_view to_string(entity_kind e) { return entity_names.at(static_cast<s
 
 bool load_feature_catalogue(const std::string& path, feature_catalogue& out, std::string& error) {
   auto name = std::filesystem::path(path).filename().string();
+  // An ifstream opens a directory and reads nothing: say what is wrong instead of "no [[feature]]".
+  if (std::error_code ec; std::filesystem::is_directory(path, ec))
+    return error = path + ": is a directory, not a feature catalogue (a TOML file with [[feature]] tables)", false;
   std::ifstream in(path, std::ios::binary);
   if (!in) return error = path + ": cannot open feature catalogue", false;
   std::stringstream text;

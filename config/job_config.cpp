@@ -58,9 +58,18 @@ const std::vector<key_spec>& key_table() {
      "how often shards and sinks flush to Redis"},
     {"dead_letter.kind", &j::dead_letter_kind, nullptr, false,
      "file | kafka (topic <source.topic>.dlq)"},
-    {"dead_letter.path", &j::dead_letter_path, nullptr, true, "dead-letter JSONL file"},
+    {"dead_letter.path", &j::dead_letter_path, nullptr, true,
+     "dead-letter JSONL file (kind kafka: where the dead letters the topic refuses go)"},
+    {"dead_letter.max_payload_bytes", nullptr, &j::dead_letter_max_payload_bytes, false,
+     "bytes of a rejected event kept in its dead letter (the size and SHA-256 of the whole are kept too)"},
+    {"dead_letter.kafka_max_message_bytes", nullptr, &j::dead_letter_kafka_max_message_bytes, false,
+     "kind kafka: the DLQ topic's max.message.bytes; larger dead letters go to dead_letter.path"},
     {"node.progress_interval_ms", nullptr, &j::progress_interval_ms, false,
      "progress line cadence on stderr, 0 = quiet"},
+    {"node.shutdown_timeout_ms", nullptr, &j::shutdown_timeout_ms, false,
+     "a stop (SIGTERM, Ctrl-C) ends within this; past it the final checkpoint is skipped"},
+    {"sink.stall_timeout_ms", nullptr, &j::sink_stall_timeout_ms, false,
+     "Redis refusing every write this long fails the node (exit 1), 0 = retry forever"},
     {"metrics.host", &j::metrics_host, nullptr, false, "interface the Prometheus /metrics endpoint binds to"},
     {"metrics.port", nullptr, &j::metrics_port, false,
      "port of the Prometheus /metrics endpoint, 0 = off (one per node: --set per process)"},
@@ -230,6 +239,12 @@ bool validate(const job_config& c, std::string& error) {
   if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");
   if (c.dead_letter_kind != "file" && c.dead_letter_kind != "kafka")
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
+  if (c.shutdown_timeout_ms < 100) return fail("node.shutdown_timeout_ms: expected >= 100");
+  if (c.sink_stall_timeout_ms < 0) return fail("sink.stall_timeout_ms: expected >= 0 (0 = retry forever)");
+  if (c.dead_letter_max_payload_bytes < 1 || c.dead_letter_max_payload_bytes > 16 * 1024 * 1024)
+    return fail("dead_letter.max_payload_bytes: expected 1..16777216");
+  if (c.dead_letter_kafka_max_message_bytes < 1000 || c.dead_letter_kafka_max_message_bytes > 1000000000)
+    return fail("dead_letter.kafka_max_message_bytes: expected 1000..1000000000 (librdkafka's range)");
   if (c.metrics_port < 0 || c.metrics_port > 65535) return fail("metrics.port: expected 0..65535 (0 = off)");
   if (c.metrics_port > 0 && c.metrics_host.empty()) return fail("metrics.host: required when metrics.port is set");
   if (c.serve_port < 0 || c.serve_port > 65535) return fail("serve.port: expected 0..65535 (0 = any free port)");

@@ -42,9 +42,13 @@ struct job_config {
   int64_t flush_interval_ms = 20;  // shard -> sink -> Redis cadence
   // [dead_letter]
   std::string dead_letter_kind = "file";  // file | kafka (topic <source.topic>.dlq)
-  std::string dead_letter_path = "dead-letter.jsonl";
+  std::string dead_letter_path = "dead-letter.jsonl";  // kind = kafka: where refused dead letters go
+  int64_t dead_letter_max_payload_bytes = 65536;     // bytes of an event kept in its dead letter
+  int64_t dead_letter_kafka_max_message_bytes = 1000000;  // the DLQ topic's max.message.bytes
   // [node]
   int64_t progress_interval_ms = 1000;
+  int64_t shutdown_timeout_ms = 10000;  // a stop (SIGTERM) ends within this, final checkpoint or not
+  int64_t sink_stall_timeout_ms = 60000;  // Redis refusing every write this long fails the node; 0 = never
   // [metrics]: Prometheus /metrics of this node (docs/metrics.md)
   std::string metrics_host = "127.0.0.1";
   int64_t metrics_port = 0;  // 0 = off

@@ -17,6 +17,20 @@ namespace rtfeat {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+/// Creates and removes a probe directory: access(2) would say yes to root on a
+/// read-only filesystem.
+bool can_create_in(const std::string& dir, std::string& error) {
+  const std::string probe = dir + "/.write-probe-" + std::to_string(::getpid());
+  if (::mkdir(probe.c_str(), 0755) != 0 && errno != EEXIST)
+    return error = "checkpoint directory " + dir + " is not writable: " + os_error("cannot create", probe), false;
+  ::rmdir(probe.c_str());
+  return true;
+}
+
+}  // namespace
+
 std::unique_ptr<checkpoint_store> checkpoint_store::open(const std::string& dir, open_mode mode,
                                                          std::string& error) {
   std::error_code ec;
@@ -25,6 +39,9 @@ std::unique_ptr<checkpoint_store> checkpoint_store::open(const std::string& dir,
   if (ec) return error = "cannot create checkpoint directory " + dir + ": " + ec.message(), nullptr;
   if (!fs::is_directory(dir, ec))
     return error = "checkpoint directory " + dir + " does not exist or is not a directory", nullptr;
+  // A directory the node cannot write would fail every checkpoint later, mid-run:
+  // refuse it at start, as a missing one that cannot be created is.
+  if (mode == open_mode::create && !can_create_in(dir, error)) return nullptr;
   std::string trimmed = dir;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
   return std::unique_ptr<checkpoint_store>(new checkpoint_store(trimmed));

@@ -64,10 +64,12 @@ bool write_file(const std::string& path, std::initializer_list<std::string_view>
   std::vector<iovec> iov;
   for (auto p : pieces)
     if (!p.empty()) iov.push_back({const_cast<char*>(p.data()), p.size()});
-  if (!write_all(fd.get(), iov)) return error = os_error("cannot write", path), false;
-  if (sync && ::fsync(fd.get()) != 0) return error = os_error("cannot fsync", path), false;
-  if (!fd.close()) return error = os_error("cannot close", path), false;
-  return true;
+  bool ok = write_all(fd.get(), iov) || (error = os_error("cannot write", path), false);
+  ok = ok && (!sync || ::fsync(fd.get()) == 0 || (error = os_error("cannot fsync", path), false));
+  ok = ok && (fd.close() || (error = os_error("cannot close", path), false));
+  // A file cut short (a full disk) is useless and takes the space a retry needs.
+  if (!ok) ::unlink(path.c_str());
+  return ok;
 }
 
 }  // namespace

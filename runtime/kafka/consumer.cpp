@@ -144,8 +144,9 @@ std::vector<std::unique_ptr<message_source>> kafka_consumer::assign(
   return out;
 }
 
-void kafka_consumer::poll_events(std::string& last_error) {
+void kafka_consumer::poll_events(std::string& last_error, bool& all_brokers_down) {
   while (auto* m = rd_kafka_consumer_poll(handle(rk_), 0)) {
+    if (m->err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN) all_brokers_down = true;
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR)
       last_error = rd_kafka_message_errstr(m);
     else  // a broken invariant: data must only arrive on the partition queues

@@ -42,8 +42,10 @@ public:
                                                       const std::vector<int64_t>* end,
                                                       std::string& error);
 
-  /// Serves the handle's own queue (errors, logs). Runs in: the caller's thread.
-  void poll_events(std::string& last_error);
+  /// Serves the handle's own queue (errors, logs). `all_brokers_down` is set when
+  /// librdkafka reported that no broker of the bootstrap list is reachable.
+  /// Runs in: the caller's thread.
+  void poll_events(std::string& last_error, bool& all_brokers_down);
 
 private:
   explicit kafka_consumer(void* handle) : rk_(handle) {}

@@ -131,8 +131,11 @@ void kafka_producer::on_delivery(rd_kafka_s*, const rd_kafka_message_s* msg, voi
     return;
   }
   self->failed_.fetch_add(1, std::memory_order_relaxed);
-  self->set_error("delivery to " + std::string(rd_kafka_topic_name(msg->rkt)) + " ["
-                  + std::to_string(msg->partition) + "]: " + rd_kafka_err2str(msg->err));
+  const std::string topic = rd_kafka_topic_name(msg->rkt);
+  std::string error = "delivery to " + topic + " [" + std::to_string(msg->partition) + "]: " + rd_kafka_err2str(msg->err);
+  if (self->on_failure_)
+    self->on_failure_(topic, std::string_view(static_cast<const char*>(msg->payload), msg->len), error);
+  self->set_error(std::move(error));
 }
 
 void kafka_producer::on_error(rd_kafka_s* rk, int err, const char* reason, void* opaque) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -56,6 +57,13 @@ public:
   uint64_t delivered() const { return delivered_.load(std::memory_order_relaxed); }
   uint64_t failed() const { return failed_.load(std::memory_order_relaxed); }
 
+  /// Called for each message whose delivery failed for good (after librdkafka's
+  /// retries, or purged at destruction), with its topic, value and the error,
+  /// so that the caller can keep it elsewhere. Runs in: the thread in send/poll/flush.
+  using failure_handler =
+    std::function<void(std::string_view topic, std::string_view value, const std::string& error)>;
+  void on_failure(failure_handler handler) { on_failure_ = std::move(handler); }
+
   /// The last error seen (refused send, failed delivery or client error such as
   /// "all brokers down"); empty when none. Client errors alone are retriable.
   std::string last_error() const;
@@ -74,6 +82,7 @@ private:
   std::atomic<uint64_t> failed_{0};
   mutable std::mutex error_mutex_;
   std::string last_error_;
+  failure_handler on_failure_;
 };
 
 }  // namespace rtfeat

@@ -74,7 +74,7 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
     redisFree(c);
     return nullptr;
   }
-  return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl));
+  return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl, host + ":" + std::to_string(port)));
 }
 
 bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& commands,
@@ -83,7 +83,7 @@ bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& comma
   auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
   auto n = plan_commands(updates, ttl_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), sink);
   if (n > 0 && redisAppendFormattedCommand(ctx_of(ctx_), resp_.data(), resp_.size()) != REDIS_OK) {
-    error = "redis: cannot buffer the pipeline";
+    error = "redis " + address_ + ": cannot buffer the pipeline";
     ttl_.clear();
     return false;
   }
@@ -99,12 +99,13 @@ bool redis_writer::read_replies(uint64_t n, std::string& error) {
   for (uint64_t i = 0; i < n; ++i) {
     void* raw = nullptr;
     if (redisGetReply(c, &raw) != REDIS_OK) {
-      error = std::string("redis: ") + c->errstr;
+      error = "redis " + address_ + ": " + c->errstr;
       return false;
     }
     auto* reply = static_cast<redisReply*>(raw);
     if (ok && is_error(reply)) {
-      error = "redis error reply: " + std::string(reply->type == REDIS_REPLY_ERROR ? reply->str : "in EXEC");
+      error = "redis " + address_ + ": error reply: "
+              + std::string(reply->type == REDIS_REPLY_ERROR ? reply->str : "in EXEC");
       ok = false;
     }
     freeReplyObject(reply);

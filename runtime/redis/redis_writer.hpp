@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
@@ -35,7 +36,8 @@ public:
   bool write(const std::vector<key_update>& updates, uint64_t& commands, std::string& error);
 
 private:
-  redis_writer(void* ctx, bool track_ttl) : ctx_(ctx), track_ttl_(track_ttl) {}
+  redis_writer(void* ctx, bool track_ttl, std::string address)
+    : ctx_(ctx), track_ttl_(track_ttl), address_(std::move(address)) {}
   bool read_replies(uint64_t n, std::string& error);
 
   void* ctx_;  // redisContext*
@@ -43,6 +45,7 @@ private:
   std::vector<std::string_view> args_;  // one command's arguments
   ttl_tracker ttl_;
   bool track_ttl_;
+  std::string address_;  // host:port, in every error: an operator must know which Redis failed
 };
 
 }  // namespace rtfeat

@@ -27,7 +27,4 @@ std::string dead_letter_record(reject_reason reason, std::string_view topic, int
 /// REQUIRES: `record` is a JSON object (ends with '}').
 std::string with_dlq_error(std::string_view record, std::string_view error);
 
-/// Appends `s` as a JSON string literal. REQUIRES: `s` is valid UTF-8.
-void append_json_string(std::string& out, std::string_view s);
-
 }  // namespace rtfeat

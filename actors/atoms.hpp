@@ -19,6 +19,9 @@ using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a 
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 using final_atom = caf::atom_constant<caf::atom("final")>;      // coordinator: last checkpoint
 using ready_atom = caf::atom_constant<caf::atom("ready")>;      // shard: state restored, processing
+using shards_atom = caf::atom_constant<caf::atom("shards")>;    // sink: the node's shards, for resyncs
+using resync_atom = caf::atom_constant<caf::atom("resync")>;    // sink -> shard: Redis lost data, rewrite all
+using rewritten_atom = caf::atom_constant<caf::atom("rewritten")>;  // shard -> sink: whole state sent
 
 // Cluster handshake and shutdown (actors/cluster_agent, docs/cluster.md).
 using challenge_atom = caf::atom_constant<caf::atom("challenge")>;  // a node asks a peer for a nonce

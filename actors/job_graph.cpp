@@ -67,7 +67,8 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{cfg.redis_host, static_cast<int>(cfg.redis_port), redis_credentials_from_env(cfg.redis_username),
                      shard_count, cfg.flush_interval_ms, s.on_drained, g.coordinator, s.metrics, s.node_count == 1,
-                     cfg.sink_stall_timeout_ms, s.abandon_sinks};
+                     cfg.sink_stall_timeout_ms, s.abandon_sinks,
+                     std::to_string(s.node_index) + "." + std::to_string(i)};
     g.sinks.push_back(sys.spawn<caf::detached>(redis_sink, ss));
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {
@@ -77,7 +78,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
       auto job_shard = s.node_index * per_node + i;
       shard_settings sh{kind, s.plan, readers, g.sinks, cfg.flush_interval_ms, s.metrics,
                         place.key_groups_of_shard(job_shard, per_node), groups,
-                        kind == shard_kind::user ? 0 : groups, g.snapshot_writer, s.restore};
+                        kind == shard_kind::user ? 0 : groups, g.snapshot_writer, s.restore, s.resync};
       out.push_back(sys.spawn(keyed_shard, sh));
     }
     g.shards.insert(g.shards.end(), out.begin(), out.end());
@@ -85,6 +86,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   };
   g.user_shards = spawn_shards(shard_kind::user, cfg.user_shards);
   g.group_shards = spawn_shards(shard_kind::group, cfg.category_shards);
+  for (const auto& sink : g.sinks) caf::anon_send(sink, shards_atom::value, g.shards);  // whom a resync asks
   return g;
 }
 

@@ -33,6 +33,7 @@ struct job_graph_settings {
   std::shared_ptr<dead_letter_writer> dead_letters;
   std::shared_ptr<const checkpoint_store> store;    // null: checkpoints off
   std::shared_ptr<const restored_bodies> restore;  // null: start empty
+  bool resync = false;                              // --resync: rewrite every key at start
   node_metrics* metrics = nullptr;
   caf::actor on_drained;  // receives (drained_atom, bool ok) from every sink, (stalled_atom, why) on a stall
   std::shared_ptr<const std::atomic<bool>> abandon_sinks;  // set: sinks stop retrying (shutdown timeout)

@@ -205,6 +205,14 @@ void restore(shard_actor self) {
   schedule_flush(self);
 }
 
+/// A sink found that Redis lost data: every key this shard owns is written
+/// whole, and the sink hears of it after the updates (FIFO per pair).
+void resync(shard_actor self) {
+  for (auto& f : self->state.features) f->rewrite_all();
+  flush(self, true);
+  self->send(caf::actor_cast<caf::actor>(self->current_sender()), rewritten_atom::value);
+}
+
 }  // namespace
 
 size_t sink_of(std::string_view redis_key, size_t sinks) {
@@ -219,7 +227,12 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   st.emitted.resize(st.features.size());
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);
-  if (st.cfg.restore) restore(self);
+  if (st.cfg.restore) {
+    restore(self);  // rewrites every restored key: --resync needs nothing more
+  } else if (st.cfg.rewrite_at_start) {
+    for (auto& f : st.features) f->rewrite_all();
+    schedule_flush(self);
+  }
   if (st.cfg.readers == 0) self->send(self, end_atom::value);
   return {
     [=](event_batch& b) {
@@ -253,6 +266,7 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       if (s.outstanding > 0) --s.outstanding;
       if (s.outstanding == 0 && s.flush_wanted) schedule_flush(self);
     },
+    [=](resync_atom) { resync(self); },
     [=](end_atom) {  // a shard with no readers at all
       for (const auto& s : self->state.cfg.sinks) self->send(s, end_atom::value);
     },

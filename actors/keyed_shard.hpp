@@ -40,6 +40,7 @@ struct shard_settings {
   uint32_t file_offset = 0;  // snapshot files: user key groups 0.., group key groups max_parallelism..
   caf::actor snapshot_writer;                       // gets shard_snapshot at barriers
   std::shared_ptr<const restored_bodies> restore;  // null: start empty
+  bool rewrite_at_start = false;                    // --resync: every key written whole at the first flush
 };
 
 struct keyed_shard_state {

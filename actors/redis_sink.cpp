@@ -1,5 +1,7 @@
 // Redis sink (see redis_sink.hpp). A failed write keeps its updates pending and
-// is retried: values are absolute, so writing one twice is harmless.
+// is retried: values are absolute, so writing one twice is harmless. Every
+// pipeline checks the dataset marker; a loss starts a resync, and a barrier is
+// acked (or the drain reported) only once the shards' rewrites are written.
 #include "actors/redis_sink.hpp"
 
 #include <chrono>
@@ -45,14 +47,26 @@ void on_write_failed(sink_actor self, const std::string& error) {
   if (st.cfg.on_drained) self->send(st.cfg.on_drained, stalled_atom::value, why);
 }
 
+/// Redis lost writes this sink had confirmed: every shard rewrites every key it
+/// owns (all sinks' keys: the loss is not one sink's).
+void start_resync(sink_actor self) {
+  auto& st = self->state;
+  st.cfg.metrics->redis_resyncs.fetch_add(1, std::memory_order_relaxed);
+  std::cerr << "rtfeat: redis sink: redis " << address(st.cfg) << " lost data it had acknowledged (marker "
+            << st.marker->key() << " missing or older): resync, every key is rewritten from state\n";
+  for (const auto& s : st.shards) self->send(s, resync_atom::value);
+  st.rewrites_pending += st.shards.size();
+}
+
 bool abandoned(const redis_sink_state& st) {
   return st.stalled || (st.cfg.abandon && st.cfg.abandon->load());
 }
 
-/// Writes everything pending; false (updates kept) when Redis failed.
-bool write_pending(sink_actor self) {
+/// Writes everything pending (with `check`, also when nothing is: the marker is
+/// checked anyway); false (updates kept) when Redis failed.
+bool write_pending(sink_actor self, bool check = false) {
   auto& st = self->state;
-  if (st.pending.empty()) return true;
+  if (st.pending.empty() && !check) return true;
   if (abandoned(st)) return false;
   std::string error;
   if (!st.redis) st.redis = redis_writer::connect(st.cfg.host, st.cfg.port, st.cfg.track_ttl, st.cfg.credentials, error);
@@ -60,7 +74,8 @@ bool write_pending(sink_actor self) {
     auto updates = st.pending.take();
     uint64_t commands = 0;
     auto started = std::chrono::steady_clock::now();
-    if (st.redis->write(updates, commands, error)) {
+    auto result = st.redis->write(updates, *st.marker, commands, error);
+    if (result != write_result::failed) {
       auto took = std::chrono::steady_clock::now() - started;
       auto& m = *st.cfg.metrics;
       m.redis_commands.fetch_add(commands, std::memory_order_relaxed);
@@ -68,6 +83,7 @@ bool write_pending(sink_actor self) {
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
       m.sink_batch_commands.observe(commands);
       on_write_succeeded(self);
+      if (result == write_result::lost_before) start_resync(self);
       return true;
     }
     for (auto& u : updates) st.pending.add(std::move(u));
@@ -77,24 +93,53 @@ bool write_pending(sink_actor self) {
   return false;
 }
 
-/// Writes everything pending, retrying until it is written, the sink stalls or
-/// the node abandons it; false if something stayed unwritten.
+/// Writes everything pending and checks the marker, retrying until it is
+/// written, the sink stalls or the node abandons it; false if something stayed
+/// unwritten.
 bool write_all(sink_actor self) {
-  while (!write_pending(self) && !abandoned(self->state))
+  while (!write_pending(self, true) && !abandoned(self->state))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  return self->state.pending.empty();
+  return self->state.pending.empty() && self->state.failures_in_a_row == 0;
+}
+
+/// Sends the held barrier ack and drained report once no rewrite is pending.
+void release_held(sink_actor self) {
+  auto& st = self->state;
+  if (st.rewrites_pending > 0 || (!st.ack_held && !st.drain_held)) return;
+  bool ok = write_all(self);  // the rewrites, checked: may find another loss
+  if (st.rewrites_pending > 0) return;
+  if (st.ack_held) {
+    st.ack_held = false;
+    self->send(st.cfg.coordinator, barrier_atom::value, st.barrier, ok && st.ack_ok);
+  }
+  if (st.drain_held) {
+    st.drain_held = false;
+    self->send(st.cfg.on_drained, drained_atom::value, ok);
+  }
 }
 
 void drain(sink_actor self) {
-  self->send(self->state.cfg.on_drained, drained_atom::value, write_all(self));
+  auto& st = self->state;
+  bool ok = write_all(self);
+  if (st.rewrites_pending > 0 && !abandoned(st)) {
+    st.drain_held = true;
+    return;
+  }
+  self->send(st.cfg.on_drained, drained_atom::value, ok);
 }
 
-/// A checkpoint completes only once everything before its barrier is in Redis.
+/// A checkpoint completes only once everything before its barrier is in Redis,
+/// and a resync's rewrites too.
 void on_barrier(sink_actor self, uint64_t id) {
   auto& st = self->state;
   if (id != st.barrier) st.barrier = id, st.barriers = 0;
   if (++st.barriers < st.cfg.shards) return;
-  self->send(st.cfg.coordinator, barrier_atom::value, id, write_all(self));
+  bool ok = write_all(self);
+  if (st.rewrites_pending > 0 && !abandoned(st)) {
+    st.ack_held = true, st.ack_ok = ok;
+    return;
+  }
+  self->send(st.cfg.coordinator, barrier_atom::value, id, ok);
 }
 
 }  // namespace
@@ -102,6 +147,7 @@ void on_barrier(sink_actor self, uint64_t id) {
 caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->state.cfg = std::move(cfg);
   self->state.failures = write_failures(self->state.cfg.stall_timeout_ms);
+  self->state.marker = std::make_unique<dataset_marker>(self->state.cfg.writer, random_marker_token());
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {
@@ -119,6 +165,11 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
       if (++self->state.ended == self->state.cfg.shards) drain(self);
     },
     [=](barrier_atom, uint64_t id) { on_barrier(self, id); },
+    [=](shards_atom, std::vector<caf::actor>& shards) { self->state.shards = std::move(shards); },
+    [=](rewritten_atom) {  // a shard sent its whole state (before this, FIFO)
+      auto& st = self->state;
+      if (st.rewrites_pending > 0 && --st.rewrites_pending == 0) release_held(self);
+    },
   };
 }
 

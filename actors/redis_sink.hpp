@@ -1,11 +1,13 @@
 // Redis sink actor: coalesces the shards' key updates and writes them as
-// pipelines every flush interval. Runs detached: hiredis blocks.
+// pipelines every flush interval. Runs detached: hiredis blocks. When Redis
+// lost earlier writes it asks every shard to rewrite its keys (a resync).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
@@ -36,6 +38,7 @@ struct sink_settings {
   int64_t stall_timeout_ms = 0;
   /// Set by the node when it stops waiting (shutdown timeout): retries end at once.
   std::shared_ptr<const std::atomic<bool>> abandon;
+  std::string writer;  // this sink among all sinks on the Redis: "<node>.<sink>" (dataset_marker)
 };
 
 struct redis_sink_state {
@@ -49,6 +52,13 @@ struct redis_sink_state {
   uint64_t failures_in_a_row = 0;
   write_failures failures;  // the current run of failed writes: logging and the stall
   bool stalled = false;      // gave up (stall_timeout_ms): pending updates stay unwritten
+  std::unique_ptr<dataset_marker> marker;  // kept across reconnects
+  // Resync (docs/exactly-once.md): Redis lost writes, every shard rewrites its keys.
+  std::vector<caf::actor> shards;  // every shard of this node (shards_atom, after spawn)
+  size_t rewrites_pending = 0;     // shards yet to answer (rewritten_atom)
+  bool ack_held = false;           // the barrier ack waits for the rewrites
+  bool ack_ok = true;
+  bool drain_held = false;         // the drained report waits for them
 };
 
 caf::behavior redis_sink(caf::stateful_actor<redis_sink_state>* self, sink_settings cfg);

@@ -37,6 +37,7 @@ struct node_options {
   std::string stats;
   std::string restore;  // "", "latest" or an id
   bool allow_catalogue_change = false;
+  bool resync = false;  // rewrite every key from state at start
   std::string node_id;  // cluster: which [[cluster.node]] this process is
 };
 
@@ -67,6 +68,7 @@ job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue
   gs.drain = opt.drain;
   gs.store = restored.store;
   gs.restore = restored.bodies;
+  gs.resync = opt.resync;
   return gs;
 }
 
@@ -182,6 +184,10 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
     auto gs = graph_settings(cfg, ns.catalogue, ns.plan, opt, src, restored);
     gs.dead_letters = dead_letters;
     gs.metrics = metrics.get();
+    if (opt.resync) {  // counted like a resync a sink starts
+      metrics->redis_resyncs.fetch_add(1);
+      std::cerr << "node: --resync: every key of this node's state is rewritten at the first flush\n";
+    }
     gs.on_drained = caf::actor_cast<caf::actor>(self);
     gs.abandon_sinks = abandon_sinks;
     std::unique_ptr<cluster_session> session;
@@ -334,6 +340,8 @@ void add_node(CLI::App& app) {
   sub->add_option("--restore", opt->restore,
                   "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
   sub->add_option("--node-id", opt->node_id, "cluster: this process's node, an id of [[cluster.node]]");
+  sub->add_flag("--resync", opt->resync,
+                "rewrite every key this node's state owns at start (after a restore), e.g. after Redis was repaired by hand");
   sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,
                 "restore a checkpoint taken with another features.toml");
   sub->callback([opt] {

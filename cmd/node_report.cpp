@@ -56,9 +56,9 @@ std::string node_report::summary_line(double seconds) const {
   char buf[320];
   std::snprintf(buf, sizeof buf,
                 "node: done: read=%lu accepted=%lu rejected=%lu late=%lu dead_letters=%lu "
-                "redis_cmds=%lu final_watermark=%s in %.2f s (%.0f ev/s)",
+                "redis_cmds=%lu redis_resyncs=%lu final_watermark=%s in %.2f s (%.0f ev/s)",
                 read, m_.events_accepted.load(), m_.rejected_total(), m_.events_late.load(),
-                m_.dead_letters_written.load(), m_.redis_commands.load(),
+                m_.dead_letters_written.load(), m_.redis_commands.load(), m_.redis_resyncs.load(),
                 format_event_time(m_.watermark.load()).c_str(), seconds,
                 static_cast<double>(read) / std::max(seconds, 1e-9));
   return buf;
@@ -72,7 +72,8 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
     out << (i ? "," : "") << '"' << reject_reason_names[i] << "\":" << m_.rejected[i].load();
   out << "},\"late\":" << m_.events_late.load() << ",\"dead_letters\":" << m_.dead_letters_written.load()
       << ",\"key_updates\":" << m_.key_updates.load() << ",\"redis_commands\":" << m_.redis_commands.load()
-      << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"final_watermark\":" << m_.watermark.load()
+      << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"redis_resyncs\":" << m_.redis_resyncs.load()
+      << ",\"final_watermark\":" << m_.watermark.load()
       << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
       << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()
       << ",\"last_checkpoint_align_ms\":" << m_.last_checkpoint_align_ms.load()

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "oracle/key_differ.hpp"
+#include "runtime/redis/dataset_marker.hpp"
 
 namespace rtfeat::oracle {
 
@@ -33,7 +34,8 @@ std::string redis_size(const redis_key_snapshot& s) {
 std::vector<const redis_key_snapshot*> live_keys(const std::vector<redis_key_snapshot>& redis) {
   std::vector<const redis_key_snapshot*> live;
   for (const auto& s : redis)
-    if (s.type != "none" && !s.key.starts_with(redis_scratch_prefix)) live.push_back(&s);
+    if (s.type != "none" && !s.key.starts_with(redis_scratch_prefix) && !s.key.starts_with(redis_internal_prefix))
+      live.push_back(&s);  // the sinks' dataset markers are not features
   std::sort(live.begin(), live.end(), [](auto* a, auto* b) { return a->key < b->key; });
   return live;
 }

@@ -26,6 +26,7 @@ struct node_metrics {
   std::atomic<uint64_t> key_updates{0};      // shard -> sink
   std::atomic<uint64_t> redis_commands{0};
   std::atomic<uint64_t> redis_errors{0};
+  std::atomic<uint64_t> redis_resyncs{0};  // full rewrites: Redis lost data, or --resync
   std::atomic<int64_t> watermark{no_watermark};  // min over shards when the run ends, for display
   std::atomic<uint64_t> checkpoints_completed{0};
   std::atomic<uint64_t> checkpoints_failed{0};

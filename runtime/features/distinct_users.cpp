@@ -43,6 +43,8 @@ void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
       index_.add(bucket, id);
       st.indexed_bucket = bucket;
     }
+  } else if (!st.registers.add(e.user_id)) {
+    return;  // no register grows: Redis would not change either
   }
   st.added.push_back(e.user_id);
   mark(id, st);
@@ -72,11 +74,19 @@ void distinct_users::advance(int64_t watermark) {
 
 // Snapshot format: per entity, buckets with their members (a member once, under
 // its newest bucket; load() also takes a member listed in several buckets).
+// Unbounded entities have one pseudo-bucket, registers_bucket, whose only
+// "member" is the encoded hll_sketch (older snapshots have none: no registers).
+constexpr int64_t registers_bucket = no_watermark;
+
 void distinct_users::save(const writer_for& out) const {
   for (const auto& [id, st] : entities_) {
     st.snap.write_to(out(id), [&](state_writer& w) {
       std::map<int64_t, std::vector<const std::string*>> buckets;
       for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
+      if (!sliding_) {
+        w.str(id).str(st.key).u64(1).i64(registers_bucket).u64(1).str(st.registers.encode());
+        return;
+      }
       w.str(id).str(st.key).u64(buckets.size());
       for (auto& [start, users] : buckets) {
         // Sorted: the same set gives the same bytes, whatever the hash map's order.
@@ -95,6 +105,11 @@ bool distinct_users::load(state_reader& in) {
     st.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto start = in.i64();
+      if (start == registers_bucket) {
+        auto m = in.u64();
+        if (m != 1 || !st.registers.decode(in.str())) return false;
+        continue;
+      }
       for (auto m = in.u64(); in.ok() && m > 0; --m) {
         auto [it, first] = st.newest.try_emplace(in.str(), start);
         if (!first) it->second = std::max(it->second, start);
@@ -106,9 +121,8 @@ bool distinct_users::load(state_reader& in) {
 }
 
 void distinct_users::rewrite_all() {
-  // Unbounded sets are in Redis up to the checkpoint (sinks flush at barriers)
-  // and PFADD is idempotent; sliding sets are rewritten whole.
-  if (!sliding_) return;
+  // Sliding sets are rewritten whole from their members, unbounded ones from
+  // their registers: Redis may have lost them (a restart without persistence).
   dirty_.reserve(dirty_.size() + entities_.size());  // one growth, not ~20 copies of millions of keys
   for (auto& [id, st] : entities_) {
     st.evicted = true;
@@ -121,8 +135,10 @@ void distinct_users::flush(std::vector<key_update>& out) {
     auto it = entities_.find(id);
     if (it == entities_.end()) continue;
     auto& st = it->second;
-    key_update upd{st.key, {}, {}, f_.key_ttl_s, redis_type::hyperloglog, {}, st.evicted};
-    if (st.evicted) {
+    key_update upd{st.key, {}, {}, f_.key_ttl_s, redis_type::hyperloglog, {}, st.evicted && sliding_, {}};
+    if (st.evicted && !sliding_) {
+      if (!st.registers.empty()) upd.registers = st.registers.redis_dense();
+    } else if (st.evicted) {
       upd.values.reserve(st.newest.size());
       for (const auto& [user, bucket] : st.newest) upd.values.push_back(user);
     } else {

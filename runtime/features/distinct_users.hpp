@@ -2,7 +2,9 @@
 // registers are a pure function of the member set, so writing the exact set
 // (PFADD of new members, or DEL + PFADD when members left a sliding window)
 // makes Redis exact with respect to the set. A member leaves only when its
-// newest visit leaves the window, so most slides rewrite nothing.
+// newest visit leaves the window, so most slides rewrite nothing. Unbounded
+// sets keep no members, only the registers (hll_sketch): enough to skip
+// members that change nothing and to rewrite a key Redis lost.
 #pragma once
 
 #include <string>
@@ -12,6 +14,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/features/hll_sketch.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
@@ -35,8 +38,9 @@ private:
     // the window's set at tail T is every member whose bucket is >= T
     string_map<int64_t> newest;
     std::vector<std::string> added;  // members not yet in Redis (unbounded: may repeat)
+    hll_sketch registers;            // unbounded only: what Redis holds once `added` is written
     int64_t indexed_bucket = no_watermark;  // the index holds the entity under this bucket
-    bool evicted = false;                   // members left: rewrite the whole set
+    bool evicted = false;                   // members left (unbounded: a rewrite): write the whole set
     bool dirty = false;
     snapshot_cache snap;
   };

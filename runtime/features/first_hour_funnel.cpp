@@ -80,7 +80,7 @@ void first_hour_funnel::flush(std::vector<key_update>& out) {
     u.dirty = false;
     auto n = reached(u);
     if (n == u.written) continue;
-    key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::hash, {}, false};
+    key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::hash, {}, false, {}};
     if (n > 0) upd.set.emplace_back(f_.def.output.field, std::to_string(n));
     else upd.del.push_back(f_.def.output.field);
     u.written = n;

@@ -183,7 +183,7 @@ void hash_freshness::flush(std::vector<key_update>& out) {
   for (const auto& id : dirty_) {
     auto& en = entries_.find(id)->second;  // entries are never erased
     en.dirty = false;
-    key_update u{hash_key_of(id, en), {}, {}, f_.ttl_s, redis_type::hash, {}, false};
+    key_update u{hash_key_of(id, en), {}, {}, f_.ttl_s, redis_type::hash, {}, false, {}};
     u.set.emplace_back(std::string(freshness_field), std::to_string(en.ts));
     out.push_back(std::move(u));
   }

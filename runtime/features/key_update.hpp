@@ -23,6 +23,9 @@ struct key_update {
   /// hyperloglog: `values` is the whole member set; zset/hash: `set` is the
   /// whole content. Either way the key is deleted first (in MULTI/EXEC).
   bool replace = false;
+  /// hyperloglog: when set, Redis's own HLL bytes (hll_sketch::redis_dense) that
+  /// replace the key (SET) before `values` are added: a rewrite without members.
+  std::string registers;
 };
 
 }  // namespace rtfeat

@@ -98,7 +98,7 @@ void last_k::advance(int64_t watermark) {
 }
 
 void last_k::write_list(user_state& u, std::vector<key_update>& out) const {
-  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::list, {}, false};
+  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::list, {}, false, {}};
   upd.values.reserve(u.entries.size());
   for (auto it = u.entries.rbegin(); it != u.entries.rend(); ++it) upd.values.push_back(it->value);
   out.push_back(std::move(upd));
@@ -106,7 +106,7 @@ void last_k::write_list(user_state& u, std::vector<key_update>& out) const {
 
 // Entries are the k best, one per member: exactly the set Redis must hold.
 void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
-  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::zset, {}, u.replace};
+  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::zset, {}, u.replace, {}};
   for (auto& x : u.entries) {
     if (u.replace || x.written_ts != x.ts) upd.set.emplace_back(x.value, std::to_string(x.ts));
     x.written_ts = x.ts;

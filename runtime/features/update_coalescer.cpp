@@ -45,7 +45,11 @@ void update_coalescer::add(key_update&& u) {
       into.values = std::move(u.values);  // whole values: the newest wins
       break;
     case redis_type::hyperloglog:
-      if (u.replace) into.values.clear(), into.replace = true;
+      if (!u.registers.empty()) {  // every register: the members added before are in them
+        into = std::move(u);
+        break;
+      }
+      if (u.replace) into.values.clear(), into.replace = true, into.registers.clear();
       into.values.insert(into.values.end(), std::make_move_iterator(u.values.begin()),
                          std::make_move_iterator(u.values.end()));
       break;

@@ -43,6 +43,8 @@ std::string prometheus_text(const node_metrics& m, std::string_view node, int64_
   x.counter("rtfeat_key_updates_total", "Feature values the shards sent to the Redis sinks.", m.key_updates);
   x.counter("rtfeat_redis_commands_total", "Redis commands written by the sinks.", m.redis_commands);
   x.counter("rtfeat_redis_errors_total", "Failed Redis writes (retried; nothing is dropped).", m.redis_errors);
+  x.counter("rtfeat_redis_resyncs_total", "Full rewrites of Redis from state: it lost data, or --resync.",
+            m.redis_resyncs);
   x.histogram("rtfeat_redis_write_seconds", "Round trip of one pipelined sink write.", m.redis_write_us, 1e6);
   x.histogram("rtfeat_sink_batch_commands", "Redis commands per pipelined sink write.", m.sink_batch_commands,
               1);

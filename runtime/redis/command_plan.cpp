@@ -66,6 +66,17 @@ void del(planner& p, const key_update& u) {
   p.ttl.may_delete(u.key);
 }
 
+/// A HyperLogLog rewritten from its registers: SET of Redis's own format (with
+/// its TTL), then PFADD of members added since.
+void registers(planner& p, const key_update& u) {
+  p.begin("SET", u.key).arg(u.registers);
+  p.ttl_text = std::to_string(u.ttl_s);
+  if (u.ttl_s > 0) p.arg("EX").arg(p.ttl_text);
+  p.end();
+  p.ttl.needs_expire(u.key, u.ttl_s, p.now_ms, true);  // records the TTL the SET gave
+  content(p, u);
+}
+
 void plain(planner& p, const key_update& u) {
   switch (u.type) {
     case redis_type::hash: case redis_type::zset:
@@ -86,6 +97,7 @@ void plain(planner& p, const key_update& u) {
       if (u.ttl_s > 0) p.arg("EX").arg(p.ttl_text);
       return p.end();
     case redis_type::list: case redis_type::hyperloglog:
+      if (!u.registers.empty()) return registers(p, u);
       if (u.values.empty()) {
         if (u.type == redis_type::list || u.replace) del(p, u);
         return;

@@ -77,23 +77,39 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
   return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl, host + ":" + std::to_string(port)));
 }
 
-bool redis_writer::write(const std::vector<key_update>& updates, uint64_t& commands,
-                         std::string& error) {
+write_result redis_writer::write(const std::vector<key_update>& updates, dataset_marker& marker,
+                                 uint64_t& commands, std::string& error) {
   resp_sink sink(resp_, args_);
   auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
   auto n = plan_commands(updates, ttl_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), sink);
-  if (n > 0 && redisAppendFormattedCommand(ctx_of(ctx_), resp_.data(), resp_.size()) != REDIS_OK) {
+  // Last, so that Redis holding this marker means it holds the commands before it.
+  sink.begin("SET");
+  sink.arg(marker.key().data(), marker.key().size());
+  const auto& value = marker.next();
+  sink.arg(value.data(), value.size());
+  sink.arg("GET", 3);
+  sink.end();
+  ++n;
+  if (redisAppendFormattedCommand(ctx_of(ctx_), resp_.data(), resp_.size()) != REDIS_OK) {
     error = "redis " + address_ + ": cannot buffer the pipeline";
     ttl_.clear();
-    return false;
+    marker.unconfirmed();
+    return write_result::failed;
   }
-  bool ok = read_replies(n, error);
+  std::optional<std::string> previous;
+  bool ok = read_replies(n, previous, error);
   commands += n;
-  if (!ok || !track_ttl_) ttl_.clear();  // unknown now, or not ours alone to know
-  return ok;
+  if (!ok) {
+    ttl_.clear();  // unknown now
+    marker.unconfirmed();
+    return write_result::failed;
+  }
+  bool intact = marker.confirm(previous);
+  if (!intact || !track_ttl_) ttl_.clear();  // lost keys lost their TTLs; or not ours alone to know
+  return intact ? write_result::written : write_result::lost_before;
 }
 
-bool redis_writer::read_replies(uint64_t n, std::string& error) {
+bool redis_writer::read_replies(uint64_t n, std::optional<std::string>& last, std::string& error) {
   auto* c = ctx_of(ctx_);
   bool ok = true;
   for (uint64_t i = 0; i < n; ++i) {
@@ -108,6 +124,7 @@ bool redis_writer::read_replies(uint64_t n, std::string& error) {
               + std::string(reply->type == REDIS_REPLY_ERROR ? reply->str : "in EXEC");
       ok = false;
     }
+    if (i + 1 == n && reply->type == REDIS_REPLY_STRING) last.emplace(reply->str, reply->len);
     freeReplyObject(reply);
   }
   return ok;

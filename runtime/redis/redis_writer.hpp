@@ -4,16 +4,24 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 #include "runtime/features/key_update.hpp"
+#include "runtime/redis/dataset_marker.hpp"
 #include "runtime/redis/redis_auth.hpp"
 #include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {
+
+enum class write_result : uint8_t {
+  failed,      // connection or error reply: keep the updates, reconnect, retry
+  written,     // written, and Redis held every earlier write of this sink
+  lost_before  // written, but Redis had lost earlier writes (dataset_marker): resync
+};
 
 class redis_writer {
 public:
@@ -28,17 +36,20 @@ public:
   static std::unique_ptr<redis_writer> connect(const std::string& host, int port, bool track_ttl,
                                                const redis_credentials& cred, std::string& error);
 
-  /// Sends every update in one pipeline and reads all replies. Returns false on
-  /// a connection error (the connection is then dead: reconnect) or a Redis
-  /// error reply. Re-sending the same updates is harmless: values are absolute.
+  /// Sends every update in one pipeline ending with `marker`'s SET ... GET, and
+  /// reads all replies. Empty `updates` only checks the marker. A failure leaves
+  /// the connection dead (reconnect). Re-sending the same updates is harmless:
+  /// values are absolute. On lost_before every TTL is set again from now on.
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
-  bool write(const std::vector<key_update>& updates, uint64_t& commands, std::string& error);
+  write_result write(const std::vector<key_update>& updates, dataset_marker& marker, uint64_t& commands,
+                     std::string& error);
 
 private:
   redis_writer(void* ctx, bool track_ttl, std::string address)
     : ctx_(ctx), track_ttl_(track_ttl), address_(std::move(address)) {}
-  bool read_replies(uint64_t n, std::string& error);
+  /// Reads `n` replies; `last` gets the last one's string (nullopt: nil).
+  bool read_replies(uint64_t n, std::optional<std::string>& last, std::string& error);
 
   void* ctx_;  // redisContext*
   std::string resp_;                   // the pipeline, encoded

@@ -75,6 +75,10 @@ void print_summary(const oracle::expected_state& s) {
             << " final_watermark="
             << (st.final_watermark ? std::to_string(*st.final_watermark) : "none")
             << " expected_keys=" << s.keys.size() << "\n";
+  if (!s.undefined_fields.empty())
+    std::cout << "oracle: " << s.undefined_fields.size()
+              << " item key(s) ranked in several categories: their clicks/click_pct are outside SPEC §4a's"
+                 " contract and not compared (docs/semantics.md \"An item in several categories\")\n";
   std::cout << "oracle: rejected_by_reason";
   for (size_t i = 0; i < reject_reason_count; ++i)
     std::cout << " " << reject_reason_names[i] << "=" << st.rejected_by_reason[i];
@@ -103,7 +107,9 @@ int connect_redis(const oracle_options& o, const job_config& cfg, redis_reader& 
 
 void print_diff(const oracle::expected_state& s, const oracle::diff_result& d) {
   std::cout << "diff: expected_keys=" << s.keys.size() << " redis_keys=" << d.redis_keys
-            << " differences=" << d.total() << "\n";
+            << " differences=" << d.total();
+  if (d.undefined_fields > 0) std::cout << " not_compared_fields=" << d.undefined_fields;
+  std::cout << "\n";
   if (d.total() == 0) return;
   std::cout << "diff: missing_keys=" << d.missing_keys << " unexpected_keys=" << d.unexpected_keys
             << " wrong_type=" << d.wrong_type << " missing_ttl=" << d.missing_ttl

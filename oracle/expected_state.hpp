@@ -63,6 +63,10 @@ struct expected_state {
   std::map<std::string, int64_t> ttl_s;  // keys written by a feature with a TTL: largest TTL
   event_log_stats stats;
   std::string conflict;  // first write that clashed with another (see evaluate_features)
+  /// Hash fields SPEC §4a leaves undefined, not compared with Redis: the `clicks` and
+  /// `click_pct` of an item ranked in several categories when the key has no category
+  /// (docs/semantics.md "An item in several categories"). Key -> fields.
+  std::map<std::string, std::set<std::string>> undefined_fields;
 };
 
 /// Tail of a sliding window at watermark w: floor((w + 1 - size) / slide) * slide,

@@ -67,6 +67,7 @@ void merge_part(expected_state& into, expected_state& part, const std::string& f
     it = next;
   }
   for (const auto& [key, ttl] : part.ttl_s) keep_ttl(into.ttl_s, key, ttl);
+  for (auto& [key, fields] : part.undefined_fields) into.undefined_fields[key].merge(fields);
 }
 
 }  // namespace rtfeat::oracle

@@ -1,6 +1,8 @@
 // The oracle's percentile_rank evaluator (SPEC §4a "Feature 4"): count each
-// item's events in the window, rank the item among the items of its category
-// with a count > 0, and write the category's nearest-rank decile edges.
+// (category, item) pair's events in the window, rank the pair among the pairs of
+// its category with a count > 0, and write the category's nearest-rank decile
+// edges. An item seen in several categories is ranked in each of them; when its
+// key has no category its own fields are undefined (docs/semantics.md).
 #include <algorithm>
 #include <map>
 
@@ -11,10 +13,7 @@ namespace rtfeat::oracle {
 
 namespace {
 
-struct item_count {
-  int64_t count = 0;
-  int64_t category = 0;  // category_id of the item's last counted event
-};
+using category_item = std::pair<int64_t, std::string>;  // (category_id, item_id)
 
 // 100 * (less + 0.5 * equal) / n as one division of exact integers (so it is
 // the correctly rounded quotient), printed with %.4f.
@@ -29,16 +28,12 @@ std::optional<std::string> item_var(std::string_view name, const std::string& it
   return std::nullopt;
 }
 
-void put_item(const feature_def& f, const key_template& key_t, const std::string& item,
-              const item_count& ic, const std::vector<int64_t>& sorted, expected_state& out) {
-  auto lo = std::lower_bound(sorted.begin(), sorted.end(), ic.count);
-  auto hi = std::upper_bound(sorted.begin(), sorted.end(), ic.count);
+void put_item(const feature_def& f, const std::string& key, int64_t count,
+              const std::vector<int64_t>& sorted, expected_state& out) {
+  auto lo = std::lower_bound(sorted.begin(), sorted.end(), count);
+  auto hi = std::upper_bound(sorted.begin(), sorted.end(), count);
   auto n = static_cast<int64_t>(sorted.size());
-  std::string key;
-  if (!render(
-        key_t, [&](const std::string& v) { return item_var(v, item, ic.category); }, key))
-    return;
-  put_field(out, key, f.count_field, std::to_string(ic.count), f.output.ttl_s);
+  put_field(out, key, f.count_field, std::to_string(count), f.output.ttl_s);
   put_field(out, key, f.rank_field, percent_rank(lo - sorted.begin(), hi - lo, n), f.output.ttl_s);
 }
 
@@ -69,20 +64,27 @@ void put_deciles(const feature_def& f, int64_t category, const std::vector<int64
 
 void eval_percentile_rank(const feature_scope& s, expected_state& out) {
   const auto& f = s.def();
-  std::map<std::string, item_count> items;
-  for (const auto& ev : s.events()) {
-    if (!s.counts(ev)) continue;  // kept implies an item and a category
-    auto& ic = items[ev.item_id];
-    ++ic.count;
-    ic.category = ev.category_id;
-  }
-  // Every item here has a count > 0, so each category's list is its n items.
+  std::map<category_item, int64_t> pairs;
+  for (const auto& ev : s.events())
+    if (s.counts(ev)) ++pairs[{ev.category_id, ev.item_id}];  // kept implies an item and a category
+  // Every pair here has a count > 0, so each category's list is its n items.
   std::map<int64_t, std::vector<int64_t>> counts_by_category;
-  for (const auto& [item, ic] : items) counts_by_category[ic.category].push_back(ic.count);
+  for (const auto& [pair, count] : pairs) counts_by_category[pair.first].push_back(count);
   for (auto& [category, counts] : counts_by_category) std::sort(counts.begin(), counts.end());
+  // Rendered item key -> its pairs: more than one when the key template has no
+  // ${category_id} and the item is in several categories.
   auto key_t = compile_template(f.output.key);
-  for (const auto& [item, ic] : items)
-    put_item(f, key_t, item, ic, counts_by_category[ic.category], out);
+  std::map<std::string, std::vector<std::pair<const category_item*, int64_t>>> by_key;
+  std::string key;
+  for (const auto& [pair, count] : pairs)
+    if (render(key_t, [&](const std::string& v) { return item_var(v, pair.second, pair.first); }, key))
+      by_key[key].emplace_back(&pair, count);
+  for (const auto& [k, members] : by_key) {
+    if (members.size() == 1)
+      put_item(f, k, members[0].second, counts_by_category[members[0].first->first], out);
+    else
+      out.undefined_fields[k].insert({f.count_field, f.rank_field});
+  }
   for (const auto& [category, counts] : counts_by_category) put_deciles(f, category, counts, out);
 }
 

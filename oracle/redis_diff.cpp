@@ -40,6 +40,25 @@ std::vector<const redis_key_snapshot*> live_keys(const std::vector<redis_key_sna
   return live;
 }
 
+// Redis keys with the fields SPEC §4a leaves undefined taken out (counted in
+// r.undefined_fields); a hash left empty is as if absent. Other keys are untouched.
+std::vector<redis_key_snapshot> strip_undefined(const expected_state& expected,
+                                                const std::vector<const redis_key_snapshot*>& live,
+                                                diff_result& r) {
+  std::vector<redis_key_snapshot> stripped;
+  if (expected.undefined_fields.empty()) return stripped;
+  for (const auto* s : live) {
+    auto u = expected.undefined_fields.find(s->key);
+    if (u == expected.undefined_fields.end() || s->type != "hash") continue;
+    auto copy = *s;
+    auto before = copy.fields.size();
+    std::erase_if(copy.fields, [&](const auto& fv) { return u->second.contains(fv.first); });
+    r.undefined_fields += before - copy.fields.size();
+    stripped.push_back(std::move(copy));
+  }
+  return stripped;
+}
+
 }  // namespace
 
 diff_result diff_redis(const expected_state& expected, const std::vector<redis_key_snapshot>& redis,
@@ -48,6 +67,12 @@ diff_result diff_redis(const expected_state& expected, const std::vector<redis_k
   key_differ d(r, max_lines);
   auto live = live_keys(redis);
   r.redis_keys = live.size();
+  auto stripped = strip_undefined(expected, live, r);
+  for (const auto& s : stripped) {
+    auto at = std::lower_bound(live.begin(), live.end(), s.key, [](auto* a, const std::string& k) { return a->key < k; });
+    if (s.fields.empty()) live.erase(at);
+    else *at = &s;
+  }
   auto e = expected.keys.begin();
   size_t i = 0;
   while (e != expected.keys.end() || i < live.size()) {

@@ -34,6 +34,8 @@ struct diff_result {
   uint64_t different_strings = 0;       // string: value differs
   uint64_t different_hyperloglogs = 0;  // HLL: registers differ or not an HLL (one per key)
   uint64_t missing_ttl = 0;             // key should expire (feature ttl > 0) but has no TTL
+  /// Not a difference: Redis fields SPEC §4a leaves undefined (expected_state::undefined_fields).
+  uint64_t undefined_fields = 0;
   /// Every difference once more, by the expected type of its key (Redis's type for
   /// unexpected keys, a string starting with "HYLL" counting as hyperloglog).
   std::array<uint64_t, value_type_count + 1> by_type{};
@@ -52,7 +54,7 @@ using hll_reference = std::map<std::string, std::string>;
 /// Diffs `expected` against `redis`. A missing, unexpected or wrong-type key is
 /// one difference (its content is not counted again). Keys whose TYPE is "none"
 /// (deleted during the scan) count as absent; keys under redis_scratch_prefix are
-/// ignored. An expected HyperLogLog equals a Redis string when both decode to the
+/// ignored, and so are expected.undefined_fields. An expected HyperLogLog equals a Redis string when both decode to the
 /// same 16384 registers; `hll` gives the expected side (see make_hll_reference).
 diff_result diff_redis(const expected_state& expected, const std::vector<redis_key_snapshot>& redis,
                        const hll_reference& hll, size_t max_lines);

@@ -63,7 +63,10 @@ std::string stats_json(const expected_state& state, const diff_result* diff) {
   j += "},\"late\":" + std::to_string(s.late) + ",\"kept\":" + std::to_string(s.kept)
        + ",\"final_watermark\":" + number_or_null(s.final_watermark)
        + ",\"expected_keys\":" + std::to_string(state.keys.size())
-       + ",\"expected_keys_by_type\":" + by_type_json(keys_by_type(state)) + ",\"differences\":"
+       + ",\"expected_keys_by_type\":" + by_type_json(keys_by_type(state))
+       + ",\"undefined_keys\":" + std::to_string(state.undefined_fields.size())
+       + ",\"not_compared_fields\":" + (diff != nullptr ? std::to_string(diff->undefined_fields) : "null")
+       + ",\"differences\":"
        + (diff != nullptr ? std::to_string(diff->total()) : "null") + ",\"differences_by_type\":"
        + (diff != nullptr ? by_type_json(diff->by_type) : "null") + "}\n";
   return j;

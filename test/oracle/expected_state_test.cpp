@@ -99,6 +99,47 @@ TEST_SUITE("oracle.expected_state") {
     CHECK(hash(s, "cat:buckets:{9}").size() == 9);
   }
 
+  TEST_CASE("an item in two categories is ranked in each; its own fields are undefined") {
+    // i1: 3 clicks in category 7, 1 in category 9. Category 7: i1 3, i2 1. Category 9: i1 1, j1 2.
+    auto s = run_oracle(jsonl({click("u", "i1", 7, T), click("u", "i1", 7, T), click("u", "i1", 7, T),
+                               click("u", "i2", 7, T), click("u", "i1", 9, T), click("u", "j1", 9, T),
+                               click("u", "j1", 9, T)}),
+                        {"source.partitions=1"});
+    // Each category ranks its pairs: (7, i1) 3 is above i2's 1, (9, i1) 1 below j1's 2.
+    check_deciles(s, "cat:buckets:{7}", {"1", "1", "1", "1", "1", "3", "3", "3", "3"});
+    check_deciles(s, "cat:buckets:{9}", {"1", "1", "1", "1", "1", "2", "2", "2", "2"});
+    CHECK(value(s, "item:feature:{i2}", "click_pct") == "25.0000");
+    CHECK(value(s, "item:feature:{j1}", "click_pct") == "75.0000");
+    // i1's clicks/click_pct would be 3 or 1: no value is expected, none compared.
+    CHECK(value(s, "item:feature:{i1}", "clicks") == "<none>");
+    CHECK(value(s, "item:feature:{i1}", "click_pct") == "<none>");
+    CHECK(s.undefined_fields.size() == 1);
+    CHECK(s.undefined_fields.at("item:feature:{i1}") == std::set<std::string>{"clicks", "click_pct"});
+  }
+
+  TEST_CASE("an item in two categories has a value per category when its key names the category") {
+    temp_dir dir;
+    auto features = dir.write("features.toml", R"(
+[[feature]]
+name = "ranks"
+entity = "item"
+filter = { behavior = ["click"] }
+aggregation = "percentile_rank"
+rank_within = "category_id"
+fields = { count = "clicks", rank = "click_pct" }
+window = { type = "sliding", size = "30m", slide = "5m", lateness = "1m" }
+output = { type = "hash", key = "ic:{${item_id}}:${category_id}" }
+deciles = { type = "hash", key = "cb:{${category_id}}", field = "p${k}" }
+)");
+    auto s = run_oracle(jsonl({click("u", "i1", 7, T), click("u", "i1", 7, T), click("u", "i2", 7, T),
+                               click("u", "i1", 9, T)}),
+                        {"source.partitions=1"}, features);
+    CHECK(hash(s, "ic:{i1}:7") == field_map{{"clicks", "2"}, {"click_pct", "75.0000"}});
+    CHECK(hash(s, "ic:{i2}:7") == field_map{{"clicks", "1"}, {"click_pct", "25.0000"}});
+    CHECK(hash(s, "ic:{i1}:9") == field_map{{"clicks", "1"}, {"click_pct", "50.0000"}});
+    CHECK(s.undefined_fields.empty());
+  }
+
   TEST_CASE("decile edges on exact ranks take the k*n/100-th smallest count") {
     // Ten items with counts 1..10: ceil(k * 10 / 100) = k / 10 exactly, so p{k} = k / 10.
     std::vector<std::string> lines;

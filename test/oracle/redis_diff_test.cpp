@@ -114,6 +114,25 @@ TEST_SUITE("oracle.redis_diff") {
     CHECK(by_key.at("s:1")->fields.empty());
   }
 
+  TEST_CASE("fields left undefined are not compared, and a key holding only them is not unexpected") {
+    redis_server redis;
+    rtfeat::oracle::expected_state want;
+    want.keys["item:feature:{i1}"] = field_map{{"trend", "1"}};
+    want.undefined_fields["item:feature:{i1}"] = {"clicks", "click_pct"};
+    want.undefined_fields["item:feature:{i2}"] = {"clicks", "click_pct"};
+    want.undefined_fields["item:feature:{i3}"] = {"clicks"};
+    redis.run(
+      "HSET item:feature:{i1} trend 1 clicks 3 click_pct 75.0000\n"
+      "HSET item:feature:{i2} clicks 1\n"
+      "HSET item:feature:{i3} clicks 1 other 2\n");
+    auto d = rtfeat::oracle::diff_redis(want, redis.scan(), {}, 20);
+    CHECK(d.undefined_fields == 4);
+    CHECK(d.unexpected_keys == 1);  // i3 still has a field nobody expects
+    CHECK(d.total() == 1);
+    REQUIRE(d.lines.size() == 1);
+    CHECK(d.lines[0].find("item:feature:{i3}") != std::string::npos);
+  }
+
   TEST_CASE("the diff finds exactly the planted differences") {
     redis_server redis;
     rtfeat::oracle::expected_state want;

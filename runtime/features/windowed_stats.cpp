@@ -175,7 +175,9 @@ void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out
 }
 
 void windowed_stats::save(const writer_for& out) const {
-  for (const auto& [key, st] : entities_) {
+  for (const auto& kv : entities_) {
+    const auto& key = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& st = kv.second;
     st.snap.write_to(out(key), [&](state_writer& w) {
       w.str(key).str(st.redis_key).u64(st.fields.size());
       for (const auto& fs : st.fields) {

@@ -85,6 +85,8 @@ public:
   /// A view into the bytes read (valid as long as they are).
   std::string_view str_view();
   bool at_end() const { return offset_ >= bytes_.size(); }
+  /// Bytes not read yet: a bound for a count read from the input (each value takes at least one).
+  size_t remaining() const { return at_end() ? 0 : bytes_.size() - offset_; }
   bool ok() const { return ok_; }
 
 private:

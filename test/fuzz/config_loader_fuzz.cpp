@@ -17,7 +17,8 @@ namespace {
 
 const std::string& input_path() {
   static const std::string path = [] {
-    std::string dir = "/tmp/rtfeat-config-fuzz-XXXXXX";
+    const char* tmp = std::getenv("TMPDIR");  // scripts/fuzz gives each run its own
+    std::string dir = std::string(tmp != nullptr ? tmp : "/tmp") + "/rtfeat-config-fuzz-XXXXXX";
     if (mkdtemp(dir.data()) == nullptr) std::abort();
     return dir + "/input.toml";
   }();

@@ -137,7 +137,7 @@ bool last_k::load(state_reader& in) {
     auto user = in.str();
     auto& u = users_[user];
     u.key = in.str();
-    for (auto n = in.u64(); in.ok() && n > 0; --n) u.entries.push_back(entry{in.i64(), in.u64(), in.str()});
+    for (auto n = in.u64(); in.ok() && n > 0; --n) u.entries.push_back(entry{in.ts(), in.u64(), in.str()});
     std::sort(u.entries.begin(), u.entries.end(), [](const entry& a, const entry& b) {
       return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
     });

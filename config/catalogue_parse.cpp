@@ -49,7 +49,7 @@ int64_t get_duration(const toml::table& t, std::string_view key, bool required, 
   if (text.empty()) return 0;
   auto ms = parse_duration_ms(text);
   if (!ms)
-    fail(*t.get(key), "'" + std::string(key) + "': bad duration '" + text + "' (use 500ms, 5s, 30m, 24h, 7d)");
+    fail(*t.get(key), "'" + std::string(key) + "': bad duration '" + text + "' (use 500ms, 5s, 30m, 24h, 7d; at most 36500d)");
   return *ms;
 }
 

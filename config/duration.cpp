@@ -17,6 +17,7 @@ std::optional<int64_t> parse_duration_ms(std::string_view text) {
   else if (unit == "h") scale = int64_t{3600} * 1000;
   else if (unit == "d") scale = int64_t{24} * 3600 * 1000;
   else return std::nullopt;
+  if (n > max_duration_ms / scale) return std::nullopt;
   return n * scale;
 }
 

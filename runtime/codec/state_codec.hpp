@@ -81,10 +81,21 @@ public:
   explicit state_reader(std::string_view bytes) : bytes_(bytes) {}
   int64_t i64();
   uint64_t u64();
+  /// An event time (an event's ts, a bucket start): fails unless in [0, max_ts]. Events
+  /// are after 2000 (SPEC §2); a corrupt one near INT64_MIN overflowed the window
+  /// arithmetic (sliding_spec::bucket_of; found by test/fuzz/snapshot_decoder_fuzz).
+  int64_t ts() {
+    auto v = i64();
+    if (v < 0 || v > max_ts) return ok_ = false, 0;
+    return v;
+  }
+  static constexpr int64_t max_ts = int64_t{1} << 52;  // year ~144,000: window math cannot overflow
   std::string str();
   /// A view into the bytes read (valid as long as they are).
   std::string_view str_view();
   bool at_end() const { return offset_ >= bytes_.size(); }
+  /// Bytes not read yet: a bound for a count read from the input (each value takes at least one).
+  size_t remaining() const { return at_end() ? 0 : bytes_.size() - offset_; }
   bool ok() const { return ok_; }
 
 private:

@@ -79,7 +79,9 @@ void distinct_users::advance(int64_t watermark) {
 constexpr int64_t registers_bucket = no_watermark;
 
 void distinct_users::save(const writer_for& out) const {
-  for (const auto& [id, st] : entities_) {
+  for (const auto& kv : entities_) {
+    const auto& id = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& st = kv.second;
     st.snap.write_to(out(id), [&](state_writer& w) {
       std::map<int64_t, std::vector<const std::string*>> buckets;
       for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);

@@ -44,7 +44,9 @@ size_t first_hour_funnel::reached(const user_state& u) const {
 }
 
 void first_hour_funnel::save(const writer_for& out) const {
-  for (const auto& [user, u] : users_) {
+  for (const auto& kv : users_) {
+    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& u = kv.second;
     u.snap.write_to(out(user), [&](state_writer& w) {
       w.str(user).str(u.key).i64(u.first_seen).u64(u.steps.size());
       for (const auto& s : u.steps) w.i64(s.ts).u64(s.seq).u64(s.kind);

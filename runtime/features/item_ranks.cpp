@@ -97,7 +97,9 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
 }
 
 void item_ranks::save(const writer_for& out) const {
-  for (const auto& [category, st] : categories_) {
+  for (const auto& kv : categories_) {
+    const auto& category = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& st = kv.second;
     st.snap.write_to(out(std::to_string(category)), [&](state_writer& w) {
       // Sorted by item: the same state gives the same bytes, whatever the hash map's order.
       std::vector<const std::pair<const std::string, item_state>*> items;

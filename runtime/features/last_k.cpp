@@ -122,7 +122,9 @@ void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
 }
 
 void last_k::save(const writer_for& out) const {
-  for (const auto& [user, u] : users_) {
+  for (const auto& kv : users_) {
+    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& u = kv.second;
     u.snap.write_to(out(user), [&](state_writer& w) {
       w.str(user).str(u.key).u64(u.entries.size());
       for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
@@ -135,7 +137,7 @@ bool last_k::load(state_reader& in) {
     auto user = in.str();
     auto& u = users_[user];
     u.key = in.str();
-    for (auto n = in.u64(); in.ok() && n > 0; --n) u.entries.push_back(entry{in.i64(), in.u64(), in.str()});
+    for (auto n = in.u64(); in.ok() && n > 0; --n) u.entries.push_back(entry{in.ts(), in.u64(), in.str()});
     std::sort(u.entries.begin(), u.entries.end(), [](const entry& a, const entry& b) {
       return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
     });

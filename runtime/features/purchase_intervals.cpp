@@ -21,7 +21,9 @@ void purchase_intervals::add(const event& e, int64_t wm_at_read, uint64_t seq) {
 }
 
 void purchase_intervals::save(const writer_for& out) const {
-  for (const auto& [user, u] : users_) {
+  for (const auto& kv : users_) {
+    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& u = kv.second;
     u.snap.write_to(out(user), [&](state_writer& w) {
       w.str(user).str(u.key).u64(u.times.size());
       for (const auto& [ts, seq] : u.times) w.i64(ts).u64(seq);

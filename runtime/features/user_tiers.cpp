@@ -75,7 +75,9 @@ void user_tiers::write_user(user_state& u, const std::vector<int64_t>& sorted,
 }
 
 void user_tiers::save(const writer_for& out) const {
-  for (const auto& [user, u] : users_) {
+  for (const auto& kv : users_) {
+    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& u = kv.second;
     u.snap.write_to(out("all"), [&](state_writer& w) {
       w.str(user).str(u.amount_key).str(u.tier_key).u64(u.buckets.size());
       for (const auto& [start, units] : u.buckets) w.i64(start).i64(units);

@@ -175,7 +175,9 @@ void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out
 }
 
 void windowed_stats::save(const writer_for& out) const {
-  for (const auto& [key, st] : entities_) {
+  for (const auto& kv : entities_) {
+    const auto& key = kv.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& st = kv.second;
     st.snap.write_to(out(key), [&](state_writer& w) {
       w.str(key).str(st.redis_key).u64(st.fields.size());
       for (const auto& fs : st.fields) {
@@ -196,7 +198,9 @@ bool windowed_stats::load(state_reader& in) {
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto& fs = st.fields.emplace_back(field_state{in.str(), {}, false});
       auto m = in.u64();
-      fs.buckets.reserve(m);
+      // A bucket is five values of at least a byte each: a count beyond that is corrupt,
+      // and reserving it would throw length_error or exhaust memory.
+      fs.buckets.reserve(std::min<uint64_t>(m, in.remaining() / 5));
       for (; in.ok() && m > 0; --m) {
         stat_bucket b{in.i64(), in.i64(), in.i64(), in.i64(), in.i64()};
         fs.buckets.push_back(b);

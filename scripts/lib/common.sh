@@ -7,6 +7,9 @@ RTFEAT_PACKAGES=(g++ cmake ninja-build pkg-config libcaf-dev librdkafka-dev libh
   libssl-dev libjemalloc-dev libcpp-httplib-dev libboost-dev openssl redis-server redis-tools jq
   libxgboost-dev python3-xgboost python3-numpy)  # python3-*: test/data/model/train_model.py
 
+# scripts/fuzz (and scripts/test, which runs it): clang and libFuzzer for test/fuzz.
+RTFEAT_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev llvm-14)
+
 log() { printf '%s\n' "$*" >&2; }
 
 # Installs the Debian packages that are missing (as root, or through sudo).

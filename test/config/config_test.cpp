@@ -154,7 +154,18 @@ TEST_SUITE("config.feature_catalogue.errors") {
     auto body = good_count;
     body.replace(body.find("\"30m\""), 5, "\"30min\"");
     CHECK(catalogue_error(body)
-          == "rtfeat_test_features.toml:6: 'size': bad duration '30min' (use 500ms, 5s, 30m, 24h, 7d)");
+          == "rtfeat_test_features.toml:6: 'size': bad duration '30min' (use 500ms, 5s, 30m, 24h, 7d; at most 36500d)");
+  }
+  TEST_CASE("a duration too long for int64 milliseconds is refused, not overflowed") {
+    // test/fuzz/config_loader_fuzz: "9223372036854775807d" overflowed n * scale (UBSan).
+    auto body = good_count;
+    body.replace(body.find("\"30m\""), 5, "\"9223372036854775807d\"");
+    CHECK(catalogue_error(body)
+          == "rtfeat_test_features.toml:6: 'size': bad duration '9223372036854775807d' (use 500ms, 5s, 30m, 24h, "
+             "7d; at most 36500d)");
+    body = good_count;
+    body.replace(body.find("\"30m\""), 5, "\"36501d\"");
+    CHECK(catalogue_error(body).find("bad duration '36501d'") != std::string::npos);
   }
   TEST_CASE("emit is a duration, absent means every flush") {
     auto path = write_temp("emit.toml", "[[feature]]\n" + good_count + "emit = \"1s\"\n");
@@ -166,7 +177,7 @@ TEST_SUITE("config.feature_catalogue.errors") {
     REQUIRE(load_feature_catalogue(path, c, error));
     CHECK(c.features[0].emit_interval_ms == 0);
     CHECK(catalogue_error(good_count + "emit = \"soon\"\n")
-          == "rtfeat_test_features.toml:8: 'emit': bad duration 'soon' (use 500ms, 5s, 30m, 24h, 7d)");
+          == "rtfeat_test_features.toml:8: 'emit': bad duration 'soon' (use 500ms, 5s, 30m, 24h, 7d; at most 36500d)");
   }
   TEST_CASE("names starting with an underscore are the engine's own") {
     auto body = good_count;

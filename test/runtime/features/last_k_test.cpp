@@ -115,4 +115,13 @@ TEST_SUITE("runtime.last_k") {
     CHECK_FALSE(out[0].replace);
     CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"click:i2", std::to_string(t0 + 66 * min)}});
   }
+  TEST_CASE("a snapshot entry with a timestamp near INT64_MIN is refused, not bucketed") {
+    // test/fuzz/snapshot_decoder_fuzz: bucket_of(ts) overflowed int64 (UBSan) in load().
+    auto plan = test::default_plan();
+    last_k f(test::feature(plan, "user_browsed_categories"));
+    state_writer w;
+    w.str("u1").str("user:seq:{u1}").u64(1).i64(INT64_MIN + 5).u64(1).str("7");
+    state_reader r(w.bytes());
+    CHECK_FALSE(f.load(r));
+  }
 }

@@ -96,4 +96,13 @@ TEST_SUITE("runtime.user_features") {
     CHECK(out[0].set == std::vector<std::pair<std::string, std::string>>{{"cat:4", "1"}});
     CHECK(out[0].ttl_s == 7 * 24 * 3600);  // the key's largest TTL: purchase gaps keep 7 days
   }
+  TEST_CASE("a snapshot whose bucket count exceeds its bytes is refused, not reserved") {
+    // test/fuzz/snapshot_decoder_fuzz: reserve(count) threw length_error (or took all memory).
+    auto plan = test::default_plan();
+    windowed_stats s{test::feature(plan, "user_category_clicks")};
+    state_writer w;
+    w.str("u1").str("user:feature:{u1}").u64(1).str("cat:7").u64(uint64_t{1} << 62).i64(t0);
+    state_reader r(w.bytes());
+    CHECK_FALSE(s.load(r));
+  }
 }

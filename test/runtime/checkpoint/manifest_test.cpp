@@ -18,7 +18,7 @@ checkpoint_manifest sample_manifest() {
   m.created_ms = 1732450000123;
   m.catalogue_hash = 0xfedcba9876543210ull;
   m.snapshots = {{3, "kg-3.snap", 1048, 0xdeadbeef}, {0, "kg-0.snap", 48, 0}};
-  m.positions = {{"events", 1, 0, std::nullopt}, {"events", 0, 12345, 1732449995123}};
+  m.positions = {{"events", 1, 0, std::nullopt, std::nullopt}, {"events", 0, 12345, 1732449995123, std::nullopt}};
   m.meta = {{"nodes", "2"}, {"note", "quote \" backslash \\ tab \t"}};
   return m;
 }

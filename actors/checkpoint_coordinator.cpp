@@ -7,6 +7,7 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/window/future_skew_guard.hpp"
 
 namespace rtfeat {
 
@@ -72,8 +73,10 @@ void maybe_complete(coord_actor self) {
   std::sort(m.snapshots.begin(), m.snapshots.end(),
             [](const auto& a, const auto& b) { return a.key_group < b.key_group; });
   for (const auto& p : st.positions)
-    m.positions.push_back({st.cfg.topic, p.partition, p.next_offset,
-                           p.watermark == no_watermark ? std::nullopt : std::optional<int64_t>(p.watermark)});
+    m.positions.push_back(
+      {st.cfg.topic, p.partition, p.next_offset,
+       p.watermark == no_watermark ? std::nullopt : std::optional<int64_t>(p.watermark),
+       p.future_suspect == no_future_suspect ? std::nullopt : std::optional<int64_t>(p.future_suspect)});
   m.meta = st.cfg.meta;
   std::string error;
   if (!st.cfg.store->commit(m, st.cfg.keep, error) && !st.cfg.store->is_complete(m.id))

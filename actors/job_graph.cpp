@@ -100,6 +100,7 @@ void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const st
     rs.source = s.sources[i];
     rs.drain = s.drain;
     rs.out_of_orderness_ms = cfg.out_of_orderness_ms;
+    rs.max_future_skew_ms = cfg.max_future_skew_ms;
     rs.max_lateness_ms = s.plan->max_lateness_ms;
     rs.idle_timeout_ms = cfg.idle_timeout_ms;
     rs.batch_events = static_cast<size_t>(cfg.batch_events);
@@ -110,6 +111,7 @@ void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const st
     rs.coordinator = g.coordinator;
     rs.start_offset = s.start_offsets.empty() ? 0 : s.start_offsets[i];
     rs.start_watermark = s.start_watermarks.empty() ? no_watermark : s.start_watermarks[i];
+    rs.start_future_suspect = s.start_future_suspects.empty() ? no_future_suspect : s.start_future_suspects[i];
     rs.metrics = s.metrics;
     g.readers.push_back(sys.spawn(partition_reader, std::move(rs)));
   }

@@ -29,6 +29,7 @@ struct job_graph_settings {
   std::vector<int32_t> partitions;       // partition id of each source
   std::vector<int64_t> start_offsets;    // of each source
   std::vector<int64_t> start_watermarks; // W_p of each source from the checkpoint
+  std::vector<int64_t> start_future_suspects;  // of each source from the checkpoint (future_skew_guard)
   bool drain = false;
   std::shared_ptr<dead_letter_writer> dead_letters;
   std::shared_ptr<const checkpoint_store> store;    // null: checkpoints off

@@ -53,7 +53,8 @@ typename Inspector::result_type inspect(Inspector& f, barrier_marker& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, reader_position& x) {
-  return f(caf::meta::type_name("reader_position"), x.id, x.partition, x.next_offset, x.watermark);
+  return f(caf::meta::type_name("reader_position"), x.id, x.partition, x.next_offset, x.watermark,
+           x.future_suspect);
 }
 
 template <class Inspector>

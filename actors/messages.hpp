@@ -55,6 +55,7 @@ struct reader_position {
   int32_t partition = 0;
   int64_t next_offset = 0;
   int64_t watermark = 0;  // no_watermark = none yet
+  int64_t future_suspect = 0;  // no_future_suspect = none (future_skew_guard)
 };
 
 /// Where a checkpoint's time went, in ms (the slowest shard of a phase): a

@@ -3,6 +3,7 @@
 #include "actors/partition_reader.hpp"
 
 #include <chrono>
+#include <cstdio>
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
@@ -16,10 +17,31 @@ using reader_actor = caf::stateful_actor<partition_reader_state>*;
 // barriers and flushes close behind the newest event read (with poll_max,
 // see reader_settings).
 constexpr size_t max_in_flight = 4;
+// Late drops are silent in the features: say so on stderr, at most this often
+// per partition.
+constexpr int64_t late_log_interval_ms = 10000;
 
 int64_t steady_ms() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+void reject(reader_actor self, reject_reason reason, int64_t offset, std::string_view payload) {
+  auto& st = self->state;
+  st.cfg.metrics->rejected[static_cast<size_t>(reason)].fetch_add(1, std::memory_order_relaxed);
+  self->send(st.cfg.dead_letters, dead_letter{reason, st.cfg.partition, offset, std::string(payload)});
+}
+
+/// One line for the late drops since the last one; `force` at the end of input.
+void log_late(reader_actor self, int64_t now, bool force) {
+  auto& st = self->state;
+  if (st.late_unlogged == 0) return;
+  if (!force && st.last_late_log_ms != 0 && now - st.last_late_log_ms < late_log_interval_ms) return;
+  std::fprintf(stderr, "node: partition %d dropped %llu late events (watermark %lld ms, lateness %lld ms)\n",
+               st.cfg.partition, static_cast<unsigned long long>(st.late_unlogged),
+               static_cast<long long>(st.watermark->current()), static_cast<long long>(st.cfg.max_lateness_ms));
+  st.late_unlogged = 0;
+  st.last_late_log_ms = now;
 }
 
 void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
@@ -86,16 +108,13 @@ void on_message(reader_actor self, int64_t offset, std::string_view payload, uin
   auto& st = self->state;
   st.next_offset = offset + 1;
   event e;
-  if (auto reason = st.parser->parse(payload, e)) {
-    st.cfg.metrics->rejected[static_cast<size_t>(*reason)].fetch_add(1, std::memory_order_relaxed);
-    self->send(st.cfg.dead_letters, dead_letter{*reason, st.cfg.partition, offset, std::string(payload)});
-    return;
-  }
+  if (auto reason = st.parser->parse(payload, e)) return reject(self, *reason, offset, payload);
   if (st.watermark->is_late(e.ts, st.cfg.max_lateness_ms)) {
     ++late;
     return;
   }
   int64_t wm_at_read = st.watermark->current();
+  if (!st.future_guard->admit(e.ts, wm_at_read)) return reject(self, reject_reason::future_ts, offset, payload);
   st.watermark->observe(e.ts);
   ++accepted;
   route(self, std::move(e), wm_at_read);
@@ -107,6 +126,7 @@ void finish(reader_actor self) {
   auto& st = self->state;
   if (st.ended) return;
   st.ended = true;
+  log_late(self, steady_ms(), true);
   send_all(self);
   reader_end end{st.cfg.index, st.watermark->current()};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, end);
@@ -122,7 +142,8 @@ void on_barrier(reader_actor self, uint64_t id) {
   barrier_marker b{st.cfg.index, id};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, b);
   for (const auto& s : st.cfg.routes->groups.shards) self->send(s, b);
-  self->send(st.cfg.coordinator, reader_position{id, st.cfg.partition, st.next_offset, st.watermark->current()});
+  self->send(st.cfg.coordinator, reader_position{id, st.cfg.partition, st.next_offset, st.watermark->current(),
+                                                 st.future_guard->suspect()});
 }
 
 /// The wait before the next poll: short while data flows; a partition quiet for a
@@ -148,8 +169,10 @@ void poll_once(reader_actor self) {
   st.cfg.metrics->events_accepted.fetch_add(accepted, std::memory_order_relaxed);
   st.cfg.metrics->events_late.fetch_add(late, std::memory_order_relaxed);
   send_all(self);
-  if (st.cfg.drain && st.cfg.source->at_end()) return finish(self);
   auto now = steady_ms();
+  st.late_unlogged += late;
+  log_late(self, now, false);
+  if (st.cfg.drain && st.cfg.source->at_end()) return finish(self);
   if (n > 0) {
     st.last_data_ms = now;
     st.idle = false;
@@ -170,6 +193,8 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.parser = std::make_unique<event_parser>();
   st.watermark = std::make_unique<partition_watermark>(st.cfg.out_of_orderness_ms);
   st.watermark->restore(st.cfg.start_watermark);
+  st.future_guard = std::make_unique<future_skew_guard>(st.cfg.max_future_skew_ms);
+  st.future_guard->restore(st.cfg.start_future_suspect);
   st.next_offset = st.cfg.start_offset;
   st.to_users.resize(st.cfg.routes->users.shards.size());
   st.to_groups.resize(st.cfg.routes->groups.shards.size());

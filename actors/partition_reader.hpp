@@ -16,6 +16,7 @@
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/source/message_source.hpp"
+#include "runtime/window/future_skew_guard.hpp"
 #include "runtime/window/partition_watermark.hpp"
 
 namespace rtfeat {
@@ -26,6 +27,7 @@ struct reader_settings {
   message_source* source = nullptr;  // owned by the node, outlives the actor
   bool drain = false;
   int64_t out_of_orderness_ms = 0;
+  int64_t max_future_skew_ms = 0;  // 0 = off
   int64_t max_lateness_ms = 0;
   int64_t idle_timeout_ms = 0;
   size_t batch_events = 1024;
@@ -39,6 +41,7 @@ struct reader_settings {
   caf::actor coordinator;  // gets reader_position at barriers, (end_atom, index) when drained
   int64_t start_offset = 0;
   int64_t start_watermark = no_watermark;  // W_p from the checkpoint restored
+  int64_t start_future_suspect = no_future_suspect;  // from the checkpoint restored
   node_metrics* metrics = nullptr;
 };
 
@@ -47,6 +50,7 @@ struct partition_reader_state {
   reader_settings cfg;
   std::unique_ptr<event_parser> parser;
   std::unique_ptr<partition_watermark> watermark;
+  std::unique_ptr<future_skew_guard> future_guard;
   std::vector<event_batch> to_users;
   std::vector<event_batch> to_groups;
   std::vector<uint32_t> group_masks;  // scratch for route(): scopes per group shard
@@ -55,6 +59,8 @@ struct partition_reader_state {
   int64_t last_sent_watermark = no_watermark;
   int64_t next_offset = 0;  // first offset not yet read: where a restore seeks
   int64_t last_data_ms = 0;  // steady clock
+  uint64_t late_unlogged = 0;  // late drops not yet in a stderr line
+  int64_t last_late_log_ms = 0;  // steady clock of the last such line
   bool idle = false;
   bool ended = false;
   size_t in_flight = 0;   // batches sent and not yet taken by a shard

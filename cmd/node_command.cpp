@@ -25,6 +25,7 @@
 #include "runtime/lifecycle/exit_status.hpp"
 #include "runtime/lifecycle/stop_signals.hpp"
 #include "runtime/redis/redis_reader.hpp"
+#include "runtime/window/future_skew_guard.hpp"
 
 namespace rtfeat::cmd {
 
@@ -64,6 +65,8 @@ job_graph_settings graph_settings(const job_config& cfg, const feature_catalogue
   for (auto p : src.partitions) {
     auto w = restored.watermarks.find(p);
     gs.start_watermarks.push_back(w != restored.watermarks.end() ? w->second : no_watermark);
+    auto f = restored.future_suspects.find(p);
+    gs.start_future_suspects.push_back(f != restored.future_suspects.end() ? f->second : no_future_suspect);
   }
   gs.drain = opt.drain;
   gs.store = restored.store;
@@ -111,6 +114,7 @@ void ignore_older(restore_plan& restored, uint64_t floor_id) {
   restored.manifest.reset();
   restored.offsets.clear();
   restored.watermarks.clear();
+  restored.future_suspects.clear();
   restored.bodies.reset();
 }
 

@@ -47,6 +47,7 @@ bool load_bodies(restore_plan& out, std::string& error) {
   for (const auto& p : out.manifest->positions) {
     out.offsets[p.partition] = p.next_offset;
     if (p.watermark) out.watermarks[p.partition] = *p.watermark;
+    if (p.future_suspect) out.future_suspects[p.partition] = *p.future_suspect;
   }
   return true;
 }

@@ -21,6 +21,7 @@ struct restore_plan {
   std::optional<checkpoint_manifest> manifest;
   std::map<int32_t, int64_t> offsets;     // partition -> next offset
   std::map<int32_t, int64_t> watermarks;  // partition -> W_p (absent: none)
+  std::map<int32_t, int64_t> future_suspects;  // partition -> future-skew suspect ts (absent: none)
   std::shared_ptr<restored_bodies> bodies;
 };
 

@@ -46,6 +46,8 @@ const std::vector<key_spec>& key_table() {
     {"checkpoint.keep", nullptr, &j::checkpoint_keep, false, "complete checkpoints kept"},
     {"watermark.out_of_orderness_ms", nullptr, &j::out_of_orderness_ms, false,
      "W_p = max ts - this"},
+    {"watermark.max_future_skew_ms", nullptr, &j::max_future_skew_ms, false,
+     "an event more than this ahead of W_p is a future_ts dead letter unless a second one agrees; 0 = off"},
     {"watermark.idle_timeout_ms", nullptr, &j::idle_timeout_ms, false,
      "an idle partition stops holding the watermark back after this"},
     {"engine.max_parallelism", nullptr, &j::max_parallelism, false, "number of key groups"},
@@ -215,6 +217,21 @@ bool validate_tls(const job_config& c, std::string& error) {
   return false;
 }
 
+/// F <= out_of_orderness would refuse events merely ahead of max ts, i.e. ordinary traffic;
+/// past a day the ts range check (ts_out_of_range) already refuses them.
+bool validate_future_skew(const job_config& c, std::string& error) {
+  auto f = c.max_future_skew_ms;
+  if (f == 0) return true;
+  if (f < 0 || f > max_future_skew_cap_ms)
+    return error = "watermark.max_future_skew_ms: expected 0 (off) or up to 86400000 (1 day), got "
+                   + std::to_string(f), false;
+  if (f <= c.out_of_orderness_ms)
+    return error = "watermark.max_future_skew_ms: must exceed watermark.out_of_orderness_ms ("
+                   + std::to_string(c.out_of_orderness_ms) + "), got " + std::to_string(f)
+                   + " (0 turns the check off)", false;
+  return true;
+}
+
 bool validate(const job_config& c, std::string& error) {
   auto fail = [&](std::string msg) { return error = std::move(msg), false; };
   if (c.source_kind != "kafka" && c.source_kind != "file")
@@ -234,6 +251,7 @@ bool validate(const job_config& c, std::string& error) {
   if (c.batch_events < 1) return fail("engine.batch_events: expected >= 1");
   if (c.flush_interval_ms < 1) return fail("engine.flush_interval_ms: expected >= 1");
   if (c.out_of_orderness_ms < 0) return fail("watermark.out_of_orderness_ms: expected >= 0");
+  if (!validate_future_skew(c, error)) return false;
   if (c.checkpoint_interval_ms < 0) return fail("checkpoint.interval_ms: expected >= 0 (0 = off)");
   if (c.checkpoint_timeout_ms < 1) return fail("checkpoint.timeout_ms: expected >= 1");
   if (c.checkpoint_keep < 1) return fail("checkpoint.keep: expected >= 1");

@@ -33,6 +33,7 @@ struct job_config {
   // [watermark]
   int64_t out_of_orderness_ms = 5000;
   int64_t idle_timeout_ms = 10000;
+  int64_t max_future_skew_ms = 0;  // 0 = off (SPEC §4a literally); docs/semantics.md "Future skew"
   // [engine]
   int64_t max_parallelism = 128;
   int64_t user_shards = 2;
@@ -73,6 +74,9 @@ struct job_config {
   std::string cluster_tls_key;
   std::string cluster_tls_ca_file;
 };
+
+/// The largest watermark.max_future_skew_ms: the parser's ts range (now + 1 day).
+inline constexpr int64_t max_future_skew_cap_ms = 86'400'000;
 
 /// True when the nodes talk TLS (cluster.tls.*; loading makes it all three or none).
 inline bool has_cluster_tls(const job_config& c) { return !c.cluster_tls_certificate.empty(); }

@@ -1,6 +1,6 @@
 // read_event_log: the oracle's reading of SPEC §4a "Partition", "Lateness" and
 // "Final watermark", written as one plain loop over the file with one max_ts
-// per partition. Rejected and late events never touch a partition's max_ts.
+// per partition. Rejected, late and future_ts events never touch a partition's max_ts.
 #include "oracle/event_log.hpp"
 
 #include <algorithm>
@@ -31,10 +31,24 @@ kept_event slim(event& ev, std::optional<int64_t> wm_at_read) {
   return k;
 }
 
-// Per-partition reader state: the max ts of its kept events, if any.
+// Per-partition reader state: the max ts of its kept events, if any, and the
+// last event refused as too far ahead and not yet confirmed by a second one.
 struct partition_state {
   std::optional<int64_t> max_ts;
+  std::optional<int64_t> future_suspect;
 };
+
+/// Future skew (docs/semantics.md): true when `ts` is more than F ahead of W_p and no
+/// earlier refused event lies within F of it; such an event becomes the suspect.
+bool refuse_future(partition_state& p, std::optional<int64_t> wm, int64_t ts, int64_t f) {
+  if (f == 0 || !wm || ts <= *wm + f) return false;
+  if (p.future_suspect && ts >= *p.future_suspect - f && ts <= *p.future_suspect + f) {
+    p.future_suspect.reset();
+    return false;
+  }
+  p.future_suspect = ts;
+  return true;
+}
 
 }  // namespace
 
@@ -49,15 +63,18 @@ bool read_event_log(const std::string& path, const event_log_options& opts,
   while (std::getline(in, line)) {
     ++stats.lines;
     if (opts.progress && stats.lines % 65536 == 0) opts.progress(stats.lines);
-    if (auto reason = parser.parse(line, ev)) {
+    auto reason = parser.parse(line, ev);
+    auto& p = parts[reason ? 0 : static_cast<size_t>(partition_of(ev.user_id, opts.partitions))];
+    std::optional<int64_t> wm;  // W_p before this event
+    if (!reason && p.max_ts) wm = *p.max_ts - opts.out_of_orderness_ms;
+    // A late event is never far ahead, so testing future skew first changes nothing.
+    if (!reason && refuse_future(p, wm, ev.ts, opts.max_future_skew_ms)) reason = reject_reason::future_ts;
+    if (reason) {
       ++stats.rejected;
       ++stats.rejected_by_reason[static_cast<size_t>(*reason)];
       continue;
     }
     ++stats.accepted;
-    auto& p = parts[static_cast<size_t>(partition_of(ev.user_id, opts.partitions))];
-    std::optional<int64_t> wm;  // W_p before this event
-    if (p.max_ts) wm = *p.max_ts - opts.out_of_orderness_ms;
     if (wm && ev.ts < *wm - opts.max_lateness_ms) {
       ++stats.late;
       continue;

@@ -44,6 +44,7 @@ struct event_log_stats {
 struct event_log_options {
   int32_t partitions = 1;
   int64_t out_of_orderness_ms = 0;
+  int64_t max_future_skew_ms = 0;                // F, 0 = off (docs/semantics.md, Future skew)
   int64_t max_lateness_ms = 0;                   // L: the largest window lateness of the catalogue
   int64_t now_ms = 0;                            // "now" of the parser's ts range check
   std::function<void(uint64_t lines)> progress;  // called every 65536 lines, may be empty

@@ -88,6 +88,7 @@ bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
   event_log_options opts;
   opts.partitions = static_cast<int32_t>(cfg.source_partitions);
   opts.out_of_orderness_ms = cfg.out_of_orderness_ms;
+  opts.max_future_skew_ms = cfg.max_future_skew_ms;
   opts.max_lateness_ms = max_lateness_ms(cat);
   opts.now_ms = now_ms;
   opts.progress = progress;

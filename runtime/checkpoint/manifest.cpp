@@ -56,7 +56,10 @@ void write_positions(std::string& out, std::vector<partition_position> p) {
     json_append_string(out, p[i].topic);
     out += ", \"partition\": " + std::to_string(p[i].partition)
            + ", \"next_offset\": " + std::to_string(p[i].next_offset) + ", \"watermark\": "
-           + (p[i].watermark ? std::to_string(*p[i].watermark) : "null") + "}";
+           + (p[i].watermark ? std::to_string(*p[i].watermark) : "null");
+    // Absent when none, so manifests without the rule read the same as before.
+    if (p[i].future_suspect) out += ", \"future_suspect\": " + std::to_string(*p[i].future_suspect);
+    out += "}";
   }
   out += p.empty() ? "],\n" : "\n  ],\n";
 }
@@ -140,6 +143,10 @@ bool read_positions(sj::dom::array arr, checkpoint_manifest& m, std::string& err
       if (wm.get_int64().get(w) != sj::SUCCESS)
         return error = where + ".watermark: not an integer or null", false;
       p.watermark = w;
+    }
+    if (o["future_suspect"].get(wm) == sj::SUCCESS) {
+      if (wm.get_int64().get(w) != sj::SUCCESS) return error = where + ".future_suspect: not an integer", false;
+      p.future_suspect = w;
     }
     m.positions.push_back(std::move(p));
   }

@@ -20,6 +20,7 @@ struct partition_position {
   int32_t partition = 0;
   int64_t next_offset = 0;           // first offset NOT reflected in the snapshot state
   std::optional<int64_t> watermark;  // W_p; nullopt = none yet (JSON null)
+  std::optional<int64_t> future_suspect{};  // future-skew rule's suspect ts; nullopt = none (key absent)
 };
 
 /// One key group's snapshot file, as returned by checkpoint_store::write_snapshot.

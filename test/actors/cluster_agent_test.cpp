@@ -61,7 +61,7 @@ TEST_SUITE("actors.cluster_agent") {
     fixture t;
     auto a = t.agent();
     caf::anon_send(a, start_atom::value, t.hello(1, a));
-    caf::anon_send(a, reader_position{3, 7, 100, 5});
+    caf::anon_send(a, reader_position{3, 7, 100, 5, 0});
     caf::anon_send(a, end_atom::value, uint32_t{7});
     t.sched->run();
     bool early = false, position = false, end = false;

@@ -95,9 +95,11 @@ TEST_SUITE("actors.message_types") {
     CHECK(out.get_as<barrier_marker>(0).id == 12);
     REQUIRE_FALSE(t.round_trip(caf::make_message(reader_end{4, 1732449995000}), out));
     CHECK(out.get_as<reader_end>(0).watermark == 1732449995000);
-    REQUIRE_FALSE(t.round_trip(caf::make_message(reader_position{12, 7, 1048576, no_watermark}), out));
+    REQUIRE_FALSE(
+      t.round_trip(caf::make_message(reader_position{12, 7, 1048576, no_watermark, 1732493195123}), out));
     CHECK(out.get_as<reader_position>(0).next_offset == 1048576);
     CHECK(out.get_as<reader_position>(0).watermark == no_watermark);
+    CHECK(out.get_as<reader_position>(0).future_suspect == 1732493195123);  // checkpointed state
     snapshot_written w{12, true, "", {{5, "kg-5.snap", 819248, 0x3a1f09c2}}, {31, 7, 420}};
     REQUIRE_FALSE(t.round_trip(caf::make_message(w), out));
     CHECK(out.get_as<snapshot_written>(0).phases.align_ms == 31);

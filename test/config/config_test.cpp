@@ -61,6 +61,21 @@ TEST_SUITE("config.job_config") {
     CHECK_FALSE(load_job_config("", {"source.kind=kafak"}, c, error));
     CHECK(error == "source.kind: expected 'kafka' or 'file', got 'kafak'");
   }
+  TEST_CASE("max_future_skew_ms is off by default and must exceed out_of_orderness when set") {
+    job_config c;
+    std::string error;
+    REQUIRE(load_job_config("", {}, c, error));
+    CHECK(c.max_future_skew_ms == 0);
+    CHECK(load_job_config("", {"watermark.max_future_skew_ms=5001"}, c, error));
+    CHECK(c.max_future_skew_ms == 5001);
+    CHECK_FALSE(load_job_config("", {"watermark.max_future_skew_ms=5000"}, c, error));
+    CHECK(error == "watermark.max_future_skew_ms: must exceed watermark.out_of_orderness_ms (5000), got 5000"
+                   " (0 turns the check off)");
+    CHECK_FALSE(load_job_config("", {"watermark.max_future_skew_ms=-1"}, c, error));
+    CHECK(error.starts_with("watermark.max_future_skew_ms: expected 0 (off) or up to 86400000"));
+    CHECK_FALSE(load_job_config("", {"watermark.max_future_skew_ms=86400001"}, c, error));
+    CHECK(load_job_config("", {"watermark.max_future_skew_ms=86400000"}, c, error));
+  }
   TEST_CASE("the [serve] section and its [serve.cache] table load, and bad values are refused") {
     auto path = write_temp("serve.toml",
                            "[serve]\nport = 9090\nmax_batch = 10\nmodel = \"m/model.toml\"\n"

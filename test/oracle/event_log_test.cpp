@@ -108,4 +108,33 @@ TEST_SUITE("oracle.event_log") {
     CHECK(value(s, "item:feature:{i1}", "clicks") == "2");
   }
 
+  TEST_CASE("with max_future_skew_ms a lone event far ahead is future_ts and does not poison W_p") {
+    // F = 600000. After X, W_p = X - 5000; X + 12 h > W_p + F: refused, W_p stays,
+    // so X - 65000 is on time. Without F it moves W_p and X - 65000 is late.
+    constexpr int64_t H12 = 12 * 3'600'000;
+    auto log = jsonl({click("u1", "i1", 7, X), click("u1", "i1", 7, X + H12), click("u1", "i1", 7, X - 65000)});
+    auto guarded = run_oracle(log, {"source.partitions=1", "watermark.max_future_skew_ms=600000"});
+    CHECK(rejected(guarded, reject_reason::future_ts) == 1);
+    CHECK(guarded.stats.rejected == 1);
+    CHECK(guarded.stats.accepted == 2);
+    CHECK(guarded.stats.late == 0);
+    CHECK(guarded.stats.final_watermark == X - 5000);
+    CHECK(value(guarded, "user:feature:{u1}", "cat:7") == "2");
+    auto poisoned = run_oracle(log, {"source.partitions=1"});
+    CHECK(rejected(poisoned, reject_reason::future_ts) == 0);
+    CHECK(poisoned.stats.late == 1);
+    CHECK(poisoned.stats.final_watermark == X + H12 - 5000);
+  }
+
+  TEST_CASE("with max_future_skew_ms two events within F of each other are a real jump") {
+    // Y - (X - 5000) > F: Y is refused and held; Y + F agrees (|diff| == F) and moves W_p.
+    constexpr int64_t Y = X + 3'600'000;
+    auto s = run_oracle(jsonl({click("u1", "i1", 7, X), click("u1", "i1", 7, Y),
+                               click("u1", "i1", 7, Y + 600'000)}),
+                        {"source.partitions=1", "watermark.max_future_skew_ms=600000"});
+    CHECK(rejected(s, reject_reason::future_ts) == 1);
+    CHECK(s.stats.kept == 2);
+    CHECK(s.stats.final_watermark == Y + 600'000 - 5000);
+  }
+
 }  // TEST_SUITE

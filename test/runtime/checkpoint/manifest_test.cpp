@@ -18,7 +18,7 @@ checkpoint_manifest sample_manifest() {
   m.created_ms = 1732450000123;
   m.catalogue_hash = 0xfedcba9876543210ull;
   m.snapshots = {{3, "kg-3.snap", 1048, 0xdeadbeef}, {0, "kg-0.snap", 48, 0}};
-  m.positions = {{"events", 1, 0, std::nullopt}, {"events", 0, 12345, 1732449995123}};
+  m.positions = {{"events", 1, 0, std::nullopt, std::nullopt}, {"events", 0, 12345, 1732449995123, std::nullopt}};
   m.meta = {{"nodes", "2"}, {"note", "quote \" backslash \\ tab \t"}};
   return m;
 }
@@ -62,6 +62,31 @@ TEST_SUITE("runtime.checkpoint.manifest") {
     CHECK(m.find(4) == nullptr);
     CHECK(text.find("\"watermark\": null") != std::string::npos);
     CHECK(text.find("\"catalogue_hash\": \"0xfedcba9876543210\"") != std::string::npos);
+  }
+  TEST_CASE("a future-skew suspect round-trips and is absent when there is none") {
+    auto in = sample_manifest();
+    in.positions[1].future_suspect = 1732493195123;  // partition 0 once sorted
+    const std::string text = encode_manifest(in);
+    checkpoint_manifest m;
+    std::string error;
+    REQUIRE_MESSAGE(decode_manifest(text, m, error), error);
+    REQUIRE(m.positions.size() == 2);
+    CHECK(m.positions[0].future_suspect == 1732493195123);
+    CHECK_FALSE(m.positions[1].future_suspect.has_value());
+    CHECK(text.find("\"future_suspect\"") == text.rfind("\"future_suspect\""));  // written once
+    // A manifest from before the rule (no key at all) loads with no suspect.
+    REQUIRE(encode_manifest(sample_manifest()).find("future_suspect") == std::string::npos);
+    REQUIRE_MESSAGE(decode_manifest(encode_manifest(sample_manifest()), m, error), error);
+    CHECK_FALSE(m.positions[0].future_suspect.has_value());
+  }
+  TEST_CASE("a future_suspect that is not an integer is refused") {
+    auto in = sample_manifest();
+    in.positions[1].future_suspect = 7;
+    const std::string text = reseal(replace(encode_manifest(in), "\"future_suspect\": 7", "\"future_suspect\": \"7\""));
+    checkpoint_manifest m;
+    std::string error;
+    CHECK_FALSE(decode_manifest(text, m, error));
+    CHECK(error.find("positions[0].future_suspect: not an integer") != std::string::npos);
   }
   TEST_CASE("an empty manifest round-trips") {
     checkpoint_manifest in, out;

@@ -8,11 +8,16 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/wide_int.hpp"
+
 namespace rtfeat {
 
 inline constexpr int64_t decimal_scale = 10000;
 
-inline int64_t to_units(double v) { return std::llround(v * 10000.0); }
+/// `v` rounded to 1/10 000, half away from zero (as llround). 128 bits: an
+/// amount up to 1e18 (the parser's bound) is 1e22 units, more than int64 holds.
+/// REQUIRES: |v| <= 1e30 (finite; the parser refuses more than 1e18).
+inline wide_int to_units(double v) { return static_cast<wide_int>(std::round(v * 10000.0)); }
 
 /// `units` / 10 000 as "<int>.<4 digits>", e.g. 1797000 -> "179.7000", -5 -> "-0.0005".
 /// Written with to_chars, not snprintf: formatting was ~8 % of a flush's work.
@@ -28,6 +33,15 @@ inline std::string units_text(int64_t units) {
   return std::string(buf, p);
 }
 
+/// units_text of a 128-bit value: the int64 path above for what fits (the
+/// bytes written before sums were wide), digits of the magnitude otherwise.
+inline std::string units_text(wide_int units) {
+  if (fits_int64(units)) return units_text(static_cast<int64_t>(units));
+  auto mag = magnitude(units);
+  auto frac = std::to_string(static_cast<unsigned>(mag % decimal_scale));
+  return (units < 0 ? "-" : "") + magnitude_text(mag / decimal_scale) + "." + std::string(4 - frac.size(), '0') + frac;
+}
+
 /// `v` with 4 decimals, exactly as printf's "%.4f" (to_chars with a precision is
 /// specified as printf in the C locale).
 inline std::string fixed4_text(double v) {
@@ -36,8 +50,9 @@ inline std::string fixed4_text(double v) {
   return std::string(buf, r.ptr);
 }
 
-/// One IEEE division of two exact integers, written with %.4f.
-inline std::string ratio_text(int64_t numerator, int64_t denominator) {
+/// One IEEE division of two exact integers, written with %.4f. Each converts
+/// to the nearest double, for int64 as before sums were wide.
+inline std::string ratio_text(wide_int numerator, wide_int denominator) {
   return fixed4_text(static_cast<double>(numerator) / static_cast<double>(denominator));
 }
 

@@ -8,6 +8,8 @@
 namespace rtfeat::oracle {
 
 exact_int to_units(double v) {
+  // 2^49 and up: v is k/8 exactly (53-bit mantissa), so v * 10 000 = k * 1250.
+  if (v >= 562949953421312.0 || v <= -562949953421312.0) return static_cast<exact_int>(std::ldexp(v, 3)) * 1250;
   double r = std::trunc(v * 10000.0);
   if (std::fabs(v * 10000.0 - r) >= 0.5) r += v < 0 ? -1.0 : 1.0;
   return static_cast<exact_int>(r);

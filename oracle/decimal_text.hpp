@@ -10,8 +10,8 @@
 
 namespace rtfeat::oracle {
 
-/// One price or amount in 1/10 000: v * 10000.0 rounded half away from zero,
-/// as llround, but exact beyond int64 (up to the 1e18 bound, 1e22 units).
+/// One price or amount in 1/10 000: v * 10000.0 rounded half away from zero, as
+/// llround; from |v| >= 2^49 on exactly v * 10 000, an integer (docs/semantics.md).
 exact_int to_units(double v);
 
 /// `<int>.<4 digits>` from units of 1/10 000, '-' before negatives: 5 -> "0.0005",

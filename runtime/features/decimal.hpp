@@ -14,10 +14,15 @@ namespace rtfeat {
 
 inline constexpr int64_t decimal_scale = 10000;
 
-/// `v` rounded to 1/10 000, half away from zero (as llround). 128 bits: an
-/// amount up to 1e18 (the parser's bound) is 1e22 units, more than int64 holds.
-/// REQUIRES: |v| <= 1e30 (finite; the parser refuses more than 1e18).
-inline wide_int to_units(double v) { return static_cast<wide_int>(std::round(v * 10000.0)); }
+/// `v` in units of 1/10 000. Below 2^49 (5.6e14) as always: llround(v * 10000.0),
+/// the product rounded to a double first. From 2^49 on a double is a multiple
+/// of 1/8, so v * 10 000 is an integer, computed exactly as (8 v) * 1250: the
+/// double product would be off by up to 0.05 there, more than int64 held anyway.
+/// REQUIRES: |v| <= 1e18 (the parser's bound; 1e22 units).
+inline wide_int to_units(double v) {
+  if (std::fabs(v) < 0x1p49) return std::llround(v * 10000.0);
+  return static_cast<wide_int>(v * 8.0) * 1250;
+}
 
 /// `units` / 10 000 as "<int>.<4 digits>", e.g. 1797000 -> "179.7000", -5 -> "-0.0005".
 /// Written with to_chars, not snprintf: formatting was ~8 % of a flush's work.

@@ -49,6 +49,10 @@ TEST_SUITE("runtime.wide_int") {
     for (double v : {0.00005, -0.00005, 59.9, 0.1, -12.3456, 9.2e14})
       CHECK(to_units(v) == std::llround(v * 10000.0));
     CHECK(to_units(1e18) == wide_int{1000000000000000000} * 10000);
+    // The double product 9.99e21 is not an integer of units; 9.99e17 itself is exact.
+    CHECK(units_text(to_units(9.99e17)) == "999000000000000000.0000");
+    CHECK(units_text(to_units(0x1p49 + 0.125)) == "562949953421312.1250");
+    CHECK(units_text(to_units(-0x1p49 - 0.125)) == "-562949953421312.1250");
   }
 
   TEST_CASE("a snapshot value that fits int64 is a plain msgpack int, a larger one fixext16 type 1") {

@@ -149,6 +149,10 @@ std::vector<int64_t> parse_weights(const toml::node& n) {
     if (i == behavior_names.size()) fail(v, "unknown behavior '" + b + "' in weights");
     if (!v.is_integer()) fail(v, "weights must be integers");
     w[i] = *v.value<int64_t>();
+    // Bounded so that weighted sums of amounts stay exact (docs/features.md "Ranges").
+    if (w[i] < -max_abs_weight || w[i] > max_abs_weight)
+      fail(v, "weight of '" + b + "' must be within -" + std::to_string(max_abs_weight) + ".."
+                + std::to_string(max_abs_weight) + ", got " + std::to_string(w[i]));
   }
   return w;
 }

@@ -33,6 +33,10 @@ std::vector<band_def> parse_bands(const toml::node& n);
 window_def parse_window(const toml::node& n);
 output_def parse_output(const toml::node& n, std::string_view what);
 std::vector<uint8_t> parse_behaviors(const toml::node& n, std::string_view what);
+/// The largest |weight|: a weighted amount is then at most 1e25 units.
+inline constexpr int64_t max_abs_weight = 1000;
+
+/// Weights per behaviour; each an integer within ±max_abs_weight.
 std::vector<int64_t> parse_weights(const toml::node& n);
 
 }  // namespace rtfeat::catalogue_parse

@@ -7,17 +7,22 @@
 
 namespace rtfeat::oracle {
 
-int64_t to_units(double v) { return std::llround(v * 10000.0); }
-
-std::string units_text(int64_t units) {
-  // Unsigned magnitude, so that INT64_MIN needs no special case.
-  uint64_t mag = units < 0 ? 0 - static_cast<uint64_t>(units) : static_cast<uint64_t>(units);
-  std::string frac = std::to_string(mag % 10000);
-  return (units < 0 ? "-" : "") + std::to_string(mag / 10000) + "."
-         + std::string(4 - frac.size(), '0') + frac;
+exact_int to_units(double v) {
+  // 2^49 and up: v is k/8 exactly (53-bit mantissa), so v * 10 000 = k * 1250.
+  if (v >= 562949953421312.0 || v <= -562949953421312.0) return static_cast<exact_int>(std::ldexp(v, 3)) * 1250;
+  double r = std::trunc(v * 10000.0);
+  if (std::fabs(v * 10000.0 - r) >= 0.5) r += v < 0 ? -1.0 : 1.0;
+  return static_cast<exact_int>(r);
 }
 
-std::string ratio_text(int64_t num, int64_t den) {
+std::string units_text(exact_int units) {
+  // The digits of |units| (exact_text keeps the sign apart), split at 4 decimals.
+  std::string digits = exact_text(units < 0 ? -(units / 10000) : units / 10000);
+  std::string frac = exact_text(units % 10000 < 0 ? -(units % 10000) : units % 10000);
+  return (units < 0 ? "-" : "") + digits + "." + std::string(4 - frac.size(), '0') + frac;
+}
+
+std::string ratio_text(exact_int num, exact_int den) {
   std::array<char, 64> buf{};
   std::snprintf(buf.data(), buf.size(), "%.4f",
                 static_cast<double>(num) / static_cast<double>(den));

@@ -2,8 +2,8 @@
 // (key, field) over the window, exact integers of 1/10 000 for prices and
 // amounts, and the decile tier within "all" (SPEC §3 #6) when configured.
 #include <algorithm>
-#include <limits>
 #include <map>
+#include <optional>
 
 #include "oracle/decimal_text.hpp"
 #include "oracle/feature_values.hpp"
@@ -15,9 +15,8 @@ namespace {
 
 struct accumulator {
   int64_t count = 0;  // kept events in the window
-  int64_t sum = 0;    // of contribution(): units, weighted units or weights
-  int64_t min = std::numeric_limits<int64_t>::max();  // of value units
-  int64_t max = std::numeric_limits<int64_t>::min();
+  exact_int sum = 0;  // of contribution(): units, weighted units or weights
+  std::optional<exact_int> min, max;  // of value units
   const kept_event* last = nullptr;  // renders the tier key and field
 };
 
@@ -31,11 +30,11 @@ std::string text_of(const feature_def& f, const accumulator& a) {
     case aggregation_kind::sum:
       return numeric_text(f, a.sum);
     case aggregation_kind::avg:
-      return ratio_text(a.sum, a.count * 10000);
+      return ratio_text(a.sum, exact_int{a.count} * 10000);
     case aggregation_kind::min:
-      return units_text(a.min);
+      return units_text(a.min.value_or(0));
     default:
-      return units_text(a.max);
+      return units_text(a.max.value_or(0));
   }
 }
 
@@ -49,7 +48,7 @@ void put_numeric(const feature_def& f, const slot& s, std::string text, expected
 // Tier within "all": among the slots with sum > 0 (n), 1 + floor(10 * less / n).
 // Only those slots are written, the value and the tier alike.
 void put_tiers(const feature_def& f, const accumulators& accs, expected_state& out) {
-  std::vector<int64_t> sums;
+  std::vector<exact_int> sums;
   for (const auto& [s, a] : accs)
     if (a.sum > 0) sums.push_back(a.sum);
   std::sort(sums.begin(), sums.end());
@@ -85,8 +84,8 @@ void eval_numeric(const feature_scope& s, expected_state& out) {
     ++a.count;
     a.sum += contribution(f, ev);
     if (auto u = value_units(f, ev)) {
-      a.min = std::min(a.min, *u);
-      a.max = std::max(a.max, *u);
+      a.min = a.min ? std::min(*a.min, *u) : *u;
+      a.max = a.max ? std::max(*a.max, *u) : *u;
     }
     a.last = &ev;
   }

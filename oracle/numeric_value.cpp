@@ -8,13 +8,13 @@ namespace rtfeat::oracle {
 
 bool is_decimal(const feature_def& f) { return f.value == "price" || f.value == "amount"; }
 
-std::optional<int64_t> value_units(const feature_def& f, const kept_event& ev) {
+std::optional<exact_int> value_units(const feature_def& f, const kept_event& ev) {
   if (f.value == "price") return to_units(ev.price);
   if (f.value == "amount") return to_units(ev.amount);
   return std::nullopt;
 }
 
-int64_t contribution(const feature_def& f, const kept_event& ev) {
+exact_int contribution(const feature_def& f, const kept_event& ev) {
   if (f.aggregation == aggregation_kind::count) return 1;
   int64_t weight = 1;
   if (!f.weights.empty() && f.aggregation == aggregation_kind::sum)
@@ -22,9 +22,9 @@ int64_t contribution(const feature_def& f, const kept_event& ev) {
   return value_units(f, ev).value_or(1) * weight;
 }
 
-std::string numeric_text(const feature_def& f, int64_t sum) {
+std::string numeric_text(const feature_def& f, exact_int sum) {
   if (f.aggregation == aggregation_kind::sum && is_decimal(f)) return units_text(sum);
-  return std::to_string(sum);
+  return exact_text(sum);
 }
 
 }  // namespace rtfeat::oracle

@@ -12,8 +12,8 @@ namespace rtfeat::oracle {
 namespace {
 
 struct spans {
-  int64_t cur = 0;
-  int64_t prev = 0;
+  exact_int cur = 0;
+  exact_int prev = 0;
 };
 
 using slot = std::pair<std::string, std::string>;  // (key, field of the current value)
@@ -36,8 +36,8 @@ void eval_trend(const feature_scope& s, expected_state& out) {
     (ev.ts >= tail ? sp.cur : sp.prev) += contribution(f, ev);
   }
   // r = previous / size; "+ 1" is one unit of the value: 1, or 10 000 for decimals.
-  const int64_t r = f.trend_previous_ms / f.window.size_ms;
-  const int64_t one = is_decimal(f) && f.aggregation == aggregation_kind::sum ? 10000 : 1;
+  const exact_int r = f.trend_previous_ms / f.window.size_ms;
+  const exact_int one = is_decimal(f) && f.aggregation == aggregation_kind::sum ? 10000 : 1;
   for (const auto& [sl, sp] : by_slot) {
     if (sp.cur + sp.prev <= 0) continue;
     put_field(out, sl.first, sl.second, numeric_text(f, sp.cur), f.output.ttl_s);

@@ -16,7 +16,8 @@ int64_t wall_clock_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-event_parser::event_parser(int64_t now_ms) : max_ts_(now_ms + max_future_ms) {}
+event_parser::event_parser(int64_t now_ms, parse_checks checks)
+  : max_ts_(now_ms + max_future_ms), checks_(checks) {}
 
 namespace {
 
@@ -37,10 +38,16 @@ field_state read_int(sj::dom::element v, int64_t& out) {
   return field_state::present;
 }
 
+// A non-finite number is a number (out_of_range), not a wrong type.
 field_state read_number(sj::dom::element v, double& out) {
   if (v.is_null()) return field_state::absent;
-  if (v.get_double().get(out) != sj::SUCCESS || !std::isfinite(out)) return field_state::bad_type;
+  if (v.get_double().get(out) != sj::SUCCESS) return field_state::bad_type;
   return field_state::present;
+}
+
+// !(|v| <= max) is also true for NaN.
+bool is_out_of_range(field_state s, double v) {
+  return s == field_state::present && !(std::fabs(v) <= max_abs_amount);
 }
 
 struct field_states {
@@ -98,6 +105,8 @@ std::optional<reject_reason> event_parser::parse(std::string_view payload, event
       && (st.item != field_state::present || st.category != field_state::present))
     return reject_reason::missing_field;
   if (out.ts < min_event_ts || out.ts > max_ts_) return reject_reason::ts_out_of_range;
+  if (checks_.amount_range && (is_out_of_range(st.price, out.price) || is_out_of_range(st.amount, out.amount)))
+    return reject_reason::out_of_range;
   if (st.item != field_state::present) out.item_id.clear();
   out.has_category = st.category == field_state::present;
   out.has_price = st.price == field_state::present;

@@ -17,6 +17,16 @@ namespace rtfeat {
 inline constexpr size_t max_event_bytes = 64 * 1024;
 inline constexpr int64_t min_event_ts = 946684800000;  // 2000-01-01T00:00:00Z
 inline constexpr int64_t max_future_ms = 24 * 3600 * 1000;
+/// The largest |price| and |amount| accepted (out_of_range beyond): 1e22 units
+/// of 1/10 000, which 128-bit sums hold exactly (docs/features.md "Ranges").
+inline constexpr double max_abs_amount = 1e18;
+
+/// Which checks parse() makes beyond SPEC §2's.
+struct parse_checks {
+  /// Off only for the oracle, which applies the bound itself so that a bug in
+  /// either copy shows in its diff.
+  bool amount_range = true;
+};
 
 /// Wall-clock now in epoch milliseconds (the "now" of the ts range check).
 int64_t wall_clock_ms();
@@ -25,7 +35,7 @@ int64_t wall_clock_ms();
 class event_parser {
 public:
   /// `now_ms` fixes "now" for the `ts > now + 1 day` check; refresh it with set_now.
-  explicit event_parser(int64_t now_ms = wall_clock_ms());
+  explicit event_parser(int64_t now_ms = wall_clock_ms(), parse_checks checks = {});
 
   void set_now(int64_t now_ms) { max_ts_ = now_ms + max_future_ms; }
 
@@ -37,6 +47,7 @@ private:
   simdjson::dom::parser parser_;
   std::string buffer_;  // payload copy with simdjson's padding
   int64_t max_ts_;
+  parse_checks checks_;
 };
 
 }  // namespace rtfeat

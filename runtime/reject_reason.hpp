@@ -16,14 +16,15 @@ enum class reject_reason : uint8_t {
   wrong_type,      // a field has the wrong JSON type
   bad_behavior,    // behavior is not one of view|click|cart|fav|purchase|search
   ts_out_of_range, // ts before 2000-01-01 or more than one day after now
+  out_of_range,    // price or amount not finite or |value| > 1e18 (max_abs_amount)
   future_ts,       // ts > W_p + watermark.max_future_skew_ms, no second event agreeing
 };
 
-inline constexpr size_t reject_reason_count = 7;
+inline constexpr size_t reject_reason_count = 8;
 
 inline constexpr std::array<std::string_view, reject_reason_count> reject_reason_names{
   "oversize", "bad_json", "missing_field", "wrong_type",
-  "bad_behavior", "ts_out_of_range", "future_ts"};
+  "bad_behavior", "ts_out_of_range", "out_of_range", "future_ts"};
 
 inline std::string_view to_string(reject_reason r) {
   return reject_reason_names[static_cast<size_t>(r)];

@@ -32,7 +32,7 @@ uint64_t big_endian(const unsigned char* p, size_t n) {
 }  // namespace
 
 /// One msgpack value: an integer (`is_int`, `negative` when it came signed and
-/// below zero) or a string (`text`). False on a truncated or unexpected byte.
+/// below zero), a 128-bit integer (`is_wide`) or a string (`text`). False on a truncated or unexpected byte.
 bool state_reader::next(value& out) {
   if (!ok_ || offset_ >= bytes_.size()) return ok_ = false;
   const auto* p = reinterpret_cast<const unsigned char*>(bytes_.data()) + offset_;
@@ -54,6 +54,11 @@ bool state_reader::next(value& out) {
       auto v = static_cast<int64_t>(out.bits << shift) >> shift;  // NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult)
       out.negative = v < 0, out.bits = static_cast<uint64_t>(v);
     }
+  } else if (tag == 0xd8) {  // fixext16: only a 128-bit integer
+    if (left < 18 || p[1] != wide_ext_type) return ok_ = false;
+    wide_uint bits = 0;
+    for (size_t i = 0; i < 16; ++i) bits = bits << 8 | p[2 + i];
+    out.is_wide = true, out.wide = static_cast<wide_int>(bits), head = 18;
   } else {
     size_t len = 0;
     if (tag >= 0xa0 && tag <= 0xbf) len = tag & 0x1f;  // fixstr
@@ -79,13 +84,19 @@ int64_t state_reader::i64() {
 }
 uint64_t state_reader::u64() {
   value v;
-  if (!next(v) || !v.is_int || v.negative) return ok_ = false, 0;
+  if (!next(v) || !v.is_int || v.negative) return ok_ = false, 0;  // a wide one is not a u64
   return v.bits;
+}
+wide_int state_reader::i128() {
+  value v;
+  if (!next(v) || !(v.is_int || v.is_wide)) return ok_ = false, 0;
+  if (v.is_wide) return v.wide;
+  return v.negative ? static_cast<wide_int>(static_cast<int64_t>(v.bits)) : static_cast<wide_int>(v.bits);
 }
 std::string state_reader::str() { return std::string(str_view()); }
 std::string_view state_reader::str_view() {
   value v;
-  if (!next(v) || v.is_int) return ok_ = false, std::string_view{};
+  if (!next(v) || v.is_int || v.is_wide) return ok_ = false, std::string_view{};
   return v.text;
 }
 

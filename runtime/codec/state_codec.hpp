@@ -1,5 +1,5 @@
 // The codec of feature state in snapshots: a flat stream of msgpack values
-// (ints, uints, strings; a string may hold a nested stream), written and read
+// (ints, uints, strings, 128-bit ints as fixext16; a string may hold a nested stream), written and read
 // in the same order by each feature state. Any msgpack reader can read it; the
 // subset is encoded here by hand because msgpack-c's packer (one buffer call
 // per header and per body) and unpacker (a zone per value) were most of the
@@ -13,7 +13,12 @@
 #include <string>
 #include <string_view>
 
+#include "runtime/wide_int.hpp"
+
 namespace rtfeat {
+
+/// The msgpack ext type of a 128-bit integer in a snapshot.
+inline constexpr uint8_t wide_ext_type = 1;
 
 class state_writer {
 public:
@@ -31,6 +36,16 @@ public:
     if (v <= UINT16_MAX) return tagged(0xcd, v, 2);
     if (v <= UINT32_MAX) return tagged(0xce, v, 4);
     return tagged(0xcf, v, 8);
+  }
+  /// A value that fits int64 as i64() writes it (old snapshots and most bytes
+  /// stay the same); a larger one as fixext16 of type 1, 16 bytes big-endian
+  /// two's complement.
+  state_writer& i128(wide_int v) {
+    if (fits_int64(v)) return i64(static_cast<int64_t>(v));
+    auto bits = static_cast<wide_uint>(v);
+    byte(0xd8), byte(wide_ext_type);
+    for (int shift = 120; shift >= 0; shift -= 8) byte(static_cast<uint8_t>(bits >> shift));
+    return *this;
   }
   state_writer& str(std::string_view v) {
     auto n = v.size();
@@ -90,6 +105,8 @@ public:
     return v;
   }
   static constexpr int64_t max_ts = int64_t{1} << 52;  // year ~144,000: window math cannot overflow
+  /// Reads what i128() or i64() wrote.
+  wide_int i128();
   std::string str();
   /// A view into the bytes read (valid as long as they are).
   std::string_view str_view();
@@ -101,8 +118,10 @@ public:
 private:
   struct value {
     bool is_int = false;
+    bool is_wide = false;  // fixext16 of wide_ext_type: `wide` holds it
     bool negative = false;
     uint64_t bits = 0;
+    wide_int wide = 0;
     std::string_view text;
   };
   bool next(value& out);

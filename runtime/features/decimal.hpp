@@ -8,11 +8,21 @@
 #include <cstdint>
 #include <string>
 
+#include "runtime/wide_int.hpp"
+
 namespace rtfeat {
 
 inline constexpr int64_t decimal_scale = 10000;
 
-inline int64_t to_units(double v) { return std::llround(v * 10000.0); }
+/// `v` in units of 1/10 000. Below 2^49 (5.6e14) as always: llround(v * 10000.0),
+/// the product rounded to a double first. From 2^49 on a double is a multiple
+/// of 1/8, so v * 10 000 is an integer, computed exactly as (8 v) * 1250: the
+/// double product would be off by up to 0.05 there, more than int64 held anyway.
+/// REQUIRES: |v| <= 1e18 (the parser's bound; 1e22 units).
+inline wide_int to_units(double v) {
+  if (std::fabs(v) < 0x1p49) return std::llround(v * 10000.0);
+  return static_cast<wide_int>(v * 8.0) * 1250;
+}
 
 /// `units` / 10 000 as "<int>.<4 digits>", e.g. 1797000 -> "179.7000", -5 -> "-0.0005".
 /// Written with to_chars, not snprintf: formatting was ~8 % of a flush's work.
@@ -28,6 +38,15 @@ inline std::string units_text(int64_t units) {
   return std::string(buf, p);
 }
 
+/// units_text of a 128-bit value: the int64 path above for what fits (the
+/// bytes written before sums were wide), digits of the magnitude otherwise.
+inline std::string units_text(wide_int units) {
+  if (fits_int64(units)) return units_text(static_cast<int64_t>(units));
+  auto mag = magnitude(units);
+  auto frac = std::to_string(static_cast<unsigned>(mag % decimal_scale));
+  return (units < 0 ? "-" : "") + magnitude_text(mag / decimal_scale) + "." + std::string(4 - frac.size(), '0') + frac;
+}
+
 /// `v` with 4 decimals, exactly as printf's "%.4f" (to_chars with a precision is
 /// specified as printf in the C locale).
 inline std::string fixed4_text(double v) {
@@ -36,8 +55,9 @@ inline std::string fixed4_text(double v) {
   return std::string(buf, r.ptr);
 }
 
-/// One IEEE division of two exact integers, written with %.4f.
-inline std::string ratio_text(int64_t numerator, int64_t denominator) {
+/// One IEEE division of two exact integers, written with %.4f. Each converts
+/// to the nearest double, for int64 as before sums were wide.
+inline std::string ratio_text(wide_int numerator, wide_int denominator) {
   return fixed4_text(static_cast<double>(numerator) / static_cast<double>(denominator));
 }
 

@@ -8,8 +8,8 @@
 
 namespace rtfeat {
 
-int64_t user_tiers::user_state::sum() const {
-  int64_t s = 0;
+wide_int user_tiers::user_state::sum() const {
+  wide_int s = 0;
   for (const auto& [start, units] : buckets) s += units;
   return s;
 }
@@ -49,9 +49,9 @@ void user_tiers::advance(int64_t watermark) {
   });
 }
 
-void user_tiers::write_user(user_state& u, const std::vector<int64_t>& sorted,
+void user_tiers::write_user(user_state& u, const std::vector<wide_int>& sorted,
                             std::vector<key_update>& out) const {
-  int64_t sum = u.sum();
+  wide_int sum = u.sum();
   std::string amount = sum > 0 ? units_text(sum) : std::string();
   int tier = 0;
   if (sum > 0) {
@@ -80,7 +80,7 @@ void user_tiers::save(const writer_for& out) const {
     const auto& u = kv.second;
     u.snap.write_to(out("all"), [&](state_writer& w) {
       w.str(user).str(u.amount_key).str(u.tier_key).u64(u.buckets.size());
-      for (const auto& [start, units] : u.buckets) w.i64(start).i64(units);
+      for (const auto& [start, units] : u.buckets) w.i64(start).i128(units);
     });
   }
 }
@@ -93,7 +93,7 @@ bool user_tiers::load(state_reader& in) {
     u.tier_key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto start = in.i64();
-      u.buckets.emplace_back(start, in.i64());
+      u.buckets.emplace_back(start, in.i128());
       index_.add(start, user);
     }
   }
@@ -109,9 +109,9 @@ void user_tiers::rewrite_all() {
 void user_tiers::flush(std::vector<key_update>& out) {
   if (!changed_) return;
   changed_ = false;
-  std::vector<int64_t> sorted;
+  std::vector<wide_int> sorted;
   for (const auto& [user, u] : users_)
-    if (int64_t s = u.sum(); s > 0) sorted.push_back(s);
+    if (wide_int s = u.sum(); s > 0) sorted.push_back(s);
   std::sort(sorted.begin(), sorted.end());
   for (auto it = users_.begin(); it != users_.end();) {
     write_user(it->second, sorted, out);

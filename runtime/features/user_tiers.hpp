@@ -10,6 +10,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/wide_int.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
@@ -27,15 +28,15 @@ public:
 
 private:
   struct user_state {
-    std::vector<std::pair<int64_t, int64_t>> buckets;  // (start, units), ascending
+    std::vector<std::pair<int64_t, wide_int>> buckets;  // (start, units), ascending; wide: exact sums
     std::string amount_key, tier_key;
     std::string written_amount;  // "" = nothing written
     int written_tier = 0;        // 0 = nothing written
     bool rewrite = false;        // after a restore: write both whatever they are
     snapshot_cache snap;
-    int64_t sum() const;
+    wide_int sum() const;
   };
-  void write_user(user_state& u, const std::vector<int64_t>& sorted, std::vector<key_update>& out) const;
+  void write_user(user_state& u, const std::vector<wide_int>& sorted, std::vector<key_update>& out) const;
 
   const compiled_feature& f_;
   int64_t tail_ = no_watermark;

@@ -15,7 +15,8 @@ namespace {
 using agg = aggregation_kind;
 
 struct totals {
-  int64_t count = 0, sum = 0, min = 0, max = 0;
+  int64_t count = 0;
+  wide_int sum = 0, min = 0, max = 0;
 };
 
 totals sum_range(const std::vector<windowed_stats::stat_bucket>& b, int64_t from, int64_t to) {
@@ -37,7 +38,7 @@ windowed_stats::windowed_stats(const compiled_feature& f)
 
 // docs/semantics.md: an event without the configured value is not kept (also
 // for count); weights multiply the value, or stand alone as a weighted count.
-bool windowed_stats::value_of(const event& e, int64_t& value) const {
+bool windowed_stats::value_of(const event& e, wide_int& value) const {
   const auto& d = f_.def;
   bool by_value = d.value == "price" || d.value == "amount";
   if (by_value && !(d.value == "amount" ? e.has_amount : e.has_price)) return false;
@@ -61,7 +62,7 @@ bool windowed_stats::field_of(const event& e, std::string& field) const {
 void windowed_stats::add(const event& e, int64_t wm_at_read, uint64_t) {
   if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_ - trend_ms_) return;
-  int64_t value = 0;
+  wide_int value = 0;
   std::string label, key;
   if (!value_of(e, value) || !field_of(e, label) || !scope_key(f_.scope, e, key)) return;
   auto [it, fresh] = entities_.try_emplace(key);
@@ -126,8 +127,8 @@ std::optional<std::string> windowed_stats::value_text(const field_state& fs) con
   switch (f_.def.aggregation) {
     case agg::count: case agg::histogram: return std::to_string(cur.count);
     case agg::sum:
-      return (f_.def.value == "price" || f_.def.value == "amount") ? units_text(cur.sum) : std::to_string(cur.sum);
-    case agg::avg: return ratio_text(cur.sum, cur.count * decimal_scale);
+      return (f_.def.value == "price" || f_.def.value == "amount") ? units_text(cur.sum) : wide_text(cur.sum);
+    case agg::avg: return ratio_text(cur.sum, wide_int{cur.count} * decimal_scale);
     case agg::min: return units_text(cur.min);
     case agg::max: return units_text(cur.max);
     default: return std::nullopt;
@@ -138,7 +139,7 @@ void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
   bool by_count = f_.def.aggregation == agg::count;
   auto cur = sum_range(fs.buckets, tail_, INT64_MAX);
   auto prev = sum_range(fs.buckets, tail_ - trend_ms_, tail_);
-  int64_t c = by_count ? cur.count : cur.sum, p = by_count ? prev.count : prev.sum;
+  wide_int c = by_count ? cur.count : cur.sum, p = by_count ? prev.count : prev.sum;
   if (c + p <= 0) {
     upd.del.push_back(fs.field);
     upd.del.push_back(f_.def.trend_field);
@@ -146,9 +147,9 @@ void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
   }
   // "+1" is one unit of the value: 1 for counts and weights, 1/10 000 of a decimal sum.
   bool decimal = !by_count && (f_.def.value == "price" || f_.def.value == "amount");
-  int64_t one = decimal ? decimal_scale : 1;
-  int64_t r = trend_ms_ / f_.window.size_ms;
-  upd.set.emplace_back(fs.field, decimal ? units_text(c) : std::to_string(c));
+  wide_int one = decimal ? decimal_scale : 1;
+  wide_int r = trend_ms_ / f_.window.size_ms;
+  upd.set.emplace_back(fs.field, decimal ? units_text(c) : wide_text(c));
   upd.set.emplace_back(f_.def.trend_field, ratio_text(r * (c + one), p + r * one));
 }
 
@@ -182,7 +183,7 @@ void windowed_stats::save(const writer_for& out) const {
       w.str(key).str(st.redis_key).u64(st.fields.size());
       for (const auto& fs : st.fields) {
         w.str(fs.field).u64(fs.buckets.size());
-        for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i64(b.sum).i64(b.min).i64(b.max);
+        for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i128(b.sum).i128(b.min).i128(b.max);
       }
     });
   }
@@ -202,7 +203,7 @@ bool windowed_stats::load(state_reader& in) {
       // and reserving it would throw length_error or exhaust memory.
       fs.buckets.reserve(std::min<uint64_t>(m, in.remaining() / 5));
       for (; in.ok() && m > 0; --m) {
-        stat_bucket b{in.i64(), in.i64(), in.i64(), in.i64(), in.i64()};
+        stat_bucket b{in.i64(), in.i64(), in.i128(), in.i128(), in.i128()};
         fs.buckets.push_back(b);
         if (std::find(starts.begin(), starts.end(), b.start) == starts.end()) starts.push_back(b.start);
       }

@@ -10,6 +10,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/wide_int.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
@@ -25,8 +26,11 @@ public:
   bool load(state_reader& in) override;
   void rewrite_all() override;
 
+  /// Sums, min and max in 128 bits (runtime/wide_int.hpp): exact for every
+  /// accepted amount and weight (docs/features.md "Ranges").
   struct stat_bucket {
-    int64_t start = 0, count = 0, sum = 0, min = 0, max = 0;
+    int64_t start = 0, count = 0;
+    wide_int sum = 0, min = 0, max = 0;
   };
   struct field_state {
     std::string field;  // rendered Redis field ("" for a string output)
@@ -42,7 +46,7 @@ public:
   };
 
 private:
-  bool value_of(const event& e, int64_t& value) const;
+  bool value_of(const event& e, wide_int& value) const;
   bool field_of(const event& e, std::string& field) const;
   void mark(const std::string& key, entity_state& st, field_state* field);
   std::optional<std::string> value_text(const field_state& fs) const;

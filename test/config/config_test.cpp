@@ -228,4 +228,18 @@ TEST_SUITE("config.feature_catalogue.errors") {
                           "output = { key = \"item:feature:{${item_id}}\", field = \"pop\" }\n")
           == "rtfeat_test_features.toml:5: unknown behavior 'buy' in weights");
   }
+  TEST_CASE("weights outside ±1000 are refused at their line, the bounds themselves accepted") {
+    auto body = [](const std::string& weights) {
+      return "name = \"p\"\nentity = \"item\"\naggregation = \"sum\"\nweights = " + weights
+                             + "\nwindow = { type = \"sliding\", size = \"5m\", slide = \"1m\" }\n"
+                               "output = { key = \"item:feature:{${item_id}}\", field = \"pop\" }\n";
+    };
+    auto with = [&](const std::string& weights) { return catalogue_error(body(weights)); };
+    CHECK(with("{ view = 1001 }") == "rtfeat_test_features.toml:5: weight of 'view' must be within -1000..1000, got 1001");
+    CHECK(with("{ view = 1, purchase = -1001 }")
+          == "rtfeat_test_features.toml:5: weight of 'purchase' must be within -1000..1000, got -1001");
+    feature_catalogue c;
+    std::string error;
+    CHECK_MESSAGE(load_feature_catalogue(write_temp("w.toml", "[[feature]]\n" + body("{ view = 1000, purchase = -1000 }")), c, error), error);
+  }
 }

@@ -80,6 +80,29 @@ TEST_SUITE("runtime.event_parser") {
     CHECK_FALSE(parse(R"({"user_id":"u","behavior":"view","item_id":"i","category_id":1,"ts":1767312000000})"));
     CHECK(parse(R"({"user_id":"u","behavior":"view","item_id":"i","category_id":1,"ts":1767312000001})") == reject_reason::ts_out_of_range);
   }
+  TEST_CASE("a price or amount beyond ±1e18 is out_of_range, checked after ts; the bound itself is accepted") {
+    auto buy = [](const std::string& tail, int64_t ts = 1767225500000) {
+      return parse(R"({"user_id":"u","behavior":"purchase","item_id":"i","category_id":1,"ts":)"
+                   + std::to_string(ts) + tail + "}");
+    };
+    CHECK_FALSE(buy(R"(,"amount":1e18,"price":-1e18)"));
+    CHECK_FALSE(buy(R"(,"amount":999999999999999999)"));
+    CHECK(buy(R"(,"amount":1e19)") == reject_reason::out_of_range);
+    CHECK_FALSE(buy(R"(,"amount":1000000000000000001)"));  // is 1e18 as a double: the bound is on the double
+    CHECK(buy(R"(,"amount":1000000000000000200)") == reject_reason::out_of_range);
+    CHECK(buy(R"(,"amount":1.0000000000000002e18)") == reject_reason::out_of_range);
+    CHECK(buy(R"(,"price":-1.5e18)") == reject_reason::out_of_range);
+    CHECK(buy(R"(,"price":1e300,"amount":1)") == reject_reason::out_of_range);
+    CHECK(buy(R"(,"amount":1e19)", 946684799999) == reject_reason::ts_out_of_range);
+    CHECK(buy(R"(,"amount":"1e19")") == reject_reason::wrong_type);
+    CHECK(buy(R"(,"amount":1e400)") == reject_reason::bad_json);  // not a double: simdjson refuses the document
+  }
+  TEST_CASE("the amount bound can be left to the caller (the oracle checks it itself)") {
+    event_parser p(now, parse_checks{.amount_range = false});
+    event e;
+    CHECK_FALSE(p.parse(R"({"user_id":"u","behavior":"purchase","item_id":"i","category_id":1,"ts":1767225500000,"amount":1e19})", e));
+    CHECK(e.amount == 1e19);
+  }
   TEST_CASE("a repeated key takes its last value") {
     event e;
     CHECK_FALSE(parse(R"({"user_id":"a","user_id":"b","behavior":"search","ts":1767225500000})", &e));

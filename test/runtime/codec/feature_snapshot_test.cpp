@@ -17,7 +17,9 @@ namespace {
 constexpr int64_t t0 = 1767225600000;
 using redis_map = std::map<std::string, std::map<std::string, std::string>>;
 
-std::vector<event> some_events(int n, uint64_t seed) {
+// `scale` multiplies prices and amounts: 8e14 puts sums far past int64 units
+// (up to 9.6e17 an event, inside the parser's 1e18), stored as fixext16.
+std::vector<event> some_events(int n, uint64_t seed, double scale = 1) {
   std::mt19937_64 rng(seed);
   std::vector<event> out;
   for (int i = 0; i < n; ++i) {
@@ -27,8 +29,8 @@ std::vector<event> some_events(int n, uint64_t seed) {
     auto item = static_cast<int64_t>(rng() % 5);
     auto e = test::click("u" + std::to_string(rng() % 7), "i" + std::to_string(item),
                          item % 3, t0 + i * 20000 - static_cast<int64_t>(rng() % 4000),
-                         static_cast<double>(rng() % 1200), kind);
-    if (kind == behavior::purchase) e.amount = 12.5, e.has_amount = true;
+                         static_cast<double>(rng() % 1200) * scale, kind);
+    if (kind == behavior::purchase) e.amount = 12.5 * scale, e.has_amount = true;
     if (rng() % 2) e.campaign_id = "c1", e.region = "hz";
     out.push_back(e);
   }
@@ -48,12 +50,13 @@ redis_map flushed(std::vector<std::unique_ptr<feature_state>>& states) {
 }  // namespace
 
 TEST_SUITE("runtime.codec.feature_snapshot") {
-  TEST_CASE("every feature state survives save and load through key-group blobs") {
+  TEST_CASE("every feature state survives save and load through key-group blobs, with sums past int64") {
     auto plan = test::default_plan();
-    for (bool user_shard : {true, false}) {
+    for (auto [user_shard, scale] : {std::pair{true, 1.0}, {false, 1.0}, {true, 8e14}, {false, 8e14}}) {
+      CAPTURE(scale);
       std::vector<feature_scope> scopes;
       auto original = make_feature_states(plan, user_shard, scopes);
-      auto events = some_events(400, 7);
+      auto events = some_events(400, 7, scale);
       uint64_t seq = 0;
       for (const auto& e : events)
         for (auto& s : original) s->add(e, no_watermark, seq++);

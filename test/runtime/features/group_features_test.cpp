@@ -49,6 +49,28 @@ TEST_SUITE("runtime.group_features") {
     CHECK(redis["user:feature:{d}"]["amount_tier"] == "3");
     CHECK(redis["user:feature:{a}"]["amount_tier"] == "8");
   }
+  TEST_CASE("amount sums past int64 units are exact and rank above the others") {
+    auto plan = test::default_plan();
+    user_tiers f(test::feature(plan, "user_purchase_amount"));
+    f.add(purchase("big", t0, 1e15), no_watermark, 1);      // 1e19 units: int64 held 9.2e18
+    f.add(purchase("twice", t0, 6e14), no_watermark, 2);    // each fits int64 units, the sum does not
+    f.add(purchase("twice", t0 + 1, 6e14), no_watermark, 3);
+    f.add(purchase("edge", t0, 1e18), no_watermark, 4);     // the parser's bound
+    f.add(purchase("edge", t0 + 1, -0.0001), no_watermark, 5);
+    f.add(purchase("small", t0, 10), no_watermark, 6);
+    redis_map redis;
+    std::vector<key_update> out;
+    f.flush(out);
+    test::apply_updates(redis, out);
+    CHECK(redis["user:stats:{big}:purchase_amount"][""] == "1000000000000000.0000");
+    CHECK(redis["user:stats:{twice}:purchase_amount"][""] == "1200000000000000.0000");
+    CHECK(redis["user:stats:{edge}:purchase_amount"][""] == "999999999999999999.9999");
+    CHECK(redis["user:stats:{small}:purchase_amount"][""] == "10.0000");
+    CHECK(redis["user:feature:{small}"]["amount_tier"] == "1");
+    CHECK(redis["user:feature:{big}"]["amount_tier"] == "3");
+    CHECK(redis["user:feature:{twice}"]["amount_tier"] == "6");
+    CHECK(redis["user:feature:{edge}"]["amount_tier"] == "8");
+  }
   TEST_CASE("a sliding HyperLogLog is rewritten with the exact set when members leave, and only then") {
     auto plan = test::default_plan();
     distinct_users f(test::feature(plan, "item_unique_visitors"));

@@ -63,6 +63,38 @@ TEST_SUITE("runtime.value_stats") {
   TEST_CASE("avg is one division of the exact sum by the count") {
     CHECK(run("avg", no_watermark)["avg:hz"] == "1.7667");
   }
+  TEST_CASE("sum, avg, min and max of prices past int64 units are exact") {
+    auto plan = plan_for("sum");
+    windowed_stats f(plan.features[0]);
+    for (double price : {1e18, 1e18, 9.99e17, 0.0001}) {
+      auto e = click("u", "i1", 1, t0 + 1, price);
+      e.region = "hz";
+      f.add(e, no_watermark, 0);
+    }
+    std::vector<key_update> out;
+    f.flush(out);
+    std::map<std::string, std::map<std::string, std::string>> redis;
+    test::apply_updates(redis, out);
+    CHECK(redis["item:{i1}"]["sum:hz"] == "2999000000000000000.0001");
+    auto one = [](const std::string& aggregation) {
+      auto p = plan_for(aggregation);
+      windowed_stats g(p.features[0]);
+      for (double price : {-1e18, 6e14, 1e18}) {
+        auto e = click("u", "i1", 1, t0 + 1);
+        e.price = price, e.has_price = true;  // click() takes a negative price for "none"
+        e.region = "hz";
+        g.add(e, no_watermark, 0);
+      }
+      std::vector<key_update> o;
+      g.flush(o);
+      std::map<std::string, std::map<std::string, std::string>> r;
+      test::apply_updates(r, o);
+      return r["item:{i1}"][aggregation + ":hz"];
+    };
+    CHECK(one("min") == "-1000000000000000000.0000");
+    CHECK(one("max") == "1000000000000000000.0000");
+    CHECK(one("avg") == "200000000000000.0000");  // one double division of 6e18 units by 3e4
+  }
   TEST_CASE("min and max keep their extremes and drop them with the window") {
     CHECK(run("min", no_watermark)["min:hz"] == "0.1000");
     CHECK(run("max", no_watermark)["max:hz"] == "5.0000");

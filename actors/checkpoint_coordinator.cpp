@@ -88,6 +88,7 @@ void maybe_complete(coord_actor self) {
   metrics.last_checkpoint_id = m.id;
   metrics.last_checkpoint_ms = ms.count();
   metrics.last_checkpoint_bytes = m.snapshot_bytes();
+  metrics.last_checkpoint_written_bytes = m.written_bytes();
   metrics.last_checkpoint_align_ms = st.phases.align_ms;
   metrics.last_checkpoint_encode_ms = st.phases.encode_ms;
   metrics.last_checkpoint_write_ms = st.phases.write_ms;

@@ -67,6 +67,7 @@ void flush(shard_actor self, bool force = false) {
   st.last_flush = std::chrono::steady_clock::now();
   std::vector<key_update> updates;
   flush_features(self, force, updates);
+  st.trace.flushed(st.cfg.metrics->stages);
   if (updates.empty()) return;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
@@ -74,6 +75,7 @@ void flush(shard_actor self, bool force = false) {
   for (size_t i = 0; i < per_sink.size(); ++i) {
     if (per_sink[i].updates.empty()) continue;
     ++st.outstanding;
+    per_sink[i].sent_us = stage_clock_us();
     self->send(st.cfg.sinks[i], std::move(per_sink[i]));
   }
 }
@@ -95,12 +97,17 @@ void add_event(shard_actor self, const routed_event& e) {
   auto& st = self->state;
   auto seq = st.seq++;
   bool user = st.cfg.kind == shard_kind::user;
+  scope_interners::ids ids;  // the event's routing keys, interned once for all features
+  st.interners.intern(e.ev, user ? scope_bit(feature_scope::user) : e.scopes, ids);
   for (size_t i = 0; i < st.features.size(); ++i)
-    if (user || (e.scopes & scope_bit(st.scopes[i])) != 0) st.features[i]->add(e.ev, e.wm_at_read, seq);
+    if (user || (e.scopes & scope_bit(st.scopes[i])) != 0)
+      st.features[i]->add_to(ids[static_cast<size_t>(st.scopes[i])], e.ev, e.wm_at_read, seq);
+  st.interners.release_unused(ids);
 }
 
 void on_batch(shard_actor self, event_batch& b) {
   auto& s = self->state;
+  s.trace.batch_started(b.sent_us, b.events.size(), s.cfg.metrics->stages);
   for (const auto& e : b.events) add_event(self, e);
   s.merge->exclude(b.reader, false);
   s.merge->update(b.reader, b.watermark);
@@ -222,7 +229,8 @@ size_t sink_of(std::string_view redis_key, size_t sinks) {
 caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names);
+  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names,
+                                     &st.interners);
   for (const auto& name : st.names) st.emit_every.emplace_back(emit_interval_of(*st.cfg.plan, name));
   st.emitted.resize(st.features.size());
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);

@@ -18,6 +18,7 @@
 #include "runtime/checkpoint/barrier_alignment.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/window/watermark_merge.hpp"
 
@@ -47,6 +48,7 @@ struct keyed_shard_state {
   static inline const char* name = "keyed_shard";
   using held_message = std::variant<event_batch, reader_end>;
   shard_settings cfg;
+  scope_interners interners;  // entity ids of the features (declared first: outlives them)
   std::vector<std::unique_ptr<feature_state>> features;
   std::vector<feature_scope> scopes;  // of each feature state
   std::vector<std::string> names;     // of each feature state
@@ -64,6 +66,7 @@ struct keyed_shard_state {
   bool flush_wanted = false;  // changes waited for `outstanding` to drain
   std::chrono::steady_clock::time_point align_started{};  // the first barrier of the pending checkpoint
   std::vector<size_t> body_sizes;  // by key group, at the last checkpoint: encode_shard_state's hints
+  shard_stage_trace trace;         // stage latency metrics
 };
 
 caf::behavior keyed_shard(caf::stateful_actor<keyed_shard_state>* self, shard_settings cfg);

@@ -59,7 +59,7 @@ typename Inspector::result_type inspect(Inspector& f, reader_position& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, snapshot_entry& x) {
-  return f(caf::meta::type_name("snapshot_entry"), x.key_group, x.file, x.size, x.crc);
+  return f(caf::meta::type_name("snapshot_entry"), x.key_group, x.file, x.size, x.crc, x.stored_in);
 }
 
 template <class Inspector>

@@ -31,6 +31,7 @@ struct event_batch {
   uint32_t reader = 0;
   int64_t watermark = 0;
   std::vector<routed_event> events;
+  int64_t sent_us = 0;  // stage_clock_us() when sent; not on the wire: 0 from another node
 };
 
 /// A reader is done: drained to its end offsets, or stopped.
@@ -41,6 +42,7 @@ struct reader_end {
 
 struct update_batch {
   std::vector<key_update> updates;
+  int64_t sent_us = 0;  // stage_clock_us() when the shard sent it
 };
 
 /// Checkpoint barrier `id` from reader `reader`, in order with its event batches.

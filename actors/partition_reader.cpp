@@ -46,6 +46,8 @@ void log_late(reader_actor self, int64_t now, bool force) {
 
 void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
   b.watermark = self->state.watermark->current();
+  b.sent_us = stage_clock_us();
+  self->state.trace.batch_sent(b.sent_us, b.events.size(), self->state.cfg.metrics->stages);
   ++self->state.in_flight;
   self->send(shard, std::move(b));
   b = event_batch{};
@@ -147,11 +149,12 @@ void on_barrier(reader_actor self, uint64_t id) {
 }
 
 /// The wait before the next poll: short while data flows; a partition quiet for a
-/// second waits longer, so an idle node does not wake its workers hundreds of
-/// times a second per partition (the first event after a lull waits <= 20 ms more).
+/// second waits longer, and one quiet for 10 s longer still, so an idle node does not
+/// wake its workers hundreds of times a second (the first event after a lull waits
+/// <= 20 ms more, after a long silence <= 50 ms).
 int64_t poll_delay_ms(size_t polled, int64_t quiet_ms) {
   if (polled > 0) return 1;
-  return quiet_ms < 1000 ? 5 : 20;
+  return quiet_ms < 1000 ? 5 : quiet_ms < 10000 ? 20 : 50;
 }
 
 void poll_once(reader_actor self) {
@@ -162,9 +165,12 @@ void poll_once(reader_actor self) {
   }
   uint64_t accepted = 0, late = 0;
   st.parser->set_now(wall_clock_ms());
+  st.trace.poll_started();
   auto n = st.cfg.source->poll(st.cfg.poll_max, [&](int64_t offset, std::string_view payload) {
+    st.trace.message(st.cfg.source->message_timestamp_ms());
     on_message(self, offset, payload, accepted, late);
   });
+  st.trace.poll_done(st.cfg.metrics->stages);
   st.cfg.metrics->events_read.fetch_add(n, std::memory_order_relaxed);
   st.cfg.metrics->events_accepted.fetch_add(accepted, std::memory_order_relaxed);
   st.cfg.metrics->events_late.fetch_add(late, std::memory_order_relaxed);

@@ -14,6 +14,7 @@
 #include "actors/routing.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/source/message_source.hpp"
 #include "runtime/window/future_skew_guard.hpp"
@@ -65,6 +66,7 @@ struct partition_reader_state {
   bool ended = false;
   size_t in_flight = 0;   // batches sent and not yet taken by a shard
   bool starved = false;   // polling paused until credits come back
+  reader_stage_trace trace;  // stage latency metrics
 };
 
 caf::behavior partition_reader(caf::stateful_actor<partition_reader_state>* self, reader_settings cfg);

@@ -82,6 +82,7 @@ bool write_pending(sink_actor self, bool check = false) {
       m.redis_write_us.observe(
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
       m.sink_batch_commands.observe(commands);
+      st.trace.written(took / std::chrono::microseconds(1), m.stages);
       on_write_succeeded(self);
       if (result == write_result::lost_before) start_resync(self);
       return true;
@@ -152,6 +153,7 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   return {
     [=](update_batch& b) {
       // Written at once; the credit tells the shard it may send the next batch.
+      self->state.trace.received(b.sent_us, b.updates.size());
       for (auto& u : b.updates) self->state.pending.add(std::move(u));
       write_pending(self);
       self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);

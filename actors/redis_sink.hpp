@@ -14,6 +14,7 @@
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
 #include "runtime/features/update_coalescer.hpp"
+#include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/redis/redis_writer.hpp"
 #include "runtime/redis/write_failures.hpp"
@@ -59,6 +60,7 @@ struct redis_sink_state {
   bool ack_held = false;           // the barrier ack waits for the rewrites
   bool ack_ok = true;
   bool drain_held = false;         // the drained report waits for them
+  sink_stage_trace trace;          // stage latency metrics
 };
 
 caf::behavior redis_sink(caf::stateful_actor<redis_sink_state>* self, sink_settings cfg);

@@ -17,7 +17,8 @@ caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
       snapshot_written done{snap.id, true, {}, {}, snap.phases};
       for (const auto& [kg, body] : snap.bodies) {
         snapshot_entry entry;
-        if (!store->write_snapshot(snap.id, catalogue_hash, kg, body, entry, done.error)) {
+        bool referenced = false;
+        if (!self->state.files.put(*store, snap.id, catalogue_hash, kg, body, entry, referenced, done.error)) {
           done.ok = false;
           break;
         }

@@ -3,7 +3,9 @@
 // Paces generated events into Kafka with ts = the wall clock at send time; every
 // k-th event is a probe, a `view` of a fresh user `probe<n>`, whose list key
 // user:seq:{probe<n>} a keyspace-notification subscriber sees appear in Redis.
-// Prints one JSON object on stdout; exits 1 when the rate was not kept or a probe is missing.
+// With --metrics-port, the node's stage histograms over the measured window say where
+// the time went (latency_stages.hpp). Prints one JSON object on stdout; exits 1 when the
+// rate was not kept or a probe is missing.
 #include <hiredis.h>
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench/latency_stages.hpp"
 #include "runtime/gen/event_generator.hpp"
 #include "runtime/kafka/producer.hpp"
 
@@ -34,6 +37,7 @@ struct options {
   double min_rate_share = 0.95;  // of --rate, else the run fails
   double max_lag_ms = 1000;      // how far the sender may fall behind its schedule
   uint64_t seed = 1;
+  int metrics_port = 0;  // the node's /metrics on 127.0.0.1, 0 = no stage table
 };
 
 int64_t now_us() {
@@ -203,7 +207,7 @@ bool wait_until_ready(rtfeat::kafka_producer& p, const options& o, probe_ledger&
 /// Sends rate * seconds events on schedule (event i is due at i / rate s), every
 /// `every`-th a probe. Runs in: the main thread; delivery reports are served here.
 paced_run run_paced(rtfeat::kafka_producer& p, const options& o, probe_ledger& ledger,
-                    uint64_t every) {
+                    uint64_t every, rtfeat::bench::stage_scraper& stages) {
   rtfeat::gen_config cfg;
   cfg.seed = o.seed;
   cfg.rate = o.rate;
@@ -215,8 +219,13 @@ paced_run run_paced(rtfeat::kafka_producer& p, const options& o, probe_ledger& l
   run.measured_from_ms = cfg.start_ts + static_cast<int64_t>(o.warmup_s * 1000);
   const auto start = std::chrono::steady_clock::now();
   std::string text;
+  bool window_started = false;
   while (run.events < total && !run.send_failed) {
     const double elapsed = seconds_since(start);
+    if (!window_started && elapsed >= o.warmup_s) {
+      window_started = true;
+      stages.start_window();
+    }
     const auto due = std::min(total, static_cast<uint64_t>(elapsed * o.rate) + 1);
     run.max_lag_ms = std::max(run.max_lag_ms, (elapsed - static_cast<double>(run.events) / o.rate) * 1000);
     for (; run.events < due && !run.send_failed; ++run.events) {
@@ -286,7 +295,8 @@ std::string judge(const options& o, const paced_run& run, double rate, size_t mi
 }
 
 void print_result(const options& o, const paced_run& run, const std::vector<double>& ms,
-                  size_t missing, uint64_t every, uint64_t notifications, const std::string& error) {
+                  size_t missing, uint64_t every, uint64_t notifications, const std::string& error,
+                  const std::string& stage_fields) {
   const double rate = run.seconds > 0 ? static_cast<double>(run.events) / run.seconds : 0;
   auto pct = [&](double q) { return ms.empty() ? 0.0 : percentile(ms, q); };
   std::printf(
@@ -294,12 +304,12 @@ void print_result(const options& o, const paced_run& run, const std::vector<doub
     "\"events\":%llu,\"seconds\":%.3f,\"warmup_s\":%.1f,\"probe_every\":%llu,"
     "\"probes_sent\":%llu,\"probes\":%zu,\"probes_missing\":%zu,\"notifications\":%llu,"
     "\"max_lag_ms\":%.1f,\"p50_ms\":%.2f,\"p95_ms\":%.2f,\"p99_ms\":%.2f,"
-    "\"max_ms\":%.2f,\"min_ms\":%.2f}\n",
+    "\"max_ms\":%.2f,\"min_ms\":%.2f%s}\n",
     error.empty() ? "true" : "false", error.c_str(), o.rate, rate,
     static_cast<unsigned long long>(run.events), run.seconds, o.warmup_s,
     static_cast<unsigned long long>(every), static_cast<unsigned long long>(run.probes), ms.size(),
     missing, static_cast<unsigned long long>(notifications), run.max_lag_ms, pct(0.5), pct(0.95),
-    pct(0.99), ms.empty() ? 0.0 : ms.back(), ms.empty() ? 0.0 : ms.front());
+    pct(0.99), ms.empty() ? 0.0 : ms.back(), ms.empty() ? 0.0 : ms.front(), stage_fields.c_str());
 }
 
 }  // namespace
@@ -327,6 +337,8 @@ int main(int argc, char** argv) {
   app.add_option("--max-lag-ms", o.max_lag_ms, "fail when the sender falls this far behind")
     ->capture_default_str();
   app.add_option("--seed", o.seed, "generator seed")->capture_default_str();
+  app.add_option("--metrics-port", o.metrics_port, "the node's /metrics port on 127.0.0.1 (0: no stage table)")
+    ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   const uint64_t every =
@@ -334,6 +346,7 @@ int main(int argc, char** argv) {
   const auto ready_max = static_cast<size_t>(o.ready_timeout_s * 10) + 2;
   probe_ledger ledger(ready_max + static_cast<size_t>(o.rate * o.seconds) / every + 2);
   std::string error;
+  rtfeat::bench::stage_scraper stages(o.metrics_port);  // before the producer: its reports call it
   probe_reader reader;
   auto producer = rtfeat::kafka_producer::create(o.bootstrap, error, {{"message.timeout.ms", "30000"}});
   if (producer == nullptr || !reader.start(o, ledger, error)) {
@@ -347,14 +360,16 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "latency_probe: node ready; %.0f events/s for %.0f s, every %llu-th a probe\n",
                o.rate, o.seconds, static_cast<unsigned long long>(every));
-  const paced_run run = run_paced(*producer, o, ledger, every);
+  producer->on_delivered([&stages](int64_t latency_us) { stages.delivered(latency_us); });
+  const paced_run run = run_paced(*producer, o, ledger, every, stages);
   settle(*producer, o, ledger);
+  stages.end_window();
   reader.stop();
   const size_t missing = ledger.missing(0);
   const auto ms = measured_latencies(ledger, run);
   const double rate = run.seconds > 0 ? static_cast<double>(run.events) / run.seconds : 0;
   error = judge(o, run, rate, missing, ms.size());
-  print_result(o, run, ms, missing, every, reader.notifications(), error);
+  print_result(o, run, ms, missing, every, reader.notifications(), error, stages.json_fields());
   if (!error.empty()) std::fprintf(stderr, "latency_probe: FAILED: %s\n", error.c_str());
   return error.empty() ? 0 : 1;
 }

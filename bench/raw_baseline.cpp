@@ -2,8 +2,11 @@
 // plain loop over pre-parsed events, no actors, no Kafka, no Redis. It bounds
 // what the engine could reach on one core; `rtfeat node` is compared against it.
 // Prints one JSON object: events, kept, late, seconds, events_per_s, key_updates,
-// redis_commands (with --count-commands).
+// redis_commands, commands_by_name and commands_by_family per event (with --count-commands),
+// cpu_seconds and events_per_cpu_s (the loop thread's CPU time: comparable while other
+// processes load the box).
 #include <chrono>
+#include <ctime>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -15,6 +18,7 @@
 
 #include "config/feature_catalogue.hpp"
 #include "config/job_config.hpp"
+#include "bench/command_breakdown.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/update_coalescer.hpp"
@@ -28,6 +32,12 @@ namespace {
 
 using state_list = std::vector<std::unique_ptr<feature_state>>;
 using wall = std::chrono::steady_clock;
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
 
 /// Reads and parses every line of `path` (not timed); invalid lines are dropped.
 std::vector<event> load_events(const std::string& path, uint64_t& lines) {
@@ -47,6 +57,8 @@ std::vector<event> load_events(const std::string& path, uint64_t& lines) {
 struct loop_result {
   uint64_t kept = 0, late = 0, key_updates = 0, redis_commands = 0;
   double seconds = 0;
+  command_breakdown commands;  // filled with --count-commands
+  double cpu_seconds = 0;  // of this thread: robust when other processes share the cores
 };
 
 /// The timed loop: SPEC §4a's reader logic, then every state of the event's scopes.
@@ -62,20 +74,13 @@ struct loop_options {
   bool count_commands = false;
 };
 
-/// Discards commands: only their number matters here.
-class null_commands final : public command_sink {
-public:
-  void begin(const char*) override {}
-  void arg(const char*, size_t) override {}
-  void end() override {}
-};
-
 loop_result run_loop(const std::vector<event>& events, const feature_plan& plan, const job_config& cfg,
                      const loop_options& opt) {
   const int32_t partitions = opt.partitions;
   std::vector<feature_scope> user_scopes, group_scopes;
-  state_list user = make_feature_states(plan, true, user_scopes);
-  state_list group = make_feature_states(plan, false, group_scopes);
+  scope_interners user_ids, group_ids;  // as in the shards: one set per shard kind
+  state_list user = make_feature_states(plan, true, user_scopes, nullptr, &user_ids);
+  state_list group = make_feature_states(plan, false, group_scopes, nullptr, &group_ids);
   std::vector<partition_watermark> marks(static_cast<size_t>(partitions),
                                          partition_watermark(cfg.out_of_orderness_ms));
   watermark_merge merge(static_cast<size_t>(partitions));
@@ -85,10 +90,10 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
 
   std::vector<key_update> updates;
   std::string key;
+  scope_interners::ids ids;
   loop_result r;
   update_coalescer coalescer;
   ttl_tracker ttl;
-  null_commands sink;
   auto advance_all = [&] {
     for (size_t p = 0; p < marks.size(); ++p) merge.update(p, marks[p].current());
     int64_t w = merge.current();
@@ -101,11 +106,12 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
     r.key_updates += updates.size();
     if (opt.count_commands) {
       for (auto& u : updates) coalescer.add(std::move(u));
-      r.redis_commands += plan_commands(coalescer.take(), ttl, 0, sink);
+      r.redis_commands += plan_commands(coalescer.take(), ttl, 0, r.commands);
     }
     updates.clear();  // the sink's work is not part of this baseline
   };
   auto start = wall::now();
+  double cpu_start = thread_cpu_seconds();
   auto last_flush = start;
   uint64_t seq = 0, since_flush = 0;
   for (const auto& e : events) {
@@ -123,10 +129,16 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
       auto scope = static_cast<feature_scope>(s);
       if ((plan.scope_behaviors[s] & bit) != 0 && scope_key(scope, e, key)) mask |= scope_bit(scope);
     }
-    if ((plan.scope_behaviors[0] & bit) != 0)
-      for (auto& s : user) s->add(e, wm_at_read, seq);
+    if ((plan.scope_behaviors[0] & bit) != 0) {
+      user_ids.intern(e, scope_bit(feature_scope::user), ids);
+      for (auto& s : user) s->add_to(ids[0], e, wm_at_read, seq);
+      user_ids.release_unused(ids);
+    }
+    group_ids.intern(e, mask, ids);
     for (size_t i = 0; i < group.size(); ++i)
-      if ((mask & scope_bit(group_scopes[i])) != 0) group[i]->add(e, wm_at_read, seq);
+      if ((mask & scope_bit(group_scopes[i])) != 0)
+        group[i]->add_to(ids[static_cast<size_t>(group_scopes[i])], e, wm_at_read, seq);
+    group_ids.release_unused(ids);
     ++since_flush;
     if (++r.kept % 1024 == 0) {
       advance_all();
@@ -143,6 +155,7 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
   advance_all();
   flush_all();
   r.seconds = std::chrono::duration<double>(wall::now() - start).count();
+  r.cpu_seconds = thread_cpu_seconds() - cpu_start;
   return r;
 }
 
@@ -180,11 +193,14 @@ int main(int argc, char** argv) {
   auto events = rtfeat::load_events(events_path, lines);
   auto r = rtfeat::run_loop(events, plan, cfg, opt);
   double eps = r.seconds > 0 ? static_cast<double>(lines) / r.seconds : 0;
+  double cpu_eps = r.cpu_seconds > 0 ? static_cast<double>(lines) / r.cpu_seconds : 0;
   std::printf(
     "{\"events\":%llu,\"valid\":%zu,\"kept\":%llu,\"late\":%llu,\"key_updates\":%llu,\"redis_commands\":%llu,"
-    "\"seconds\":%.6f,\"events_per_s\":%.0f}\n",
+    "\"seconds\":%.6f,\"events_per_s\":%.0f,\"cpu_seconds\":%.6f,\"events_per_cpu_s\":%.0f",
     static_cast<unsigned long long>(lines), events.size(), static_cast<unsigned long long>(r.kept),
     static_cast<unsigned long long>(r.late), static_cast<unsigned long long>(r.key_updates),
-    static_cast<unsigned long long>(r.redis_commands), r.seconds, eps);
+    static_cast<unsigned long long>(r.redis_commands), r.seconds, eps, r.cpu_seconds, cpu_eps);
+  if (opt.count_commands) std::printf(",%s", r.commands.json(lines).c_str());
+  std::printf("}\n");
   return 0;
 }

@@ -172,8 +172,9 @@ void print_manifest(const checkpoint_store& store, const checkpoint_manifest& m)
   std::printf("  created         %s (%s)\n", utc_time(m.created_ms).c_str(),
               age(m.created_ms).c_str());
   std::printf("  catalogue hash  %s\n", hex64(m.catalogue_hash).c_str());
-  std::printf("  snapshots       %zu files, %s\n", m.snapshots.size(),
-              human_bytes(m.snapshot_bytes()).c_str());
+  std::printf("  snapshots       %zu files, %s (%zu referenced in older checkpoints, %s written)\n",
+              m.snapshots.size(), human_bytes(m.snapshot_bytes()).c_str(), m.referenced_count(),
+              human_bytes(m.written_bytes()).c_str());
   std::printf("positions (%zu):\n", m.positions.size());
   for (const auto& p : m.positions)
     std::printf("  %s/%d  next offset %lld  watermark %s\n", p.topic.c_str(), p.partition,
@@ -182,8 +183,9 @@ void print_manifest(const checkpoint_store& store, const checkpoint_manifest& m)
   for (const auto& [k, v] : m.meta) std::printf("  %s = %s\n", k.c_str(), v.c_str());
   std::printf("snapshot files:\n");
   for (const auto& e : m.snapshots)
-    std::printf("  %-14s key group %-5u %10llu bytes  crc32c %s\n", e.file.c_str(), e.key_group,
-                static_cast<unsigned long long>(e.size), hex32(e.crc).c_str());
+    std::printf("  %-14s key group %-5u %10llu bytes  crc32c %s%s\n", e.file.c_str(), e.key_group,
+                static_cast<unsigned long long>(e.size), hex32(e.crc).c_str(),
+                e.stored_in ? ("  in chk-" + std::to_string(e.stored_in)).c_str() : "");
 }
 
 // Loads the manifest of `id`, or says why there is none ("incomplete", "does not exist").
@@ -226,6 +228,9 @@ void print_header(const snapshot_header& h) {
 
 int inspect_key_group(const checkpoint_store& store, uint64_t id, uint32_t kg,
                       const checkpoint_manifest* m) {
+  // A referenced key group's file lives in the older checkpoint that wrote it.
+  const snapshot_entry* listed = m ? m->find(kg) : nullptr;
+  if (listed) id = listed->home(id);
   const std::string path = store.snapshot_path(id, kg);
   snapshot_header h;
   std::string body, error;
@@ -284,9 +289,10 @@ int run_verify(const checkpoint_store& store, const checkpoints_options& o) {
                 static_cast<unsigned long long>(id), problems.size(), m.snapshots.size());
     return 1;
   }
-  std::printf("checkpoint %llu: OK: manifest and %zu snapshot files (%s) verified in %.2f s\n",
+  std::printf("checkpoint %llu: OK: manifest and %zu snapshot files (%s, %zu of them referenced in older "
+              "checkpoints) verified in %.2f s\n",
               static_cast<unsigned long long>(id), m.snapshots.size(),
-              human_bytes(m.snapshot_bytes()).c_str(), secs);
+              human_bytes(m.snapshot_bytes()).c_str(), m.referenced_count(), secs);
   return 0;
 }
 

@@ -120,6 +120,13 @@ void ignore_older(restore_plan& restored, uint64_t floor_id) {
 
 caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const node_setup& ns) {
   sys_cfg.set("scheduler.max-threads", 2);
+  // CAF's workers poll 100 times, then 500 times with 50 us naps, before they block
+  // on their queue's condition variable: each reader poll or timer restarted that, so
+  // an idle node burned ~10 % of a core per worker. Blocking after a few naps costs a
+  // busy node nothing (a message from outside a worker wakes the condition variable);
+  // a worker still looks for work to steal from the other every relaxed nap.
+  sys_cfg.set("work-stealing.moderate-poll-attempts", size_t{10});
+  sys_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(2)});
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
   register_message_types(sys_cfg);
   if (ns.cluster) ns.transport.configure(sys_cfg, ns.cfg);

@@ -76,6 +76,7 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
       << ",\"final_watermark\":" << m_.watermark.load()
       << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
       << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()
+      << ",\"last_checkpoint_written_bytes\":" << m_.last_checkpoint_written_bytes.load()
       << ",\"last_checkpoint_align_ms\":" << m_.last_checkpoint_align_ms.load()
       << ",\"last_checkpoint_encode_ms\":" << m_.last_checkpoint_encode_ms.load()
       << ",\"last_checkpoint_write_ms\":" << m_.last_checkpoint_write_ms.load()

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "runtime/metrics/atomic_histogram.hpp"
+#include "runtime/metrics/stage_latency.hpp"
 #include "runtime/reject_reason.hpp"
 #include "runtime/window/sliding_window.hpp"
 
@@ -33,6 +34,7 @@ struct node_metrics {
   std::atomic<uint64_t> last_checkpoint_id{0};
   std::atomic<int64_t> last_checkpoint_ms{0};
   std::atomic<uint64_t> last_checkpoint_bytes{0};
+  std::atomic<uint64_t> last_checkpoint_written_bytes{0};  // new files only: the rest is referenced
   // Phases of the last completed checkpoint (slowest shard): barrier alignment,
   // the encode that pauses a shard, the background write of its snapshot files.
   std::atomic<int64_t> last_checkpoint_align_ms{0};
@@ -42,6 +44,7 @@ struct node_metrics {
   atomic_histogram<12> redis_write_us{
     {{100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000, 100000, 250000, 1000000}}};
   atomic_histogram<9> sink_batch_commands{{{1, 10, 100, 1000, 5000, 10000, 50000, 100000, 500000}}};
+  stage_latencies stages;  // where an event's time goes, stage by stage
 
   /// Entities with state per feature of one shard (`shard`: its actor id), as of its
   /// last checkpoint or the end of the run; a later report replaces an earlier one.

@@ -83,14 +83,17 @@ bool checkpoint_store::list(checkpoint_listing& out, std::string& error) const {
 bool checkpoint_store::check_snapshot(const checkpoint_manifest& m, const snapshot_entry& e,
                                       std::string* body, std::string& error) const {
   snapshot_header h;
-  if (read_snapshot_file(snapshot_path(m.id, e.key_group), h, body, error) != snapshot_status::ok)
+  const uint64_t home = e.home(m.id);
+  if (read_snapshot_file(entry_path(m.id, e), h, body, error) != snapshot_status::ok) {
+    if (home != m.id) error += " (referenced file of checkpoint " + std::to_string(home) + ")";
     return false;
+  }
   const auto mismatch = [&](const char* what, const std::string& file, const std::string& listed) {
     error = e.file + ": " + what + " " + file + " in the file, " + listed + " in the manifest";
     return false;
   };
-  if (h.checkpoint_id != m.id)
-    return mismatch("checkpoint", std::to_string(h.checkpoint_id), std::to_string(m.id));
+  if (h.checkpoint_id != home)
+    return mismatch("checkpoint", std::to_string(h.checkpoint_id), std::to_string(home));
   if (h.key_group != e.key_group)
     return mismatch("key group", std::to_string(h.key_group), std::to_string(e.key_group));
   if (h.catalogue_hash != m.catalogue_hash)

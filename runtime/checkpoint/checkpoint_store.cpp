@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 
 #include "runtime/checkpoint/file_io.hpp"
 
@@ -76,6 +77,21 @@ bool checkpoint_store::write_snapshot(uint64_t id, uint64_t catalogue_hash, uint
   return true;
 }
 
+bool checkpoint_store::reference_snapshot(uint64_t id, uint64_t home, const snapshot_entry& previous,
+                                          snapshot_entry& out) const {
+  struct stat st {};
+  if (home == 0 || home >= id || ::stat(snapshot_path(home, previous.key_group).c_str(), &st) != 0
+      || static_cast<uint64_t>(st.st_size) != previous.size)
+    return false;
+  out = previous;
+  out.stored_in = home;
+  return true;
+}
+
+std::string checkpoint_store::entry_path(uint64_t id, const snapshot_entry& e) const {
+  return checkpoint_path(e.home(id)) + "/" + e.file;
+}
+
 bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& error) const {
   const std::string chk = checkpoint_path(m.id);
   const std::string prefix = "cannot commit checkpoint " + std::to_string(m.id) + ": ";
@@ -83,9 +99,13 @@ bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::st
   if (is_complete(m.id)) return error = prefix + "it is already complete", false;
   for (const auto& e : m.snapshots) {
     struct stat st {};
-    const std::string path = chk + "/" + e.file;
+    const std::string path = entry_path(m.id, e);
     if (e.file != snapshot_file_name(e.key_group))
       return error = prefix + "bad file name " + e.file, false;
+    if (e.stored_in >= m.id)
+      return error = prefix + e.file + " references checkpoint " + std::to_string(e.stored_in)
+                     + ", not an older one",
+             false;
     if (::stat(path.c_str(), &st) != 0)
       return error = prefix + os_error("cannot stat", path), false;
     if (static_cast<uint64_t>(st.st_size) != e.size)
@@ -131,6 +151,25 @@ bool checkpoint_store::remove_checkpoint(uint64_t id, bool complete, std::string
   return true;
 }
 
+// A retired checkpoint directory that still holds referenced files: MANIFEST goes
+// first (as in remove_checkpoint), then every file not in `kept`.
+bool checkpoint_store::remove_unreferenced(uint64_t id, const std::vector<std::string>& kept,
+                                           std::string& error) const {
+  const std::string chk = checkpoint_path(id);
+  const std::string manifest = chk + "/MANIFEST";
+  if (::unlink(manifest.c_str()) != 0 && errno != ENOENT)
+    return error = os_error("cannot remove", manifest), false;
+  std::error_code ec;
+  std::vector<fs::path> doomed;
+  for (fs::directory_iterator it(chk, ec), end; !ec && it != end; it.increment(ec))
+    if (std::find(kept.begin(), kept.end(), it->path().filename().string()) == kept.end())
+      doomed.push_back(it->path());
+  if (ec) return error = "cannot list " + chk + ": " + ec.message(), false;
+  for (const auto& p : doomed)
+    if (fs::remove_all(p, ec); ec) return error = "cannot remove " + p.string() + ": " + ec.message(), false;
+  return fsync_directory(chk, error);
+}
+
 bool checkpoint_store::apply_retention(uint64_t committed, size_t keep, std::string& error) const {
   checkpoint_listing all;
   if (!list(all, error)) return false;
@@ -138,12 +177,25 @@ bool checkpoint_store::apply_retention(uint64_t committed, size_t keep, std::str
   for (const auto& m : all.complete) complete.push_back(m.id);
   for (const auto& [id, why] : all.unreadable) complete.push_back(id);
   std::sort(complete.rbegin(), complete.rend());
+  // Files of older directories that the kept manifests still reference: by directory.
+  std::map<uint64_t, std::vector<std::string>> referenced;
+  const uint64_t oldest_kept = complete.empty() ? 0 : complete[std::min(keep, complete.size()) - 1];
+  for (const auto& m : all.complete)
+    if (m.id >= oldest_kept)
+      for (const auto& e : m.snapshots)
+        if (e.stored_in != 0) referenced[e.stored_in].push_back(e.file);
   bool ok = true;
   std::string e;
+  const auto retire = [&](uint64_t id, bool is_complete) {
+    const auto refs = referenced.find(id);
+    const bool done = refs == referenced.end() ? remove_checkpoint(id, is_complete, e)
+                                               : remove_unreferenced(id, refs->second, e);
+    if (!done) ok = false, error = e;
+  };
   for (size_t i = keep; i < complete.size(); ++i)
-    if (complete[i] < committed && !remove_checkpoint(complete[i], true, e)) ok = false, error = e;
+    if (complete[i] < committed) retire(complete[i], true);
   for (const auto& p : all.partial)
-    if (p.id < committed && !remove_checkpoint(p.id, false, e)) ok = false, error = e;
+    if (p.id < committed) retire(p.id, false);
   return ok;
 }
 

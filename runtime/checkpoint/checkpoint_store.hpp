@@ -59,11 +59,22 @@ public:
   bool write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
                       std::string_view body, snapshot_entry& out, std::string& error) const;
 
+  /// The entry for checkpoint `id` that references `previous` (an entry written or
+  /// referenced by an earlier checkpoint, whose file lives in checkpoint `home`)
+  /// instead of writing the same bytes again. False when that file is gone or has
+  /// another size (its checkpoint was aborted or retired): then write the body.
+  /// REQUIRES: home < id. Blocks: one stat. Runs in: any thread.
+  bool reference_snapshot(uint64_t id, uint64_t home, const snapshot_entry& previous,
+                          snapshot_entry& out) const;
+
+  /// Where `e`, an entry of checkpoint `id`, keeps its file.
+  std::string entry_path(uint64_t id, const snapshot_entry& e) const;
+
   /// Completes checkpoint m.id: checks every listed snapshot file exists with its
   /// size, syncs the filesystem (syncfs: the snapshot files), fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
   /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
   /// complete checkpoints and deletes older complete ones and partial ones older
-  /// than m.id. Returns true iff checkpoint m.id is complete and durable; a retention
+  /// than m.id, except the files the kept manifests reference. Returns true iff checkpoint m.id is complete and durable; a retention
   /// failure does not undo that: it returns true with the problem in `error`.
   /// REQUIRES: m.id >= 1, keep >= 1 (0 is taken as 1), snapshots from write_snapshot.
   /// Blocks: a few fsyncs + deleting old directories.
@@ -115,6 +126,7 @@ public:
 private:
   explicit checkpoint_store(std::string dir) : dir_(std::move(dir)) {}
   bool remove_checkpoint(uint64_t id, bool complete, std::string& error) const;
+  bool remove_unreferenced(uint64_t id, const std::vector<std::string>& kept, std::string& error) const;
   bool apply_retention(uint64_t committed, size_t keep, std::string& error) const;
   bool check_snapshot(const checkpoint_manifest& m, const snapshot_entry& e, std::string* body,
                       std::string& error) const;

@@ -27,6 +27,18 @@ uint64_t checkpoint_manifest::snapshot_bytes() const {
   return total;
 }
 
+uint64_t checkpoint_manifest::written_bytes() const {
+  uint64_t total = 0;
+  for (const auto& s : snapshots) total += s.stored_in == 0 ? s.size : 0;
+  return total;
+}
+
+size_t checkpoint_manifest::referenced_count() const {
+  size_t n = 0;
+  for (const auto& s : snapshots) n += s.stored_in != 0;
+  return n;
+}
+
 namespace {
 
 constexpr std::string_view crc_line = "\n  \"manifest_crc32c\": \"";
@@ -39,8 +51,10 @@ void write_snapshots(std::string& out, std::vector<snapshot_entry> s) {
     out += i ? ",\n    " : "\n    ";
     out += "{\"key_group\": " + std::to_string(s[i].key_group) + ", \"file\": ";
     json_append_string(out, s[i].file);
-    out +=
-      ", \"size\": " + std::to_string(s[i].size) + ", \"crc32c\": \"" + hex32(s[i].crc) + "\"}";
+    out += ", \"size\": " + std::to_string(s[i].size) + ", \"crc32c\": \"" + hex32(s[i].crc) + "\"";
+    // Absent for a file in the checkpoint's own directory (all of them in version 1).
+    if (s[i].stored_in != 0) out += ", \"stored_in\": " + std::to_string(s[i].stored_in);
+    out += "}";
   }
   out += s.empty() ? "],\n" : "\n  ],\n";
 }
@@ -80,8 +94,11 @@ void write_meta(std::string& out, const std::map<std::string, std::string>& meta
 }  // namespace
 
 std::string encode_manifest(const checkpoint_manifest& m) {
+  // Version 1 when nothing is referenced: a build without references reads it right;
+  // it refuses version 2 instead of looking for referenced files in the wrong place.
+  const int version = m.referenced_count() > 0 ? manifest_format_version : 1;
   std::string out = "{\n  \"format\": \"rtfeat-checkpoint\",\n  \"version\": "
-                    + std::to_string(manifest_format_version) + ",\n";
+                    + std::to_string(version) + ",\n";
   out += "  \"checkpoint_id\": " + std::to_string(m.id) + ",\n";
   out += "  \"created_ms\": " + std::to_string(m.created_ms) + ",\n";
   out += "  \"catalogue_hash\": \"" + hex64(m.catalogue_hash) + "\",\n";
@@ -99,6 +116,17 @@ namespace {
 
 namespace sj = simdjson;
 
+// "stored_in", when present: an older checkpoint of the same store.
+bool read_stored_in(sj::dom::object o, const std::string& where, uint64_t id, snapshot_entry& s,
+                    std::string& error) {
+  sj::dom::element v;
+  if (o["stored_in"].get(v) != sj::SUCCESS) return true;
+  if (v.get_uint64().get(s.stored_in) != sj::SUCCESS || s.stored_in == 0 || s.stored_in >= id)
+    return error = where + ".stored_in: not an older checkpoint id (this one is " + std::to_string(id) + ")",
+           false;
+  return true;
+}
+
 bool read_snapshots(sj::dom::array arr, checkpoint_manifest& m, std::string& error) {
   std::set<uint32_t> seen;
   for (sj::dom::element e : arr) {
@@ -114,6 +142,7 @@ bool read_snapshots(sj::dom::array arr, checkpoint_manifest& m, std::string& err
       return error = where + ": key_group or crc32c out of range", false;
     s.key_group = static_cast<uint32_t>(kg);
     s.crc = static_cast<uint32_t>(crc);
+    if (!read_stored_in(o, where, m.id, s, error)) return false;
     if (s.file != snapshot_file_name(s.key_group))
       return error = where + ".file: \"" + s.file + "\" is not " + snapshot_file_name(s.key_group),
              false;
@@ -199,11 +228,12 @@ bool decode_manifest(std::string_view text, checkpoint_manifest& out, std::strin
   if (!json_string(root, "format", "manifest", format, error)
       || !json_u64(root, "version", "manifest", version, error))
     return false;
-  if (format != "rtfeat-checkpoint" || version != manifest_format_version)
+  if (format != "rtfeat-checkpoint" || version < 1 || version > manifest_format_version)
     return error = "unsupported manifest format \"" + format + "\" version "
-                   + std::to_string(version) + " (this build reads version 1)",
+                   + std::to_string(version) + " (this build reads versions 1 and 2)",
            false;
   sj::dom::array snapshots, positions;
+  // The id first: stored_in is checked against it.
   return json_u64(root, "checkpoint_id", "manifest", out.id, error)
          && json_i64(root, "created_ms", "manifest", out.created_ms, error)
          && json_hex(root, "catalogue_hash", "manifest", out.catalogue_hash, error)

@@ -12,7 +12,9 @@
 
 namespace rtfeat {
 
-inline constexpr int manifest_format_version = 1;
+/// Version 2 added references (snapshot_entry::stored_in); a manifest without any
+/// is still written as version 1, so older builds keep reading it.
+inline constexpr int manifest_format_version = 2;
 
 /// Where one Kafka partition's reader stood at the barrier.
 struct partition_position {
@@ -23,12 +25,18 @@ struct partition_position {
   std::optional<int64_t> future_suspect{};  // future-skew rule's suspect ts; nullopt = none (key absent)
 };
 
-/// One key group's snapshot file, as returned by checkpoint_store::write_snapshot.
+/// One key group's snapshot file, as returned by checkpoint_store::write_snapshot
+/// or reference_snapshot (incremental checkpoints: an unchanged key group's file
+/// stays where an older checkpoint wrote it).
 struct snapshot_entry {
   uint32_t key_group = 0;
-  std::string file;   // "kg-<n>.snap", relative to the checkpoint's directory
-  uint64_t size = 0;  // whole file, header included
-  uint32_t crc = 0;   // CRC32C of the body (also stored in the file header)
+  std::string file;        // "kg-<n>.snap", in the directory of checkpoint home()
+  uint64_t size = 0;       // whole file, header included
+  uint32_t crc = 0;        // CRC32C of the body (also stored in the file header)
+  uint64_t stored_in = 0;  // older checkpoint whose directory holds the file; 0 = its own
+
+  /// The checkpoint whose directory holds the file, for an entry of checkpoint `id`.
+  uint64_t home(uint64_t id) const { return stored_in != 0 ? stored_in : id; }
 };
 
 struct checkpoint_manifest {
@@ -41,8 +49,12 @@ struct checkpoint_manifest {
 
   /// The entry of `key_group`, or nullptr.
   const snapshot_entry* find(uint32_t key_group) const;
-  /// Sum of the snapshot file sizes.
+  /// Sum of the snapshot file sizes (referenced files included).
   uint64_t snapshot_bytes() const;
+  /// Sum of the sizes of the files in this checkpoint's own directory.
+  uint64_t written_bytes() const;
+  /// Entries whose file lives in an older checkpoint's directory.
+  size_t referenced_count() const;
 };
 
 /// The manifest as JSON (layout in docs/checkpoints.md), snapshots sorted by key
@@ -50,8 +62,9 @@ struct checkpoint_manifest {
 std::string encode_manifest(const checkpoint_manifest& m);
 
 /// Parses and validates a manifest: its CRC line, format version, every field's
-/// type, snapshot file names ("kg-<n>.snap" of their key group, so a manifest can
-/// never point outside its directory) and no duplicate key group. Never throws.
+/// type, snapshot file names ("kg-<n>.snap" of their key group, and stored_in an
+/// older checkpoint id, so a manifest can never point outside the store) and no
+/// duplicate key group. Reads versions 1 and 2. Never throws.
 bool decode_manifest(std::string_view text, checkpoint_manifest& out, std::string& error);
 
 }  // namespace rtfeat

@@ -8,35 +8,25 @@
 
 namespace rtfeat {
 
-void distinct_users::mark(const std::string& id, entity_state& st) {
-  st.snap.invalidate();
-  if (!st.dirty) st.dirty = true, dirty_.push_back(id);
-}
-
-void distinct_users::reindex(const std::string& id, entity_state& st) {
+void distinct_users::reindex(entity_id id, entity_state& st) {
   st.indexed_bucket = no_watermark;
   for (const auto& [user, bucket] : st.newest)
     if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) st.indexed_bucket = bucket;
   if (st.indexed_bucket != no_watermark) index_.add(st.indexed_bucket, id);
 }
 
-void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
-  if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
+void distinct_users::add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t) {
+  if (id == no_entity || (f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   if (sliding_ && tail_ != no_watermark && e.ts < tail_) return;
-  auto& id = scratch_;
-  if (!scope_key(f_.scope, e, id)) return;
-  auto [it, fresh] = entities_.try_emplace(id);
-  auto& st = it->second;
-  if (fresh && !render_from(f_.key, e, st.key)) {
-    entities_.erase(it);
-    return;
-  }
+  auto [r, fresh] = entities_.try_emplace(id);
+  auto& st = r->state;
+  if (fresh && !render_from(f_.key, e, st.key)) return entities_.erase(id);
   if (sliding_) {
     int64_t bucket = f_.window.bucket_of(e.ts);
     auto [m, first] = st.newest.try_emplace(e.user_id, bucket);
     if (!first) {
       // Already in the set: stays longer, nothing to write to Redis, but a newer bucket to save.
-      if (bucket > m->second) m->second = bucket, st.snap.invalidate();
+      if (bucket > m->second) m->second = bucket, entities_.changed(*r);
       return;
     }
     if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) {
@@ -47,17 +37,18 @@ void distinct_users::add(const event& e, int64_t wm_at_read, uint64_t) {
     return;  // no register grows: Redis would not change either
   }
   st.added.push_back(e.user_id);
-  mark(id, st);
+  entities_.mark(*r);
 }
 
-void distinct_users::evict(const std::string& id, entity_state& st) {
+void distinct_users::evict(table::row& r) {
+  auto& st = r.state;
   auto n = st.newest.size();
   erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
   if (st.newest.size() != n) {
     st.evicted = true;
-    mark(id, st);
+    entities_.mark(r);
   }
-  reindex(id, st);
+  reindex(r.id, st);
 }
 
 void distinct_users::advance(int64_t watermark) {
@@ -66,9 +57,9 @@ void distinct_users::advance(int64_t watermark) {
   if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
   tail_ = tail;
   // Entities are re-indexed at buckets >= tail: after the popped range.
-  index_.pop_before(tail, [&](int64_t bucket, const std::string& id) {
-    auto it = entities_.find(id);
-    if (it != entities_.end() && it->second.indexed_bucket == bucket) evict(id, it->second);
+  index_.pop_before(tail, [&](int64_t bucket, entity_id id) {
+    auto* r = entities_.find(id);
+    if (r != nullptr && r->state.indexed_bucket == bucket) evict(*r);
   });
 }
 
@@ -79,31 +70,28 @@ void distinct_users::advance(int64_t watermark) {
 constexpr int64_t registers_bucket = no_watermark;
 
 void distinct_users::save(const writer_for& out) const {
-  for (const auto& kv : entities_) {
-    const auto& id = kv.first;  // not a structured binding: clang 14 cannot capture one
-    const auto& st = kv.second;
-    st.snap.write_to(out(id), [&](state_writer& w) {
-      std::map<int64_t, std::vector<const std::string*>> buckets;
-      for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
-      if (!sliding_) {
-        w.str(id).str(st.key).u64(1).i64(registers_bucket).u64(1).str(st.registers.encode());
-        return;
-      }
-      w.str(id).str(st.key).u64(buckets.size());
-      for (auto& [start, users] : buckets) {
-        // Sorted: the same set gives the same bytes, whatever the hash map's order.
-        std::sort(users.begin(), users.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-        w.i64(start).u64(users.size());
-        for (const auto* u : users) w.str(*u);
-      }
-    });
-  }
+  bool sliding = sliding_;
+  entities_.save(out, [sliding](state_writer& w, const std::string& id, const entity_state& st) {
+    if (!sliding) {
+      w.str(id).str(st.key).u64(1).i64(registers_bucket).u64(1).str(st.registers.encode());
+      return;
+    }
+    std::map<int64_t, std::vector<const std::string*>> buckets;
+    for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
+    w.str(id).str(st.key).u64(buckets.size());
+    for (auto& [start, users] : buckets) {
+      // Sorted: the same set gives the same bytes, whatever the hash map's order.
+      std::sort(users.begin(), users.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
+      w.i64(start).u64(users.size());
+      for (const auto* u : users) w.str(*u);
+    }
+  });
 }
 
 bool distinct_users::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = in.str();
-    auto& st = entities_[id];
+    auto id = ids().intern(in.str());
+    auto& st = entities_.try_emplace(id).first->state;
     st.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto start = in.i64();
@@ -125,18 +113,12 @@ bool distinct_users::load(state_reader& in) {
 void distinct_users::rewrite_all() {
   // Sliding sets are rewritten whole from their members, unbounded ones from
   // their registers: Redis may have lost them (a restart without persistence).
-  dirty_.reserve(dirty_.size() + entities_.size());  // one growth, not ~20 copies of millions of keys
-  for (auto& [id, st] : entities_) {
-    st.evicted = true;
-    mark(id, st);
-  }
+  entities_.rewrite_all([](entity_state& st) { st.evicted = true; });
 }
 
 void distinct_users::flush(std::vector<key_update>& out) {
-  for (const auto& id : dirty_) {
-    auto it = entities_.find(id);
-    if (it == entities_.end()) continue;
-    auto& st = it->second;
+  entities_.flush([&](table::row& r) {
+    auto& st = r.state;
     key_update upd{st.key, {}, {}, f_.key_ttl_s, redis_type::hyperloglog, {}, st.evicted && sliding_, {}};
     if (st.evicted && !sliding_) {
       if (!st.registers.empty()) upd.registers = st.registers.redis_dense();
@@ -150,10 +132,9 @@ void distinct_users::flush(std::vector<key_update>& out) {
     }
     out.push_back(std::move(upd));
     st.added.clear();
-    st.evicted = st.dirty = false;
-    if (sliding_ && st.newest.empty()) entities_.erase(it);
-  }
-  dirty_.clear();
+    st.evicted = false;
+    return !(sliding_ && st.newest.empty());
+  });
 }
 
 }  // namespace rtfeat

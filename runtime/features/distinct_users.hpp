@@ -8,22 +8,23 @@
 #pragma once
 
 #include <string>
-#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/features/hll_sketch.hpp"
+#include "runtime/flat_map.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
 
 class distinct_users final : public feature_state {
 public:
-  explicit distinct_users(const compiled_feature& f)
-    : f_(f), sliding_(f.def.window.kind != window_kind::unbounded) {}
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit distinct_users(const compiled_feature& f, entity_interner* ids = nullptr)
+    : feature_state(f.scope, ids), f_(f), sliding_(f.def.window.kind != window_kind::unbounded), entities_(this->ids()) {}
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entities_.size(); }
@@ -41,20 +42,16 @@ private:
     hll_sketch registers;            // unbounded only: what Redis holds once `added` is written
     int64_t indexed_bucket = no_watermark;  // the index holds the entity under this bucket
     bool evicted = false;                   // members left (unbounded: a rewrite): write the whole set
-    bool dirty = false;
-    snapshot_cache snap;
   };
-  void mark(const std::string& id, entity_state& st);
-  void reindex(const std::string& id, entity_state& st);
-  void evict(const std::string& id, entity_state& st);
+  using table = entity_table<entity_state>;
+  void reindex(entity_id id, entity_state& st);
+  void evict(table::row& r);
 
   const compiled_feature& f_;
   bool sliding_;
   int64_t tail_ = no_watermark;
-  string_map<entity_state> entities_;
-  bucket_index index_;  // each entity once, under (at most) its oldest member bucket
-  std::vector<std::string> dirty_;
-  std::string scratch_;
+  table entities_;
+  basic_bucket_index<entity_id> index_;  // each entity once, under (at most) its oldest member bucket
 };
 
 }  // namespace rtfeat

@@ -138,29 +138,31 @@ int64_t emit_interval_of(const feature_plan& plan, std::string_view name) {
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,
                                                                 std::vector<feature_scope>& scopes,
-                                                                std::vector<std::string>* names) {
+                                                                std::vector<std::string>* names,
+                                                                scope_interners* interners) {
   std::vector<std::unique_ptr<feature_state>> out;
   scopes.clear();
   if (names != nullptr) names->clear();
   for (const auto& f : plan.features) {
     if ((f.scope == feature_scope::user) != user_shard) continue;
     using a = aggregation_kind;
+    auto* ids = interners == nullptr ? nullptr : &interners->of(f.scope);
     switch (f.def.aggregation) {
-      case a::percentile_rank: out.push_back(std::make_unique<item_ranks>(f)); break;
-      case a::last_k: out.push_back(std::make_unique<last_k>(f)); break;
-      case a::intervals: out.push_back(std::make_unique<purchase_intervals>(f)); break;
-      case a::funnel: out.push_back(std::make_unique<first_hour_funnel>(f)); break;
-      case a::distinct: out.push_back(std::make_unique<distinct_users>(f)); break;
+      case a::percentile_rank: out.push_back(std::make_unique<item_ranks>(f, ids)); break;
+      case a::last_k: out.push_back(std::make_unique<last_k>(f, ids)); break;
+      case a::intervals: out.push_back(std::make_unique<purchase_intervals>(f, ids)); break;
+      case a::funnel: out.push_back(std::make_unique<first_hour_funnel>(f, ids)); break;
+      case a::distinct: out.push_back(std::make_unique<distinct_users>(f, ids)); break;
       default:
-        if (!f.def.tier_within.empty()) out.push_back(std::make_unique<user_tiers>(f));
-        else out.push_back(std::make_unique<windowed_stats>(f));
+        if (!f.def.tier_within.empty()) out.push_back(std::make_unique<user_tiers>(f, ids));
+        else out.push_back(std::make_unique<windowed_stats>(f, ids));
     }
     scopes.push_back(f.scope);
     if (names != nullptr) names->push_back(f.def.name);
   }
   for (const auto& fr : plan.freshness) {
     if ((fr.scope == feature_scope::user) != user_shard) continue;
-    out.push_back(std::make_unique<hash_freshness>(plan, fr));
+    out.push_back(std::make_unique<hash_freshness>(plan, fr, interners == nullptr ? nullptr : &interners->of(fr.scope)));
     scopes.push_back(fr.scope);
     if (names != nullptr) names->push_back(fr.name);
   }

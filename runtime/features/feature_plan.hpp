@@ -63,10 +63,13 @@ int64_t emit_interval_of(const feature_plan& plan, std::string_view name);
 /// The state objects of one shard: user-scope features for a user shard, the
 /// others for a group shard; then the freshness of the hash templates those
 /// shards own.
-/// `scopes` and `names` receive each state's feature scope and name.
+/// `scopes` and `names` receive each state's feature scope and name. States
+/// intern their entities in `interners` (the shard's, which must outlive
+/// them), or each in its own when null.
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,
                                                                 std::vector<feature_scope>& scopes,
-                                                                std::vector<std::string>* names = nullptr);
+                                                                std::vector<std::string>* names = nullptr,
+                                                                scope_interners* interners = nullptr);
 
 }  // namespace rtfeat

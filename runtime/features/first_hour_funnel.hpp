@@ -5,9 +5,9 @@
 #pragma once
 
 #include <string>
-#include "runtime/flat_map.hpp"
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 
@@ -15,8 +15,9 @@ namespace rtfeat {
 
 class first_hour_funnel final : public feature_state {
 public:
-  explicit first_hour_funnel(const compiled_feature& f) : f_(f) {}
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit first_hour_funnel(const compiled_feature& f, entity_interner* ids = nullptr)
+    : feature_state(f.scope, ids), f_(f), users_(this->ids()) {}
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t) override {}
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }
@@ -35,14 +36,11 @@ private:
     std::vector<step_event> steps;  // ascending (ts, seq), all in [first_seen, first_seen + D)
     std::string key;
     size_t written = 0;  // steps reached as written (0 = no field)
-    bool dirty = false;
-    snapshot_cache snap;
   };
   size_t reached(const user_state& u) const;
 
   const compiled_feature& f_;
-  string_map<user_state> users_;
-  std::vector<std::string> dirty_;
+  entity_table<user_state> users_;
 };
 
 }  // namespace rtfeat

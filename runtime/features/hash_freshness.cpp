@@ -101,7 +101,8 @@ uint8_t fixed_by(feature_scope scope) {
 
 }  // namespace
 
-hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshness& f) : f_(f) {
+hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshness& f, entity_interner* ids)
+  : feature_state(f.scope, ids), f_(f), entries_(this->ids()) {
   for (auto i : f.owners) {
     const auto& c = plan.features[i];
     uint32_t behaviors = 0;
@@ -124,6 +125,7 @@ hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshnes
   }
   derived_ = extras_.empty()
              && (f.scope == feature_scope::user || f.scope == feature_scope::item || f.scope == feature_scope::category);
+  if (!extras_.empty()) entries_ = entity_table<entry>(identities_);
 }
 
 bool hash_freshness::is_kept(const event& e, int64_t wm_at_read) const {
@@ -161,37 +163,40 @@ std::string hash_freshness::hash_key_of(const std::string& identity, const entry
   return key;
 }
 
-void hash_freshness::mark(const std::string& identity, entry& en) {
-  if (!en.dirty) en.dirty = true, dirty_.push_back(identity);
-}
-
-void hash_freshness::add(const event& e, int64_t wm_at_read, uint64_t) {
+void hash_freshness::add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t) {
+  if (!is_kept(e, wm_at_read)) return;
   uint32_t scope_len = 0;
-  if (!is_kept(e, wm_at_read) || !identity_of(e, scope_len)) return;
-  if (auto it = entries_.find(id_); it != entries_.end()) {  // the common case: nothing to render
-    if (e.ts <= it->second.ts) return;
-    it->second.ts = e.ts;
-    return mark(it->first, it->second);
+  if (!extras_.empty()) {
+    if (!identity_of(e, scope_len)) return;
+    id = identities_.intern(id_);
+  } else if (id == no_entity) {
+    return;
   }
-  entry en{{}, e.ts, scope_len, false};
-  if (!derived_ && !render_key(e, en.hash_key)) return;
-  auto it = entries_.emplace(id_, std::move(en)).first;
-  mark(it->first, it->second);
+  auto [r, fresh] = entries_.try_emplace(id);
+  auto& en = r->state;
+  if (fresh) {  // the rare case: render the hash key, allocate
+    en.scope_len = extras_.empty() ? static_cast<uint32_t>(entries_.key(*r).size()) : scope_len;
+    if (!derived_ && !render_key(e, en.hash_key)) return entries_.erase(id);
+  } else if (e.ts <= en.ts) {
+    return;
+  }
+  en.ts = e.ts;
+  entries_.mark_for_flush(*r);
 }
 
 void hash_freshness::flush(std::vector<key_update>& out) {
-  for (const auto& id : dirty_) {
-    auto& en = entries_.find(id)->second;  // entries are never erased
-    en.dirty = false;
-    key_update u{hash_key_of(id, en), {}, {}, f_.ttl_s, redis_type::hash, {}, false, {}};
-    u.set.emplace_back(std::string(freshness_field), std::to_string(en.ts));
+  entries_.flush([&](entity_table<entry>::row& r) {  // entries are never erased
+    key_update u{hash_key_of(entries_.key(r), r.state), {}, {}, f_.ttl_s, redis_type::hash, {}, false, {}};
+    u.set.emplace_back(std::string(freshness_field), std::to_string(r.state.ts));
     out.push_back(std::move(u));
-  }
-  dirty_.clear();
+    return true;
+  });
 }
 
 void hash_freshness::save(const writer_for& out) const {
-  for (const auto& [id, en] : entries_) {
+  for (const auto& r : entries_.rows()) {
+    const auto& id = entries_.key(r);
+    const auto& en = r.state;
     auto& w = en.scope_len == id.size() ? out(id) : out(id.substr(0, en.scope_len));
     w.str(id).u64(en.scope_len).i64(en.ts).str(en.hash_key);
   }
@@ -200,24 +205,24 @@ void hash_freshness::save(const writer_for& out) const {
 bool hash_freshness::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
     auto id = in.str();
-    entry en{{}, 0, static_cast<uint32_t>(in.u64()), false};
+    entry en{{}, 0, static_cast<uint32_t>(in.u64())};
     en.ts = in.i64();
     en.hash_key = in.str();
     if (!in.ok()) break;
-    if (auto it = entries_.find(id); it != entries_.end()) it->second.ts = std::max(it->second.ts, en.ts);
-    else entries_.emplace(std::move(id), std::move(en));
+    auto [r, fresh] = entries_.try_emplace(entries_.ids().intern(id));
+    if (fresh) r->state = std::move(en);
+    else r->state.ts = std::max(r->state.ts, en.ts);
   }
   return in.ok();
 }
 
 void hash_freshness::rewrite_all() {
-  dirty_.reserve(dirty_.size() + entries_.size());
-  for (auto& [id, en] : entries_) mark(id, en);
+  entries_.rewrite_all([](entry&) {});
 }
 
 std::optional<int64_t> hash_freshness::newest(std::string_view hash_key) const {
-  for (const auto& [id, en] : entries_)
-    if (hash_key_of(id, en) == hash_key) return en.ts;
+  for (const auto& r : entries_.rows())
+    if (hash_key_of(entries_.key(r), r.state) == hash_key) return r.state.ts;
   return std::nullopt;
 }
 

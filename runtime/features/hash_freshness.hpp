@@ -15,24 +15,23 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
-#include "runtime/flat_map.hpp"
 
 namespace rtfeat {
 
 class hash_freshness final : public feature_state {
 public:
   /// REQUIRES: `plan` outlives the state; `f` is one of `plan.freshness`.
-  hash_freshness(const feature_plan& plan, const compiled_freshness& f);
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  hash_freshness(const feature_plan& plan, const compiled_freshness& f, entity_interner* ids = nullptr);
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t) override {}  // windows do not apply to `_ts`
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entries_.size(); }
-  /// Entries are not kept encoded (no snapshot_cache): an entry encodes as a
-  /// short string and two integers (plus the hash key when it is not derived),
-  /// which costs what copying cached bytes costs; a cache would double the
-  /// state's memory.
+  /// Entries are not kept encoded (their rows' snapshot caches stay empty): an
+  /// entry encodes as a short string and two integers (plus the hash key when
+  /// it is not derived), which costs what copying cached bytes costs.
   void save(const writer_for& out) const override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
@@ -50,13 +49,13 @@ private:
   };
   /// One hash, found by its identity: the entity's routing key (which picks the
   /// key group it is saved in), then '\x1f' and the value of each key variable
-  /// the routing key does not fix (none for the default catalogue). Usually
-  /// short enough to live inside the map's slot, unlike the hash key.
+  /// the routing key does not fix (none for the default catalogue). Without
+  /// such variables the identity is the routing key and its id is the shard's;
+  /// with them the state interns identities itself (identities_).
   struct entry {
     std::string hash_key;  // empty when derived_: rendered from the identity instead
     int64_t ts = 0;
     uint32_t scope_len = 0;  // the identity's first scope_len bytes are the routing key
-    bool dirty = false;
   };
   /// A literal, or the event field that replaces a ${var}.
   struct key_part {
@@ -68,7 +67,6 @@ private:
   bool identity_of(const event& e, uint32_t& scope_len);
   bool render_key(const event& e, std::string& out) const;
   std::string hash_key_of(const std::string& identity, const entry& en) const;
-  void mark(const std::string& identity, entry& en);
 
   const compiled_freshness& f_;
   std::vector<owner_test> owners_;
@@ -78,9 +76,9 @@ private:
   /// category_id: every default template), so the identity renders the key and
   /// entries neither hold nor save it.
   bool derived_ = false;
-  string_map<entry> entries_;     // identity -> hash
-  std::vector<std::string> dirty_;  // identities changed since the last flush
-  std::string id_;                  // the current event's identity (reused)
+  entity_interner identities_;  // used when extras_ is not empty
+  entity_table<entry> entries_;  // by identity
+  std::string id_;               // the current event's identity (reused)
 };
 
 }  // namespace rtfeat

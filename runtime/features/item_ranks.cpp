@@ -7,7 +7,8 @@
 
 namespace rtfeat {
 
-item_ranks::item_ranks(const compiled_feature& f) : f_(f), window_(f.window) {}
+item_ranks::item_ranks(const compiled_feature& f, entity_interner* ids)
+  : feature_state(f.scope, ids), f_(f), window_(f.window) {}
 
 // Every change of a category's counts marks it: for the next flush and the next snapshot.
 void item_ranks::mark_dirty(int64_t category, category_state& st) {
@@ -17,7 +18,7 @@ void item_ranks::mark_dirty(int64_t category, category_state& st) {
   dirty_.push_back(category);
 }
 
-void item_ranks::add(const event& e, int64_t wm_at_read, uint64_t) {
+void item_ranks::add_to(entity_id, const event& e, int64_t wm_at_read, uint64_t) {
   if ((f_.behaviors & behavior_bit(e.kind)) == 0 || e.item_id.empty() || !e.has_category) return;
   if (!on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_) return;

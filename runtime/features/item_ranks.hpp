@@ -21,9 +21,10 @@ namespace rtfeat {
 
 class item_ranks final : public feature_state {
 public:
-  explicit item_ranks(const compiled_feature& f);
+  explicit item_ranks(const compiled_feature& f, entity_interner* ids = nullptr);
 
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  /// Keyed by category / user inside its shard: the scope's id is not used.
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return categories_.size(); }

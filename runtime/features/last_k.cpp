@@ -4,48 +4,62 @@
 #include "runtime/features/last_k.hpp"
 
 #include <algorithm>
+#include <string_view>
+
+#include <absl/hash/hash.h>
 
 #include "runtime/features/template_vars.hpp"
 
 namespace rtfeat {
 
-void last_k::add(const event& e, int64_t wm_at_read, uint64_t seq) {
-  if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
+namespace {
+
+uint64_t hash_of(const std::string& s) { return absl::Hash<std::string_view>{}(s); }
+
+// Entry order: (ts, seq) ascending.
+constexpr auto before = [](const auto& a, const auto& b) { return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq); };
+
+}  // namespace
+
+void last_k::add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) {
+  if (id == no_entity || (f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_) return;
   auto& value = scratch_;
   if (zset_ ? !render_from(f_.member, e, value) : !e.has_category) return;
   if (!zset_) value = std::to_string(e.category_id);
-  auto [it, fresh] = users_.try_emplace(e.user_id);
-  auto& u = it->second;
+  auto [r, fresh] = users_.try_emplace(id);
+  auto& u = r->state;
   if (fresh) {
     render_from(f_.key, e, u.key);
     // A crashed run may have left members: the first write of this run replaces
     // them. Later the key holds exactly what was written, and ZREMs empty it.
     u.replace = zset_ && written_this_run_.insert(e.user_id).second;
   }
-  int64_t written_ts = not_written;
-  if (zset_ && !keep_newest_member(u, e.ts, value, written_ts)) return;
-  entry x{e.ts, seq, value, written_ts};
-  auto pos = std::upper_bound(u.entries.begin(), u.entries.end(), x, [](const entry& a, const entry& b) {
-    return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
-  });
+  entry x{e.ts, seq, {}, not_written, zset_ ? hash_of(value) : 0};
+  if (zset_ && !keep_newest_member(u, x, value)) return;  // never for a fresh user: it has no entries
+  x.value = value;
+  // Events come mostly in order: the new entry usually goes last.
+  auto pos = u.entries.end();
+  if (!u.entries.empty() && before(x, *(u.entries.end() - 1)))
+    pos = std::upper_bound(u.entries.begin(), u.entries.end(), x, before);
   u.entries.insert(pos, std::move(x));
   if (u.entries.size() > static_cast<size_t>(f_.def.k)) drop_weakest(u);
   int64_t bucket = f_.window.bucket_of(e.ts);
   if (u.indexed_bucket == no_watermark || bucket < u.indexed_bucket) {
-    index_.add(bucket, e.user_id);
+    index_.add(bucket, id);
     u.indexed_bucket = bucket;
   }
-  mark(e.user_id, u);
+  users_.mark(*r);
 }
 
 // A zset member's score is its newest ts, and entries leave oldest first: an
 // older entry of the same member can never matter again.
-bool last_k::keep_newest_member(user_state& u, int64_t ts, const std::string& member, int64_t& written_ts) {
-  auto old = std::find_if(u.entries.begin(), u.entries.end(), [&](const entry& x) { return x.value == member; });
+bool last_k::keep_newest_member(user_state& u, entry& x, const std::string& member) {
+  auto old = std::find_if(u.entries.begin(), u.entries.end(),
+                          [&](const entry& y) { return y.hash == x.hash && y.value == member; });
   if (old == u.entries.end()) return true;
-  if (old->ts >= ts) return false;
-  written_ts = old->written_ts;  // Redis still holds the old score
+  if (old->ts >= x.ts) return false;
+  x.written_ts = old->written_ts;  // Redis still holds the old score
   u.entries.erase(old);
   return true;
 }
@@ -66,34 +80,28 @@ void last_k::forget(user_state& u, entry& x) {
   if (zset_ && x.written_ts != not_written) u.removed.push_back(std::move(x.value));
 }
 
-void last_k::reindex(const std::string& user, user_state& u) {
+void last_k::reindex(entity_id id, user_state& u) {
   if (u.entries.empty()) return;
   u.indexed_bucket = f_.window.bucket_of(u.entries.front().ts);
-  index_.add(u.indexed_bucket, user);
-}
-
-// Every change of a user's entries marks it: for the next flush and the next snapshot.
-void last_k::mark(const std::string& user, user_state& u) {
-  u.snap.invalidate();
-  if (!u.dirty) u.dirty = true, dirty_.push_back(user);
+  index_.add(u.indexed_bucket, id);
 }
 
 void last_k::advance(int64_t watermark) {
   int64_t tail = f_.window.tail(watermark);
   if (tail == no_watermark || (tail_ != no_watermark && tail <= tail_)) return;
   tail_ = tail;
-  index_.pop_before(tail, [&](int64_t bucket, const std::string& user) {
-    auto it = users_.find(user);
-    if (it == users_.end() || it->second.indexed_bucket != bucket) return;  // a stale index entry
-    auto& u = it->second;
+  index_.pop_before(tail, [&](int64_t bucket, entity_id id) {
+    auto* r = users_.find(id);
+    if (r == nullptr || r->state.indexed_bucket != bucket) return;  // a stale index entry
+    auto& u = r->state;
     u.indexed_bucket = no_watermark;
     auto kept = std::find_if(u.entries.begin(), u.entries.end(), [&](const entry& x) { return x.ts >= tail; });
     if (kept != u.entries.begin()) {
       for (auto x = u.entries.begin(); x != kept; ++x) forget(u, *x);
       u.entries.erase(u.entries.begin(), kept);
-      mark(user, u);
+      users_.mark(*r);
     }
-    reindex(user, u);  // entries left are >= tail: indexed after `bucket`, not visited again now
+    reindex(id, u);  // entries left are >= tail: indexed after `bucket`, not visited again now
   });
 }
 
@@ -122,50 +130,42 @@ void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
 }
 
 void last_k::save(const writer_for& out) const {
-  for (const auto& kv : users_) {
-    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
-    const auto& u = kv.second;
-    u.snap.write_to(out(user), [&](state_writer& w) {
-      w.str(user).str(u.key).u64(u.entries.size());
-      for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
-    });
-  }
+  users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
+    w.str(user).str(u.key).u64(u.entries.size());
+    for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
+  });
 }
 
 bool last_k::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto user = in.str();
-    auto& u = users_[user];
+    auto id = ids().intern(in.str());
+    auto& u = users_.try_emplace(id).first->state;
     u.key = in.str();
-    for (auto n = in.u64(); in.ok() && n > 0; --n) u.entries.push_back(entry{in.ts(), in.u64(), in.str()});
-    std::sort(u.entries.begin(), u.entries.end(), [](const entry& a, const entry& b) {
-      return a.ts < b.ts || (a.ts == b.ts && a.seq < b.seq);
-    });
-    if (u.indexed_bucket == no_watermark) reindex(user, u);
+    for (auto n = in.u64(); in.ok() && n > 0; --n) {
+      entry x{in.ts(), in.u64(), in.str()};
+      if (zset_) x.hash = hash_of(x.value);
+      u.entries.push_back(std::move(x));
+    }
+    std::sort(u.entries.begin(), u.entries.end(), before);
+    if (u.indexed_bucket == no_watermark) reindex(id, u);
   }
   return in.ok();
 }
 
 void last_k::rewrite_all() {
-  dirty_.reserve(dirty_.size() + users_.size());  // one growth, not ~20 copies of millions of keys
-  for (auto& [user, u] : users_) {
+  users_.rewrite_all([](user_state& u) {
     for (auto& x : u.entries) x.written_ts = not_written;
     u.removed.clear();
     u.replace = true;
-    mark(user, u);
-  }
+  });
 }
 
 void last_k::flush(std::vector<key_update>& out) {
-  for (const auto& user : dirty_) {
-    auto it = users_.find(user);
-    if (it == users_.end() || !it->second.dirty) continue;
-    it->second.dirty = false;
-    if (zset_) write_zset(it->second, out);
-    else write_list(it->second, out);
-    if (it->second.entries.empty()) users_.erase(it);
-  }
-  dirty_.clear();
+  users_.flush([&](table::row& r) {
+    if (zset_) write_zset(r.state, out);
+    else write_list(r.state, out);
+    return !r.state.entries.empty();
+  });
 }
 
 }  // namespace rtfeat

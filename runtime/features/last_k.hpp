@@ -5,20 +5,22 @@
 #pragma once
 
 #include <string>
-#include "runtime/flat_map.hpp"
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/features/front_erasable_vector.hpp"
+#include "runtime/flat_map.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {
 
 class last_k final : public feature_state {
 public:
-  explicit last_k(const compiled_feature& f) : f_(f), zset_(f.def.output.type == "zset") {}
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit last_k(const compiled_feature& f, entity_interner* ids = nullptr)
+    : feature_state(f.scope, ids), f_(f), zset_(f.def.output.type == "zset"), users_(this->ids()) {}
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }
@@ -33,6 +35,7 @@ private:
     uint64_t seq;
     std::string value;  // list: the field's value; zset: the member
     int64_t written_ts = not_written;  // zset: the score Redis holds for the member
+    uint64_t hash = 0;  // of value: finding a member compares integers, not strings
   };
   struct user_state {
     front_erasable_vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
@@ -40,23 +43,20 @@ private:
     std::vector<std::string> removed;  // zset: written members that left since the last flush
     int64_t indexed_bucket = no_watermark;  // the index holds the user under this bucket
     bool replace = false;                   // zset: rewrite the whole set (after a restore)
-    bool dirty = false;
-    snapshot_cache snap;
   };
-  bool keep_newest_member(user_state& u, int64_t ts, const std::string& member, int64_t& written_ts);
+  using table = entity_table<user_state>;
+  bool keep_newest_member(user_state& u, entry& x, const std::string& member);
   void drop_weakest(user_state& u);
   void forget(user_state& u, entry& x);
-  void reindex(const std::string& user, user_state& u);
-  void mark(const std::string& user, user_state& u);
+  void reindex(entity_id id, user_state& u);
   void write_list(user_state& u, std::vector<key_update>& out) const;
   void write_zset(user_state& u, std::vector<key_update>& out) const;
 
   const compiled_feature& f_;
   bool zset_;
   int64_t tail_ = no_watermark;
-  string_map<user_state> users_;
-  bucket_index index_;  // each user once, under the bucket of its oldest entry
-  std::vector<std::string> dirty_;
+  table users_;
+  basic_bucket_index<entity_id> index_;  // each user once, under the bucket of its oldest entry
   string_set written_this_run_;  // zset: users whose key this process has replaced once
   std::string scratch_;
 };

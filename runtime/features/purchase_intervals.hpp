@@ -3,10 +3,10 @@
 #pragma once
 
 #include <string>
-#include "runtime/flat_map.hpp"
 #include <utility>
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 
@@ -14,8 +14,9 @@ namespace rtfeat {
 
 class purchase_intervals final : public feature_state {
 public:
-  explicit purchase_intervals(const compiled_feature& f) : f_(f) {}
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit purchase_intervals(const compiled_feature& f, entity_interner* ids = nullptr)
+    : feature_state(f.scope, ids), f_(f), users_(this->ids()) {}
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t) override {}
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }
@@ -28,12 +29,9 @@ private:
     std::vector<std::pair<int64_t, uint64_t>> times;  // (ts, seq) ascending, at most k + 1
     std::string key;
     std::vector<std::string> written;  // gap texts written, newest first
-    bool dirty = false;
-    snapshot_cache snap;
   };
   const compiled_feature& f_;
-  string_map<user_state> users_;
-  std::vector<std::string> dirty_;
+  entity_table<user_state> users_;
 };
 
 }  // namespace rtfeat

@@ -1,4 +1,4 @@
-// Routing keys per feature scope (see feature_state.hpp).
+// Routing keys per feature scope and their interning (see feature_state.hpp).
 #include "runtime/features/feature_state.hpp"
 
 namespace rtfeat {
@@ -23,6 +23,23 @@ bool scope_key(feature_scope scope, const event& e, std::string& out) {
       return true;
   }
   return false;
+}
+
+void scope_interners::intern(const event& e, uint32_t scope_mask, ids& out) {
+  for (size_t s = 0; s < feature_scope_count; ++s) {
+    auto scope = static_cast<feature_scope>(s);
+    out[s] = (scope_mask & scope_bit(scope)) != 0 && scope_key(scope, e, key_) ? interners_[s].intern(key_) : no_entity;
+  }
+}
+
+void scope_interners::release_unused(const ids& in) {
+  for (size_t s = 0; s < feature_scope_count; ++s) interners_[s].release_if_unused(in[s]);
+}
+
+void feature_state::add(const event& e, int64_t wm_at_read, uint64_t seq) {
+  entity_id id = scope_key(scope_, e, key_) ? ids_->intern(key_) : no_entity;
+  add_to(id, e, wm_at_read, seq);
+  ids_->release_if_unused(id);
 }
 
 }  // namespace rtfeat

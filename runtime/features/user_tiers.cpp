@@ -14,7 +14,7 @@ wide_int user_tiers::user_state::sum() const {
   return s;
 }
 
-void user_tiers::add(const event& e, int64_t wm_at_read, uint64_t) {
+void user_tiers::add_to(entity_id, const event& e, int64_t wm_at_read, uint64_t) {
   if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   bool by_amount = f_.def.value == "amount";
   if (!(by_amount ? e.has_amount : e.has_price) || (tail_ != no_watermark && e.ts < tail_)) return;

@@ -17,8 +17,10 @@ namespace rtfeat {
 
 class user_tiers final : public feature_state {
 public:
-  explicit user_tiers(const compiled_feature& f) : f_(f) {}
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit user_tiers(const compiled_feature& f, entity_interner* ids = nullptr)
+    : feature_state(f.scope, ids), f_(f) {}
+  /// Keyed by category / user inside its shard: the scope's id is not used.
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }

@@ -33,8 +33,8 @@ totals sum_range(const std::vector<windowed_stats::stat_bucket>& b, int64_t from
 
 }  // namespace
 
-windowed_stats::windowed_stats(const compiled_feature& f)
-  : f_(f), trend_ms_(f.def.trend_previous_ms) {}
+windowed_stats::windowed_stats(const compiled_feature& f, entity_interner* ids)
+  : feature_state(f.scope, ids), f_(f), trend_ms_(f.def.trend_previous_ms), entities_(this->ids()) {}
 
 // docs/semantics.md: an event without the configured value is not kept (also
 // for count); weights multiply the value, or stand alone as a weighted count.
@@ -59,41 +59,40 @@ bool windowed_stats::field_of(const event& e, std::string& field) const {
   return false;
 }
 
-void windowed_stats::add(const event& e, int64_t wm_at_read, uint64_t) {
-  if ((f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
+void windowed_stats::add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t) {
+  if (id == no_entity || (f_.behaviors & behavior_bit(e.kind)) == 0 || !on_time_for(f_, e.ts, wm_at_read)) return;
   if (tail_ != no_watermark && e.ts < tail_ - trend_ms_) return;
   wide_int value = 0;
-  std::string label, key;
-  if (!value_of(e, value) || !field_of(e, label) || !scope_key(f_.scope, e, key)) return;
-  auto [it, fresh] = entities_.try_emplace(key);
-  auto& st = it->second;
+  auto& label = label_;
+  if (!value_of(e, value) || !field_of(e, label)) return;
+  auto [r, fresh] = entities_.try_emplace(id);
+  auto& st = r->state;
   if (fresh && !render_from(f_.key, e, st.redis_key)) {
-    entities_.erase(it);
+    entities_.erase(id);
     return;
   }
   auto fs = std::find_if(st.fields.begin(), st.fields.end(), [&](const field_state& x) { return x.field == label; });
   if (fs == st.fields.end()) fs = st.fields.insert(st.fields.end(), field_state{label, {}, false});
   int64_t start = f_.window.bucket_of(e.ts);
-  auto b = std::lower_bound(fs->buckets.begin(), fs->buckets.end(), start,
-                            [](const stat_bucket& x, int64_t s) { return x.start < s; });
+  // Events come mostly in order: their bucket is usually the newest.
+  auto b = fs->buckets.end();
+  if (b == fs->buckets.begin() || (b - 1)->start != start)
+    b = std::lower_bound(fs->buckets.begin(), fs->buckets.end(), start,
+                         [](const stat_bucket& x, int64_t s) { return x.start < s; });
+  else
+    --b;
   if (b == fs->buckets.end() || b->start != start) {
     b = fs->buckets.insert(b, stat_bucket{start, 0, 0, value, value});
     // One index entry per entity and bucket, not per field: touch() visits all fields.
-    if (tail_ != no_watermark && start < tail_) previous_.add(start, key);
-    else if (start != st.indexed_bucket) current_.add(start, key), st.indexed_bucket = std::max(st.indexed_bucket, start);
+    if (tail_ != no_watermark && start < tail_) previous_.add(start, id);
+    else if (start != st.indexed_bucket) current_.add(start, id), st.indexed_bucket = std::max(st.indexed_bucket, start);
   }
   b->count += 1;
   b->sum += value;
   b->min = std::min(b->min, value);
   b->max = std::max(b->max, value);
-  mark(key, st, &*fs);
-}
-
-// Every change of an entity's buckets marks it: for the next flush and the next snapshot.
-void windowed_stats::mark(const std::string& key, entity_state& st, field_state* field) {
-  st.snap.invalidate();
-  if (field != nullptr) field->dirty = true;
-  if (!st.dirty) st.dirty = true, dirty_.push_back(key);
+  fs->dirty = true;
+  entities_.mark(*r);
 }
 
 void windowed_stats::advance(int64_t watermark) {
@@ -102,21 +101,21 @@ void windowed_stats::advance(int64_t watermark) {
   tail_ = tail;
   // Only fields with a bucket before the new tail change value (one left the
   // window, or moved to the trend's previous one); the others are not written.
-  auto touch = [&](int64_t, const std::string& key) {
-    auto it = entities_.find(key);
-    if (it == entities_.end()) return;
+  auto touch = [&](int64_t, entity_id id) {
+    auto* r = entities_.find(id);
+    if (r == nullptr) return;
     bool changed = false;
-    for (auto& fs : it->second.fields) {
+    for (auto& fs : r->state.fields) {
       if (fs.buckets.empty() || fs.buckets.front().start >= tail_) continue;
       std::erase_if(fs.buckets, [&](const stat_bucket& b) { return b.start < tail_ - trend_ms_; });
       fs.dirty = changed = true;
     }
-    if (changed) mark(key, it->second, nullptr);
+    if (changed) entities_.mark(*r);
   };
   // With a trend, buckets first move from the current to the previous window.
-  current_.pop_before(tail, [&](int64_t start, const std::string& key) {
-    if (trend_ms_ > 0 && start >= tail - trend_ms_) previous_.add(start, key);
-    touch(start, key);
+  current_.pop_before(tail, [&](int64_t start, entity_id id) {
+    if (trend_ms_ > 0 && start >= tail - trend_ms_) previous_.add(start, id);
+    touch(start, id);
   });
   previous_.pop_before(tail - trend_ms_, touch);
 }
@@ -153,7 +152,8 @@ void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
   upd.set.emplace_back(f_.def.trend_field, ratio_text(r * (c + one), p + r * one));
 }
 
-void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out) {
+void windowed_stats::write_entity(table::row& r, std::vector<key_update>& out) {
+  auto& st = r.state;
   key_update upd;
   upd.key = st.redis_key;
   upd.ttl_s = f_.key_ttl_s;
@@ -171,29 +171,25 @@ void windowed_stats::write_entity(entity_state& st, std::vector<key_update>& out
     else if (text) upd.set.emplace_back(fs.field, std::move(*text));
     else upd.del.push_back(fs.field);
   }
-  if (std::erase_if(st.fields, [&](const field_state& fs) { return fs.buckets.empty(); }) > 0) st.snap.invalidate();
+  if (std::erase_if(st.fields, [&](const field_state& fs) { return fs.buckets.empty(); }) > 0) entities_.changed(r);
   out.push_back(std::move(upd));
 }
 
 void windowed_stats::save(const writer_for& out) const {
-  for (const auto& kv : entities_) {
-    const auto& key = kv.first;  // not a structured binding: clang 14 cannot capture one
-    const auto& st = kv.second;
-    st.snap.write_to(out(key), [&](state_writer& w) {
-      w.str(key).str(st.redis_key).u64(st.fields.size());
-      for (const auto& fs : st.fields) {
-        w.str(fs.field).u64(fs.buckets.size());
-        for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i128(b.sum).i128(b.min).i128(b.max);
-      }
-    });
-  }
+  entities_.save(out, [](state_writer& w, const std::string& key, const entity_state& st) {
+    w.str(key).str(st.redis_key).u64(st.fields.size());
+    for (const auto& fs : st.fields) {
+      w.str(fs.field).u64(fs.buckets.size());
+      for (const auto& b : fs.buckets) w.i64(b.start).i64(b.count).i128(b.sum).i128(b.min).i128(b.max);
+    }
+  });
 }
 
 bool windowed_stats::load(state_reader& in) {
   std::vector<int64_t> starts;  // of this entity's buckets: indexed once each
   while (in.ok() && !in.at_end()) {
-    auto key = in.str();
-    auto& st = entities_[key];
+    auto id = ids().intern(in.str());
+    auto& st = entities_.try_emplace(id).first->state;
     st.redis_key = in.str();
     starts.clear();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
@@ -208,30 +204,23 @@ bool windowed_stats::load(state_reader& in) {
         if (std::find(starts.begin(), starts.end(), b.start) == starts.end()) starts.push_back(b.start);
       }
     }
-    for (auto start : starts) current_.add(start, key);
+    for (auto start : starts) current_.add(start, id);
     if (!starts.empty()) st.indexed_bucket = *std::max_element(starts.begin(), starts.end());
   }
   return in.ok();
 }
 
 void windowed_stats::rewrite_all() {
-  dirty_.reserve(dirty_.size() + entities_.size());  // one growth, not ~20 copies of millions of keys
-  for (auto& [key, st] : entities_) {
+  entities_.rewrite_all([](entity_state& st) {
     for (auto& fs : st.fields) fs.dirty = true;
-    st.dirty = false;
-    mark(key, st, nullptr);
-  }
+  });
 }
 
 void windowed_stats::flush(std::vector<key_update>& out) {
-  for (const auto& key : dirty_) {
-    auto it = entities_.find(key);
-    if (it == entities_.end() || !it->second.dirty) continue;
-    it->second.dirty = false;
-    write_entity(it->second, out);
-    if (it->second.fields.empty()) entities_.erase(it);
-  }
-  dirty_.clear();
+  entities_.flush([&](table::row& r) {
+    write_entity(r, out);
+    return !r.state.fields.empty();
+  });
 }
 
 }  // namespace rtfeat

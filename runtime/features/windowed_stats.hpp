@@ -5,9 +5,9 @@
 
 #include <optional>
 #include <string>
-#include "runtime/flat_map.hpp"
 #include <vector>
 
+#include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/wide_int.hpp"
@@ -17,8 +17,8 @@ namespace rtfeat {
 
 class windowed_stats final : public feature_state {
 public:
-  explicit windowed_stats(const compiled_feature& f);
-  void add(const event& e, int64_t wm_at_read, uint64_t seq) override;
+  explicit windowed_stats(const compiled_feature& f, entity_interner* ids = nullptr);
+  void add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t seq) override;
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entities_.size(); }
@@ -41,25 +41,24 @@ public:
     std::vector<field_state> fields;
     std::string redis_key;
     int64_t indexed_bucket = no_watermark;  // newest bucket the entity is indexed under
-    bool dirty = false;
-    snapshot_cache snap;
   };
 
 private:
+  using table = entity_table<entity_state>;
   bool value_of(const event& e, wide_int& value) const;
   bool field_of(const event& e, std::string& field) const;
-  void mark(const std::string& key, entity_state& st, field_state* field);
+
   std::optional<std::string> value_text(const field_state& fs) const;
   void write_trend(const field_state& fs, key_update& upd) const;
-  void write_entity(entity_state& st, std::vector<key_update>& out);
+  void write_entity(table::row& r, std::vector<key_update>& out);
 
   const compiled_feature& f_;
   int64_t trend_ms_;  // 0 = no trend
   int64_t tail_ = no_watermark;
-  string_map<entity_state> entities_;
-  bucket_index current_;   // buckets at or after the tail
-  bucket_index previous_;  // buckets in the trend's previous window
-  std::vector<std::string> dirty_;
+  table entities_;
+  basic_bucket_index<entity_id> current_;   // buckets at or after the tail
+  basic_bucket_index<entity_id> previous_;  // buckets in the trend's previous window
+  std::string label_;                       // the current event's field (reused)
 };
 
 }  // namespace rtfeat

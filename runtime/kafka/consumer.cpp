@@ -34,6 +34,7 @@ public:
       auto* m = batch_[static_cast<size_t>(i)];
       if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR && (end_ < 0 || m->offset < end_)) {
         next_ = m->offset + 1;
+        timestamp_ms_ = rd_kafka_message_timestamp(m, nullptr);
         fn(m->offset, std::string_view(static_cast<const char*>(m->payload), m->len));
         ++delivered;
       }
@@ -43,11 +44,13 @@ public:
   }
 
   bool at_end() const override { return end_ >= 0 && next_ >= end_; }
+  int64_t message_timestamp_ms() const override { return timestamp_ms_; }
 
 private:
   rd_kafka_queue_t* queue_;
   int64_t next_;
   int64_t end_;  // -1 = unbounded
+  int64_t timestamp_ms_ = -1;  // of the message being visited
   std::vector<rd_kafka_message_t*> batch_;
 };
 

@@ -128,6 +128,7 @@ void kafka_producer::on_delivery(rd_kafka_s*, const rd_kafka_message_s* msg, voi
   auto* self = static_cast<kafka_producer*>(opaque);
   if (msg->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     self->delivered_.fetch_add(1, std::memory_order_relaxed);
+    if (self->on_delivered_) self->on_delivered_(rd_kafka_message_latency(msg));
     return;
   }
   self->failed_.fetch_add(1, std::memory_order_relaxed);

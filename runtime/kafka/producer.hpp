@@ -64,6 +64,11 @@ public:
     std::function<void(std::string_view topic, std::string_view value, const std::string& error)>;
   void on_failure(failure_handler handler) { on_failure_ = std::move(handler); }
 
+  /// Called for each delivered message with librdkafka's latency from send() to the
+  /// broker's ack (µs: linger, broker, acks). Runs in: the thread in send/poll/flush.
+  using delivery_handler = std::function<void(int64_t latency_us)>;
+  void on_delivered(delivery_handler handler) { on_delivered_ = std::move(handler); }
+
   /// The last error seen (refused send, failed delivery or client error such as
   /// "all brokers down"); empty when none. Client errors alone are retriable.
   std::string last_error() const;
@@ -83,6 +88,7 @@ private:
   mutable std::mutex error_mutex_;
   std::string last_error_;
   failure_handler on_failure_;
+  delivery_handler on_delivered_;
 };
 
 }  // namespace rtfeat

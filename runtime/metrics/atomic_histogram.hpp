@@ -16,11 +16,12 @@ public:
   /// `bounds`: increasing upper bounds ("le"); values above the last go to +Inf.
   explicit constexpr atomic_histogram(const std::array<uint64_t, Buckets>& bounds) : bounds_(bounds) {}
 
-  void observe(uint64_t v) {
+  /// `n` observations of `v` (a batch of events that waited alike).
+  void observe(uint64_t v, uint64_t n = 1) {
     size_t i = 0;
     while (i < Buckets && v > bounds_[i]) ++i;
-    counts_[i].fetch_add(1, std::memory_order_relaxed);
-    sum_.fetch_add(v, std::memory_order_relaxed);
+    counts_[i].fetch_add(n, std::memory_order_relaxed);
+    sum_.fetch_add(v * n, std::memory_order_relaxed);
   }
 
   /// Adds `o`'s observations (same bounds) to this one: a sum over threads.
@@ -28,6 +29,14 @@ public:
     for (size_t i = 0; i <= Buckets; ++i)
       counts_[i].fetch_add(o.in_bucket(i), std::memory_order_relaxed);
     sum_.fetch_add(o.sum(), std::memory_order_relaxed);
+  }
+
+  /// Adds a thread's own tally: observations per bucket (not cumulative, [Buckets] is
+  /// +Inf) and their sum.
+  void add(const std::array<uint64_t, Buckets + 1>& counts, uint64_t sum) {
+    for (size_t i = 0; i <= Buckets; ++i)
+      if (counts[i] > 0) counts_[i].fetch_add(counts[i], std::memory_order_relaxed);
+    sum_.fetch_add(sum, std::memory_order_relaxed);
   }
 
   const std::array<uint64_t, Buckets>& bounds() const { return bounds_; }

@@ -48,6 +48,12 @@ std::string prometheus_text(const node_metrics& m, std::string_view node, int64_
   x.histogram("rtfeat_redis_write_seconds", "Round trip of one pipelined sink write.", m.redis_write_us, 1e6);
   x.histogram("rtfeat_sink_batch_commands", "Redis commands per pipelined sink write.", m.sink_batch_commands,
               1);
+  x.family("rtfeat_stage_latency_seconds", "histogram",
+           "Time an event spends in each stage of the node, per routed event (kafka: per message; sink_queue, "
+           "redis: per key update).");
+  for (size_t i = 0; i < stage_count; ++i)
+    x.histogram_samples("rtfeat_stage_latency_seconds", "stage=\"" + std::string(stage_names[i]) + "\"",
+                        m.stages.by_stage[i], 1e6);
 
   int64_t w = m.live_watermark();
   if (w == no_watermark) w = m.watermark.load();
@@ -72,6 +78,9 @@ std::string prometheus_text(const node_metrics& m, std::string_view node, int64_
   x.sample("rtfeat_last_checkpoint_phase_seconds", "phase=\"write\"", seconds(m.last_checkpoint_write_ms));
   x.gauge("rtfeat_last_checkpoint_bytes", "Snapshot bytes of the last completed checkpoint.",
           static_cast<double>(m.last_checkpoint_bytes.load()));
+  x.gauge("rtfeat_last_checkpoint_written_bytes",
+          "Bytes of the snapshot files the last completed checkpoint wrote (unchanged key groups are referenced).",
+          static_cast<double>(m.last_checkpoint_written_bytes.load()));
 
   x.family("rtfeat_state_entities", "gauge",
            "Entities (users, items, categories) holding state, by feature, as of the last checkpoint.");

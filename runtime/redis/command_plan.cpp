@@ -2,6 +2,11 @@
 // absolute (SPEC §3): the same batch sent twice leaves the same Redis state.
 #include "runtime/redis/command_plan.hpp"
 
+#include <algorithm>
+
+#include "config/freshness.hpp"
+#include "runtime/redis/hll_string.hpp"
+
 namespace rtfeat {
 
 namespace {
@@ -13,6 +18,7 @@ struct planner {
   int64_t now_ms;
   uint64_t count = 0;
   std::string ttl_text;  // the sink may point into it until end()
+  std::string number_text;  // likewise, for LTRIM's start or an HLL string
 
   planner& begin(const char* cmd, const std::string& key) {
     out.begin(cmd);
@@ -29,7 +35,7 @@ struct planner {
 bool is_whole(const key_update& u) {
   switch (u.type) {
     case redis_type::list: return !u.values.empty();
-    case redis_type::hyperloglog: return u.replace && !u.values.empty();
+    case redis_type::hyperloglog: return false;  // a SET of the whole HLL is atomic
     case redis_type::hash: case redis_type::zset: return u.replace && !u.set.empty();
     case redis_type::string: return false;
   }
@@ -55,8 +61,14 @@ void content(planner& p, const key_update& u) {
   }
 }
 
+/// True when `u` writes a hash's `_ts`, which is never deleted (docs/semantics.md).
+bool sets_kept_field(const key_update& u) {
+  return u.type == redis_type::hash
+         && std::any_of(u.set.begin(), u.set.end(), [](const auto& fv) { return fv.first == freshness_field; });
+}
+
 void expire(planner& p, const key_update& u, bool recreated) {
-  if (!p.ttl.needs_expire(u.key, u.ttl_s, p.now_ms, recreated)) return;
+  if (!p.ttl.needs_expire(u.key, u.ttl_s, p.now_ms, recreated, sets_kept_field(u))) return;
   p.ttl_text = std::to_string(u.ttl_s);
   p.begin("EXPIRE", u.key).arg(p.ttl_text).end();
 }
@@ -77,6 +89,17 @@ void registers(planner& p, const key_update& u) {
   content(p, u);
 }
 
+/// A HyperLogLog rewritten from all its members: one SET of the HLL string with
+/// its TTL, atomic on its own (was DEL + PFADD + EXPIRE in MULTI/EXEC).
+void whole_hll(planner& p, const key_update& u) {
+  p.number_text = redis_hll_of(u.values);
+  p.begin("SET", u.key).arg(p.number_text);
+  p.ttl_text = std::to_string(u.ttl_s);
+  if (u.ttl_s > 0) p.arg("EX").arg(p.ttl_text);
+  p.end();
+  p.ttl.needs_expire(u.key, u.ttl_s, p.now_ms, true);  // records the TTL the SET gave
+}
+
 void plain(planner& p, const key_update& u) {
   switch (u.type) {
     case redis_type::hash: case redis_type::zset:
@@ -88,7 +111,7 @@ void plain(planner& p, const key_update& u) {
         p.end();
       }
       if (!u.set.empty()) return expire(p, u, false);
-      if (!u.del.empty()) p.ttl.may_delete(u.key);  // maybe the last fields
+      if (!u.del.empty()) p.ttl.fields_removed(u.key);  // maybe the last fields
       return;
     case redis_type::string:
       if (u.values.empty()) return del(p, u);
@@ -98,6 +121,7 @@ void plain(planner& p, const key_update& u) {
       return p.end();
     case redis_type::list: case redis_type::hyperloglog:
       if (!u.registers.empty()) return registers(p, u);
+      if (u.type == redis_type::hyperloglog && u.replace && !u.values.empty()) return whole_hll(p, u);
       if (u.values.empty()) {
         if (u.type == redis_type::list || u.replace) del(p, u);
         return;
@@ -107,7 +131,20 @@ void plain(planner& p, const key_update& u) {
   }
 }
 
+/// A list replaced in place: RPUSH of the whole new list after whatever the key
+/// held, then LTRIM to its last n elements, leaves exactly the new list (an
+/// absolute value, whatever was there), and the key is never deleted, so it keeps
+/// its TTL: EXPIRE only when ttl_tracker asks. DEL + RPUSH + EXPIRE was three
+/// commands per list write, a fifth of all commands.
+void overwrite_list(planner& p, const key_update& u) {
+  content(p, u);
+  p.number_text = "-" + std::to_string(u.values.size());
+  p.begin("LTRIM", u.key).arg(p.number_text).arg("-1").end();
+  expire(p, u, false);
+}
+
 void whole(planner& p, const key_update& u) {
+  if (u.type == redis_type::list) return overwrite_list(p, u);
   p.begin("DEL", u.key).end();
   content(p, u);
   expire(p, u, true);
@@ -117,7 +154,7 @@ void whole(planner& p, const key_update& u) {
 
 uint64_t plan_commands(const std::vector<key_update>& updates, ttl_tracker& ttl, int64_t now_ms,
                        command_sink& out) {
-  planner p{out, ttl, now_ms, 0, {}};
+  planner p{out, ttl, now_ms, 0, {}, {}};
   // Keys are independent (one update each): plain writes first, whole values
   // after, in shared MULTI/EXEC blocks.
   for (const auto& u : updates)

@@ -1,6 +1,7 @@
 // The Redis commands that write a batch of coalesced key updates: plain
-// HSET/HDEL/ZADD/ZREM/PFADD/SET first, whole-value replaces (DEL + write) in
-// shared MULTI/EXEC blocks, EXPIRE only where ttl_tracker asks for it. Kept
+// HSET/HDEL/ZADD/ZREM/PFADD/SET first, whole-value replaces (DEL + write, or a
+// list's RPUSH + LTRIM) in shared MULTI/EXEC blocks, EXPIRE only where
+// ttl_tracker asks for it. Kept
 // apart from the connection so tests and the raw baseline can see the commands.
 #pragma once
 

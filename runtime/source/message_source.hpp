@@ -21,6 +21,10 @@ public:
   /// True once a bounded source (drain mode) has delivered everything up to
   /// the end offsets seen at start; always false for an unbounded source.
   virtual bool at_end() const = 0;
+
+  /// Inside poll()'s visitor: the Kafka timestamp (ms since the epoch, CreateTime)
+  /// of the message being visited; -1 when it has none (files). For the stage metrics.
+  virtual int64_t message_timestamp_ms() const { return -1; }
 };
 
 }  // namespace rtfeat

@@ -32,7 +32,7 @@ RTFEAT_BUILD_DIR=$BUILD BENCH_RESULTS=$OUT bash "$ROOT/scripts/bench" --quick --
 
 [ -s "$OUT/latest.json" ] || fail "no latest.json"
 for name in ingest latency scaling serving; do [ -s "$OUT/$name.md" ] || fail "no $name.md"; done
-for row in '| engine' '| p50 | p95' '| partitions (Zipf 1.1)' '| uniform (8)' '| `rtfeat serve`, cache off |' \
+for row in '| engine' '| p50 | p95' '| stage | includes' '| flush wait |' '| partitions (Zipf 1.1)' '| uniform (8)' '| `rtfeat serve`, cache off |' \
   '| nginx, 2 workers' '| 1 000 QPS, Zipf users, cache on |' '| predict, 100 candidates'; do
   grep -qF "$row" "$OUT/table.md" || fail "no table row '$row' printed"
 done
@@ -45,6 +45,11 @@ expect 'type == "number" and . > 0' ingest.events_per_s ingest.raw_events_per_s 
   latency.p50_ms latency.p95_ms latency.p99_ms latency.max_ms latency.rate_events_per_s \
   latency.probes latency.seconds
 expect '. == 0' latency.probes_missing
+# The stage table: the node's /metrics scraped around the window saw every stage.
+for stage in stage_kafka stage_reader stage_shard_queue stage_flush_wait stage_sink_queue stage_redis producer_ack; do
+  expect 'type == "number" and . >= 0' "latency.${stage}_p50_ms" "latency.${stage}_p99_ms" "latency.${stage}_mean_ms"
+  expect 'type == "number" and . > 0' "latency.${stage}_count"
+done
 expect '. >= 1900 and . <= 2100' latency.rate_events_per_s
 expect '[.[].partitions] == [8, 16]' scaling.by_partitions
 expect '[.[].skew] == [0, 1.1]' scaling.by_skew

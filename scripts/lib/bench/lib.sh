@@ -28,12 +28,16 @@ mock_with_events() {
 drain_node() {
   local run=$1 partitions=$2 events=$3 out=$4
   redis-cli -p "$REDIS_PORT" flushall >/dev/null
+  redis-cli -p "$REDIS_PORT" config resetstat >/dev/null  # commandstats: this run's commands only
   mkdir -p "$run"
+  redis-cli -p "$REDIS_PORT" info cpu >"$run/redis-cpu-before.txt"
   /usr/bin/time -f '%U %S %M' -o "$run/time.txt" "$BIN" node --config "$ROOT/config/rtfeat.toml" \
     --set "source.bootstrap=$MOCK_KAFKA_BOOTSTRAP" --set "source.partitions=$partitions" \
     --set "source.group_id=bench-$(basename "$run")" --set "redis.port=$REDIS_PORT" \
     --set "checkpoint.dir=$run/checkpoints" --set "checkpoint.interval_ms=$CHECKPOINT_MS" \
     --set "dead_letter.path=$run/dlq.jsonl" --drain --stats "$run/node.json" 2>"$run/node.log"
+  redis-cli -p "$REDIS_PORT" info commandstats >"$run/redis-commandstats.txt"  # which commands, by name
+  redis-cli -p "$REDIS_PORT" info cpu >"$run/redis-cpu-after.txt"  # Redis's own CPU for this run
   local user_s sys_s rss_kb read_n
   read -r user_s sys_s rss_kb <"$run/time.txt"
   read_n=$(jq .events_read "$run/node.json")

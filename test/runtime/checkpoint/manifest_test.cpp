@@ -137,10 +137,45 @@ TEST_SUITE("runtime.checkpoint.manifest") {
   }
   TEST_CASE("a newer manifest version is refused") {
     const auto text =
-      reseal(replace(encode_manifest(sample_manifest()), "\"version\": 1", "\"version\": 2"));
+      reseal(replace(encode_manifest(sample_manifest()), "\"version\": 1", "\"version\": 3"));
     checkpoint_manifest m;
     std::string error;
     CHECK_FALSE(decode_manifest(text, m, error));
-    CHECK(error.find("version 2") != std::string::npos);
+    CHECK(error.find("version 3") != std::string::npos);
+  }
+
+  TEST_CASE("a reference to an older checkpoint's file round-trips as version 2") {
+    auto in = sample_manifest();
+    in.snapshots[0].stored_in = 9;
+    const auto text = encode_manifest(in);
+    CHECK(text.find("\"version\": 2") != std::string::npos);
+    CHECK(text.find("\"stored_in\": 9") != std::string::npos);
+    checkpoint_manifest out;
+    std::string error;
+    REQUIRE_MESSAGE(decode_manifest(text, out, error), error);
+    REQUIRE(out.find(3) != nullptr);
+    CHECK(out.find(3)->stored_in == 9);
+    CHECK(out.find(3)->home(out.id) == 9);
+    CHECK(out.find(0)->stored_in == 0);
+    CHECK(out.find(0)->home(out.id) == 12);
+    CHECK(out.referenced_count() == 1);
+    CHECK(out.snapshot_bytes() == 1048 + 48);
+    CHECK(out.written_bytes() == 48);
+  }
+
+  TEST_CASE("a manifest without references stays version 1") {
+    CHECK(encode_manifest(sample_manifest()).find("\"version\": 1,") != std::string::npos);
+  }
+
+  TEST_CASE("a reference to the same or a newer checkpoint is refused") {
+    for (uint64_t bad : {uint64_t{12}, uint64_t{13}}) {
+      auto in = sample_manifest();
+      in.snapshots[0].stored_in = 5;
+      const auto text = reseal(replace(encode_manifest(in), "\"stored_in\": 5", "\"stored_in\": " + std::to_string(bad)));
+      checkpoint_manifest out;
+      std::string error;
+      CHECK_FALSE(decode_manifest(text, out, error));
+      CHECK_MESSAGE(error.find("stored_in") != std::string::npos, error);
+    }
   }
 }

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "runtime/redis/command_plan.hpp"
+#include "runtime/redis/hll_string.hpp"
 
 using namespace rtfeat;
 
@@ -45,6 +46,13 @@ TEST_SUITE("runtime.redis.command_plan") {
     CHECK(plan({hash("h", {}, {"a"})}, ttl) == commands{{"HDEL", "h", "a"}});
     CHECK(plan({hash("h", {{"a", "1"}})}, ttl) == commands{{"HSET", "h", "a", "1"}, {"EXPIRE", "h", "1800"}});
   }
+  TEST_CASE("a hash holding _ts keeps its TTL when a window removes its other fields") {
+    ttl_tracker ttl;
+    CHECK(plan({hash("h", {{"a", "1"}, {"_ts", "5"}})}, ttl)
+          == commands{{"HSET", "h", "a", "1", "_ts", "5"}, {"EXPIRE", "h", "1800"}});
+    CHECK(plan({hash("h", {}, {"a"})}, ttl, 1000) == commands{{"HDEL", "h", "a"}});
+    CHECK(plan({hash("h", {{"b", "1"}})}, ttl, 2000) == commands{{"HSET", "h", "b", "1"}});
+  }
   TEST_CASE("whole values are replaced inside shared MULTI/EXEC blocks, after the plain writes") {
     ttl_tracker ttl;
     std::vector<key_update> updates;
@@ -54,12 +62,35 @@ TEST_SUITE("runtime.redis.command_plan") {
     REQUIRE(got.size() == 2 + 3 * (whole_keys_per_block + 1) + 4);
     CHECK(got[0] == command{"HSET", "h", "a", "1"});
     CHECK(got[2] == command{"MULTI"});
-    CHECK(got[3] == command{"DEL", "l0"});
-    CHECK(got[4] == command{"RPUSH", "l0", "7"});
+    CHECK(got[3] == command{"RPUSH", "l0", "7"});
+    CHECK(got[4] == command{"LTRIM", "l0", "-1", "-1"});
     CHECK(got[5] == command{"EXPIRE", "l0", "600"});
     CHECK(got[3 + 3 * whole_keys_per_block] == command{"EXEC"});
     CHECK(got[4 + 3 * whole_keys_per_block] == command{"MULTI"});
     CHECK(got.back() == command{"EXEC"});
+  }
+  TEST_CASE("a list is replaced in place: RPUSH of the new list, LTRIM to its length, EXPIRE only when due") {
+    ttl_tracker ttl;
+    plan({list("l", {"1", "2", "3"})}, ttl);
+    CHECK(plan({list("l", {"4", "1"})}, ttl, 1000)
+          == commands{{"MULTI"}, {"RPUSH", "l", "4", "1"}, {"LTRIM", "l", "-2", "-1"}, {"EXEC"}});
+    CHECK(plan({list("l", {"5"})}, ttl, 60'000)
+          == commands{{"MULTI"}, {"RPUSH", "l", "5"}, {"LTRIM", "l", "-1", "-1"}, {"EXPIRE", "l", "600"}, {"EXEC"}});
+  }
+  TEST_CASE("a list emptied and written again gets its TTL again") {
+    ttl_tracker ttl;
+    plan({list("l", {"1"})}, ttl);
+    plan({list("l", {})}, ttl);
+    CHECK(plan({list("l", {"2"})}, ttl)
+          == commands{{"MULTI"}, {"RPUSH", "l", "2"}, {"LTRIM", "l", "-1", "-1"}, {"EXPIRE", "l", "600"}, {"EXEC"}});
+  }
+  TEST_CASE("a HyperLogLog rewritten from its members is one SET with its TTL, outside any transaction") {
+    ttl_tracker ttl;
+    key_update h;
+    h.key = "uv", h.type = redis_type::hyperloglog, h.replace = true, h.values = {"u1", "u2"}, h.ttl_s = 3600;
+    CHECK(plan({h}, ttl) == commands{{"SET", "uv", redis_hll_of({"u1", "u2"}), "EX", "3600"}});
+    h.replace = false, h.values = {"u3"};  // the SET gave the TTL: no EXPIRE with the next PFADD
+    CHECK(plan({h}, ttl, 1000) == commands{{"PFADD", "uv", "u3"}});
   }
   TEST_CASE("an emptied list, string or replaced set is deleted without a transaction") {
     ttl_tracker ttl;

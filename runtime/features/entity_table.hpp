@@ -1,0 +1,117 @@
+// The per-entity bookkeeping every feature state shares: the states by
+// interned entity id (dense rows, found by an array index), the list of
+// entities changed since the last flush, the snapshot cache of each entity and
+// the rewrite-all path. A feature file then holds only its aggregation.
+// Rows move when the table grows or an entity is erased: never keep a
+// reference to one across try_emplace() or erase().
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "runtime/codec/snapshot_cache.hpp"
+#include "runtime/codec/state_codec.hpp"
+#include "runtime/features/entity_interner.hpp"
+
+namespace rtfeat {
+
+template <class State>
+class entity_table {
+public:
+  struct row {
+    entity_id id = no_entity;
+    bool dirty = false;  // in dirty_ (flush visits it)
+    snapshot_cache snap;
+    State state;
+  };
+
+  explicit entity_table(entity_interner& ids) : ids_(&ids) {}
+
+  entity_interner& ids() const { return *ids_; }
+  const std::string& key(const row& r) const { return ids_->key(r.id); }
+  size_t size() const { return rows_.size(); }
+  std::vector<row>& rows() { return rows_; }
+  const std::vector<row>& rows() const { return rows_; }
+
+  row* find(entity_id id) {
+    if (id >= where_.size() || where_[id] == 0) return nullptr;
+    return &rows_[where_[id] - 1];
+  }
+
+  /// The row of `id`, a default one (and a reference on the id) when new.
+  std::pair<row*, bool> try_emplace(entity_id id) {
+    if (auto* r = find(id)) return {r, false};
+    if (id >= where_.size()) where_.resize(static_cast<size_t>(id) + 1 + id / 2, 0);
+    rows_.emplace_back().id = id;
+    where_[id] = static_cast<uint32_t>(rows_.size());
+    ids_->acquire(id);
+    return {&rows_.back(), true};
+  }
+
+  /// Drops the row of `id` (the last row takes its place) and its reference.
+  void erase(entity_id id) {
+    auto pos = where_[id] - 1;
+    if (pos + 1 != rows_.size()) {
+      rows_[pos] = std::move(rows_.back());
+      where_[rows_[pos].id] = pos + 1;
+    }
+    rows_.pop_back();
+    where_[id] = 0;
+    ids_->release(id);
+  }
+
+  /// `r` changed what save() writes: encode it again at the next checkpoint.
+  void changed(row& r) { r.snap.invalidate(); }
+  /// `r` changed what Redis must hold (and what save() writes): flush it.
+  void mark(row& r) {
+    r.snap.invalidate();
+    mark_for_flush(r);
+  }
+  /// Flush `r` without touching its snapshot (a rewrite, nothing saved changed).
+  void mark_for_flush(row& r) {
+    if (!r.dirty) r.dirty = true, dirty_.push_back(r.id);
+  }
+
+  /// Calls write(row&) for each entity marked since the last flush, once;
+  /// write returns false to erase the entity afterwards.
+  template <class Write>
+  void flush(Write&& write) {
+    for (auto id : dirty_) {
+      auto* r = find(id);
+      if (r == nullptr || !r->dirty) continue;
+      r->dirty = false;
+      if (!write(*r)) erase(id);
+    }
+    dirty_.clear();
+  }
+
+  /// Snapshot: each entity's encoding into the writer of its key group, taken
+  /// from its cache when it did not change. encode(state_writer&, key, state).
+  template <class WriterFor, class Encode>
+  void save(const WriterFor& out, Encode&& encode) const {
+    for (const auto& r : rows_) {
+      const auto& k = key(r);
+      r.snap.write_to(out(k), [&](state_writer& w) { encode(w, k, r.state); });
+    }
+  }
+
+  /// After a restore: reset(State&) each entity (what Redis was sent, not what
+  /// save() writes) and mark it for the next flush.
+  template <class Reset>
+  void rewrite_all(Reset&& reset) {
+    dirty_.reserve(dirty_.size() + rows_.size());  // one growth, not ~20 copies of millions of ids
+    for (auto& r : rows_) {
+      reset(r.state);
+      mark_for_flush(r);
+    }
+  }
+
+private:
+  entity_interner* ids_;
+  std::vector<uint32_t> where_;  // by id: position in rows_ + 1, 0 = no state
+  std::vector<row> rows_;
+  std::vector<entity_id> dirty_;
+};
+
+}  // namespace rtfeat

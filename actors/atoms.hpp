@@ -7,7 +7,6 @@ namespace rtfeat {
 
 using poll_atom = caf::atom_constant<caf::atom("poll")>;        // reader: poll the source again
 using flush_atom = caf::atom_constant<caf::atom("flush")>;      // shard/sink: flush timer
-using write_atom = caf::atom_constant<caf::atom("write")>;      // sink: write the batches merged so far
 using emit_atom = caf::atom_constant<caf::atom("emit")>;        // shard: a feature's emit interval is up
 using end_atom = caf::atom_constant<caf::atom("end")>;          // upstream finished (drain/stop)
 using idle_atom = caf::atom_constant<caf::atom("idle")>;        // reader idle past the timeout
@@ -16,7 +15,7 @@ using drained_atom = caf::atom_constant<caf::atom("drained")>;  // sink wrote ev
 using stalled_atom = caf::atom_constant<caf::atom("stalled")>;  // sink gave up: Redis refused writes too long
 using barrier_atom = caf::atom_constant<caf::atom("barrier")>;  // checkpoint barrier n
 using tick_atom = caf::atom_constant<caf::atom("tick")>;        // coordinator timer
-using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch; sink tried a shard's
+using credit_atom = caf::atom_constant<caf::atom("credit")>;    // shard took a reader's batch
 using start_atom = caf::atom_constant<caf::atom("start")>;      // coordinator: readers known
 using final_atom = caf::atom_constant<caf::atom("final")>;      // coordinator: last checkpoint
 using ready_atom = caf::atom_constant<caf::atom("ready")>;      // shard: state restored, processing

@@ -2,7 +2,6 @@
 // runtime/features and runtime/checkpoint; this file moves messages and time.
 #include "actors/keyed_shard.hpp"
 
-#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
@@ -17,10 +16,6 @@ namespace rtfeat {
 namespace {
 
 using shard_actor = caf::stateful_actor<keyed_shard_state>*;
-
-/// Update batches a shard may have unwritten per sink: one being written and
-/// the next waiting in the sink's mailbox to be merged with other shards'.
-constexpr size_t max_unwritten = 2;
 
 void advance(shard_actor self) {
   auto& st = self->state;
@@ -60,10 +55,11 @@ void flush_features(shard_actor self, bool force, std::vector<key_update>& updat
 }
 
 /// Sends every change to the sinks. Unless `force`d (barriers, the end), waits
-/// while a sink holds max_unwritten of our batches (unwritten_batches.hpp).
+/// while earlier updates are unwritten: changes keep coalescing in the state
+/// meanwhile, so the flush rate follows what Redis can take.
 void flush(shard_actor self, bool force = false) {
   auto& st = self->state;
-  if (!st.unwritten.may_flush() && !force) {
+  if (st.outstanding > 0 && !force) {
     st.flush_wanted = true;
     return;
   }
@@ -78,8 +74,7 @@ void flush(shard_actor self, bool force = false) {
   for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
   for (size_t i = 0; i < per_sink.size(); ++i) {
     if (per_sink[i].updates.empty()) continue;
-    st.unwritten.sent(i);
-    st.cfg.metrics->update_batches.fetch_add(1, std::memory_order_relaxed);
+    ++st.outstanding;
     per_sink[i].sent_us = stage_clock_us();
     self->send(st.cfg.sinks[i], std::move(per_sink[i]));
   }
@@ -96,18 +91,6 @@ void schedule_flush(shard_actor self) {
   if (wait <= std::chrono::steady_clock::duration::zero()) return flush(self);
   st.flush_scheduled = true;
   self->delayed_send(self, std::chrono::ceil<std::chrono::milliseconds>(wait), flush_atom::value);
-}
-
-/// A sink tried to write one of our update batches: a waiting flush may go.
-void on_credit(shard_actor self) {
-  auto& st = self->state;
-  auto sink = caf::actor_cast<caf::actor>(self->current_sender());
-  auto i = static_cast<size_t>(std::find(st.cfg.sinks.begin(), st.cfg.sinks.end(), sink) - st.cfg.sinks.begin());
-  if (!st.unwritten.credited(i)) {
-    std::cerr << "rtfeat: bug: keyed shard: a credit for no update batch\n";
-    std::abort();
-  }
-  if (st.flush_wanted && st.unwritten.may_flush()) schedule_flush(self);
 }
 
 void add_event(shard_actor self, const routed_event& e) {
@@ -250,7 +233,6 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
                                      &st.interners);
   for (const auto& name : st.names) st.emit_every.emplace_back(emit_interval_of(*st.cfg.plan, name));
   st.emitted.resize(st.features.size());
-  st.unwritten = unwritten_batches(st.cfg.sinks.size(), max_unwritten);
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);
   if (st.cfg.restore) {
@@ -287,7 +269,11 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       self->state.emit_scheduled = false;
       flush(self);
     },
-    [=](credit_atom) { on_credit(self); },
+    [=](credit_atom) {  // a sink wrote one of our update batches
+      auto& s = self->state;
+      if (s.outstanding > 0) --s.outstanding;
+      if (s.outstanding == 0 && s.flush_wanted) schedule_flush(self);
+    },
     [=](resync_atom) { resync(self); },
     [=](end_atom) {  // a shard with no readers at all
       for (const auto& s : self->state.cfg.sinks) self->send(s, end_atom::value);

@@ -18,7 +18,6 @@
 #include "runtime/checkpoint/barrier_alignment.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
-#include "runtime/features/unwritten_batches.hpp"
 #include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/window/watermark_merge.hpp"
@@ -63,8 +62,8 @@ struct keyed_shard_state {
   size_t ended = 0;
   bool flush_scheduled = false;
   std::chrono::steady_clock::time_point last_flush{};  // of the last flush that ran
-  unwritten_batches unwritten;  // update batches sent to each sink, not yet credited
-  bool flush_wanted = false;    // changes waited for a sink's credit
+  size_t outstanding = 0;     // update batches the sinks have not written yet
+  bool flush_wanted = false;  // changes waited for `outstanding` to drain
   std::chrono::steady_clock::time_point align_started{};  // the first barrier of the pending checkpoint
   std::vector<size_t> body_sizes;  // by key group, at the last checkpoint: encode_shard_state's hints
   shard_stage_trace trace;         // stage latency metrics

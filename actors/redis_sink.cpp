@@ -2,8 +2,6 @@
 // is retried: values are absolute, so writing one twice is harmless. Every
 // pipeline checks the dataset marker; a loss starts a resync, and a barrier is
 // acked (or the drain reported) only once the shards' rewrites are written.
-// A batch is merged into `pending` when it is taken from the mailbox, so a
-// barrier (after its shard's batches, FIFO) finds them there: write_all covers them.
 #include "actors/redis_sink.hpp"
 
 #include <chrono>
@@ -64,17 +62,9 @@ bool abandoned(const redis_sink_state& st) {
   return st.stalled || (st.cfg.abandon && st.cfg.abandon->load());
 }
 
-/// Tells every shard whose batch the last attempt carried that it may send the
-/// next one. Also after a failed attempt: the updates stay pending here and are
-/// retried, and the shard's newer changes merge with them.
-void credit_senders(sink_actor self) {
-  for (const auto& shard : self->state.uncredited) self->send(shard, credit_atom::value);
-  self->state.uncredited.clear();
-}
-
 /// Writes everything pending (with `check`, also when nothing is: the marker is
 /// checked anyway); false (updates kept) when Redis failed.
-bool try_write(sink_actor self, bool check) {
+bool write_pending(sink_actor self, bool check = false) {
   auto& st = self->state;
   if (st.pending.empty() && !check) return true;
   if (abandoned(st)) return false;
@@ -102,13 +92,6 @@ bool try_write(sink_actor self, bool check) {
   }
   on_write_failed(self, error);
   return false;
-}
-
-/// try_write(), then credits the shards whose batches it carried.
-bool write_pending(sink_actor self, bool check = false) {
-  bool ok = try_write(self, check);
-  credit_senders(self);
-  return ok;
 }
 
 /// Writes everything pending and checks the marker, retrying until it is
@@ -169,22 +152,13 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {
-      // Merged now, written by the write_atom queued behind whatever else is in
-      // the mailbox: the batches that arrived during a write go in one pipeline.
-      auto& st = self->state;
-      st.trace.received(b.sent_us, b.updates.size());
-      for (auto& u : b.updates) st.pending.add(std::move(u));
-      st.uncredited.push_back(caf::actor_cast<caf::actor>(self->current_sender()));
-      if (!st.write_queued) {
-        st.write_queued = true;
-        self->send(self, write_atom::value);
-      }
-    },
-    [=](write_atom) {
-      self->state.write_queued = false;
+      // Written at once; the credit tells the shard it may send the next batch.
+      self->state.trace.received(b.sent_us, b.updates.size());
+      for (auto& u : b.updates) self->state.pending.add(std::move(u));
       write_pending(self);
+      self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);
     },
-    [=](flush_atom) {  // retries what a failed write left
+    [=](flush_atom) {
       write_pending(self);
       self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms),
                          flush_atom::value);

@@ -1,6 +1,6 @@
-// Redis sink actor: merges the update batches its shards sent while it was
-// busy and writes them as one pipeline. Runs detached: hiredis blocks. When
-// Redis lost earlier writes it asks every shard to rewrite its keys (a resync).
+// Redis sink actor: coalesces the shards' key updates and writes them as
+// pipelines every flush interval. Runs detached: hiredis blocks. When Redis
+// lost earlier writes it asks every shard to rewrite its keys (a resync).
 #pragma once
 
 #include <atomic>
@@ -26,7 +26,7 @@ struct sink_settings {
   int port = 6379;
   redis_credentials credentials;
   size_t shards = 0;  // end_atom expected from each
-  int64_t flush_interval_ms = 20;  // retries of a failed write
+  int64_t flush_interval_ms = 20;
   caf::actor on_drained;   // gets (drained_atom, ok) when everything is written
   caf::actor coordinator;  // gets (barrier_atom, id, ok) once the shards' barrier is flushed
   node_metrics* metrics = nullptr;
@@ -46,8 +46,6 @@ struct redis_sink_state {
   static inline const char* name = "redis_sink";
   sink_settings cfg;
   update_coalescer pending;
-  std::vector<caf::actor> uncredited;  // the sender of each batch merged into `pending`
-  bool write_queued = false;           // a write_atom is in the mailbox
   std::unique_ptr<redis_writer> redis;
   size_t ended = 0;
   uint64_t barrier = 0;  // checkpoint id whose barriers are arriving

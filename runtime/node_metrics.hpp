@@ -25,7 +25,6 @@ struct node_metrics {
   std::array<std::atomic<uint64_t>, reject_reason_count> rejected{};
   std::atomic<uint64_t> dead_letters_written{0};
   std::atomic<uint64_t> key_updates{0};      // shard -> sink
-  std::atomic<uint64_t> update_batches{0};   // shard -> sink messages (a sink merges those that queue)
   std::atomic<uint64_t> redis_commands{0};
   std::atomic<uint64_t> redis_errors{0};
   std::atomic<uint64_t> redis_resyncs{0};  // full rewrites: Redis lost data, or --resync

@@ -41,8 +41,6 @@ std::string prometheus_text(const node_metrics& m, std::string_view node, int64_
   x.counter("rtfeat_dead_letters_total", "Rejected events written to the dead-letter sink.",
             m.dead_letters_written);
   x.counter("rtfeat_key_updates_total", "Feature values the shards sent to the Redis sinks.", m.key_updates);
-  x.counter("rtfeat_update_batches_total", "Update batches the shards sent to the Redis sinks.",
-            m.update_batches);
   x.counter("rtfeat_redis_commands_total", "Redis commands written by the sinks.", m.redis_commands);
   x.counter("rtfeat_redis_errors_total", "Failed Redis writes (retried; nothing is dropped).", m.redis_errors);
   x.counter("rtfeat_redis_resyncs_total", "Full rewrites of Redis from state: it lost data, or --resync.",

@@ -43,7 +43,7 @@ size_t first_hour_funnel::reached(const user_state& u) const {
   return step;
 }
 
-void first_hour_funnel::save(const writer_for& out) const {
+void first_hour_funnel::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).i64(u.first_seen).u64(u.steps.size());
     for (const auto& s : u.steps) w.i64(s.ts).u64(s.seq).u64(s.kind);

@@ -129,7 +129,7 @@ void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
   if (!upd.set.empty() || !upd.del.empty() || upd.replace) out.push_back(std::move(upd));
 }
 
-void last_k::save(const writer_for& out) const {
+void last_k::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).u64(u.entries.size());
     for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);

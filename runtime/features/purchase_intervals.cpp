@@ -19,7 +19,7 @@ void purchase_intervals::add_to(entity_id id, const event& e, int64_t wm_at_read
   users_.mark(*r);
 }
 
-void purchase_intervals::save(const writer_for& out) const {
+void purchase_intervals::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).u64(u.times.size());
     for (const auto& [ts, seq] : u.times) w.i64(ts).u64(seq);

@@ -175,7 +175,7 @@ void windowed_stats::write_entity(table::row& r, std::vector<key_update>& out) {
   out.push_back(std::move(upd));
 }
 
-void windowed_stats::save(const writer_for& out) const {
+void windowed_stats::save(snapshot_sink& out) {
   entities_.save(out, [](state_writer& w, const std::string& key, const entity_state& st) {
     w.str(key).str(st.redis_key).u64(st.fields.size());
     for (const auto& fs : st.fields) {

@@ -56,6 +56,17 @@ void flush_features(shard_actor self, bool force, std::vector<key_update>& updat
   }
 }
 
+/// Saves what changed since the last save into the next checkpoint's changes.
+/// Between barriers (after each flush, once a checkpoint saved the whole state)
+/// the changes are still in the caches, so the barrier finds little left to
+/// encode; past presave_limit bytes (checkpoints held up) the rest waits for it.
+void save_changes(shard_actor self, bool at_barrier) {
+  auto& st = self->state;
+  constexpr size_t presave_limit = size_t{64} << 20;
+  if (!at_barrier && (!st.saved || st.changes.bytes() >= presave_limit)) return;
+  save_shard_changes(st.named, st.cfg.key_groups, st.cfg.max_parallelism, st.cfg.file_offset, st.changes);
+}
+
 void send_updates(shard_actor self, std::vector<key_update>& updates) {
   auto& st = self->state;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
@@ -84,6 +95,7 @@ void flush(shard_actor self, bool force = false) {
   flush_features(self, force, updates);
   st.trace.flushed(st.cfg.metrics->stages);
   if (!updates.empty()) send_updates(self, updates);
+  save_changes(self, false);
 }
 
 /// Flushes at most every flush interval: at once when the last flush is that
@@ -153,7 +165,7 @@ void on_aligned(shard_actor self, uint64_t id) {
   using std::chrono::duration_cast, std::chrono::milliseconds, std::chrono::steady_clock;
   auto aligned = steady_clock::now();
   flush(self, true);
-  save_shard_changes(st.named, st.cfg.key_groups, st.cfg.max_parallelism, st.cfg.file_offset, st.changes);
+  save_changes(self, true);
   shard_snapshot snap{id, std::exchange(st.changes, {}), !st.saved, {}};
   snap.changes.watermark = st.watermark, snap.changes.seq = st.seq;
   st.saved = true;

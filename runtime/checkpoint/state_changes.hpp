@@ -3,6 +3,8 @@
 // entities gone since, filed by key group. Only these are encoded on the
 // shard's thread; the writer merges them into the bodies it keeps
 // (snapshot_bodies.hpp), so a checkpoint's pause follows the rate of change.
+// A shard saves after each flush too, while what changed is still in its
+// caches; the barrier then finds little left (docs/checkpoints.md).
 #pragma once
 
 #include <cstdint>

@@ -90,7 +90,7 @@ void distinct_users::save(snapshot_sink& out) {
 
 bool distinct_users::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& st = entities_.try_emplace(id).first->state;
     st.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {

@@ -52,7 +52,7 @@ void first_hour_funnel::save(snapshot_sink& out) {
 
 bool first_hour_funnel::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto& u = users_.try_emplace(ids().intern(in.str())).first->state;
+    auto& u = users_.try_emplace(ids().intern(in.str_view())).first->state;
     u.key = in.str();
     u.first_seen = in.i64();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {

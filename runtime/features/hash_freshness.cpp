@@ -201,7 +201,7 @@ void hash_freshness::save(snapshot_sink& out) {
 
 bool hash_freshness::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = in.str();
+    auto id = in.str_view();
     entry en{{}, 0, static_cast<uint32_t>(in.u64())};
     en.ts = in.i64();
     en.hash_key = in.str();

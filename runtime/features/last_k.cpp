@@ -138,10 +138,13 @@ void last_k::save(snapshot_sink& out) {
 
 bool last_k::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& u = users_.try_emplace(id).first->state;
     u.key = in.str();
-    for (auto n = in.u64(); in.ok() && n > 0; --n) {
+    auto n = in.u64();
+    // An entry is three values of at least a byte each: a count beyond that is corrupt.
+    u.entries.reserve_more(std::min<uint64_t>(n, in.remaining() / 3));
+    for (; in.ok() && n > 0; --n) {
       entry x{in.ts(), in.u64(), in.str()};
       if (zset_) x.hash = hash_of(x.value);
       u.entries.push_back(std::move(x));

@@ -28,7 +28,7 @@ void purchase_intervals::save(snapshot_sink& out) {
 
 bool purchase_intervals::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto& u = users_.try_emplace(ids().intern(in.str())).first->state;
+    auto& u = users_.try_emplace(ids().intern(in.str_view())).first->state;
     u.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto ts = in.i64();

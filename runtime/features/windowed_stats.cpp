@@ -188,7 +188,7 @@ void windowed_stats::save(snapshot_sink& out) {
 bool windowed_stats::load(state_reader& in) {
   std::vector<int64_t> starts;  // of this entity's buckets: indexed once each
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& st = entities_.try_emplace(id).first->state;
     st.redis_key = in.str();
     starts.clear();

@@ -5,10 +5,12 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <utility>
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "runtime/checkpoint/shard_state_codec.hpp"
+#include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/murmur2.hpp"
 
 namespace rtfeat {
@@ -54,6 +56,30 @@ void flush_features(shard_actor self, bool force, std::vector<key_update>& updat
   }
 }
 
+/// Saves what changed since the last save into the next checkpoint's changes.
+/// Between barriers (after each flush, once a checkpoint saved the whole state)
+/// the changes are still in the caches, so the barrier finds little left to
+/// encode; past presave_limit bytes (checkpoints held up) the rest waits for it.
+void save_changes(shard_actor self, bool at_barrier) {
+  auto& st = self->state;
+  constexpr size_t presave_limit = size_t{64} << 20;
+  if (!at_barrier && (!st.saved || st.changes.bytes() >= presave_limit)) return;
+  save_shard_changes(st.named, st.cfg.key_groups, st.cfg.max_parallelism, st.cfg.file_offset, st.changes);
+}
+
+void send_updates(shard_actor self, std::vector<key_update>& updates) {
+  auto& st = self->state;
+  st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
+  std::vector<update_batch> per_sink(st.cfg.sinks.size());
+  for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
+  for (size_t i = 0; i < per_sink.size(); ++i) {
+    if (per_sink[i].updates.empty()) continue;
+    ++st.outstanding;
+    per_sink[i].sent_us = stage_clock_us();
+    self->send(st.cfg.sinks[i], std::move(per_sink[i]));
+  }
+}
+
 /// Sends every change to the sinks. Unless `force`d (barriers, the end), waits
 /// while earlier updates are unwritten: changes keep coalescing in the state
 /// meanwhile, so the flush rate follows what Redis can take.
@@ -68,16 +94,8 @@ void flush(shard_actor self, bool force = false) {
   std::vector<key_update> updates;
   flush_features(self, force, updates);
   st.trace.flushed(st.cfg.metrics->stages);
-  if (updates.empty()) return;
-  st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
-  std::vector<update_batch> per_sink(st.cfg.sinks.size());
-  for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
-  for (size_t i = 0; i < per_sink.size(); ++i) {
-    if (per_sink[i].updates.empty()) continue;
-    ++st.outstanding;
-    per_sink[i].sent_us = stage_clock_us();
-    self->send(st.cfg.sinks[i], std::move(per_sink[i]));
-  }
+  if (!updates.empty()) send_updates(self, updates);
+  save_changes(self, false);
 }
 
 /// Flushes at most every flush interval: at once when the last flush is that
@@ -140,23 +158,19 @@ void release_held(shard_actor self) {
 }
 
 /// All readers delivered barrier `id`: flush everything before it to the
-/// sinks, snapshot the key groups, pass the barrier on, let readers go on.
+/// sinks, save what changed since the last checkpoint (the writer keeps the
+/// rest), pass the barrier on, let readers go on.
 void on_aligned(shard_actor self, uint64_t id) {
   auto& st = self->state;
   using std::chrono::duration_cast, std::chrono::milliseconds, std::chrono::steady_clock;
   auto aligned = steady_clock::now();
   flush(self, true);
-  std::vector<named_state> named;
-  for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
-  shard_snapshot snap{id,
-                      encode_shard_state(named, st.cfg.key_groups, st.cfg.max_parallelism, st.watermark, st.seq,
-                                         st.body_sizes),
-                      {}};
-  st.body_sizes.assign(st.cfg.max_parallelism, 0);
-  for (const auto& [kg, body] : snap.bodies) st.body_sizes[kg] = body.size();
+  save_changes(self, true);
+  shard_snapshot snap{id, std::exchange(st.changes, {}), !st.saved, {}};
+  snap.changes.watermark = st.watermark, snap.changes.seq = st.seq;
+  st.saved = true;
   snap.phases.align_ms = duration_cast<milliseconds>(aligned - st.align_started).count();
   snap.phases.encode_ms = duration_cast<milliseconds>(steady_clock::now() - aligned).count();
-  for (auto& [kg, body] : snap.bodies) kg += st.cfg.file_offset;
   self->send(st.cfg.snapshot_writer, std::move(snap));
   for (const auto& s : st.cfg.sinks) self->send(s, barrier_atom::value, id);
   report_entities(self);
@@ -180,14 +194,12 @@ void restore(shard_actor self) {
   if (!st.cfg.key_groups.empty())
     shard += " of key groups " + std::to_string(st.cfg.key_groups.front()) + "-" + std::to_string(st.cfg.key_groups.back());
   size_t groups = 0;
-  std::vector<named_state> named;
-  for (size_t i = 0; i < st.features.size(); ++i) named.push_back({st.names[i], st.features[i].get()});
   std::vector<std::string> dropped;
   for (auto kg : st.cfg.key_groups) {
     auto it = st.cfg.restore->find(kg + st.cfg.file_offset);
     if (it == st.cfg.restore->end()) continue;
     std::string error;
-    if (!decode_shard_state(it->second, named, st.watermark, st.seq, dropped, error)) {
+    if (!decode_shard_state(it->second, st.named, st.watermark, st.seq, dropped, error)) {
       std::cerr << "rtfeat: fatal: restoring key group " << kg << ": " << error << "\n";
       std::exit(1);
     }
@@ -232,6 +244,7 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names,
                                      &st.interners);
   for (const auto& name : st.names) st.emit_every.emplace_back(emit_interval_of(*st.cfg.plan, name));
+  for (size_t i = 0; i < st.features.size(); ++i) st.named.push_back({st.names[i], st.features[i].get()});
   st.emitted.resize(st.features.size());
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);

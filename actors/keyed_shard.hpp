@@ -16,6 +16,7 @@
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
 #include "runtime/checkpoint/barrier_alignment.hpp"
+#include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/metrics/stage_trace.hpp"
@@ -52,6 +53,7 @@ struct keyed_shard_state {
   std::vector<std::unique_ptr<feature_state>> features;
   std::vector<feature_scope> scopes;  // of each feature state
   std::vector<std::string> names;     // of each feature state
+  std::vector<named_state> named;     // each feature state with its name: what checkpoints save
   std::vector<std::chrono::milliseconds> emit_every;            // of each feature state, 0 = every flush
   std::vector<std::chrono::steady_clock::time_point> emitted;  // its last flush
   bool emit_scheduled = false;                                  // an emit_atom is on its way
@@ -65,7 +67,8 @@ struct keyed_shard_state {
   size_t outstanding = 0;     // update batches the sinks have not written yet
   bool flush_wanted = false;  // changes waited for `outstanding` to drain
   std::chrono::steady_clock::time_point align_started{};  // the first barrier of the pending checkpoint
-  std::vector<size_t> body_sizes;  // by key group, at the last checkpoint: encode_shard_state's hints
+  bool saved = false;              // a checkpoint saved the whole state: later ones save its changes
+  shard_changes changes;           // saved since the last checkpoint, for the next one
   shard_stage_trace trace;         // stage latency metrics
 };
 

@@ -12,6 +12,7 @@
 
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "runtime/checkpoint/manifest.hpp"
+#include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/key_update.hpp"
 #include "runtime/reject_reason.hpp"
@@ -74,11 +75,13 @@ struct checkpoint_phases {
   }
 };
 
-/// One shard's key-group state at barrier `id`, for the snapshot writer.
+/// What changed in one shard's state up to barrier `id`, for the snapshot
+/// writer, which keeps the rest (runtime/checkpoint/shard_snapshots.hpp).
 struct shard_snapshot {
   uint64_t id = 0;
-  std::vector<std::pair<uint32_t, std::string>> bodies;  // key group, body
-  checkpoint_phases phases;                              // align and encode
+  shard_changes changes;
+  bool full = false;         // the shard's first save: its whole state
+  checkpoint_phases phases;  // align and encode
 };
 
 /// The snapshot writer's answer to the coordinator.

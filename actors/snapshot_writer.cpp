@@ -15,15 +15,9 @@ caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
     [=](shard_snapshot& snap) {
       auto started = std::chrono::steady_clock::now();
       snapshot_written done{snap.id, true, {}, {}, snap.phases};
-      for (const auto& [kg, body] : snap.bodies) {
-        snapshot_entry entry;
-        bool referenced = false;
-        if (!self->state.files.put(*store, snap.id, catalogue_hash, kg, body, entry, referenced, done.error)) {
-          done.ok = false;
-          break;
-        }
-        done.entries.push_back(std::move(entry));
-      }
+      size_t written = 0;
+      done.ok = self->state.snapshots.store(*store, snap.id, catalogue_hash, snap.changes, snap.full, done.entries,
+                                            written, done.error);
       done.phases.write_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started).count();
       self->send(coordinator, std::move(done));

@@ -1,6 +1,7 @@
-// Snapshot writer actor: writes the shards' key-group bodies to the checkpoint
-// store (an unchanged key group as a reference to its older file) and tells the
-// coordinator. Detached: it blocks on disk I/O.
+// Snapshot writer actor: merges the shards' changes into the key-group bodies
+// it keeps, writes those that changed to the checkpoint store (the others as
+// references to their older files) and tells the coordinator. Detached: it
+// blocks on disk I/O, and merging is work the shards do not wait for.
 #pragma once
 
 #include <cstdint>
@@ -10,13 +11,13 @@
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
-#include "runtime/checkpoint/incremental_snapshots.hpp"
+#include "runtime/checkpoint/shard_snapshots.hpp"
 
 namespace rtfeat {
 
 struct snapshot_writer_state {
   static inline const char* name = "snapshot_writer";
-  incremental_snapshots files;  // what it wrote last, per key group
+  shard_snapshots snapshots;  // the bodies, and what it wrote last per key group
 };
 
 caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,

@@ -1,19 +1,25 @@
 // Checkpoint bench (issue 6): the state of N users (default 1 000 000) in the
 // default catalogue's feature states, checkpointed the way a node does it
-// (encode one body per key group, write + fsync each file, commit the
-// manifest), then restored (find and verify the checkpoint, read every key
-// group, decode it into fresh states). No actors: the node's checkpoint costs
-// this plus barrier alignment and the sinks' final flush.
-// The first checkpoint of a state encodes every entity; later ones re-encode
-// only the entities changed since (runtime/codec/snapshot_cache.hpp): after each
-// full checkpoint, --changed users get one more event and are checkpointed again.
+// (each shard saves what changed, on its own thread: its pause; the snapshot
+// writer merges that into the bodies it keeps and writes the key groups that
+// changed; the manifest is committed), then restored (find and verify the
+// checkpoint, read every key group, decode it into fresh states). No actors:
+// the node's checkpoint costs this plus barrier alignment and the sinks' flush.
+// The first checkpoint of a state saves every entity; later ones only the
+// entities changed since (runtime/features/save_tracker.hpp): after each full
+// checkpoint, --changed users get one more event and are checkpointed again.
 // Prints one JSON object (the fastest of --runs): users, keys, bytes,
 // duration_ms, encode_ms, write_ms (the full checkpoint), changed_users,
-// incremental_ms, incremental_encode_ms, restore_ms, verify_ms, read_ms, decode_ms.
+// incremental_ms, incremental_encode_ms (the shards' pause; _cpu_ms: the CPU time
+// of the slowest shard's, what it is on an idle machine),
+// incremental_write_ms (the writer's merge and files, in the background),
+// incremental_files (key-group files written), incremental_entities (saved:
+// changed, erased or out of a window), restore_ms, verify_ms, read_ms, decode_ms.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -25,7 +31,9 @@
 #include "config/feature_catalogue.hpp"
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
+#include "runtime/checkpoint/shard_snapshots.hpp"
 #include "runtime/checkpoint/shard_state_codec.hpp"
+#include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/murmur2.hpp"
 
@@ -41,14 +49,21 @@ double ms_since(wall::time_point start) {
   return std::chrono::duration<double, std::milli>(wall::now() - start).count();
 }
 
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e3 + static_cast<double>(t.tv_nsec) / 1e6;
+}
+
 struct shard {
   state_list states;
   std::vector<feature_scope> scopes;
   std::vector<std::string> names;
   uint32_t file_offset = 0;  // as the node: user key groups 0.., group key groups 128..
   std::vector<uint32_t> key_groups;
-  std::vector<std::pair<uint32_t, std::string>> bodies;  // the last encode
-  std::vector<size_t> body_sizes;                          // by key group, as the node's shards keep them
+  std::vector<std::pair<uint32_t, std::string>> bodies;  // read for a restore
+  shard_changes changes;                                   // the last save
+  bool saved = false;                                      // as the node's shards: the first save is full
 
   std::vector<named_state> named() const {
     std::vector<named_state> out;
@@ -124,9 +139,11 @@ void fill(std::vector<shard>& shards, uint64_t n) {
     for (auto& f : s.states) f->advance(t0 + 600000), f->flush(ignored);  // snapshots follow a flush
 }
 
-/// One more click, a minute after the first events, for `count` users spread
-/// over all of them (as a second of traffic touches some users, not all).
-void touch(std::vector<shard>& shards, uint64_t users, uint64_t count) {
+/// One more click for `count` users spread over all of them (as a second of
+/// traffic touches some users, not all), in the `span_ms` after the first
+/// events; then event time moves on by `span_ms`, which ends some windows:
+/// their entities change too.
+void touch(std::vector<shard>& shards, uint64_t users, uint64_t count, int64_t span_ms) {
   uint64_t seq = 1ULL << 40;  // after fill()'s
   event e;
   e.has_category = true;
@@ -139,44 +156,73 @@ void touch(std::vector<shard>& shards, uint64_t users, uint64_t count) {
     auto item = (u * 7919) % 50000;
     e.item_id = "i" + std::to_string(item);
     e.category_id = static_cast<int64_t>(item % 200);
-    e.ts = t0 + 600000 + static_cast<int64_t>(u % 60000);
+    e.ts = t0 + 600000 + static_cast<int64_t>(u % static_cast<uint64_t>(span_ms));
     for (auto* s : {&user_shard, &groups})
       for (auto& f : s->states) f->add(e, no_watermark, seq++);
   }
   std::vector<key_update> ignored;
   for (auto& s : shards)
-    for (auto& f : s.states) f->advance(t0 + 660000), f->flush(ignored);
+    for (auto& f : s.states) f->advance(t0 + 600000 + span_ms), f->flush(ignored);
 }
 
 struct result {
   uint64_t bytes = 0;
+  size_t files = 0, entities = 0;  // key-group files written, entities saved (put or erased)
   double encode_ms = 0, write_ms = 0, verify_ms = 0, read_ms = 0, decode_ms = 0;
+  double encode_cpu_ms = 0;  // CPU time of the slowest shard's encode
+  double presave_cpu_ms = 0;  // the same for the save after the flush, before the barrier
 };
 
-/// As a checkpoint of the node: every shard encodes its key groups at once,
-/// then the snapshot writer writes them, then the coordinator commits.
-bool checkpoint(const checkpoint_store& store, std::vector<shard>& shards, uint64_t hash, uint64_t id,
-                result& r, std::string& error) {
+/// Every shard saves what changed at once, each on its own thread; the wall
+/// time, and in `cpu_ms` the CPU time of the slowest (on a loaded machine the
+/// wall time includes waiting for a core).
+double save_each(std::vector<shard>& shards, double& cpu_ms) {
+  std::vector<double> cpu(shards.size());
+  std::vector<size_t> saved(shards.size());
+  auto entities = [](const shard& s) {
+    size_t n = 0;
+    for (const auto& c : s.changes.states) n += c.entities.size();
+    return n;
+  };
+  for (size_t i = 0; i < shards.size(); ++i) saved[i] = entities(shards[i]);
+  auto wall_ms = on_each(shards, [&](shard& s) {
+    auto start = thread_cpu_ms();
+    save_shard_changes(s.named(), s.key_groups, max_parallelism, s.file_offset, s.changes);
+    cpu[static_cast<size_t>(&s - shards.data())] = thread_cpu_ms() - start;
+  });
+  cpu_ms = *std::max_element(cpu.begin(), cpu.end());
+  std::string each;
+  for (size_t i = 0; i < shards.size(); ++i)
+    each += " " + std::to_string(static_cast<int64_t>(cpu[i] * 1000)) + " us ("
+            + std::to_string(entities(shards[i]) - saved[i]) + " entities)";
+  std::fprintf(stderr, "bench_checkpoint: each shard's save, CPU time (user shards, group shard):%s\n", each.c_str());
+  return wall_ms;
+}
+
+/// As a checkpoint of the node: every shard saves what changed since its last
+/// save at once (the pause), then the snapshot writer merges and writes, then
+/// the coordinator commits. `seq` as the shards' arrival counter: a new one on
+/// a busy node.
+bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vector<shard>& shards, uint64_t hash,
+                uint64_t id, result& r, std::string& error) {
   checkpoint_manifest m;
   m.id = id;
   m.catalogue_hash = hash;
   m.positions.push_back({"bench", 0, 0, t0 + 600000});
-  r.encode_ms = on_each(shards, [](shard& s) {
-    s.bodies = encode_shard_state(s.named(), s.key_groups, max_parallelism, t0 + 600000, 0, s.body_sizes);
-    s.body_sizes.assign(max_parallelism, 0);
-    for (const auto& [kg, body] : s.bodies) s.body_sizes[kg] = body.size();
-  });
+  r.encode_ms = save_each(shards, r.encode_cpu_ms);
+  for (auto& s : shards) {
+    s.changes.watermark = t0 + 600000, s.changes.seq = id;
+    for (const auto& c : s.changes.states) r.entities += c.entities.size();
+  }
   auto start = wall::now();
-  for (auto& s : shards)
-    for (const auto& [kg, body] : s.bodies) {
-      snapshot_entry entry;
-      if (!store.write_snapshot(m.id, hash, kg + s.file_offset, body, entry, error)) return false;
-      m.snapshots.push_back(std::move(entry));
-    }
+  for (auto& s : shards) {
+    if (!writer.store(store, id, hash, s.changes, !s.saved, m.snapshots, r.files, error)) return false;
+    s.saved = true;
+    s.changes = {};
+  }
   if (!store.commit(m, 1, error)) return false;
   r.write_ms = ms_since(start);
   r.bytes = m.snapshot_bytes();
-  for (auto& s : shards) s.bodies.clear();
   return true;
 }
 
@@ -224,6 +270,7 @@ int main(int argc, char** argv) {
   CLI::App app{"checkpoint bench: snapshot and restore the feature state of N users"};
   std::string config = "config/rtfeat.toml", dir;
   uint64_t users = 1000000, changed = 0;
+  int64_t touch_ms = 60000;
   int runs = 3;
   app.add_option("--config", config, "job config (TOML): its features file")->capture_default_str();
   app.add_option("--users", users, "distinct users in the state")->capture_default_str();
@@ -231,6 +278,10 @@ int main(int argc, char** argv) {
     ->capture_default_str()->check(CLI::PositiveNumber);
   app.add_option("--dir", dir, "checkpoint directory (emptied first)")->required();
   app.add_option("--changed", changed, "users changed before the incremental checkpoint (default: 1 % of --users)");
+  app.add_option("--touch-ms", touch_ms,
+                 "event time the changed users' events span and the watermark then moves on by (a node "
+                 "checkpointing every second moves about 1000)")
+    ->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{600000}));
   CLI11_PARSE(app, argc, argv);
   if (changed == 0) changed = std::max<uint64_t>(1, users / 100);
 
@@ -258,14 +309,17 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     auto store = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create, error);
     rtfeat::result r, inc;
-    if (!store || !rtfeat::checkpoint(*store, shards, catalogue.hash, 1, r, error)) {
+    rtfeat::shard_snapshots writer;
+    if (!store || !rtfeat::checkpoint(*store, writer, shards, catalogue.hash, 1, r, error)) {
       std::fprintf(stderr, "bench_checkpoint: checkpoint: %s\n", error.c_str());
       return 1;
     }
     keys = rtfeat::keys_of(shards);
-    rtfeat::touch(shards, users, changed);
+    rtfeat::touch(shards, users, changed, touch_ms);
+    // As a node's shards after each flush: save what changed while it is in the caches.
+    rtfeat::save_each(shards, inc.presave_cpu_ms);
     keys_now = rtfeat::keys_of(shards);
-    if (!rtfeat::checkpoint(*store, shards, catalogue.hash, 2, inc, error)) {
+    if (!rtfeat::checkpoint(*store, writer, shards, catalogue.hash, 2, inc, error)) {
       std::fprintf(stderr, "bench_checkpoint: incremental checkpoint: %s\n", error.c_str());
       return 1;
     }
@@ -295,10 +349,10 @@ int main(int argc, char** argv) {
   const auto& inc = best_incremental;
   std::printf(
     "{\"users\":%llu,\"keys\":%zu,\"bytes\":%llu,\"duration_ms\":%.1f,\"encode_ms\":%.1f,\"write_ms\":%.1f,"
-    "\"changed_users\":%llu,\"incremental_ms\":%.1f,\"incremental_encode_ms\":%.1f,"
-    "\"restore_ms\":%.1f,\"verify_ms\":%.1f,\"read_ms\":%.1f,\"decode_ms\":%.1f}\n",
+    "\"changed_users\":%llu,\"incremental_ms\":%.1f,\"incremental_encode_ms\":%.1f,\"incremental_encode_cpu_ms\":%.2f,\"incremental_presave_cpu_ms\":%.2f,\"incremental_write_ms\":%.1f,"
+    "\"incremental_files\":%zu,\"incremental_entities\":%zu,\"restore_ms\":%.1f,\"verify_ms\":%.1f,\"read_ms\":%.1f,\"decode_ms\":%.1f}\n",
     static_cast<unsigned long long>(users), keys, static_cast<unsigned long long>(r.bytes), r.encode_ms + r.write_ms,
     r.encode_ms, r.write_ms, static_cast<unsigned long long>(changed), inc.encode_ms + inc.write_ms, inc.encode_ms,
-    r.verify_ms + r.read_ms + r.decode_ms, r.verify_ms, r.read_ms, r.decode_ms);
+    inc.encode_cpu_ms, inc.presave_cpu_ms, inc.write_ms, inc.files, inc.entities, r.verify_ms + r.read_ms + r.decode_ms, r.verify_ms, r.read_ms, r.decode_ms);
   return 0;
 }

@@ -27,4 +27,10 @@ bool incremental_snapshots::put(const checkpoint_store& store, uint64_t id, uint
   return true;
 }
 
+bool incremental_snapshots::put_unchanged(const checkpoint_store& store, uint64_t id, uint32_t key_group,
+                                          snapshot_entry& out) const {
+  auto it = last_.find(key_group);
+  return it != last_.end() && it->second.home < id && store.reference_snapshot(id, it->second.home, it->second.entry, out);
+}
+
 }  // namespace rtfeat

@@ -1,7 +1,8 @@
 // Incremental checkpoints (Flink's incremental snapshots, by content): remembers
 // the last body a writer stored for each key group and, when the next
 // checkpoint's body is the same, references the older file instead of writing
-// it again. Content-based on purpose: the features need no change tracking.
+// it again. Known unchanged (put_unchanged: snapshot_bodies saw no change) or
+// found unchanged by content (put: same size, CRC and hash).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +22,10 @@ public:
   /// Blocks: one stat, or one file write. Runs in: the writer's thread only.
   bool put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
            std::string_view body, snapshot_entry& out, bool& referenced, std::string& error);
+  /// Stores key group `key_group` of checkpoint `id` as a reference to the last
+  /// body put() for it, which the caller knows is unchanged (snapshot_bodies):
+  /// no hashing. False when there is none or its file is gone: put() the body.
+  bool put_unchanged(const checkpoint_store& store, uint64_t id, uint32_t key_group, snapshot_entry& out) const;
 
 private:
   struct stored {

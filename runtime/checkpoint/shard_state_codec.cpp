@@ -5,10 +5,6 @@
 #include "runtime/checkpoint/shard_state_codec.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-
-#include "runtime/murmur2.hpp"
 
 namespace rtfeat {
 
@@ -30,36 +26,8 @@ bool check_shard_body_format(std::string_view body, std::string& error) {
   return error = "not a shard snapshot body", false;
 }
 
-// Each key group's body is written in place: feature by feature, a nested
-// section per key group that the feature's save() appends to directly (one
-// copy of the state, not three).
-std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
-                                                                 const std::vector<uint32_t>& key_groups,
-                                                                 uint32_t max_parallelism, int64_t watermark,
-                                                                 uint64_t seq, const std::vector<size_t>& size_hints) {
-  std::vector<state_writer> bodies(max_parallelism);
-  std::vector<size_t> marks(max_parallelism, 0);
-  for (auto kg : key_groups) {
-    if (kg < size_hints.size()) bodies[kg].reserve(size_hints[kg] + size_hints[kg] / 8);  // room to grow
-    bodies[kg].str(body_tag).i64(watermark).u64(seq).u64(states.size());
-  }
-  state_writer foreign;  // an entity of a key group this shard does not own: a bug, kept out of the bodies
-  for (const auto& s : states) {
-    for (auto kg : key_groups) marks[kg] = bodies[kg].str(s.name).begin_nested();
-    s.state->save([&](const std::string& key) -> state_writer& {
-      auto kg = key_group_of(key, max_parallelism);
-      return marks[kg] != 0 ? bodies[kg] : foreign;
-    });
-    for (auto kg : key_groups) bodies[kg].end_nested(marks[kg]);
-  }
-  if (!foreign.empty()) {  // a broken invariant: a bug, not an error to handle
-    std::fputs("rtfeat: bug: a shard holds state of a key group it does not own\n", stderr);
-    std::abort();
-  }
-  std::vector<std::pair<uint32_t, std::string>> out;
-  out.reserve(key_groups.size());
-  for (auto kg : key_groups) out.emplace_back(kg, bodies[kg].take());
-  return out;
+void write_body_header(state_writer& w, int64_t watermark, uint64_t seq, size_t states) {
+  w.str(body_tag).i64(watermark).u64(seq).u64(states);
 }
 
 bool decode_shard_state(std::string_view body, const std::vector<named_state>& states, int64_t& watermark,

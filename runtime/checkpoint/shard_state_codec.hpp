@@ -19,14 +19,10 @@ struct named_state {
   feature_state* state = nullptr;
 };
 
-/// One body per key group in `key_groups` (empty groups too: restore reads every one).
-/// `size_hints` (by key group; empty = none): the sizes of the last bodies, kept by the
-/// caller, so that a body is allocated once instead of growing by copies.
-std::vector<std::pair<uint32_t, std::string>> encode_shard_state(const std::vector<named_state>& states,
-                                                                 const std::vector<uint32_t>& key_groups,
-                                                                 uint32_t max_parallelism, int64_t watermark,
-                                                                 uint64_t seq,
-                                                                 const std::vector<size_t>& size_hints = {});
+/// Starts a body: the format tag, `watermark`, `seq`, then the count of the
+/// sections that follow, each the state's name and a nested stream of what its
+/// save() put for the body's key group (runtime/checkpoint/snapshot_bodies.cpp).
+void write_body_header(state_writer& w, int64_t watermark, uint64_t seq, size_t states);
 
 /// False, saying why, unless `body` is a shard body of this build's format (an
 /// older format is refused with what to do instead). Cheap: reads the tag only.

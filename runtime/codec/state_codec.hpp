@@ -22,6 +22,9 @@ inline constexpr uint8_t wide_ext_type = 1;
 
 class state_writer {
 public:
+  state_writer() = default;
+  /// Writes on after `bytes` (another writer's, taken back).
+  explicit state_writer(std::string bytes) : buf_(std::move(bytes)) {}
   state_writer& i64(int64_t v) {
     if (v >= 0) return u64(static_cast<uint64_t>(v));
     if (v >= -32) return byte(static_cast<uint8_t>(v));  // negative fixint

@@ -69,7 +69,7 @@ void distinct_users::advance(int64_t watermark) {
 // "member" is the encoded hll_sketch (older snapshots have none: no registers).
 constexpr int64_t registers_bucket = no_watermark;
 
-void distinct_users::save(const writer_for& out) const {
+void distinct_users::save(snapshot_sink& out) {
   bool sliding = sliding_;
   entities_.save(out, [sliding](state_writer& w, const std::string& id, const entity_state& st) {
     if (!sliding) {
@@ -90,7 +90,7 @@ void distinct_users::save(const writer_for& out) const {
 
 bool distinct_users::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& st = entities_.try_emplace(id).first->state;
     st.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {

@@ -1,28 +1,42 @@
 // The per-entity bookkeeping every feature state shares: the states by
 // interned entity id (dense rows, found by an array index), the list of
-// entities changed since the last flush, the snapshot cache of each entity and
-// the rewrite-all path. A feature file then holds only its aggregation.
+// entities changed since the last flush, those changed since the last save
+// (save_tracker.hpp) and the rewrite-all path. A feature file then holds only
+// its aggregation.
 // Rows move when the table grows or an entity is erased: never keep a
 // reference to one across try_emplace() or erase().
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
-#include "runtime/codec/snapshot_cache.hpp"
 #include "runtime/codec/state_codec.hpp"
 #include "runtime/features/entity_interner.hpp"
+#include "runtime/features/save_tracker.hpp"
+#include "runtime/features/snapshot_sink.hpp"
 
 namespace rtfeat {
 
-template <class State>
+/// An entity's routing key (it picks the key group the entity is saved in):
+/// its key, unless the table is given another Routing.
+struct key_is_routing {
+  template <class State>
+  std::string_view operator()(const std::string& key, const State&) const {
+    return key;
+  }
+};
+
+template <class State, class Routing = key_is_routing>
 class entity_table {
 public:
+  using saves = save_tracker<entity_id>;
   struct row {
     entity_id id = no_entity;
     bool dirty = false;  // in dirty_ (flush visits it)
-    snapshot_cache snap;
+    saves::flags saved;
     State state;
   };
 
@@ -46,12 +60,15 @@ public:
     rows_.emplace_back().id = id;
     where_[id] = static_cast<uint32_t>(rows_.size());
     ids_->acquire(id);
+    saves_.changed(id, rows_.back().saved);
     return {&rows_.back(), true};
   }
 
   /// Drops the row of `id` (the last row takes its place) and its reference.
   void erase(entity_id id) {
     auto pos = where_[id] - 1;
+    const auto& k = ids_->key(id);
+    saves_.erased(rows_[pos].saved, Routing{}(k, rows_[pos].state), k);
     if (pos + 1 != rows_.size()) {
       rows_[pos] = std::move(rows_.back());
       where_[rows_[pos].id] = pos + 1;
@@ -61,11 +78,11 @@ public:
     ids_->release(id);
   }
 
-  /// `r` changed what save() writes: encode it again at the next checkpoint.
-  void changed(row& r) { r.snap.invalidate(); }
+  /// `r` changed what save() writes: the next save() puts it.
+  void changed(row& r) { saves_.changed(r.id, r.saved); }
   /// `r` changed what Redis must hold (and what save() writes): flush it.
   void mark(row& r) {
-    r.snap.invalidate();
+    changed(r);
     mark_for_flush(r);
   }
   /// Flush `r` without touching its snapshot (a rewrite, nothing saved changed).
@@ -86,14 +103,32 @@ public:
     dirty_.clear();
   }
 
-  /// Snapshot: each entity's encoding into the writer of its key group, taken
-  /// from its cache when it did not change. encode(state_writer&, key, state).
-  template <class WriterFor, class Encode>
-  void save(const WriterFor& out, Encode&& encode) const {
-    for (const auto& r : rows_) {
+  /// Snapshot (feature_state::save): puts each entity changed since the last
+  /// save, erases those gone; encode(state_writer&, key, state) writes one.
+  template <class Encode>
+  void save(snapshot_sink& out, Encode&& encode) {
+    auto put = [&](entity_id id) {
+      const auto& r = *find(id);
       const auto& k = key(r);
-      r.snap.write_to(out(k), [&](state_writer& w) { encode(w, k, r.state); });
-    }
+      out.put(Routing{}(k, r.state), k, [&](state_writer& w) { encode(w, k, r.state); });
+    };
+    auto for_each = [&](auto&& fn) {
+      for (auto& r : rows_) fn(r.id, r.saved);
+    };
+    auto flags_of = [&](entity_id id) {
+      auto* r = find(id);
+      return r != nullptr ? &r->saved : nullptr;
+    };
+    auto prefetch = [&](entity_id id, int stage) {
+      if (id >= where_.size()) return;
+      if (stage == 0) return __builtin_prefetch(&where_[id]);
+      if (where_[id] == 0) return;
+      const auto& r = rows_[where_[id] - 1];
+      __builtin_prefetch(&r);
+      __builtin_prefetch(&r.state);
+      __builtin_prefetch(&key(r));
+    };
+    saves_.save(out, for_each, flags_of, put, prefetch);
   }
 
   /// After a restore: reset(State&) each entity (what Redis was sent, not what
@@ -112,6 +147,7 @@ private:
   std::vector<uint32_t> where_;  // by id: position in rows_ + 1, 0 = no state
   std::vector<row> rows_;
   std::vector<entity_id> dirty_;
+  saves saves_;
 };
 
 }  // namespace rtfeat

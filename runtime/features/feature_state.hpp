@@ -4,16 +4,15 @@
 
 #include <cstdint>
 #include <array>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "runtime/codec/snapshot_cache.hpp"
 #include "runtime/codec/state_codec.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/entity_interner.hpp"
 #include "runtime/features/key_update.hpp"
+#include "runtime/features/snapshot_sink.hpp"
 
 namespace rtfeat {
 
@@ -74,13 +73,13 @@ public:
   /// Entities with state, for metrics and tests.
   virtual size_t entities() const = 0;
 
-  using writer_for = std::function<state_writer&(const std::string& scope_key)>;
-  /// Snapshot: writes every entity's state to the writer of the key group of
-  /// its scope key. Call right after flush() (nothing pending). Entities keep
-  /// their encoding in a snapshot_cache that every change invalidates, so an
-  /// unchanged entity costs a copy.
-  virtual void save(const writer_for& out) const = 0;
-  /// Restore: reads what save() wrote into one writer; false on a bad stream.
+  /// Snapshot: puts into `out` the entities whose saved state changed since
+  /// the last save() and erases those gone since; the first save() puts every
+  /// entity. Call right after flush() (nothing pending). Costs what changed,
+  /// not the size of the state: it is a shard's pause at each checkpoint.
+  virtual void save(snapshot_sink& out) = 0;
+  /// Restore: reads the encodings save() put for one key group, back to back
+  /// in any order; false on a bad stream.
   virtual bool load(state_reader& in) = 0;
   /// After a restore Redis may hold values newer than the state: forget what
   /// was written and rewrite every entity (whole values) at the next flush.

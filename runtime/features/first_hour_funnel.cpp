@@ -43,7 +43,7 @@ size_t first_hour_funnel::reached(const user_state& u) const {
   return step;
 }
 
-void first_hour_funnel::save(const writer_for& out) const {
+void first_hour_funnel::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).i64(u.first_seen).u64(u.steps.size());
     for (const auto& s : u.steps) w.i64(s.ts).u64(s.seq).u64(s.kind);
@@ -52,7 +52,7 @@ void first_hour_funnel::save(const writer_for& out) const {
 
 bool first_hour_funnel::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto& u = users_.try_emplace(ids().intern(in.str())).first->state;
+    auto& u = users_.try_emplace(ids().intern(in.str_view())).first->state;
     u.key = in.str();
     u.first_seen = in.i64();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {

@@ -125,7 +125,7 @@ hash_freshness::hash_freshness(const feature_plan& plan, const compiled_freshnes
   }
   derived_ = extras_.empty()
              && (f.scope == feature_scope::user || f.scope == feature_scope::item || f.scope == feature_scope::category);
-  if (!extras_.empty()) entries_ = entity_table<entry>(identities_);
+  if (!extras_.empty()) entries_ = table(identities_);
 }
 
 bool hash_freshness::is_kept(const event& e, int64_t wm_at_read) const {
@@ -181,11 +181,11 @@ void hash_freshness::add_to(entity_id id, const event& e, int64_t wm_at_read, ui
     return;
   }
   en.ts = e.ts;
-  entries_.mark_for_flush(*r);
+  entries_.mark(*r);
 }
 
 void hash_freshness::flush(std::vector<key_update>& out) {
-  entries_.flush([&](entity_table<entry>::row& r) {  // entries are never erased
+  entries_.flush([&](table::row& r) {  // entries are never erased
     key_update u{hash_key_of(entries_.key(r), r.state), {}, {}, f_.ttl_s, redis_type::hash, {}, false, {}};
     u.set.emplace_back(std::string(freshness_field), std::to_string(r.state.ts));
     out.push_back(std::move(u));
@@ -193,18 +193,15 @@ void hash_freshness::flush(std::vector<key_update>& out) {
   });
 }
 
-void hash_freshness::save(const writer_for& out) const {
-  for (const auto& r : entries_.rows()) {
-    const auto& id = entries_.key(r);
-    const auto& en = r.state;
-    auto& w = en.scope_len == id.size() ? out(id) : out(id.substr(0, en.scope_len));
+void hash_freshness::save(snapshot_sink& out) {
+  entries_.save(out, [](state_writer& w, const std::string& id, const entry& en) {
     w.str(id).u64(en.scope_len).i64(en.ts).str(en.hash_key);
-  }
+  });
 }
 
 bool hash_freshness::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = in.str();
+    auto id = in.str_view();
     entry en{{}, 0, static_cast<uint32_t>(in.u64())};
     en.ts = in.i64();
     en.hash_key = in.str();

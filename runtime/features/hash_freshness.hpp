@@ -29,10 +29,7 @@ public:
   void advance(int64_t) override {}  // windows do not apply to `_ts`
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return entries_.size(); }
-  /// Entries are not kept encoded (their rows' snapshot caches stay empty): an
-  /// entry encodes as a short string and two integers (plus the hash key when
-  /// it is not derived), which costs what copying cached bytes costs.
-  void save(const writer_for& out) const override;
+  void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
 
@@ -76,8 +73,16 @@ private:
   /// category_id: every default template), so the identity renders the key and
   /// entries neither hold nor save it.
   bool derived_ = false;
+  /// An entry is saved in the key group of its identity's routing key.
+  struct entry_routing {
+    std::string_view operator()(const std::string& identity, const entry& en) const {
+      return std::string_view(identity).substr(0, en.scope_len);
+    }
+  };
+  using table = entity_table<entry, entry_routing>;
+
   entity_interner identities_;  // used when extras_ is not empty
-  entity_table<entry> entries_;  // by identity
+  table entries_;                // by identity
   std::string id_;               // the current event's identity (reused)
 };
 

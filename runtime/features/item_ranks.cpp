@@ -12,7 +12,7 @@ item_ranks::item_ranks(const compiled_feature& f, entity_interner* ids)
 
 // Every change of a category's counts marks it: for the next flush and the next snapshot.
 void item_ranks::mark_dirty(int64_t category, category_state& st) {
-  st.snap.invalidate();
+  saves_.changed(category, st.saved);
   if (st.dirty) return;
   st.dirty = true;
   dirty_.push_back(category);
@@ -97,11 +97,11 @@ void item_ranks::flush_deciles(int64_t category, category_state& st,
   out.push_back(std::move(upd));
 }
 
-void item_ranks::save(const writer_for& out) const {
-  for (const auto& kv : categories_) {
-    const auto& category = kv.first;  // not a structured binding: clang 14 cannot capture one
-    const auto& st = kv.second;
-    st.snap.write_to(out(std::to_string(category)), [&](state_writer& w) {
+void item_ranks::save(snapshot_sink& out) {
+  auto put = [&](int64_t category) {
+    const auto& st = categories_.find(category)->second;
+    auto key = std::to_string(category);
+    out.put(key, key, [&](state_writer& w) {
       // Sorted by item: the same state gives the same bytes, whatever the hash map's order.
       std::vector<const std::pair<const std::string, item_state>*> items;
       items.reserve(st.items.size());
@@ -113,13 +113,22 @@ void item_ranks::save(const writer_for& out) const {
         for (const auto& [start, n] : it->second.counts.buckets()) w.i64(start).u64(n);
       }
     });
-  }
+  };
+  auto for_each = [&](auto&& fn) {
+    for (auto& [category, st] : categories_) fn(category, st.saved);
+  };
+  auto flags_of = [&](int64_t category) {
+    auto it = categories_.find(category);
+    return it == categories_.end() ? nullptr : &it->second.saved;
+  };
+  saves_.save(out, for_each, flags_of, put);
 }
 
 bool item_ranks::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
     auto category = in.i64();
     auto& st = categories_[category];
+    saves_.changed(category, st.saved);
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto id = in.str();
       auto& item = st.items[id];
@@ -155,7 +164,11 @@ void item_ranks::flush(std::vector<key_update>& out) {
     flush_items(category, c->second, sorted, out);
     flush_deciles(category, c->second, sorted, out);
     c->second.dirty = c->second.rewrite = false;
-    if (c->second.items.empty()) categories_.erase(c);
+    if (c->second.items.empty()) {
+      auto key = std::to_string(category);
+      saves_.erased(c->second.saved, key, key);
+      categories_.erase(c);
+    }
   }
   dirty_.clear();
 }

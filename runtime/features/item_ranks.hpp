@@ -15,6 +15,7 @@
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
 #include "runtime/features/key_update.hpp"
+#include "runtime/features/save_tracker.hpp"
 #include "runtime/window/sliding_window.hpp"
 
 namespace rtfeat {
@@ -28,7 +29,7 @@ public:
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return categories_.size(); }
-  void save(const writer_for& out) const override;
+  void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
 
@@ -43,7 +44,7 @@ private:
     std::vector<uint64_t> written_deciles;  // empty = nothing written
     bool dirty = false;
     bool rewrite = false;  // after a restore: Redis may hold anything, write all
-    snapshot_cache snap;
+    save_tracker<int64_t>::flags saved;
   };
 
   void mark_dirty(int64_t category, category_state& st);
@@ -58,6 +59,7 @@ private:
   flat_map<int64_t, category_state> categories_;
   std::map<int64_t, std::vector<std::pair<int64_t, std::string>>> expiry_;
   std::vector<int64_t> dirty_;
+  save_tracker<int64_t> saves_;  // categories
 };
 
 }  // namespace rtfeat

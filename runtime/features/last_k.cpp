@@ -129,7 +129,7 @@ void last_k::write_zset(user_state& u, std::vector<key_update>& out) const {
   if (!upd.set.empty() || !upd.del.empty() || upd.replace) out.push_back(std::move(upd));
 }
 
-void last_k::save(const writer_for& out) const {
+void last_k::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).u64(u.entries.size());
     for (const auto& x : u.entries) w.i64(x.ts).u64(x.seq).str(x.value);
@@ -138,10 +138,13 @@ void last_k::save(const writer_for& out) const {
 
 bool last_k::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& u = users_.try_emplace(id).first->state;
     u.key = in.str();
-    for (auto n = in.u64(); in.ok() && n > 0; --n) {
+    auto n = in.u64();
+    // An entry is three values of at least a byte each: a count beyond that is corrupt.
+    u.entries.reserve_more(std::min<uint64_t>(n, in.remaining() / 3));
+    for (; in.ok() && n > 0; --n) {
       entry x{in.ts(), in.u64(), in.str()};
       if (zset_) x.hash = hash_of(x.value);
       u.entries.push_back(std::move(x));

@@ -19,7 +19,7 @@ void purchase_intervals::add_to(entity_id id, const event& e, int64_t wm_at_read
   users_.mark(*r);
 }
 
-void purchase_intervals::save(const writer_for& out) const {
+void purchase_intervals::save(snapshot_sink& out) {
   users_.save(out, [](state_writer& w, const std::string& user, const user_state& u) {
     w.str(user).str(u.key).u64(u.times.size());
     for (const auto& [ts, seq] : u.times) w.i64(ts).u64(seq);
@@ -28,7 +28,7 @@ void purchase_intervals::save(const writer_for& out) const {
 
 bool purchase_intervals::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
-    auto& u = users_.try_emplace(ids().intern(in.str())).first->state;
+    auto& u = users_.try_emplace(ids().intern(in.str_view())).first->state;
     u.key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
       auto ts = in.i64();

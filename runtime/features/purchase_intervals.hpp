@@ -20,7 +20,7 @@ public:
   void advance(int64_t) override {}
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }
-  void save(const writer_for& out) const override;
+  void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
 

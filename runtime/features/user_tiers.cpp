@@ -33,7 +33,7 @@ void user_tiers::add_to(entity_id, const event& e, int64_t wm_at_read, uint64_t)
     index_.add(start, e.user_id);
   }
   b->second += to_units(by_amount ? e.amount : e.price);
-  u.snap.invalidate();
+  saves_.changed(e.user_id, u.saved);
   changed_ = true;
 }
 
@@ -44,7 +44,8 @@ void user_tiers::advance(int64_t watermark) {
   index_.pop_before(tail, [&](int64_t, const std::string& user) {
     auto it = users_.find(user);
     if (it == users_.end()) return;
-    if (std::erase_if(it->second.buckets, [&](const auto& b) { return b.first < tail; }) > 0) it->second.snap.invalidate();
+    if (std::erase_if(it->second.buckets, [&](const auto& b) { return b.first < tail; }) > 0)
+      saves_.changed(user, it->second.saved);
     changed_ = true;
   });
 }
@@ -74,21 +75,29 @@ void user_tiers::write_user(user_state& u, const std::vector<wide_int>& sorted,
   u.rewrite = false;
 }
 
-void user_tiers::save(const writer_for& out) const {
-  for (const auto& kv : users_) {
-    const auto& user = kv.first;  // not a structured binding: clang 14 cannot capture one
-    const auto& u = kv.second;
-    u.snap.write_to(out("all"), [&](state_writer& w) {
+void user_tiers::save(snapshot_sink& out) {
+  auto put = [&](const std::string& user) {
+    const auto& u = users_.find(user)->second;
+    out.put("all", user, [&](state_writer& w) {
       w.str(user).str(u.amount_key).str(u.tier_key).u64(u.buckets.size());
       for (const auto& [start, units] : u.buckets) w.i64(start).i128(units);
     });
-  }
+  };
+  auto for_each = [&](auto&& fn) {
+    for (auto& [user, u] : users_) fn(user, u.saved);
+  };
+  auto flags_of = [&](const std::string& user) {
+    auto it = users_.find(user);
+    return it == users_.end() ? nullptr : &it->second.saved;
+  };
+  saves_.save(out, for_each, flags_of, put);
 }
 
 bool user_tiers::load(state_reader& in) {
   while (in.ok() && !in.at_end()) {
     auto user = in.str();
     auto& u = users_[user];
+    saves_.changed(user, u.saved);
     u.amount_key = in.str();
     u.tier_key = in.str();
     for (auto n = in.u64(); in.ok() && n > 0; --n) {
@@ -116,7 +125,7 @@ void user_tiers::flush(std::vector<key_update>& out) {
   for (auto it = users_.begin(); it != users_.end();) {
     write_user(it->second, sorted, out);
     bool gone = it->second.buckets.empty() && it->second.written_amount.empty() && it->second.written_tier == 0;
-    if (gone) users_.erase(it++);
+    if (gone) saves_.erased(it->second.saved, "all", it->first), users_.erase(it++);
     else ++it;
   }
 }

@@ -10,6 +10,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/features/save_tracker.hpp"
 #include "runtime/wide_int.hpp"
 #include "runtime/window/bucket_index.hpp"
 
@@ -24,7 +25,7 @@ public:
   void advance(int64_t watermark) override;
   void flush(std::vector<key_update>& out) override;
   size_t entities() const override { return users_.size(); }
-  void save(const writer_for& out) const override;
+  void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
   void rewrite_all() override;
 
@@ -35,7 +36,7 @@ private:
     std::string written_amount;  // "" = nothing written
     int written_tier = 0;        // 0 = nothing written
     bool rewrite = false;        // after a restore: write both whatever they are
-    snapshot_cache snap;
+    save_tracker<std::string>::flags saved;
     wide_int sum() const;
   };
   void write_user(user_state& u, const std::vector<wide_int>& sorted, std::vector<key_update>& out) const;
@@ -45,6 +46,7 @@ private:
   string_map<user_state> users_;
   bucket_index index_;
   bool changed_ = false;
+  save_tracker<std::string> saves_;  // users, all saved under the key group of "all"
 };
 
 }  // namespace rtfeat

@@ -175,7 +175,7 @@ void windowed_stats::write_entity(table::row& r, std::vector<key_update>& out) {
   out.push_back(std::move(upd));
 }
 
-void windowed_stats::save(const writer_for& out) const {
+void windowed_stats::save(snapshot_sink& out) {
   entities_.save(out, [](state_writer& w, const std::string& key, const entity_state& st) {
     w.str(key).str(st.redis_key).u64(st.fields.size());
     for (const auto& fs : st.fields) {
@@ -188,7 +188,7 @@ void windowed_stats::save(const writer_for& out) const {
 bool windowed_stats::load(state_reader& in) {
   std::vector<int64_t> starts;  // of this entity's buckets: indexed once each
   while (in.ok() && !in.at_end()) {
-    auto id = ids().intern(in.str());
+    auto id = ids().intern(in.str_view());
     auto& st = entities_.try_emplace(id).first->state;
     st.redis_key = in.str();
     starts.clear();

@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include "runtime/checkpoint/shard_state_codec.hpp"
+#include "runtime/checkpoint/snapshot_bodies.hpp"
+#include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/murmur2.hpp"
 #include "test/support/test_catalogue.hpp"
 
@@ -36,14 +38,19 @@ TEST_SUITE("runtime.checkpoint.shard_state_codec") {
     for (auto& s : states) s->add(test::click("u7", "i1", 3, t0 + 42, -1, behavior::view), no_watermark, 1);
     std::vector<key_update> ignored;
     for (auto& s : states) s->flush(ignored);
-    auto bodies = encode_shard_state(named(states, names), all_key_groups(), 128, t0, 1);
+    shard_changes changes;
+    save_shard_changes(named(states, names), all_key_groups(), 128, 0, changes);
+    changes.watermark = t0, changes.seq = 1;
+    snapshot_bodies bodies;
+    bodies.apply(changes, true);
 
     auto restored = make_feature_states(plan, true, scopes, &names);
     int64_t watermark = no_watermark;
     uint64_t seq = 0;
     std::vector<std::string> dropped;
     std::string error;
-    for (const auto& [kg, body] : bodies) {
+    for (auto kg : all_key_groups()) {
+      auto body = bodies.body(kg);
       REQUIRE(check_shard_body_format(body, error));
       REQUIRE_MESSAGE(decode_shard_state(body, named(restored, names), watermark, seq, dropped, error), error);
     }

@@ -8,6 +8,7 @@
 
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/murmur2.hpp"
+#include "test/support/entity_sink.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
@@ -65,10 +66,10 @@ TEST_SUITE("runtime.codec.feature_snapshot") {
       for (auto& s : original) s->flush(ignored);
       auto restored = make_feature_states(plan, user_shard, scopes);
       for (size_t i = 0; i < original.size(); ++i) {
-        std::map<uint32_t, state_writer> blobs;
-        original[i]->save([&](const std::string& key) -> state_writer& { return blobs[key_group_of(key, 128)]; });
-        for (const auto& [kg, w] : blobs) {
-          state_reader r(w.bytes());
+        test::entity_sink saved;
+        original[i]->save(saved);
+        for (const auto& [kg, bytes] : saved.by_key_group()) {
+          state_reader r(bytes);
           REQUIRE(restored[i]->load(r));
         }
         restored[i]->advance(t0 + 400 * 20000 - 60000);
@@ -77,46 +78,49 @@ TEST_SUITE("runtime.codec.feature_snapshot") {
       CHECK(flushed(restored) == flushed(original));
     }
   }
-  TEST_CASE("a checkpoint that reuses unchanged entities' bytes writes what a fresh encoding writes") {
-    // Two identical states; only `kept` is snapshotted between rounds, so its later
-    // snapshots reuse cached bytes. A change that does not invalidate its entity's
-    // cache shows up as stale bytes. Compared per entity (save() asks for each
-    // entity's writer once): two hash maps need not iterate in the same order.
+  TEST_CASE("saving only what changed since the last save leaves what one save of the whole state leaves") {
+    // Two identical states; `kept` is saved after every round into sinks that keep
+    // each entity's latest encoding, as the snapshot writer does. A change that
+    // does not mark its entity shows up as stale bytes, a missed erasure as an
+    // entity too many, against `fresh`, saved once at the end.
     auto plan = test::default_plan();
-    auto snapshot = [](feature_state& s) {
-      state_writer w;
-      std::vector<size_t> starts;
-      s.save([&](const std::string&) -> state_writer& { return starts.push_back(w.bytes().size()), w; });
-      starts.push_back(w.bytes().size());
-      std::vector<std::string> entities;
-      for (size_t i = 0; i + 1 < starts.size(); ++i)
-        entities.emplace_back(w.bytes().substr(starts[i], starts[i + 1] - starts[i]));
-      std::sort(entities.begin(), entities.end());
-      return entities;
-    };
     for (bool user_shard : {true, false}) {
       std::vector<feature_scope> scopes;
       auto kept = make_feature_states(plan, user_shard, scopes);
       auto fresh = make_feature_states(plan, user_shard, scopes);
+      auto later = make_feature_states(plan, user_shard, scopes);  // as fresh, saved only at the very end
+      std::vector<test::entity_sink> kept_saves(kept.size());
       auto events = some_events(900, 11);
       uint64_t seq = 0;
       std::vector<key_update> ignored;
+      size_t erased = 0;
       for (size_t round = 0; round < 9; ++round) {
         for (size_t i = round * 100; i < (round + 1) * 100; ++i, ++seq) {
-          for (auto& s : kept) s->add(events[i], no_watermark, seq);
-          for (auto& s : fresh) s->add(events[i], no_watermark, seq);
+          for (auto* states : {&kept, &fresh, &later})
+            for (auto& s : *states) s->add(events[i], no_watermark, seq);
         }
         // Event time moves on unevenly: some rounds evict buckets, members and whole entities.
         int64_t watermark = t0 + static_cast<int64_t>((round + 1) * 100 * 20000) - 900000 * static_cast<int64_t>(round % 3);
-        for (auto* states : {&kept, &fresh})
+        for (auto* states : {&kept, &fresh, &later})
           for (auto& s : *states) s->advance(watermark), s->flush(ignored);
-        for (auto& s : kept) snapshot(*s);
+        for (size_t i = 0; i < kept.size(); ++i) kept[i]->save(kept_saves[i]);
       }
-      for (size_t i = 0; i < kept.size(); ++i) {
-        CAPTURE(user_shard);
-        CAPTURE(i);
-        CHECK(snapshot(*kept[i]) == snapshot(*fresh[i]));
-      }
+      auto compare = [&](std::vector<std::unique_ptr<feature_state>>& unsaved) {
+        for (size_t i = 0; i < kept.size(); ++i) {
+          CAPTURE(user_shard);
+          CAPTURE(i);
+          test::entity_sink whole;
+          unsaved[i]->save(whole);
+          CHECK(kept_saves[i].entities == whole.entities);
+        }
+      };
+      compare(fresh);
+      // Then two hours of nothing: the windows end and their entities go.
+      for (auto* states : {&kept, &later})
+        for (auto& s : *states) s->advance(t0 + 900 * 20000 + 7200000), s->flush(ignored);
+      for (size_t i = 0; i < kept.size(); ++i) kept[i]->save(kept_saves[i]), erased += kept_saves[i].erases;
+      compare(later);
+      CHECK(erased > 0);  // the rounds did erase entities
     }
   }
   TEST_CASE("a truncated state stream is reported, not trusted") {

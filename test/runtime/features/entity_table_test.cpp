@@ -6,6 +6,7 @@
 #include <string>
 
 #include "runtime/features/entity_table.hpp"
+#include "test/support/entity_sink.hpp"
 
 namespace rtfeat {
 
@@ -55,25 +56,55 @@ TEST_SUITE("runtime.entity_table") {
     CHECK(seen.size() == 2);
   }
 
-  TEST_CASE("save encodes an unchanged entity once and copies its bytes after") {
+  TEST_CASE("the first save puts every entity, later ones what changed since and the erasures") {
     entity_interner ids;
     entity_table<int> t(ids);
-    auto& r = *t.try_emplace(ids.intern("k")).first;
-    r.state = 5;
+    for (auto key : {"a", "b", "c"}) t.try_emplace(ids.intern(key)).first->state = 1;
     int encoded = 0;
-    std::map<std::string, state_writer> out;
-    auto writer_for = [&](const std::string& key) -> state_writer& { return out[key]; };
     auto encode = [&](state_writer& w, const std::string& key, const int& x) {
       ++encoded;
       w.str(key).i64(x);
     };
-    t.save(writer_for, encode);
-    t.save(writer_for, encode);
-    CHECK(encoded == 1);
-    CHECK(out["k"].bytes().size() > 0);
-    t.changed(*t.find(ids.intern("k")));
-    t.save(writer_for, encode);
-    CHECK(encoded == 2);
+    test::entity_sink out;
+    t.save(out, encode);
+    CHECK(encoded == 3);
+    t.save(out, encode);
+    CHECK(encoded == 3);  // nothing changed
+
+    auto& a = *t.find(ids.intern("a"));
+    a.state = 2;
+    t.changed(a);
+    t.changed(a);                                        // twice: still one put
+    t.erase(ids.intern("b"));                            // saved before: its erasure is saved
+    t.try_emplace(ids.intern("d")).first->state = 4;     // new: put
+    t.try_emplace(ids.intern("e"));                      // new and gone before the save:
+    t.erase(ids.intern("e"));                            // neither put nor erased
+    t.erase(ids.intern("c"));                            // gone and back under the same key:
+    t.try_emplace(ids.intern("c")).first->state = 3;     // erased, then put
+    t.save(out, encode);
+    CHECK(encoded == 6);
+    CHECK(out.erases == 2);
+    std::map<std::string, std::string> left;
+    for (const auto& [k, bytes] : out.entities) left[k.second] = bytes;
+    state_writer a2, c3, d4;
+    a2.str("a").i64(2), c3.str("c").i64(3), d4.str("d").i64(4);
+    CHECK(left == std::map<std::string, std::string>{
+                    {"a", std::string(a2.bytes())}, {"c", std::string(c3.bytes())}, {"d", std::string(d4.bytes())}});
+  }
+
+  TEST_CASE("a table that was never saved keeps no list of changes") {
+    entity_interner ids;
+    entity_table<int> t(ids);
+    for (int round = 0; round < 3; ++round) {  // checkpoints off: entities come and go
+      auto id = ids.intern("k");
+      t.changed(*t.try_emplace(id).first);
+      t.erase(id);
+    }
+    t.try_emplace(ids.intern("k"));
+    test::entity_sink out;
+    t.save(out, [](state_writer& w, const std::string& key, const int&) { w.str(key); });
+    CHECK(out.puts == 1);
+    CHECK(out.erases == 0);
   }
 }
 

@@ -13,6 +13,7 @@
 #include "runtime/features/update_coalescer.hpp"
 #include "runtime/murmur2.hpp"
 #include "runtime/redis/command_plan.hpp"
+#include "test/support/entity_sink.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
@@ -239,14 +240,12 @@ TEST_SUITE("runtime.hash_freshness") {
     redis_map before;
     test::flush_into(before, original);
     REQUIRE(before.size() == 13);
-    std::map<uint32_t, state_writer> blobs;
-    original.save([&](const std::string& item) -> state_writer& {
-      CHECK(item.starts_with("i"));  // the routing key of the item scope, not the hash key
-      return blobs[key_group_of(item, 128)];
-    });
+    test::entity_sink saved;
+    original.save(saved);
+    for (const auto& [k, bytes] : saved.entities) CHECK(k.first.starts_with("i"));  // the item's key, not the hash key
     hash_freshness restored(plan, fr);
-    for (const auto& [kg, w] : blobs) {
-      state_reader r(w.bytes());
+    for (const auto& [kg, bytes] : saved.by_key_group()) {
+      state_reader r(bytes);
       REQUIRE(restored.load(r));
     }
     CHECK(restored.entities() == 13);
@@ -284,12 +283,14 @@ output = { type = "hash", key = "uc:{${user_id}}:${category_id}", field = "n", t
     CHECK(ts_of(redis, "uc:{u}:1") == "1767225600020");
     CHECK(ts_of(redis, "uc:{u}:2") == "1767225600030");
     CHECK(ts_of(redis, "uc:{v}:1") == "1767225600005");
-    std::map<std::string, state_writer> by_entity;
-    f.save([&](const std::string& user) -> state_writer& { return by_entity[user]; });
+    test::entity_sink saved;
+    f.save(saved);
+    std::map<std::string, std::string> by_entity;  // routing key -> its entities' encodings
+    for (const auto& [k, bytes] : saved.entities) by_entity[k.first] += bytes;
     CHECK(by_entity.size() == 2);  // u's two hashes go with u
     hash_freshness restored(plan, fr);
-    for (const auto& [user, w] : by_entity) {
-      state_reader r(w.bytes());
+    for (const auto& [user, bytes] : by_entity) {
+      state_reader r(bytes);
       REQUIRE(restored.load(r));
     }
     restored.rewrite_all();

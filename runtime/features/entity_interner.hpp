@@ -25,10 +25,7 @@ public:
   /// The id of `key`; a new one when unknown, held by no one until acquire().
   /// A new id that no feature acquires must be given back (release_if_unused).
   entity_id intern(std::string_view key) {
-    // The last key again (the one "all" group on every event, a user's burst):
-    // a compare instead of hashing the key and probing.
-    if (last_ != no_entity && keys_[last_] == key) return last_;
-    if (auto it = ids_.find(key); it != ids_.end()) return last_ = it->second;
+    if (auto it = ids_.find(key); it != ids_.end()) return it->second;
     entity_id id;
     if (!free_.empty()) {
       id = free_.back();
@@ -40,7 +37,7 @@ public:
       refs_.push_back(0);
     }
     ids_.emplace(std::string_view(keys_[id]), id);  // deque elements never move: the view stays valid
-    return last_ = id;
+    return id;
   }
 
   /// The routing key of a live id.
@@ -63,7 +60,6 @@ public:
 
 private:
   void drop(entity_id id) {
-    if (id == last_) last_ = no_entity;
     ids_.erase(std::string_view(keys_[id]));
     keys_[id].clear();  // keeps its capacity for the next key given this id
     free_.push_back(id);
@@ -73,7 +69,6 @@ private:
   std::deque<std::string> keys_;                          // by id; "" when free
   std::vector<uint32_t> refs_;                            // by id: feature states holding it
   std::vector<entity_id> free_;
-  entity_id last_ = no_entity;  // the id intern() returned last, while it is live
 };
 
 }  // namespace rtfeat

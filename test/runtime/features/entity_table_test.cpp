@@ -27,22 +27,6 @@ TEST_SUITE("runtime.entity_table") {
     CHECK(ids.size() == 0);
   }
 
-  TEST_CASE("the key interned last is found again, and never once its id is freed") {
-    entity_interner ids;
-    auto a = ids.intern("all");
-    CHECK(ids.intern("all") == a);  // the last key again
-    auto b = ids.intern("bob");
-    ids.acquire(b);
-    CHECK(ids.intern("all") == a);
-    ids.release_if_unused(a);  // freed: its key is "" now, and it is not the last key any more
-    CHECK(ids.size() == 1);
-    auto e = ids.intern("");
-    CHECK(ids.size() == 2);  // a new entry, not the freed id taken for the last key
-    CHECK(ids.key(e).empty());
-    CHECK(ids.intern("bob") == b);
-    CHECK(ids.intern("carol") != e);
-  }
-
   TEST_CASE("flush visits each marked entity once and erases those it is told to") {
     entity_interner ids;
     entity_table<int> t(ids);

@@ -57,16 +57,12 @@ void item_ranks::flush_items(int64_t category, category_state& st,
       // be in Redis from a run that crashed before a checkpoint.
       upd.del = {f_.def.count_field, f_.def.rank_field};
     } else {
+      auto pct = percentile_rank_text(sorted, item.counts.total());
       if (item.counts.total() != item.written_count)
         upd.set.emplace_back(f_.def.count_field, std::to_string(item.counts.total()));
+      if (pct != item.written_pct) upd.set.emplace_back(f_.def.rank_field, pct);
       item.written_count = item.counts.total();
-      auto rank = position_in(sorted, item.counts.total());
-      if (rank != item.written_rank) {
-        auto pct = percentile_rank_text(rank);
-        if (pct != item.written_pct) upd.set.emplace_back(f_.def.rank_field, pct);
-        item.written_pct = std::move(pct);
-        item.written_rank = rank;
-      }
+      item.written_pct = std::move(pct);
     }
     if (!upd.set.empty() || !upd.del.empty()) {
       f_.key.render(upd.key, [&](const std::string& var) -> const std::string& {
@@ -139,7 +135,7 @@ bool item_ranks::load(state_reader& in) {
 void item_ranks::rewrite_all() {
   for (auto& [category, st] : categories_) {
     // What Redis holds is unknown now: write every value, delete every empty one.
-    for (auto& [id, item] : st.items) item.written_count = 0, item.written_pct.clear(), item.written_rank = {};
+    for (auto& [id, item] : st.items) item.written_count = 0, item.written_pct.clear();
     st.written_deciles.clear();
     st.rewrite = true;
     st.dirty = false;

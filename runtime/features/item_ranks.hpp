@@ -14,7 +14,6 @@
 #include "runtime/event.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
-#include "runtime/features/percentile_rank.hpp"
 #include "runtime/features/key_update.hpp"
 #include "runtime/window/sliding_window.hpp"
 
@@ -38,9 +37,6 @@ private:
     bucket_counts counts;
     uint64_t written_count = 0;
     std::string written_pct;
-    // The position written_pct was computed from: an unchanged position needs no
-    // text (formatting every item of a dirty category was 40 % of the flush).
-    rank_position written_rank;
   };
   struct category_state {
     string_map<item_state> items;

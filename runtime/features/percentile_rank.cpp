@@ -7,15 +7,11 @@
 
 namespace rtfeat {
 
-rank_position position_in(const std::vector<uint64_t>& sorted, uint64_t value) {
+std::string percentile_rank_text(const std::vector<uint64_t>& sorted, uint64_t value) {
   auto [lo, hi] = std::equal_range(sorted.begin(), sorted.end(), value);
-  return {static_cast<uint64_t>(lo - sorted.begin()), static_cast<uint64_t>(hi - lo), sorted.size()};
-}
-
-std::string percentile_rank_text(const rank_position& p) {
-  auto less = static_cast<double>(p.less);
-  auto equal = static_cast<double>(p.equal);
-  return fixed4_text(100.0 * (less + 0.5 * equal) / static_cast<double>(p.n));
+  auto less = static_cast<double>(lo - sorted.begin());
+  auto equal = static_cast<double>(hi - lo);
+  return fixed4_text(100.0 * (less + 0.5 * equal) / static_cast<double>(sorted.size()));
 }
 
 uint64_t nearest_rank(const std::vector<uint64_t>& sorted, int k) {

@@ -8,23 +8,11 @@
 
 namespace rtfeat {
 
-// The list of `bucket`; a new bucket is usually the newest.
-std::vector<entity_id>& distinct_users::members_of(entity_state& st, int64_t bucket) {
-  auto b = st.buckets.end();
-  if (b == st.buckets.begin() || (b - 1)->start != bucket)
-    b = std::lower_bound(st.buckets.begin(), st.buckets.end(), bucket,
-                         [](const bucket_members& x, int64_t s) { return x.start < s; });
-  else
-    --b;
-  if (b == st.buckets.end() || b->start != bucket) b = st.buckets.insert(b, bucket_members{bucket, {}});
-  return b->members;
-}
-
-// The index holds each entity once, under its oldest bucket (older entries of it are stale).
-void distinct_users::index(entity_id id, entity_state& st, int64_t bucket) {
-  if (st.indexed_bucket != no_watermark && bucket >= st.indexed_bucket) return;
-  index_.add(bucket, id);
-  st.indexed_bucket = bucket;
+void distinct_users::reindex(entity_id id, entity_state& st) {
+  st.indexed_bucket = no_watermark;
+  for (const auto& [user, bucket] : st.newest)
+    if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) st.indexed_bucket = bucket;
+  if (st.indexed_bucket != no_watermark) index_.add(st.indexed_bucket, id);
 }
 
 void distinct_users::add_to(entity_id id, const event& e, int64_t wm_at_read, uint64_t) {
@@ -33,46 +21,34 @@ void distinct_users::add_to(entity_id id, const event& e, int64_t wm_at_read, ui
   auto [r, fresh] = entities_.try_emplace(id);
   auto& st = r->state;
   if (fresh && !render_from(f_.key, e, st.key)) return entities_.erase(id);
-  if (!sliding_ && !st.registers.add(e.user_id)) return;  // no register grows: Redis would not change either
-  auto member = members_->intern(e.user_id);
   if (sliding_) {
     int64_t bucket = f_.window.bucket_of(e.ts);
-    auto [m, first] = st.newest.try_emplace(member, bucket);
+    auto [m, first] = st.newest.try_emplace(e.user_id, bucket);
     if (!first) {
       // Already in the set: stays longer, nothing to write to Redis, but a newer bucket to save.
-      if (bucket > m->second) {
-        m->second = bucket;
-        members_of(st, bucket).push_back(member);
-        entities_.changed(*r);
-      }
+      if (bucket > m->second) m->second = bucket, entities_.changed(*r);
       return;
     }
-    members_->acquire(member);  // newest's reference
-    members_of(st, bucket).push_back(member);
-    index(id, st, bucket);
+    if (st.indexed_bucket == no_watermark || bucket < st.indexed_bucket) {
+      index_.add(bucket, id);
+      st.indexed_bucket = bucket;
+    }
+  } else if (!st.registers.add(e.user_id)) {
+    return;  // no register grows: Redis would not change either
   }
-  members_->acquire(member);  // added's reference
-  st.added.push_back(member);
+  st.added.push_back(e.user_id);
   entities_.mark(*r);
 }
 
-// Pops the buckets before the tail: a member leaves with the bucket it was last seen in.
 void distinct_users::evict(table::row& r) {
   auto& st = r.state;
-  auto kept = st.buckets.begin();
-  for (; kept != st.buckets.end() && kept->start < tail_; ++kept) {
-    for (auto member : kept->members) {
-      auto m = st.newest.find(member);
-      if (m == st.newest.end() || m->second != kept->start) continue;  // seen again later: a stale entry
-      st.newest.erase(m);
-      members_->release(member);
-      st.evicted = true;
-    }
+  auto n = st.newest.size();
+  erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
+  if (st.newest.size() != n) {
+    st.evicted = true;
+    entities_.mark(r);
   }
-  st.buckets.erase(st.buckets.begin(), kept);
-  if (st.evicted) entities_.mark(r);
-  st.indexed_bucket = no_watermark;
-  if (!st.buckets.empty()) index(r.id, st, st.buckets.front().start);
+  reindex(r.id, st);
 }
 
 void distinct_users::advance(int64_t watermark) {
@@ -94,13 +70,14 @@ void distinct_users::advance(int64_t watermark) {
 constexpr int64_t registers_bucket = no_watermark;
 
 void distinct_users::save(const writer_for& out) const {
-  entities_.save(out, [&](state_writer& w, const std::string& id, const entity_state& st) {
-    if (!sliding_) {
+  bool sliding = sliding_;
+  entities_.save(out, [sliding](state_writer& w, const std::string& id, const entity_state& st) {
+    if (!sliding) {
       w.str(id).str(st.key).u64(1).i64(registers_bucket).u64(1).str(st.registers.encode());
       return;
     }
     std::map<int64_t, std::vector<const std::string*>> buckets;
-    for (const auto& [member, bucket] : st.newest) buckets[bucket].push_back(&members_->key(member));
+    for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
     w.str(id).str(st.key).u64(buckets.size());
     for (auto& [start, users] : buckets) {
       // Sorted: the same set gives the same bytes, whatever the hash map's order.
@@ -124,17 +101,11 @@ bool distinct_users::load(state_reader& in) {
         continue;
       }
       for (auto m = in.u64(); in.ok() && m > 0; --m) {
-        auto user = in.str_view();
-        if (!in.ok()) break;
-        auto member = members_->intern(user);
-        auto [it, first] = st.newest.try_emplace(member, start);
-        if (first) members_->acquire(member);
-        else it->second = std::max(it->second, start);
+        auto [it, first] = st.newest.try_emplace(in.str(), start);
+        if (!first) it->second = std::max(it->second, start);
       }
     }
-    st.buckets.clear();  // rebuilt from the members' newest buckets
-    for (const auto& [member, bucket] : st.newest) members_of(st, bucket).push_back(member);
-    if (!st.buckets.empty()) index(id, st, st.buckets.front().start);
+    reindex(id, st);
   }
   return in.ok();
 }
@@ -153,15 +124,13 @@ void distinct_users::flush(std::vector<key_update>& out) {
       if (!st.registers.empty()) upd.registers = st.registers.redis_dense();
     } else if (st.evicted) {
       upd.values.reserve(st.newest.size());
-      for (const auto& [member, bucket] : st.newest) upd.values.push_back(members_->key(member));
+      for (const auto& [user, bucket] : st.newest) upd.values.push_back(user);
     } else {
-      upd.values.reserve(st.added.size());
-      for (auto member : st.added) upd.values.push_back(members_->key(member));
-      std::sort(upd.values.begin(), upd.values.end());
-      upd.values.erase(std::unique(upd.values.begin(), upd.values.end()), upd.values.end());
+      std::sort(st.added.begin(), st.added.end());
+      st.added.erase(std::unique(st.added.begin(), st.added.end()), st.added.end());
+      upd.values = std::move(st.added);
     }
     out.push_back(std::move(upd));
-    for (auto member : st.added) members_->release(member);
     st.added.clear();
     st.evicted = false;
     return !(sliding_ && st.newest.empty());

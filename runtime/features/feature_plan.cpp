@@ -152,11 +152,7 @@ std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_pl
       case a::last_k: out.push_back(std::make_unique<last_k>(f, ids)); break;
       case a::intervals: out.push_back(std::make_unique<purchase_intervals>(f, ids)); break;
       case a::funnel: out.push_back(std::make_unique<first_hour_funnel>(f, ids)); break;
-      case a::distinct: {
-        auto* users = interners == nullptr ? nullptr : &interners->of(feature_scope::user);  // members
-        out.push_back(std::make_unique<distinct_users>(f, ids, users));
-        break;
-      }
+      case a::distinct: out.push_back(std::make_unique<distinct_users>(f, ids)); break;
       default:
         if (!f.def.tier_within.empty()) out.push_back(std::make_unique<user_tiers>(f, ids));
         else out.push_back(std::make_unique<windowed_stats>(f, ids));

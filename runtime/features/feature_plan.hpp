@@ -67,8 +67,7 @@ int64_t emit_interval_of(const feature_plan& plan, std::string_view name);
 /// shards own.
 /// `scopes` and `names` receive each state's feature scope and name. States
 /// intern their entities in `interners` (the shard's, which must outlive
-/// them), or each in its own when null; distinct counts intern their members
-/// in its user interner.
+/// them), or each in its own when null.
 std::vector<std::unique_ptr<feature_state>> make_feature_states(const feature_plan& plan,
                                                                 bool user_shard,
                                                                 std::vector<feature_scope>& scopes,

@@ -3,6 +3,7 @@
 // written from the integer, never through a float.
 #pragma once
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -48,9 +49,35 @@ inline std::string units_text(wide_int units) {
 }
 
 /// `v` with 4 decimals, exactly as printf's "%.4f" (to_chars with a precision is
-/// specified as printf in the C locale).
+/// specified as printf in the C locale). The usual case is computed from the
+/// double's bits: v = m * 2^e exactly, so round(v * 10^4) is (m * 10^4) * 2^e
+/// rounded half to even in 128-bit integers, a tenth of to_chars' cost.
 inline std::string fixed4_text(double v) {
-  char buf[48];
+  auto bits = std::bit_cast<uint64_t>(v);
+  auto biased = static_cast<int>((bits >> 52) & 0x7ff);
+  uint64_t m = bits & ((uint64_t{1} << 52) - 1);
+  int e = biased == 0 ? -1074 : biased - 1075;
+  if (biased != 0) m |= uint64_t{1} << 52;
+  if (biased != 0x7ff && e <= 9) {  // finite, below 2^63: the units fit in 64 bits after / 10^4
+    auto x = static_cast<wide_uint>(m) * decimal_scale;  // < 2^67
+    wide_uint units = 0;
+    if (e >= 0) {
+      units = x << e;
+    } else if (e > -120) {
+      wide_uint rest = x & ((wide_uint{1} << -e) - 1), half = wide_uint{1} << (-e - 1);
+      units = x >> -e;
+      if (rest > half || (rest == half && (units & 1) != 0)) ++units;
+    }  // else below 2^-53: rounds to 0
+    char buf[48];
+    char* p = buf;
+    if ((bits >> 63) != 0) *p++ = '-';  // printf keeps the sign of -0.0 and of what rounds to 0
+    p = std::to_chars(p, buf + sizeof buf, static_cast<uint64_t>(units / decimal_scale)).ptr;
+    auto frac = static_cast<unsigned>(units % decimal_scale);
+    *p++ = '.';
+    for (unsigned div = decimal_scale / 10; div > 0; div /= 10) *p++ = static_cast<char>('0' + frac / div % 10);
+    return std::string(buf, p);
+  }
+  char buf[400];  // 1e308 has 309 digits
   auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 4);
   return std::string(buf, r.ptr);
 }

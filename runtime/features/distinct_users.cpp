@@ -43,12 +43,18 @@ void distinct_users::add_to(entity_id id, const event& e, int64_t wm_at_read, ui
 void distinct_users::evict(table::row& r) {
   auto& st = r.state;
   auto n = st.newest.size();
-  erase_if(st.newest, [&](const auto& m) { return m.second < tail_; });
+  int64_t oldest = no_watermark;  // of the members that stay: found in the same pass, not a second scan
+  erase_if(st.newest, [&](const auto& m) {
+    if (m.second < tail_) return true;
+    if (oldest == no_watermark || m.second < oldest) oldest = m.second;
+    return false;
+  });
   if (st.newest.size() != n) {
     st.evicted = true;
     entities_.mark(r);
   }
-  reindex(r.id, st);
+  st.indexed_bucket = oldest;
+  if (oldest != no_watermark) index_.add(oldest, r.id);
 }
 
 void distinct_users::advance(int64_t watermark) {

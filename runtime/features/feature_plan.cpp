@@ -106,12 +106,12 @@ feature_plan build_feature_plan(const feature_catalogue& catalogue) {
     c.scope = scope_of(f);
     c.behaviors = mask_of(f);
     c.window = {f.window.size_ms, f.window.slide_ms};
-    c.key = compile(f.output.key);
-    c.field = compile(f.output.field);
-    c.member = compile(f.output.member);
+    c.key = event_template(compile(f.output.key));
+    c.field = event_template(compile(f.output.field));
+    c.member = event_template(compile(f.output.member));
     c.deciles_key = compile(f.deciles.key);
     c.deciles_field = compile(f.deciles.field);
-    c.tier_key = compile(f.tier.key);
+    c.tier_key = event_template(compile(f.tier.key));
     c.key_ttl_s = ttl_of_key[f.output.key];
     c.deciles_ttl_s = f.deciles.key.empty() ? 0 : ttl_of_key[f.deciles.key];
     c.tier_ttl_s = f.tier.key.empty() ? 0 : ttl_of_key[f.tier.key];

@@ -14,6 +14,7 @@
 #include "config/key_template.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/features/template_vars.hpp"
 #include "runtime/window/sliding_window.hpp"
 
 namespace rtfeat {
@@ -23,7 +24,8 @@ struct compiled_feature {
   feature_scope scope = feature_scope::user;
   uint32_t behaviors = 0;  // events this feature looks at (bit mask of behavior_bit)
   sliding_spec window;     // sliding/tumbling; first_after_seen: size only
-  key_template key, field, member, deciles_key, deciles_field, tier_key;
+  event_template key, field, member, tier_key;  // rendered from events
+  key_template deciles_key, deciles_field;      // rendered from a category and k
   int64_t key_ttl_s = 0;   // largest TTL of all features writing this key template
   int64_t deciles_ttl_s = 0;
   int64_t tier_ttl_s = 0;

@@ -5,7 +5,9 @@
 #include <cstdint>
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/codec/state_codec.hpp"
@@ -29,6 +31,10 @@ inline uint32_t scope_bit(feature_scope s) { return 1U << static_cast<unsigned>(
 
 /// The routing key of `e` in `scope`; false when the event has none (no item, ...).
 bool scope_key(feature_scope scope, const event& e, std::string& out);
+/// The same without a copy: a view of `e`'s own field where the key is one
+/// (user, item), else of `buffer` (category digits, campaign + region) or a
+/// literal; nullopt when the event has none. Valid while `e` and `buffer` are.
+std::optional<std::string_view> scope_key_view(feature_scope scope, const event& e, std::string& buffer);
 
 /// The entity interners of one shard, one per scope: the shard interns an
 /// event's routing keys once and hands each feature the id of its scope.

@@ -158,7 +158,10 @@ bool hash_freshness::render_key(const event& e, std::string& out) const {
 
 std::string hash_freshness::hash_key_of(const std::string& identity, const entry& en) const {
   if (!derived_) return en.hash_key;
+  size_t size = 0;
+  for (const auto& p : parts_) size += p.field == 0 ? p.literal.size() : identity.size();
   std::string key;
+  key.reserve(size);  // one allocation per flushed key, not one per part
   for (const auto& p : parts_) key += p.field == 0 ? p.literal : identity;  // scope_key() of the one variable
   return key;
 }

@@ -2,6 +2,7 @@
 #include "runtime/features/hll_sketch.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace rtfeat {
@@ -24,7 +25,11 @@ uint64_t redis_hll_hash(std::string_view member) {
   size_t whole = len - (len & 7);
   for (size_t i = 0; i < whole; i += 8) {
     uint64_t k = 0;
-    for (int b = 7; b >= 0; --b) k = (k << 8) | data[i + static_cast<size_t>(b)];  // little-endian load
+    if constexpr (std::endian::native == std::endian::little) {
+      std::memcpy(&k, data + i, sizeof k);  // one load, not eight shifts
+    } else {
+      for (int b = 7; b >= 0; --b) k = (k << 8) | data[i + static_cast<size_t>(b)];  // little-endian load
+    }
     k *= m, k ^= k >> r, k *= m;
     h ^= k, h *= m;
   }
@@ -41,8 +46,7 @@ bool hll_sketch::add(std::string_view member) {
   auto index = static_cast<uint16_t>(hash & (registers - 1));
   hash >>= index_bits;
   hash |= uint64_t{1} << run_bits;  // the run ends at bit 50 at the latest
-  uint8_t count = 1;
-  for (uint64_t bit = 1; (hash & bit) == 0; bit <<= 1) ++count;
+  auto count = static_cast<uint8_t>(std::countr_zero(hash) + 1);
   if (count <= at(index)) return false;
   set(index, count);
   return true;

@@ -2,6 +2,9 @@
 // list of a field's values, newest first, or as a sorted set of members scored
 // by their newest ts. Keeping only the k best entries (one per zset member) is
 // exact: an entry pushed out has k better ones, which leave no earlier than it.
+// Values (a category, or a member like "click:i9") are interned once per state:
+// an entry is four integers, so keeping a timeline of 100 sorted moves no
+// strings and finding a member compares ids.
 #pragma once
 
 #include <string>
@@ -33,28 +36,30 @@ private:
   struct entry {
     int64_t ts;
     uint64_t seq;
-    std::string value;  // list: the field's value; zset: the member
     int64_t written_ts = not_written;  // zset: the score Redis holds for the member
-    uint64_t hash = 0;  // of value: finding a member compares integers, not strings
+    entity_id value = no_entity;       // in values_ (a reference each): list: the field's value; zset: the member
   };
   struct user_state {
     front_erasable_vector<entry> entries;  // ascending (ts, seq), at most k; zset: one per member
     std::string key;
-    std::vector<std::string> removed;  // zset: written members that left since the last flush
+    std::vector<entity_id> removed;  // zset: written members that left since the last flush (a reference each)
     int64_t indexed_bucket = no_watermark;  // the index holds the user under this bucket
     bool replace = false;                   // zset: rewrite the whole set (after a restore)
   };
   using table = entity_table<user_state>;
-  bool keep_newest_member(user_state& u, entry& x, const std::string& member);
+  bool value_of(const event& e, std::string& out) const;
+  bool keep_newest_member(user_state& u, entry& x);
+  void insert(user_state& u, const entry& x);
   void drop_weakest(user_state& u);
-  void forget(user_state& u, entry& x);
+  void forget(user_state& u, const entry& x);
   void reindex(entity_id id, user_state& u);
-  void write_list(user_state& u, std::vector<key_update>& out) const;
-  void write_zset(user_state& u, std::vector<key_update>& out) const;
+  void write_list(const user_state& u, std::vector<key_update>& out) const;
+  void write_zset(user_state& u, std::vector<key_update>& out);
 
   const compiled_feature& f_;
   bool zset_;
   int64_t tail_ = no_watermark;
+  entity_interner values_;  // declared before users_: rows never outlive the ids they hold
   table users_;
   basic_bucket_index<entity_id> index_;  // each user once, under the bucket of its oldest entry
   string_set written_this_run_;  // zset: users whose key this process has replaced once

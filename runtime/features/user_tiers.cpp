@@ -53,7 +53,7 @@ void user_tiers::advance(int64_t watermark) {
 void user_tiers::write_user(user_state& u, const std::vector<wide_int>& sorted,
                             std::vector<key_update>& out) const {
   wide_int sum = u.sum();
-  std::string amount = sum > 0 ? units_text(sum) : std::string();
+  wide_int amount = sum > 0 ? sum : 0;  // compared as a number: text only for what is written
   int tier = 0;
   if (sum > 0) {
     auto less = std::lower_bound(sorted.begin(), sorted.end(), sum) - sorted.begin();
@@ -61,7 +61,7 @@ void user_tiers::write_user(user_state& u, const std::vector<wide_int>& sorted,
   }
   if (amount != u.written_amount || u.rewrite) {
     key_update s{u.amount_key, {}, {}, f_.key_ttl_s, redis_type::string, {}, false, {}};
-    if (!amount.empty()) s.values.push_back(amount);
+    if (amount > 0) s.values.push_back(units_text(amount));
     out.push_back(std::move(s));
     u.written_amount = amount;
   }
@@ -124,7 +124,7 @@ void user_tiers::flush(std::vector<key_update>& out) {
   std::sort(sorted.begin(), sorted.end());
   for (auto it = users_.begin(); it != users_.end();) {
     write_user(it->second, sorted, out);
-    bool gone = it->second.buckets.empty() && it->second.written_amount.empty() && it->second.written_tier == 0;
+    bool gone = it->second.buckets.empty() && it->second.written_amount == 0 && it->second.written_tier == 0;
     if (gone) saves_.erased(it->second.saved, "all", it->first), users_.erase(it++);
     else ++it;
   }

@@ -33,7 +33,7 @@ private:
   struct user_state {
     std::vector<std::pair<int64_t, wide_int>> buckets;  // (start, units), ascending; wide: exact sums
     std::string amount_key, tier_key;
-    std::string written_amount;  // "" = nothing written
+    wide_int written_amount = 0;  // the sum whose text was written; 0 = nothing (a sum <= 0 writes nothing)
     int written_tier = 0;        // 0 = nothing written
     bool rewrite = false;        // after a restore: write both whatever they are
     save_tracker<std::string>::flags saved;

@@ -33,27 +33,34 @@ totals sum_range(const std::vector<windowed_stats::stat_bucket>& b, int64_t from
 
 }  // namespace
 
+windowed_stats::value_source windowed_stats::source_of(const feature_def& d) {
+  if (d.value == "price") return value_source::price;
+  if (d.value == "amount") return value_source::amount;
+  return value_source::none;
+}
+
 windowed_stats::windowed_stats(const compiled_feature& f, entity_interner* ids)
-  : feature_state(f.scope, ids), f_(f), trend_ms_(f.def.trend_previous_ms), entities_(this->ids()) {}
+  : feature_state(f.scope, ids), f_(f), value_(source_of(f.def)), string_out_(f.def.output.type == "string"),
+    trend_ms_(f.def.trend_previous_ms), entities_(this->ids()) {}
 
 // docs/semantics.md: an event without the configured value is not kept (also
 // for count); weights multiply the value, or stand alone as a weighted count.
 bool windowed_stats::value_of(const event& e, wide_int& value) const {
   const auto& d = f_.def;
-  bool by_value = d.value == "price" || d.value == "amount";
-  if (by_value && !(d.value == "amount" ? e.has_amount : e.has_price)) return false;
+  bool by_value = value_ != value_source::none;
+  if (by_value && !(value_ == value_source::amount ? e.has_amount : e.has_price)) return false;
   if (d.aggregation == agg::count || d.aggregation == agg::histogram) return value = 1, true;
   int64_t weight = d.weights.empty() ? 1 : d.weights[static_cast<size_t>(e.kind)];
-  value = by_value ? weight * to_units(d.value == "amount" ? e.amount : e.price) : weight;
+  value = by_value ? weight * to_units(value_ == value_source::amount ? e.amount : e.price) : weight;
   return true;
 }
 
 bool windowed_stats::field_of(const event& e, std::string& field) const {
   const auto& d = f_.def;
-  if (d.output.type != "hash") return field.clear(), true;
+  if (string_out_) return field.clear(), true;
   if (d.aggregation != agg::histogram) return render_from(f_.field, e, field);
-  if (!(d.value == "amount" ? e.has_amount : e.has_price)) return false;
-  double v = d.value == "amount" ? e.amount : e.price;
+  if (!(value_ == value_source::amount ? e.has_amount : e.has_price)) return false;
+  double v = value_ == value_source::amount ? e.amount : e.price;
   for (const auto& b : d.bands)
     if (v >= b.lo && v < b.hi) return render_from(f_.field, e, field, "band", b.label);
   return false;
@@ -125,8 +132,7 @@ std::optional<std::string> windowed_stats::value_text(const field_state& fs) con
   if (cur.count == 0) return std::nullopt;
   switch (f_.def.aggregation) {
     case agg::count: case agg::histogram: return std::to_string(cur.count);
-    case agg::sum:
-      return (f_.def.value == "price" || f_.def.value == "amount") ? units_text(cur.sum) : wide_text(cur.sum);
+    case agg::sum: return value_ != value_source::none ? units_text(cur.sum) : wide_text(cur.sum);
     case agg::avg: return ratio_text(cur.sum, wide_int{cur.count} * decimal_scale);
     case agg::min: return units_text(cur.min);
     case agg::max: return units_text(cur.max);
@@ -145,7 +151,7 @@ void windowed_stats::write_trend(const field_state& fs, key_update& upd) const {
     return;
   }
   // "+1" is one unit of the value: 1 for counts and weights, 1/10 000 of a decimal sum.
-  bool decimal = !by_count && (f_.def.value == "price" || f_.def.value == "amount");
+  bool decimal = !by_count && value_ != value_source::none;
   wide_int one = decimal ? decimal_scale : 1;
   wide_int r = trend_ms_ / f_.window.size_ms;
   upd.set.emplace_back(fs.field, decimal ? units_text(c) : wide_text(c));
@@ -157,8 +163,12 @@ void windowed_stats::write_entity(table::row& r, std::vector<key_update>& out) {
   key_update upd;
   upd.key = st.redis_key;
   upd.ttl_s = f_.key_ttl_s;
-  bool string_out = f_.def.output.type == "string";
-  upd.type = string_out ? redis_type::string : redis_type::hash;
+  upd.type = string_out_ ? redis_type::string : redis_type::hash;
+  if (!string_out_) {
+    // One allocation for the fields written, not one per doubling.
+    auto dirty = std::count_if(st.fields.begin(), st.fields.end(), [](const field_state& fs) { return fs.dirty; });
+    upd.set.reserve(static_cast<size_t>(dirty) * (trend_ms_ > 0 ? 2 : 1));
+  }
   for (auto& fs : st.fields) {
     if (!fs.dirty) continue;
     fs.dirty = false;
@@ -167,7 +177,7 @@ void windowed_stats::write_entity(table::row& r, std::vector<key_update>& out) {
       continue;
     }
     auto text = value_text(fs);
-    if (string_out) upd.values = text ? std::vector<std::string>{*text} : std::vector<std::string>{};
+    if (string_out_) upd.values = text ? std::vector<std::string>{*text} : std::vector<std::string>{};
     else if (text) upd.set.emplace_back(fs.field, std::move(*text));
     else upd.del.push_back(fs.field);
   }

@@ -52,7 +52,13 @@ private:
   void write_trend(const field_state& fs, key_update& upd) const;
   void write_entity(table::row& r, std::vector<key_update>& out);
 
+  /// The event field summed, decided once: comparing def.value per event was 7 % of add_to.
+  enum class value_source : uint8_t { none, price, amount };
+  static value_source source_of(const feature_def& d);
+
   const compiled_feature& f_;
+  value_source value_;
+  bool string_out_;   // a string output (one value), else a hash (a field per group)
   int64_t trend_ms_;  // 0 = no trend
   int64_t tail_ = no_watermark;
   table entities_;

@@ -24,6 +24,9 @@ const std::vector<wide_int> edges{0, 1, -1, INT64_MAX, wide_int{INT64_MAX} + 1, 
 TEST_SUITE("runtime.wide_int") {
   TEST_CASE("decimal text is exact at int64's and 128 bits' limits and parses back") {
     CHECK(wide_text(INT64_MAX) == "9223372036854775807");
+    CHECK(wide_text(INT64_MIN) == "-9223372036854775808");
+    CHECK(wide_text(0) == "0");
+    CHECK(wide_text(-42) == "-42");
     CHECK(wide_text(wide_int{INT64_MAX} + 1) == "9223372036854775808");
     CHECK(wide_text(wide_int{INT64_MIN} - 1) == "-9223372036854775809");
     CHECK(wide_text(wide_int_max) == "170141183460469231731687303715884105727");

@@ -6,7 +6,9 @@
 #include <map>
 #include <random>
 
+#include "runtime/features/distinct_users.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/features/last_k.hpp"
 #include "runtime/murmur2.hpp"
 #include "test/support/entity_sink.hpp"
 #include "test/support/test_catalogue.hpp"
@@ -122,6 +124,52 @@ TEST_SUITE("runtime.codec.feature_snapshot") {
       compare(later);
       CHECK(erased > 0);  // the rounds did erase entities
     }
+  }
+  TEST_CASE("timelines, lists and distinct sets keep their snapshot layout byte for byte") {
+    // Checkpoints written before their states interned values and members must
+    // restore, and new ones must read as before: the layout is pinned here.
+    auto plan = test::default_plan();
+    auto bytes_of = [](const feature_state& s) {
+      state_writer w;
+      s.save([&](const std::string&) -> state_writer& { return w; });
+      return std::string(w.bytes());
+    };
+    constexpr int64_t min = 60000;
+    last_k list(test::feature(plan, "user_browsed_categories"));
+    list.add(test::click("u", "i1", 3, t0 + 9, -1, behavior::view), no_watermark, 2);
+    list.add(test::click("u", "i2", 2, t0 + 5, -1, behavior::view), no_watermark, 1);
+    state_writer want_list;
+    want_list.str("u").str("user:seq:{u}").u64(2).i64(t0 + 5).u64(1).str("2").i64(t0 + 9).u64(2).str("3");
+    CHECK(bytes_of(list) == want_list.bytes());
+
+    last_k zset(test::feature(plan, "user_session_timeline"));
+    zset.add(test::click("u", "i1", 1, t0 + 1000), no_watermark, 1);
+    zset.add(test::click("u", "i2", 1, t0 + 2000, -1, behavior::cart), no_watermark, 2);
+    zset.add(test::click("u", "i1", 1, t0 + 3000), no_watermark, 3);  // click:i1 moves to its newest ts
+    state_writer want_zset;
+    want_zset.str("u").str("user:session:{u}").u64(2).i64(t0 + 2000).u64(2).str("cart:i2");
+    want_zset.i64(t0 + 3000).u64(3).str("click:i1");
+    CHECK(bytes_of(zset) == want_zset.bytes());
+
+    distinct_users sliding(test::feature(plan, "item_unique_visitors"));
+    sliding.add(test::click("u2", "i9", 1, t0), no_watermark, 1);
+    sliding.add(test::click("u1", "i9", 1, t0 + 1), no_watermark, 2);
+    sliding.add(test::click("u3", "i9", 1, t0 + 2), no_watermark, 3);
+    sliding.add(test::click("u1", "i9", 1, t0 + 5 * min), no_watermark, 4);
+    state_writer want_sliding;
+    want_sliding.str("i9").str("item:uv:{i9}").u64(2).i64(t0).u64(2).str("u2").str("u3");
+    want_sliding.i64(t0 + 5 * min).u64(1).str("u1");
+    CHECK(bytes_of(sliding) == want_sliding.bytes());
+
+    distinct_users unbounded(test::feature(plan, "campaign_region_users"));
+    auto e = test::click("u1", "i9", 1, t0);
+    e.campaign_id = "c7", e.region = "hz";
+    unbounded.add(e, no_watermark, 1);
+    hll_sketch registers;
+    registers.add("u1");
+    state_writer want_unbounded;
+    want_unbounded.str("c7\x1fhz").str("campaign:{c7}:region:hz:users").u64(1).i64(INT64_MIN).u64(1).str(registers.encode());
+    CHECK(bytes_of(unbounded) == want_unbounded.bytes());
   }
   TEST_CASE("a truncated state stream is reported, not trusted") {
     state_writer w;

@@ -2,6 +2,7 @@
 // docs/semantics.md defines the values with "%lld.%04lld" and "%.4f".
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <limits>
 #include <random>
@@ -52,6 +53,28 @@ TEST_SUITE("runtime.features.decimal") {
       double pct = 100.0 * (static_cast<double>(rng() % 5000) + 0.5 * static_cast<double>(rng() % 50))
                    / static_cast<double>(rng() % 6000 + 1);
       REQUIRE(fixed4_text(pct) == printf_fixed4(pct));
+    }
+  }
+  TEST_CASE("fixed4_text from the double's bits rounds binary ties to even and matches printf at every exponent") {
+    for (int n = 1; n <= 24; ++n)
+      for (int k = -400; k <= 400; ++k) {
+        double v = std::ldexp(k, -n);  // k / 2^n: exact ties at the fifth decimal among them (1/32 = 0.03125)
+        REQUIRE(fixed4_text(v) == printf_fixed4(v));
+      }
+    CHECK(fixed4_text(0.03125) == "0.0312");
+    CHECK(fixed4_text(0.09375) == "0.0938");
+    CHECK(fixed4_text(-0.03125) == "-0.0312");
+    CHECK(fixed4_text(-1e-30) == "-0.0000");
+    for (double v : {std::ldexp(1.0, 62), std::nextafter(std::ldexp(1.0, 63), 0.0), std::ldexp(1.0, 63), 1e19, -1e19,
+                     std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::min(),
+                     std::numeric_limits<double>::max(), -std::numeric_limits<double>::max()})
+      CHECK(fixed4_text(v) == printf_fixed4(v));
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 300000; ++i) {
+      double mantissa = 1.0 + static_cast<double>(rng() >> 12) * 0x1p-52;
+      double v = std::ldexp(mantissa, static_cast<int>(rng() % 160) - 90);
+      if (rng() % 2 != 0) v = -v;
+      REQUIRE(fixed4_text(v) == printf_fixed4(v));
     }
   }
 }

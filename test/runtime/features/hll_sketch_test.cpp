@@ -12,7 +12,49 @@
 
 using rtfeat::hll_sketch;
 
+namespace {
+
+// MurmurHash64A as hyperloglog.c writes it, byte by byte: the reference for
+// redis_hll_hash's word loads.
+uint64_t murmur64a_bytewise(const std::string& key) {
+  const uint64_t m = 0xc6a4a7935bd1e995ULL;
+  const int r = 47;
+  const auto* data = reinterpret_cast<const unsigned char*>(key.data());
+  auto len = static_cast<int>(key.size());
+  uint64_t h = 0xadc83b19ULL ^ (static_cast<uint64_t>(len) * m);
+  const unsigned char* end = data + (len - (len & 7));
+  for (; data != end; data += 8) {
+    uint64_t k = 0;
+    for (int b = 0; b < 8; ++b) k |= static_cast<uint64_t>(data[b]) << (8 * b);
+    k *= m, k ^= k >> r, k *= m;
+    h ^= k, h *= m;
+  }
+  switch (len & 7) {
+    case 7: h ^= static_cast<uint64_t>(data[6]) << 48; [[fallthrough]];
+    case 6: h ^= static_cast<uint64_t>(data[5]) << 40; [[fallthrough]];
+    case 5: h ^= static_cast<uint64_t>(data[4]) << 32; [[fallthrough]];
+    case 4: h ^= static_cast<uint64_t>(data[3]) << 24; [[fallthrough]];
+    case 3: h ^= static_cast<uint64_t>(data[2]) << 16; [[fallthrough]];
+    case 2: h ^= static_cast<uint64_t>(data[1]) << 8; [[fallthrough]];
+    case 1: h ^= static_cast<uint64_t>(data[0]); h *= m; break;
+    default: break;
+  }
+  h ^= h >> r, h *= m, h ^= h >> r;
+  return h;
+}
+
+}  // namespace
+
 TEST_SUITE("features.hll_sketch") {
+  TEST_CASE("the member hash is hyperloglog.c's MurmurHash64A at every tail length") {
+    std::string key;
+    for (int n = 0; n <= 40; ++n) {
+      CAPTURE(key);
+      CHECK(rtfeat::redis_hll_hash(key) == murmur64a_bytewise(key));
+      key += static_cast<char>(0x41 + n * 37 % 190);  // high bytes too: no sign extension
+    }
+  }
+
   TEST_CASE("an element grows at most one register, never makes one shrink") {
     hll_sketch h;
     CHECK(h.empty());

@@ -129,10 +129,12 @@ TEST_SUITE("runtime.codec.feature_snapshot") {
     // Checkpoints written before their states interned values and members must
     // restore, and new ones must read as before: the layout is pinned here.
     auto plan = test::default_plan();
-    auto bytes_of = [](const feature_state& s) {
-      state_writer w;
-      s.save([&](const std::string&) -> state_writer& { return w; });
-      return std::string(w.bytes());
+    auto bytes_of = [](feature_state& s) {  // each test state holds one entity
+      test::entity_sink saved;
+      s.save(saved);
+      std::string bytes;
+      for (const auto& [key, encoded] : saved.entities) bytes += encoded;
+      return bytes;
     };
     constexpr int64_t min = 60000;
     last_k list(test::feature(plan, "user_browsed_categories"));

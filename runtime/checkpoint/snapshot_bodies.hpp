@@ -51,6 +51,13 @@ private:
     bool changed = true;
   };
 
+  /// One state's changes by key group (their position in the shard's key_groups).
+  struct sorted_changes {
+    std::vector<uint32_t> starts;  // of each key group's changes in `order`, and the end
+    std::vector<uint32_t> order;   // indices into the state's entities
+    std::vector<size_t> bytes;     // of encodings, by key group
+  };
+  static std::vector<sorted_changes> by_key_group(const shard_changes& changes);
   static void put(group& g, size_t state, std::string_view identity, std::string_view encoding);
   static void erase(group& g, size_t state, std::string_view identity);
   static void compact(segment& s);

@@ -17,6 +17,7 @@ bool shard_snapshots::store(const checkpoint_store& store, uint64_t id, uint64_t
     }
     bool referenced = false;
     if (!files_.put(store, id, catalogue_hash, kg, bodies_.body(kg), entry, referenced, error)) return false;
+    bodies_.stored(kg);
     if (!referenced) ++written;
     entries.push_back(std::move(entry));
   }

@@ -153,8 +153,11 @@ std::string snapshot_bodies::body(uint32_t key_group) {
     w.raw(seg.bytes);
     w.end_nested(mark);
   }
-  g.changed = false;
   return w.take();
+}
+
+void snapshot_bodies::stored(uint32_t key_group) {
+  if (auto it = groups_.find(key_group); it != groups_.end()) it->second.changed = false;
 }
 
 size_t snapshot_bodies::bytes() const {

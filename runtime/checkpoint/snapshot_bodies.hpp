@@ -23,10 +23,13 @@ public:
   /// first save), replacing whatever the key groups held.
   /// REQUIRES: a shard's changes in checkpoint order, its states in the same order each time.
   void apply(const shard_changes& changes, bool full);
-  /// False when key group `key_group`'s body is the one body() gave last.
+  /// False when key group `key_group`'s body is the one last marked stored().
   bool changed(uint32_t key_group) const;
   /// The body of `key_group` (of a shard applied before). Runs in: the writer's thread only.
   std::string body(uint32_t key_group);
+  /// body(key_group) is on disk: until the next change, a checkpoint may reference
+  /// it. Only after a successful write, so a failed one (disk full) is redone.
+  void stored(uint32_t key_group);
   /// Bytes of entity encodings held, for tests and metrics.
   size_t bytes() const;
 

@@ -122,7 +122,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     snapshot_bodies bodies;
     bodies.apply(kept.save(t0 + 300000, 7), true);
     std::map<uint32_t, std::string> before;
-    for (auto kg : all_key_groups()) before[kg] = bodies.body(kg);
+    for (auto kg : all_key_groups()) before[kg] = bodies.body(kg), bodies.stored(kg);
 
     // One more click by u7: same watermark and arrival count, so only u7's key group changes.
     auto more = test::click("u7", "i3", 2, t0 + 200000);
@@ -172,6 +172,21 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     CHECK(bodies.bytes() == fresh_bodies.bytes());  // nothing dropped lingers once the bodies are built
   }
 
+  TEST_CASE("a body not stored stays changed: a failed write (disk full) is redone, never referenced") {
+    auto plan = test::default_plan();
+    shard kept(plan);
+    uint64_t seq = 0;
+    for (const auto& e : events_of(100, t0)) kept.add(e, seq++);
+    kept.flush(t0 + 100000);
+    snapshot_bodies bodies;
+    bodies.apply(kept.save(t0 + 100000, 1), true);
+    for (auto kg : all_key_groups()) (void)bodies.body(kg);  // written, but the writes failed
+    bodies.apply(kept.save(t0 + 100000, 1), false);          // the next checkpoint: nothing new
+    for (auto kg : all_key_groups()) CHECK(bodies.changed(kg));
+    for (auto kg : all_key_groups()) (void)bodies.body(kg), bodies.stored(kg);
+    bodies.apply(kept.save(t0 + 100000, 1), false);
+    for (auto kg : all_key_groups()) CHECK_FALSE(bodies.changed(kg));
+  }
   TEST_CASE("a new watermark or arrival count changes every body, and only in its header") {
     auto plan = test::default_plan();
     shard kept(plan);

@@ -48,6 +48,12 @@ struct shard {
   void add(const event& e, uint64_t seq) {
     for (auto& s : states) s->add(e, no_watermark, seq);
   }
+  /// Adds `events` with arrival counts 0, 1, ...; returns the next count.
+  uint64_t add_all(const std::vector<event>& events) {
+    uint64_t seq = 0;
+    for (const auto& e : events) add(e, seq++);
+    return seq;
+  }
   void flush(int64_t watermark) {
     std::vector<key_update> ignored;
     for (auto& s : states) s->advance(watermark), s->flush(ignored);
@@ -116,8 +122,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     auto plan = test::default_plan();
     auto events = events_of(300, t0);
     shard kept(plan);
-    uint64_t seq = 0;
-    for (const auto& e : events) kept.add(e, seq++);
+    uint64_t seq = kept.add_all(events);
     kept.flush(t0 + 300000);
     snapshot_bodies bodies;
     bodies.apply(kept.save(t0 + 300000, 7), true);
@@ -140,8 +145,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     }
 
     shard fresh(plan);
-    seq = 0;
-    for (const auto& e : events) fresh.add(e, seq++);
+    fresh.add_all(events);
     fresh.flush(t0 + 300000);
     snapshot_bodies fresh_bodies;
     fresh_bodies.apply(fresh.save(t0 + 300000, 7), true);
@@ -175,8 +179,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
   TEST_CASE("a body not stored stays changed: a failed write (disk full) is redone, never referenced") {
     auto plan = test::default_plan();
     shard kept(plan);
-    uint64_t seq = 0;
-    for (const auto& e : events_of(100, t0)) kept.add(e, seq++);
+    kept.add_all(events_of(100, t0));
     kept.flush(t0 + 100000);
     snapshot_bodies bodies;
     bodies.apply(kept.save(t0 + 100000, 1), true);
@@ -190,8 +193,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
   TEST_CASE("a new watermark or arrival count changes every body, and only in its header") {
     auto plan = test::default_plan();
     shard kept(plan);
-    uint64_t seq = 0;
-    for (const auto& e : events_of(100, t0)) kept.add(e, seq++);
+    kept.add_all(events_of(100, t0));
     kept.flush(t0 + 100000);
     snapshot_bodies bodies;
     bodies.apply(kept.save(t0 + 100000, 1), true);
@@ -216,8 +218,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     REQUIRE_MESSAGE(store, error);
     auto events = events_of(100, t0);
     shard kept(plan);
-    uint64_t seq = 0;
-    for (const auto& e : events) kept.add(e, seq++);
+    uint64_t seq = kept.add_all(events);
     kept.flush(t0 + 100000);
     shard_snapshots writer;
     auto checkpoint = [&](uint64_t id, bool full) {
@@ -249,8 +250,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
       REQUIRE_MESSAGE(decode_shard_state(body, restored.named(), watermark, restored_seq, dropped, error), error);
     }
     shard fresh(plan);
-    seq = 0;
-    for (const auto& e : events) fresh.add(e, seq++);
+    fresh.add_all(events);
     fresh.flush(t0 + 100000);
     CHECK(entities_of(restored) == entities_of(fresh));
   }

@@ -41,12 +41,16 @@ uint64_t redis_hll_hash(std::string_view member) {
   return h;
 }
 
-bool hll_sketch::add(std::string_view member) {
+std::pair<uint16_t, uint8_t> redis_hll_register(std::string_view member) {
   uint64_t hash = redis_hll_hash(member);
-  auto index = static_cast<uint16_t>(hash & (registers - 1));
+  auto index = static_cast<uint16_t>(hash & (hll_sketch::registers - 1));
   hash >>= index_bits;
   hash |= uint64_t{1} << run_bits;  // the run ends at bit 50 at the latest
-  auto count = static_cast<uint8_t>(std::countr_zero(hash) + 1);
+  return {index, static_cast<uint8_t>(std::countr_zero(hash) + 1)};
+}
+
+bool hll_sketch::add(std::string_view member) {
+  auto [index, count] = redis_hll_register(member);
   if (count <= at(index)) return false;
   set(index, count);
   return true;

@@ -43,5 +43,7 @@ private:
 
 /// Redis's MurmurHash64A with the HyperLogLog seed (hyperloglog.c).
 uint64_t redis_hll_hash(std::string_view member);
+/// The (register, value) PFADD of `member` raises to at least (hllPatLen).
+std::pair<uint16_t, uint8_t> redis_hll_register(std::string_view member);
 
 }  // namespace rtfeat

@@ -14,19 +14,7 @@ namespace rtfeat {
 namespace {
 
 constexpr size_t header_size = 16;
-constexpr unsigned index_bits = 14;
 constexpr uint8_t sparse_max_value = 32;
-
-/// (register, value) of one member, as PFADD computes them.
-std::pair<uint16_t, uint8_t> register_of(const std::string& member) {
-  uint64_t hash = redis_hll_hash(member);
-  auto index = static_cast<uint16_t>(hash & (hll_sketch::registers - 1));
-  hash >>= index_bits;
-  hash |= uint64_t{1} << (64 - index_bits);
-  uint8_t count = 1;
-  for (uint64_t bit = 1; (hash & bit) == 0; bit <<= 1) ++count;
-  return {index, count};
-}
 
 void zeros(std::string& out, size_t run) {
   while (run > 64) {
@@ -54,7 +42,7 @@ std::string dense_of(const std::vector<std::string>& members) {
 std::string redis_hll_of(const std::vector<std::string>& members) {
   std::vector<std::pair<uint16_t, uint8_t>> regs;
   regs.reserve(members.size());
-  for (const auto& m : members) regs.push_back(register_of(m));
+  for (const auto& m : members) regs.push_back(redis_hll_register(m));
   // Sorted by register then value: the last of each register is its maximum.
   std::sort(regs.begin(), regs.end());
   std::string out(header_size, '\0');

@@ -30,25 +30,10 @@ std::optional<std::string_view> scope_key_view(feature_scope scope, const event&
 }
 
 bool scope_key(feature_scope scope, const event& e, std::string& out) {
-  switch (scope) {
-    case feature_scope::user: out = e.user_id; return true;
-    case feature_scope::category:
-      if (!e.has_category) return false;
-      out = std::to_string(e.category_id);
-      return true;
-    case feature_scope::item:
-      if (e.item_id.empty()) return false;
-      out = e.item_id;
-      return true;
-    case feature_scope::all: out = "all"; return true;
-    case feature_scope::campaign_region:
-      if (e.campaign_id.empty() || e.region.empty()) return false;
-      out = e.campaign_id;
-      out += '\x1f';
-      out += e.region;
-      return true;
-  }
-  return false;
+  auto key = scope_key_view(scope, e, out);
+  if (!key) return false;
+  if (key->data() != out.data()) out.assign(*key);  // else the key was built in `out`
+  return true;
 }
 
 void scope_interners::intern(const event& e, uint32_t scope_mask, ids& out) {

@@ -18,5 +18,6 @@ void add_checkpoints(CLI::App& app);
 void add_drill(CLI::App& app);
 void add_serve(CLI::App& app);
 void add_materialize(CLI::App& app);
+void add_export(CLI::App& app);
 
 }  // namespace rtfeat::cmd

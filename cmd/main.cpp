@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   rtfeat::cmd::add_drill(app);
   rtfeat::cmd::add_serve(app);
   rtfeat::cmd::add_materialize(app);
+  rtfeat::cmd::add_export(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -14,7 +14,7 @@ namespace rtfeat::oracle {
 
 namespace {
 
-kept_event slim(event& ev, std::optional<int64_t> wm_at_read) {
+kept_event slim(event& ev, std::optional<int64_t> wm_at_read, int32_t partition) {
   kept_event k;
   k.user_id = std::move(ev.user_id);
   k.item_id = std::move(ev.item_id);
@@ -25,6 +25,7 @@ kept_event slim(event& ev, std::optional<int64_t> wm_at_read) {
   k.price = ev.price;
   k.amount = ev.amount;
   k.wm_at_read = wm_at_read;
+  k.partition = partition;
   k.kind = ev.kind;
   k.has_category = ev.has_category;
   k.has_price = ev.has_price;
@@ -73,7 +74,8 @@ bool read_event_log(const std::string& path, const event_log_options& opts,
     if (opts.progress && stats.lines % 65536 == 0) opts.progress(stats.lines);
     auto reason = parser.parse(line, ev);
     if (!reason && !amount_in_range(ev)) reason = reject_reason::out_of_range;  // after the ts checks, as the node
-    auto& p = parts[reason ? 0 : static_cast<size_t>(partition_of(ev.user_id, opts.partitions))];
+    const int32_t partition = reason ? 0 : partition_of(ev.user_id, opts.partitions);
+    auto& p = parts[static_cast<size_t>(partition)];
     std::optional<int64_t> wm;  // W_p before this event
     if (!reason && p.max_ts) wm = *p.max_ts - opts.out_of_orderness_ms;
     // A late event is never far ahead, so testing future skew first changes nothing.
@@ -89,7 +91,8 @@ bool read_event_log(const std::string& path, const event_log_options& opts,
       continue;
     }
     p.max_ts = p.max_ts ? std::max(*p.max_ts, ev.ts) : ev.ts;
-    kept.push_back(slim(ev, wm));
+    kept.push_back(slim(ev, wm, partition));
+    kept.back().line = stats.lines;
     ++stats.kept;
   }
   if (in.bad())

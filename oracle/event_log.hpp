@@ -25,6 +25,8 @@ struct kept_event {
   double price = 0;
   double amount = 0;
   std::optional<int64_t> wm_at_read;  // W_p of its partition just before it, if defined
+  int32_t partition = 0;              // murmur2(user_id) mod P (SPEC §4a)
+  uint64_t line = 0;                  // 1-based, in the events file
   behavior kind = behavior::view;
   bool has_category = false;
   bool has_price = false;

@@ -63,12 +63,17 @@ void evaluate_one(const feature_scope& s, expected_state& out) {
 
 }  // namespace
 
+void evaluate_feature(const feature_def& f, const std::vector<kept_event>& events, int64_t w,
+                      expected_state& out) {
+  evaluate_one(feature_scope(f, events, w), out);
+}
+
 bool evaluate_features(const feature_catalogue& cat, const std::vector<kept_event>& events,
                        int64_t w, expected_state& out, std::string& error) {
   if (!check_oracle_support(cat, error)) return false;
   for (const auto& f : cat.features) {
     expected_state part;
-    evaluate_one(feature_scope(f, events, w), part);
+    evaluate_feature(f, events, w, part);
     merge_part(out, part, f.name);
     if (!out.conflict.empty()) return error = out.conflict, false;
   }

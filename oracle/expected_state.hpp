@@ -99,4 +99,9 @@ bool compute_expected_state(const job_config& cfg, const feature_catalogue& cat,
 bool evaluate_features(const feature_catalogue& cat, const std::vector<kept_event>& events,
                        int64_t w, expected_state& out, std::string& error);
 
+/// One feature on already-kept events at watermark w, into `out` (no `_ts`): the
+/// building block of evaluate_features and of point-in-time values (point_in_time.hpp).
+void evaluate_feature(const feature_def& f, const std::vector<kept_event>& events, int64_t w,
+                      expected_state& out);
+
 }  // namespace rtfeat::oracle

@@ -57,12 +57,14 @@ public:
 
   bool counts(const kept_event& ev) const { return is_kept(ev) && in_window(ev); }
 
+  /// Kept ignoring the behaviour filter: what first_after_seen's F is taken over.
+  bool is_seen(const kept_event& ev) const;
+
   /// Sliding and tumbling windows: tail(W). REQUIRES: such a window.
   int64_t tail() const { return tail_; }
 
 private:
   bool passes_filter(const kept_event& ev) const;
-  bool is_seen(const kept_event& ev) const;  // kept, ignoring the behaviour filter
   std::string entity_of(const kept_event& ev) const;
 
   const feature_def& f_;

@@ -117,11 +117,11 @@ int64_t event_generator::event_time(line_kind kind, int64_t nominal) {
 event_generator::item_event event_generator::draw_event() {
   item_event e;
   e.user = users_(rng_);
+  if (intent_) e.user = intent_->pick_user(e.user, line_.nominal_ts);
   e.kind = behavior_of(uniform_unit(rng_));
   if (e.kind == behavior::search) return e;
   e.item = items_(rng_);
-  if (intent_ && e.kind == behavior::view)
-    e.item = intent_->steer_view(e.user, e.item, line_.nominal_ts);
+  if (intent_) e.item = intent_->pick_item(e.user, e.item, line_.nominal_ts);
   return e;
 }
 

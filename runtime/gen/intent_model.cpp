@@ -1,9 +1,10 @@
-// intent_model: the follow-up probability is a product of factors, each one a
-// signal a ranking model can learn, and each tied to the inputs that can see it:
-// per-user propensity and per-item appeal (offline tables), price band (offline
-// price, and per user the real-time cheap-click count), the user's clicks in the
-// item's category in the last 30 min and the item trending (real-time features),
-// and the hour of day (context).
+// intent_model: the follow-up probability is a product of factors, each a signal
+// tied to the inputs that can see it: per-user propensity and per-item appeal
+// (offline tables, faintly), price band (offline price; per user, the real-time
+// cheap-click count), the user's session category and clicks in the item's
+// category in the last 30 min, the item trending (real-time features), and the
+// hour (context). Sessions exist because real-time features see nothing of a user
+// whose events are spread evenly over the day: shoppers come in bursts.
 #include "runtime/gen/intent_model.hpp"
 
 #include <algorithm>
@@ -17,12 +18,19 @@ namespace rtfeat {
 namespace {
 
 constexpr int64_t minute_ms = 60'000;
-constexpr double interest_share = 0.4;  // views steered into the browsed category
-constexpr double trend_share = 0.06;    // views steered to a trending item
-constexpr int64_t trend_every_ms = 6 * minute_ms;
+constexpr double session_share = 0.7;   // drawn lines given to a user in a session
+constexpr double session_start = 0.1;   // P(a drawn user out of session starts one)
+constexpr double interest_share = 0.5;  // session events steered into its category
+constexpr double trend_share = 0.1;     // item events steered to a trending item
+// Flatter than the shop's item skew: the same user seeing and clicking the same top
+// item of a category by chance would drown the follow-ups (chance positives).
+constexpr double category_item_skew = 0.5;
+constexpr int64_t trend_every_ms = 10 * minute_ms;  // a new trending item; ~3 at a time
 constexpr int64_t trend_ms = 30 * minute_ms;
-constexpr int64_t click_interest_ms = 20 * minute_ms;
 constexpr int64_t interest_window_ms = 30 * minute_ms;  // as user_category_clicks' window
+constexpr double session_category_factor = 2.0;
+constexpr double per_category_click_factor = 0.6;  // up to 4 clicks
+constexpr double trending_factor = 3.0;
 constexpr double mean_delay_ms = 150'000;
 constexpr int64_t min_delay_ms = 5'000;
 constexpr int64_t max_delay_ms = 30 * minute_ms;
@@ -65,36 +73,45 @@ intent_model::intent_model(const catalog& items, uint32_t users, uint32_t item_c
     items_by_category_[items.item(i).category_id - 1].push_back(i);
   category_samplers_.reserve(categories);
   for (const auto& list : items_by_category_)
-    category_samplers_.emplace_back(static_cast<uint32_t>(list.size()), 1.1);
+    category_samplers_.emplace_back(static_cast<uint32_t>(list.size()), category_item_skew);
 }
 
-uint32_t intent_model::steer_view(uint32_t user, uint32_t drawn, int64_t now) {
-  advance_trends(now);
-  user_state& u = users_[user];
-  if (now >= u.interest_until) {
-    u.interest_category = items_.item(drawn).category_id;
-    u.interest_until = now + uniform_int(rng_, 10, 30) * minute_ms;
+uint32_t intent_model::pick_user(uint32_t drawn, int64_t now) {
+  advance(now);
+  if (!sessions_.empty() && chance(rng_, session_share)) {
+    const int64_t last = static_cast<int64_t>(sessions_.size()) - 1;
+    return sessions_[static_cast<size_t>(uniform_int(rng_, 0, last))];
   }
+  user_state& u = users_[drawn];
+  if (!in_session(u, now) && chance(rng_, session_start)) {
+    const auto any_item = static_cast<uint32_t>(uniform_int(rng_, 0, item_count_ - 1));
+    u.session_category = items_.item(any_item).category_id;
+    u.session_until = now + uniform_int(rng_, 10, 30) * minute_ms;
+    sessions_.push_back(drawn);
+  }
+  return drawn;
+}
+
+uint32_t intent_model::pick_item(uint32_t user, uint32_t drawn, int64_t now) {
   const double r = uniform_unit(rng_);
   if (r < trend_share && !trends_.empty()) {
     const int64_t last = static_cast<int64_t>(trends_.size()) - 1;
     return trends_[static_cast<size_t>(uniform_int(rng_, 0, last))].item;
   }
-  const size_t c = u.interest_category - 1;
-  if (r < trend_share + interest_share && !items_by_category_[c].empty())
+  const user_state& u = users_[user];
+  const size_t c = u.session_category - 1;
+  if (in_session(u, now) && r < trend_share + interest_share && !items_by_category_[c].empty())
     return items_by_category_[c][category_samplers_[c](rng_)];
   return drawn;
 }
 
 void intent_model::observe(uint32_t user, uint32_t item, behavior kind, int64_t now) {
-  advance_trends(now);
+  advance(now);
   user_state& u = users_[user];
   const uint32_t category = items_.item(item).category_id;
   if (kind == behavior::click) {
     u.clicks[u.next_click] = {.ts = now, .category = category};
     u.next_click = (u.next_click + 1) % clicks_kept;
-    u.interest_category = category;
-    u.interest_until = now + click_interest_ms;
   }
   if (kind == behavior::view && chance(rng_, follow_up_probability(user, item, now)))
     schedule(user, item, now);
@@ -109,19 +126,23 @@ std::optional<follow_up> intent_model::pop_due(int64_t now) {
 
 double intent_model::follow_up_probability(uint32_t user, uint32_t item, int64_t now) const {
   const item_attributes& a = items_.item(item);
-  const double propensity = 0.01 + 0.05 * std::pow(trait(seed_, 0x9e0b, user), 2);
+  const double propensity = 0.01 + 0.012 * trait(seed_, 0x9e0b, user);
   const bool cheap_lover = trait(seed_, 0xc4ea9, user) < 0.5;
   const double appeal = 0.6 + trait(seed_, 0xa99ea1, item);
   const size_t band = band_of(a.price_cents);
   const double price = cheap_lover ? cheap_lover_factor[band] : other_user_factor[band];
-  const double interest =
-    1.0 + 0.8 * std::min(5U, category_clicks(users_[user], a.category_id, now));
-  const double trending = is_trending(item) ? 3.0 : 1.0;
+  const user_state& u = users_[user];
+  const bool browsed = in_session(u, now) && a.category_id == u.session_category;
+  const uint32_t clicks = std::min(4U, category_clicks(u, a.category_id, now));
+  const double interest = (browsed ? session_category_factor : 1.0)
+                          * (1.0 + per_category_click_factor * clicks);
+  const double trending = is_trending(item) ? trending_factor : 1.0;
   return std::min(max_probability,
                   propensity * appeal * price * interest * trending * hour_factor(now));
 }
 
-void intent_model::advance_trends(int64_t now) {
+void intent_model::advance(int64_t now) {
+  std::erase_if(sessions_, [&](uint32_t user) { return !in_session(users_[user], now); });
   if (next_trend_ts_ == INT64_MIN) next_trend_ts_ = now;
   for (; now >= next_trend_ts_; next_trend_ts_ += trend_every_ms)
     trends_.push_back({.item = static_cast<uint32_t>(uniform_int(rng_, 0, item_count_ - 1)),

@@ -1,7 +1,7 @@
-// The behaviour model behind `rtfeat gen --intent`: users browse in sessions of
-// interest in one category, a few items trend for half an hour at a time, and a
-// view is followed minutes later by a click, cart or purchase of the same item
-// with a probability that real-time features can see (docs/training-loop.md).
+// The behaviour model behind `rtfeat gen --intent`: users come in sessions of
+// browsing one category, a few items trend for half an hour at a time, and a view
+// is followed minutes later by a click, cart or purchase of the same item with a
+// probability that real-time features can see (docs/training-loop.md).
 #pragma once
 
 #include <cstdint>
@@ -34,9 +34,13 @@ public:
   intent_model(const catalog& items, uint32_t users, uint32_t item_count, uint32_t categories,
                uint64_t seed);
 
-  /// The item `user` views at `now` instead of `drawn`: one of the category the user
-  /// is browsing, a trending item, or `drawn` itself.
-  uint32_t steer_view(uint32_t user, uint32_t drawn, int64_t now);
+  /// The user of the next drawn line at `now` instead of `drawn`: one in a session,
+  /// or `drawn` itself, who may start a session.
+  uint32_t pick_user(uint32_t drawn, int64_t now);
+
+  /// The item of `user`'s next item event at `now` instead of `drawn`: one of the
+  /// category of the user's session, a trending item, or `drawn` itself.
+  uint32_t pick_item(uint32_t user, uint32_t drawn, int64_t now);
 
   /// Records an item event that was written; a view may schedule a follow-up.
   void observe(uint32_t user, uint32_t item, behavior kind, int64_t now);
@@ -47,8 +51,6 @@ public:
   /// P(a view of `item` by `user` at `now` gets a follow-up).
   double follow_up_probability(uint32_t user, uint32_t item, int64_t now) const;
 
-  size_t pending() const { return pending_.size(); }
-
 private:
   struct recent_click {
     int64_t ts = INT64_MIN;
@@ -56,8 +58,8 @@ private:
   };
   static constexpr size_t clicks_kept = 8;
   struct user_state {
-    int64_t interest_until = INT64_MIN;
-    uint32_t interest_category = 0;
+    int64_t session_until = INT64_MIN;
+    uint32_t session_category = 0;
     uint32_t next_click = 0;
     recent_click clicks[clicks_kept];
   };
@@ -71,7 +73,8 @@ private:
     }
   };
 
-  void advance_trends(int64_t now);
+  void advance(int64_t now);
+  bool in_session(const user_state& u, int64_t now) const { return now < u.session_until; }
   bool is_trending(uint32_t item) const;
   uint32_t category_clicks(const user_state& u, uint32_t category, int64_t now) const;
   void schedule(uint32_t user, uint32_t item, int64_t now);
@@ -80,7 +83,8 @@ private:
   uint64_t seed_;
   std::mt19937_64 rng_;
   std::vector<user_state> users_;
-  std::vector<std::vector<uint32_t>> items_by_category_;  // [category - 1], popular first
+  std::vector<uint32_t> sessions_;  // users whose session may still be open
+  std::vector<std::vector<uint32_t>> items_by_category_;  // [category - 1], shop's popular first
   std::vector<zipf_sampler> category_samplers_;
   std::vector<trend> trends_;
   int64_t next_trend_ts_ = INT64_MIN;

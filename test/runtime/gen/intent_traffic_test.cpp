@@ -24,8 +24,8 @@ gen_config small_world(uint64_t seed, bool intent) {
   gen_config cfg;
   cfg.seed = seed;
   cfg.users = 2000;
-  cfg.items = 1000;
-  cfg.categories = 20;
+  cfg.items = 5000;
+  cfg.categories = 40;
   cfg.rate = 4;
   cfg.zipf_exponent = 0.8;
   cfg.intent = intent;

@@ -13,6 +13,7 @@
 #include "config/feature_catalogue.hpp"
 #include "config/job_config.hpp"
 #include "config/model_config.hpp"
+#include "oracle/expected_state.hpp"
 #include "runtime/event_parser.hpp"
 #include "training/export_run.hpp"
 
@@ -64,7 +65,7 @@ int run_export(export_options& o) {
     std::fprintf(stderr, "rtfeat export: no model config: give --model or set serve.model\n");
     return 2;
   }
-  if (!load_model_config(model_path, cat, model, error)) {
+  if (!load_model_config(model_path, cat, model, error) || !oracle::check_oracle_support(cat, error)) {
     std::fprintf(stderr, "rtfeat export: %s\n", error.c_str());
     return 2;
   }
@@ -73,7 +74,7 @@ int run_export(export_options& o) {
   auto log = [](const std::string& line) { std::fprintf(stderr, "rtfeat export: %s\n", line.c_str()); };
   if (!training::run_export(cfg, cat, model, o.req, log, report, error)) {
     std::fprintf(stderr, "rtfeat export: %s\n", error.c_str());
-    return error.find(".toml:") != std::string::npos ? 2 : 1;
+    return 1;
   }
   print_report(model, report, o.req.out_path);
   return report.bad_labels + report.bad_offline_rows > 0 ? 1 : 0;

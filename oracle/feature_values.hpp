@@ -3,7 +3,9 @@
 // only values that exist (docs/semantics.md "Writes") into its own state.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "oracle/expected_state.hpp"
@@ -30,6 +32,13 @@ void eval_histogram(const feature_scope& s, expected_state& out);
 
 /// percentile_rank (SPEC §3 #4, §4a Feature 4): item counts, ranks and group deciles.
 void eval_percentile_rank(const feature_scope& s, expected_state& out);
+
+using category_item = std::pair<int64_t, std::string>;  // (category_id, item_id)
+
+/// percentile_rank's writes from each (category, item) pair's count in the window
+/// (pairs with a count > 0 only). With `only_item`, just that item's key (no deciles).
+void write_percentile_rank(const feature_def& f, const std::map<category_item, int64_t>& pairs,
+                           expected_state& out, const std::string* only_item = nullptr);
 
 /// last_k (SPEC §3 #2 list, #10 sorted set).
 void eval_last_k(const feature_scope& s, expected_state& out);

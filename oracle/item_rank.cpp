@@ -13,8 +13,6 @@ namespace rtfeat::oracle {
 
 namespace {
 
-using category_item = std::pair<int64_t, std::string>;  // (category_id, item_id)
-
 // 100 * (less + 0.5 * equal) / n as one division of exact integers (so it is
 // the correctly rounded quotient), printed with %.4f.
 std::string percent_rank(int64_t less, int64_t equal, int64_t n) {
@@ -63,10 +61,14 @@ void put_deciles(const feature_def& f, int64_t category, const std::vector<int64
 }  // namespace
 
 void eval_percentile_rank(const feature_scope& s, expected_state& out) {
-  const auto& f = s.def();
   std::map<category_item, int64_t> pairs;
   for (const auto& ev : s.events())
     if (s.counts(ev)) ++pairs[{ev.category_id, ev.item_id}];  // kept implies an item and a category
+  write_percentile_rank(s.def(), pairs, out);
+}
+
+void write_percentile_rank(const feature_def& f, const std::map<category_item, int64_t>& pairs,
+                           expected_state& out, const std::string* only_item) {
   // Every pair here has a count > 0, so each category's list is its n items.
   std::map<int64_t, std::vector<int64_t>> counts_by_category;
   for (const auto& [pair, count] : pairs) counts_by_category[pair.first].push_back(count);
@@ -76,15 +78,18 @@ void eval_percentile_rank(const feature_scope& s, expected_state& out) {
   auto key_t = compile_template(f.output.key);
   std::map<std::string, std::vector<std::pair<const category_item*, int64_t>>> by_key;
   std::string key;
-  for (const auto& [pair, count] : pairs)
+  for (const auto& [pair, count] : pairs) {
+    if (only_item != nullptr && pair.second != *only_item) continue;
     if (render(key_t, [&](const std::string& v) { return item_var(v, pair.second, pair.first); }, key))
       by_key[key].emplace_back(&pair, count);
+  }
   for (const auto& [k, members] : by_key) {
     if (members.size() == 1)
       put_item(f, k, members[0].second, counts_by_category[members[0].first->first], out);
     else
       out.undefined_fields[k].insert({f.count_field, f.rank_field});
   }
+  if (only_item != nullptr) return;
   for (const auto& [category, counts] : counts_by_category) put_deciles(f, category, counts, out);
 }
 

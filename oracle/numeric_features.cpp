@@ -13,15 +13,9 @@ namespace rtfeat::oracle {
 
 namespace {
 
-struct accumulator {
-  int64_t count = 0;  // kept events in the window
-  exact_int sum = 0;  // of contribution(): units, weighted units or weights
-  std::optional<exact_int> min, max;  // of value units
-  const kept_event* last = nullptr;  // renders the tier key and field
-};
-
-using slot = std::pair<std::string, std::string>;  // (key, field); field "" for strings
-using accumulators = std::map<slot, accumulator>;
+using slot = numeric_slot;
+using accumulator = numeric_accumulator;
+using accumulators = numeric_accumulators;
 
 std::string text_of(const feature_def& f, const accumulator& a) {
   switch (f.aggregation) {
@@ -80,15 +74,12 @@ void eval_numeric(const feature_scope& s, expected_state& out) {
     if (!s.counts(ev)) continue;
     auto vars = [&ev](const std::string& name) { return event_var(ev, name); };
     if (!render(key_t, vars, at.first) || !render(field_t, vars, at.second)) continue;
-    auto& a = accs[at];
-    ++a.count;
-    a.sum += contribution(f, ev);
-    if (auto u = value_units(f, ev)) {
-      a.min = a.min ? std::min(*a.min, *u) : *u;
-      a.max = a.max ? std::max(*a.max, *u) : *u;
-    }
-    a.last = &ev;
+    accs[at].add(f, ev);
   }
+  write_numeric(f, accs, out);
+}
+
+void write_numeric(const feature_def& f, const numeric_accumulators& accs, expected_state& out) {
   if (!f.tier_within.empty()) return put_tiers(f, accs, out);
   for (const auto& [slot_of, a] : accs) put_numeric(f, slot_of, text_of(f, a), out);
 }

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "config/feature_catalogue.hpp"
 #include "oracle/exact_int.hpp"
@@ -32,5 +34,32 @@ std::string numeric_text(const feature_def& f, exact_int sum);
 
 /// trend (SPEC §3 #11): value over the window and trend against the previous span.
 void eval_trend(const feature_scope& s, expected_state& out);
+
+/// What count, sum, avg, min and max keep of the events of one (key, field).
+struct numeric_accumulator {
+  int64_t count = 0;  // kept events in the window
+  exact_int sum = 0;  // of contribution(): units, weighted units or weights
+  std::optional<exact_int> min, max;  // of value units
+  const kept_event* last = nullptr;   // renders the tier key and field
+  void add(const feature_def& f, const kept_event& ev);
+  /// Adds another span's events; `last` stays this one's unless it had none.
+  void merge(const numeric_accumulator& other);
+};
+
+using numeric_slot = std::pair<std::string, std::string>;  // (key, field); field "" for strings
+using numeric_accumulators = std::map<numeric_slot, numeric_accumulator>;
+
+/// Writes each slot's value (and the tiers, when the feature has one).
+void write_numeric(const feature_def& f, const numeric_accumulators& accs, expected_state& out);
+
+/// The current and the previous span of a trend's (key, field).
+struct trend_spans {
+  exact_int cur = 0;
+  exact_int prev = 0;
+};
+
+/// Writes each slot's value and trend where cur + prev > 0.
+void write_trend(const feature_def& f, const std::map<numeric_slot, trend_spans>& by_slot,
+                 expected_state& out);
 
 }  // namespace rtfeat::oracle

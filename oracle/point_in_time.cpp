@@ -10,7 +10,7 @@
 namespace rtfeat::oracle {
 
 point_in_time::tracked::tracked(const feature_def& f, model_entity e)
-    : def(&f), entity(e), filter(f, no_events, 0) {
+    : def(&f), entity(e), summed(bucket_sums::applies(f)), filter(f, no_events, 0) {
   if (f.aggregation == aggregation_kind::percentile_rank)
     by = grouping::by_category;
   else if (!f.tier_within.empty())
@@ -72,7 +72,12 @@ void point_in_time::add(uint32_t index) {
         g = &t->all;
         break;
     }
-    g->events.push_back(ev);
+    if (t->summed) {
+      if (!g->sums) g->sums = std::make_unique<bucket_sums>(*t->def);
+      g->sums->add(ev);
+    } else {
+      g->events.push_back(ev);
+    }
     ++g->version;
   }
 }
@@ -103,7 +108,8 @@ int64_t point_in_time::prune(const tracked& t, group& g, int64_t w) const {
     case window_kind::unbounded:
       break;
   }
-  if (by_tail || by_first) {
+  if (by_tail && g.sums) g.sums->drop_before(below);  // the value at any later tail is the same
+  if ((by_tail || by_first) && !g.sums) {
     auto gone = [&](const kept_event& ev) {
       return (by_tail && ev.ts < below) || (by_first && ev.ts >= from);
     };
@@ -116,17 +122,23 @@ int64_t point_in_time::prune(const tracked& t, group& g, int64_t w) const {
   return stamp;
 }
 
-const expected_state& point_in_time::evaluate(tracked& t, group& g) {
+const expected_state& point_in_time::evaluate(tracked& t, group& g, const std::string* only_item) {
   auto w = watermark();
-  if (!w || g.events.empty()) return nothing_;
+  if (!w || g.empty()) return nothing_;
   int64_t stamp = prune(t, g, *w);
-  if (g.evaluated && g.evaluated_version == g.version && g.evaluated_window == stamp)
+  if (only_item == nullptr || !g.sums) only_item = nullptr;  // plain evaluations write every key
+  if (g.evaluated && g.evaluated_version == g.version && g.evaluated_window == stamp
+      && (only_item == nullptr || g.evaluated_item == *only_item))
     return g.values;
   g.values = expected_state{};
-  evaluate_feature(*t.def, g.events, *w, g.values);
+  if (g.sums)
+    g.sums->evaluate(stamp, g.values, only_item);  // summed features are sliding: the stamp is the tail
+  else
+    evaluate_feature(*t.def, g.events, *w, g.values);
   g.evaluated = true;
   g.evaluated_version = g.version;
   g.evaluated_window = stamp;
+  g.evaluated_item = only_item != nullptr ? *only_item : std::string();
   return g.values;
 }
 
@@ -134,6 +146,18 @@ const expected_state& point_in_time::evaluate_categories(tracked& t,
                                                          const std::set<int64_t>& categories) {
   auto w = watermark();
   if (!w) return nothing_;
+  merged_values_ = expected_state{};
+  if (t.summed) {
+    std::map<category_item, int64_t> pairs;
+    int64_t tail = 0;
+    for (int64_t c : categories) {
+      auto& g = t.by_category[c];
+      tail = prune(t, g, *w);
+      if (g.sums) g.sums->window_pairs(tail, pairs);
+    }
+    write_percentile_rank(*t.def, pairs, merged_values_);
+    return merged_values_;
+  }
   merged_.clear();
   for (int64_t c : categories) {
     auto& g = t.by_category[c];
@@ -143,7 +167,6 @@ const expected_state& point_in_time::evaluate_categories(tracked& t,
   // Back to log order, which breaks ties between equal ts.
   std::sort(merged_.begin(), merged_.end(),
             [](const kept_event& a, const kept_event& b) { return a.line < b.line; });
-  merged_values_ = expected_state{};
   evaluate_feature(*t.def, merged_, *w, merged_values_);
   return merged_values_;
 }
@@ -164,7 +187,7 @@ const expected_state& point_in_time::values(std::string_view feature, model_enti
     case grouping::by_category: {
       auto cats = t.item_categories.find(id);
       if (cats == t.item_categories.end()) return nothing_;
-      if (cats->second.size() == 1) return evaluate(t, t.by_category[*cats->second.begin()]);
+      if (cats->second.size() == 1) return evaluate(t, t.by_category[*cats->second.begin()], &id);
       return evaluate_categories(t, cats->second);
     }
     case grouping::everybody:

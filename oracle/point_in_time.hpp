@@ -7,7 +7,8 @@
 // events that can decide it: the entity's own, its category's for a
 // percentile_rank, everybody's for a tier. Each such group is evaluated again
 // only when it gained an event or its window moved; events that no later window
-// can hold are dropped, so a label costs the size of a window, not of the log.
+// can hold are dropped, so a label costs the size of a window, not of the log
+// (and additive sliding features are kept as slide-bucket sums: bucket_sums.hpp).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +23,7 @@
 
 #include "config/feature_catalogue.hpp"
 #include "config/model_config.hpp"
+#include "oracle/bucket_sums.hpp"
 #include "oracle/expected_state.hpp"
 #include "oracle/feature_scope.hpp"
 
@@ -56,11 +58,14 @@ private:
   // evaluators read them in place), with the last evaluation, valid while no
   // event came and the window did not move.
   struct group {
-    std::vector<kept_event> events;
+    std::vector<kept_event> events;      // the plain evaluators' input, or
+    std::unique_ptr<bucket_sums> sums;   // for the additive sliding features
+    bool empty() const { return events.empty() && sums == nullptr; }
     uint64_t version = 0;
     bool evaluated = false;
     uint64_t evaluated_version = 0;
     int64_t evaluated_window = 0;
+    std::string evaluated_item;  // a summed percentile_rank evaluates one item's key
     expected_state values;
   };
   enum class grouping : uint8_t { by_user, by_item, by_category, everybody };
@@ -68,6 +73,7 @@ private:
     const feature_def* def = nullptr;
     model_entity entity = model_entity::user;
     grouping by = grouping::by_user;
+    bool summed = false;  // bucket_sums::applies
     std::vector<kept_event> no_events;  // the scope below filters one event at a time
     feature_scope filter;
     std::unordered_map<std::string, group> by_id;          // by_user, by_item
@@ -80,7 +86,7 @@ private:
   void add(uint32_t index);
   /// Drops what no later window holds; returns the group's window stamp.
   int64_t prune(const tracked& t, group& g, int64_t w) const;
-  const expected_state& evaluate(tracked& t, group& g);
+  const expected_state& evaluate(tracked& t, group& g, const std::string* only_item = nullptr);
   const expected_state& evaluate_categories(tracked& t, const std::set<int64_t>& categories);
 
   const std::vector<kept_event>& log_;

@@ -9,25 +9,14 @@
 
 namespace rtfeat::oracle {
 
-namespace {
-
-struct spans {
-  exact_int cur = 0;
-  exact_int prev = 0;
-};
-
-using slot = std::pair<std::string, std::string>;  // (key, field of the current value)
-
-}  // namespace
-
 void eval_trend(const feature_scope& s, expected_state& out) {
   const auto& f = s.def();
   auto key_t = compile_template(f.output.key);
   auto field_t = compile_template(f.output.field);
   const int64_t tail = s.tail();
   const int64_t start = tail - f.trend_previous_ms;
-  std::map<slot, spans> by_slot;
-  slot at;
+  std::map<numeric_slot, trend_spans> by_slot;
+  numeric_slot at;
   for (const auto& ev : s.events()) {
     if (ev.ts < start || !s.is_kept(ev)) continue;
     auto vars = [&ev](const std::string& name) { return event_var(ev, name); };
@@ -35,6 +24,11 @@ void eval_trend(const feature_scope& s, expected_state& out) {
     auto& sp = by_slot[at];
     (ev.ts >= tail ? sp.cur : sp.prev) += contribution(f, ev);
   }
+  write_trend(f, by_slot, out);
+}
+
+void write_trend(const feature_def& f, const std::map<numeric_slot, trend_spans>& by_slot,
+                 expected_state& out) {
   // r = previous / size; "+ 1" is one unit of the value: 1, or 10 000 for decimals.
   const exact_int r = f.trend_previous_ms / f.window.size_ms;
   const exact_int one = is_decimal(f) && f.aggregation == aggregation_kind::sum ? 10000 : 1;

@@ -5,6 +5,7 @@
 #include <variant>
 
 #include "oracle/feature_scope.hpp"
+#include "oracle/hll_count.hpp"
 
 namespace rtfeat::training {
 
@@ -44,7 +45,11 @@ std::optional<double> export_inputs::feature(const feature_ref& ref) const {
     return f == hash->end() ? std::nullopt : parse_number(f->second);
   }
   if (const auto* s = std::get_if<oracle::string_value>(v)) return parse_number(s->text);
-  return std::nullopt;  // export_support_problem refuses HyperLogLog inputs
+  if (const auto* h = std::get_if<oracle::hll_value>(v)) {
+    uint64_t n = oracle::redis_pfcount(h->members);  // serve reads PFCOUNT: Redis's estimate
+    return n > 0 ? std::optional<double>(static_cast<double>(n)) : std::nullopt;
+  }
+  return std::nullopt;
 }
 
 std::optional<uint64_t> export_inputs::length(model_entity entity, std::string_view feature) const {
@@ -70,15 +75,6 @@ std::optional<double> export_inputs::context(std::string_view name) const {
   int at = find_column(labels_.columns, name);
   if (at < 0) return std::nullopt;
   return parse_number(row_->cells[static_cast<size_t>(at)]);
-}
-
-std::string export_support_problem(const model_config& model) {
-  for (const auto& in : model.inputs)
-    if ((in.kind == input_kind::feature || in.kind == input_kind::length)
-        && in.where == redis_value::hyperloglog)
-      return model.path + ":" + std::to_string(in.line) + ": input '" + in.name + "' reads a HyperLogLog ("
-             + in.source + "): its value is Redis's PFCOUNT estimate, which rtfeat export does not reproduce";
-  return {};
 }
 
 }  // namespace rtfeat::training

@@ -22,7 +22,7 @@ namespace rtfeat::training {
 class export_inputs final : public vector_inputs {
 public:
   /// `users`/`items` may be null (no table: every offline input is absent).
-  /// REQUIRES: everything outlives this; the model reads no HyperLogLog.
+  /// REQUIRES: everything outlives this.
   export_inputs(const model_config& model, oracle::point_in_time& values, const label_file& labels,
                 const offline_rows* users, const offline_rows* items);
 
@@ -55,8 +55,5 @@ private:
   mutable std::string key_;
   mutable uint64_t undefined_ = 0;
 };
-
-/// "" when every input can be exported, else why not ("model.toml:12: ...").
-std::string export_support_problem(const model_config& model);
 
 }  // namespace rtfeat::training

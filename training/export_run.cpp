@@ -86,7 +86,6 @@ bool write_file(const std::string& path, const std::string& header, const std::v
 bool run_export(const job_config& cfg, const feature_catalogue& cat, const model_config& model,
                 const export_request& req, const export_log& log, export_report& report,
                 std::string& error) {
-  if (auto why = export_support_problem(model); !why.empty()) return error = why, false;
   if (!oracle::check_oracle_support(cat, error)) return false;
 
   auto started = clock::now();

@@ -38,6 +38,12 @@ $PY "$ROOT/test/integration/lib/export_check.py" labels "$WORK/events.jsonl" "$W
   --out "$WORK/train.csv" --log-lines 2>"$WORK/export.log" || fail "export: $(cat "$WORK/export.log")"
 grep -q "rtfeat export: 360 labels (0 bad, skipped) x 10 inputs" "$WORK/export.log" \
   || fail "export summary: $(cat "$WORK/export.log")"
+# A HyperLogLog input: export must give PFCOUNT's estimate, which serve's feature API reads.
+printf 'model = "none.json"\nid = "uv"\n[[input]]\nname = "item_uv"\nsource = "item.item_unique_visitors"\ndefault = 0\n' \
+  >"$WORK/uv.toml"
+"$BIN" export --config "$ROOT/config/rtfeat.toml" --model "$WORK/uv.toml" --events "$WORK/events.jsonl" \
+  --labels "$WORK/labels.csv" --out "$WORK/uv.csv" --log-lines 2>"$WORK/export-uv.log" \
+  || fail "export of a HyperLogLog input: $(cat "$WORK/export-uv.log")"
 
 for cut in $(cut -d, -f6 "$WORK/train.csv" | tail -n +2 | sort -n -u); do
   log "moment: the engine drains the first $cut lines, serve answers, export must agree"
@@ -55,6 +61,8 @@ for cut in $(cut -d, -f6 "$WORK/train.csv" | tail -n +2 | sort -n -u); do
   for _ in $(seq 1 100); do curl -sf "$URL/readyz" >/dev/null && break; sleep 0.05; done
   $PY "$ROOT/test/integration/lib/export_check.py" compare "$WORK/train.csv" "$cut" "$URL" \
     || fail "export and serve differ at $cut lines"
+  $PY "$ROOT/test/integration/lib/export_check.py" distinct "$WORK/uv.csv" "$cut" "$URL" \
+    || fail "export's PFCOUNT and serve's differ at $cut lines"
   kill "$SERVE_PID" && wait "$SERVE_PID" 2>/dev/null || true
   SERVE_PID=""
 done

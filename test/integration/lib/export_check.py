@@ -6,7 +6,9 @@ labels EVENTS LABELS_CSV: 3 moments (at 35 %, 70 % and past the end of the log's
   of the log's first 10 000 lines; columns user_id,item_id,ts,label,hour.
 compare TRAIN_CSV LOG_LINES SERVE_URL: for the rows of train.csv that saw LOG_LINES
   lines, POST /v1/predict with return_inputs and require every input to equal
-  export's (both are floats in their shortest text; an empty cell is null)."""
+  export's (both are floats in their shortest text; an empty cell is null).
+distinct UV_CSV LOG_LINES SERVE_URL: the same for an export whose one input is
+  item_unique_visitors (a HyperLogLog), against GET /v1/items/ID/features' PFCOUNT."""
 import csv
 import json
 import random
@@ -72,8 +74,33 @@ def compare(train_path, log_lines, url):
     return 0 if problems == 0 and len(rows) > 0 and present > compared // 3 else 1
 
 
+def rows_at(path, log_lines):
+    with open(path) as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, [dict(zip(header, r)) for r in reader if r[header.index("_log_lines")] == log_lines]
+
+
+def distinct(uv_path, log_lines, url):
+    _, rows = rows_at(uv_path, log_lines)
+    problems = nonzero = 0
+    for row in rows:
+        with urllib.request.urlopen(f"{url}/v1/items/{row['item_id']}/features?features=item_unique_visitors") as r:
+            served = json.load(r)["features"].get("item_unique_visitors", 0)
+        exported = float(row["item_uv"])
+        nonzero += served > 0
+        if exported != served:
+            problems += 1
+            print(f"{row['item_id']} ts {row['ts']}: export {exported}, serve {served}", file=sys.stderr)
+    print(f"export_check: {len(rows)} item_unique_visitors at {log_lines} lines ({nonzero} > 0), {problems} differences",
+          file=sys.stderr)
+    return 0 if problems == 0 and nonzero > len(rows) // 2 else 1
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "labels":
         make_labels(sys.argv[2], sys.argv[3])
         sys.exit(0)
+    if sys.argv[1] == "distinct":
+        sys.exit(distinct(sys.argv[2], sys.argv[3], sys.argv[4]))
     sys.exit(compare(sys.argv[2], sys.argv[3], sys.argv[4]))

@@ -1,15 +1,19 @@
 // rtfeat gen: event_generator's deterministic traffic as JSONL to a file (or "-"),
 // or produced to Kafka keyed by user_id; progress with rates on stderr, and an
 // exact per-kind JSON summary that tests and benches check the engine against.
+// With --labels, views become labelled impressions for training (gen_labels.hpp).
 #include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "cmd/commands.hpp"
+#include "cmd/gen_labels.hpp"
 #include "cmd/progress.hpp"
+#include "config/duration.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/gen/event_generator.hpp"
 #include "runtime/kafka/producer.hpp"
@@ -22,15 +26,19 @@ struct gen_options {
   gen_config cfg;
   uint64_t events = 0;
   std::string out, bootstrap, topic, summary;
+  std::string labels, label_window = "10m";
 };
 
 using line_sink = std::function<bool(const generated_line&)>;
 
-// Feeds `events` lines to `sink`; false as soon as the sink fails.
+// Feeds `events` lines to `sink`, and each line it took to `labels` (when given);
+// false as soon as the sink fails.
 bool generate(event_generator& gen, uint64_t events, progress_meter& progress,
-              const line_sink& sink) {
+              const line_sink& sink, label_writer* labels) {
   for (uint64_t i = 1; i <= events; ++i) {
-    if (!sink(gen.next())) return false;
+    const generated_line& line = gen.next();
+    if (!sink(line)) return false;
+    if (labels != nullptr) labels->add_line(line.text);
     if (progress.due())
       std::fprintf(stderr, "gen: %" PRIu64 "/%" PRIu64 " events (%.0f%%), %.0f ev/s\n", i, events,
                    100.0 * static_cast<double>(i) / static_cast<double>(events), progress.rate(i));
@@ -38,7 +46,8 @@ bool generate(event_generator& gen, uint64_t events, progress_meter& progress,
   return true;
 }
 
-int gen_to_file(const gen_options& o, event_generator& gen, progress_meter& progress) {
+int gen_to_file(const gen_options& o, event_generator& gen, progress_meter& progress,
+                label_writer* labels) {
   const bool to_stdout = o.out == "-";
   std::FILE* f = to_stdout ? stdout : std::fopen(o.out.c_str(), "wb");
   if (f == nullptr) {
@@ -46,25 +55,32 @@ int gen_to_file(const gen_options& o, event_generator& gen, progress_meter& prog
     return 1;
   }
   std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
-  bool ok = generate(gen, o.events, progress, [f](const generated_line& line) {
-    return std::fwrite(line.text.data(), 1, line.text.size(), f) == line.text.size()
-           && std::fputc('\n', f) != EOF;
-  });
+  bool ok = generate(
+    gen, o.events, progress,
+    [f](const generated_line& line) {
+      return std::fwrite(line.text.data(), 1, line.text.size(), f) == line.text.size()
+             && std::fputc('\n', f) != EOF;
+    },
+    labels);
   ok = (to_stdout ? std::fflush(f) : std::fclose(f)) == 0 && ok;
   if (!ok) std::fprintf(stderr, "gen: cannot write %s: %s\n", o.out.c_str(), std::strerror(errno));
   return ok ? 0 : 1;
 }
 
-int gen_to_kafka(const gen_options& o, event_generator& gen, progress_meter& progress) {
+int gen_to_kafka(const gen_options& o, event_generator& gen, progress_meter& progress,
+                 label_writer* labels) {
   std::string error;
   auto producer = kafka_producer::create(o.bootstrap, error, {{"message.timeout.ms", "60000"}});
   if (producer == nullptr) {
     std::fprintf(stderr, "gen: %s\n", error.c_str());
     return 1;
   }
-  generate(gen, o.events, progress, [&](const generated_line& line) {
-    return producer->send(o.topic, line.key, line.text) && producer->failed() == 0;
-  });
+  generate(
+    gen, o.events, progress,
+    [&](const generated_line& line) {
+      return producer->send(o.topic, line.key, line.text) && producer->failed() == 0;
+    },
+    labels);
   while (!producer->flush(1000))  // ends: every message fails after message.timeout.ms
     std::fprintf(stderr, "gen: waiting for %zu deliveries (%s)\n", producer->in_flight(),
                  producer->last_error().c_str());
@@ -116,10 +132,20 @@ int run_gen(const gen_options& o) {
     std::fprintf(stderr, "gen: %s\n", problem.c_str());
     return 2;
   }
+  const auto window_ms = parse_duration_ms(o.label_window);
+  if (!window_ms) {
+    std::fprintf(stderr, "gen: --label-window %s is not a duration (10m, 90s)\n",
+                 o.label_window.c_str());
+    return 2;
+  }
   warn_about_future(o);
   event_generator gen(o.cfg);
   progress_meter progress;
-  const int code = o.out.empty() ? gen_to_kafka(o, gen, progress) : gen_to_file(o, gen, progress);
+  std::optional<label_writer> labels;
+  if (!o.labels.empty()) labels.emplace();
+  label_writer* to_label = labels ? &*labels : nullptr;
+  int code = o.out.empty() ? gen_to_kafka(o, gen, progress, to_label)
+                           : gen_to_file(o, gen, progress, to_label);
   const gen_counts& c = gen.counts();
   std::fprintf(stderr,
                "gen: %" PRIu64 " events (%" PRIu64 " valid incl. %" PRIu64
@@ -127,6 +153,9 @@ int run_gen(const gen_options& o) {
                " malformed) in %.2f s, %.0f ev/s -> %s\n",
                c.events, c.valid, c.out_of_order, c.late, c.malformed, progress.elapsed_s(),
                progress.rate(c.events), o.out.empty() ? o.topic.c_str() : o.out.c_str());
+  if (o.cfg.intent)
+    std::fprintf(stderr, "gen: %" PRIu64 " of them follow-ups of views (--intent)\n", c.follow_ups);
+  if (labels && code == 0 && !labels->write(o.labels, *window_ms)) code = 1;
   if (!o.summary.empty() && !write_summary(o.summary, c, o.cfg.seed)) {
     std::fprintf(stderr, "gen: cannot write %s: %s\n", o.summary.c_str(), std::strerror(errno));
     return 1;
@@ -162,7 +191,18 @@ void add_gen(CLI::App& app) {
   sub->add_option("--out", opts->out, "JSONL output file ('-' = stdout)");
   sub->add_option("--bootstrap", opts->bootstrap, "Kafka bootstrap servers (instead of --out)");
   sub->add_option("--topic", opts->topic, "Kafka topic (with --bootstrap)");
-  sub->callback([opts] { exit_code() = run_gen(*opts); });
+  sub->add_flag("--intent", cfg.intent,
+                "views get follow-up clicks, carts and purchases a model can learn (off: the "
+                "classic stream)");
+  sub->add_option("--labels", opts->labels,
+                  "write every view as an impression, labelled 1 when the user clicks, carts or "
+                  "buys the item within the window after it, to this CSV (turns on --intent)");
+  sub->add_option("--label-window", opts->label_window, "the label window: (ts, ts + window]")
+    ->capture_default_str();
+  sub->callback([opts] {
+    if (!opts->labels.empty()) opts->cfg.intent = true;
+    exit_code() = run_gen(*opts);
+  });
 }
 
 }  // namespace rtfeat::cmd

@@ -1,6 +1,7 @@
 // event_generator: one mt19937_64 drives every choice, in a fixed order per line,
 // so a seed fixes the whole stream. Lines are appended field by field into one
-// reused buffer (no JSON library) in SPEC §2's field order.
+// reused buffer (no JSON library) in SPEC §2's field order. intent_model draws
+// from a generator of its own, so the plain stream is the same with it compiled in.
 #include "runtime/gen/event_generator.hpp"
 
 #include <array>
@@ -68,13 +69,24 @@ event_generator::event_generator(const gen_config& cfg)
     users_(cfg.users, cfg.zipf_exponent, cfg.user_zipf_offset),
     items_(cfg.items, cfg.zipf_exponent),
     campaigns_(campaign_count, 1.0),
-    words_(static_cast<uint32_t>(catalog::query_words().size()), 0.8) {}
+    words_(static_cast<uint32_t>(catalog::query_words().size()), 0.8) {
+  if (cfg.intent) intent_.emplace(catalog_, cfg.users, cfg.items, cfg.categories, cfg.seed);
+}
 
 const generated_line& event_generator::next() {
   const auto i = static_cast<double>(counts_.events);
   line_.nominal_ts = cfg_.start_ts + static_cast<int64_t>(std::floor(i * 1000.0 / cfg_.rate));
   line_.kind = draw_kind();
-  write_event(event_time(line_.kind, line_.nominal_ts));
+  const int64_t ts = event_time(line_.kind, line_.nominal_ts);
+  // A due follow-up takes this line's slot, so lines stay in nominal time order.
+  auto follow = intent_ ? intent_->pop_due(line_.nominal_ts) : std::nullopt;
+  const item_event e =
+    follow ? item_event{.user = follow->user, .item = follow->item, .kind = follow->kind}
+           : draw_event();
+  write_event(ts, e);
+  counts_.follow_ups += follow ? 1 : 0;
+  if (intent_ && line_.kind != line_kind::malformed && e.kind != behavior::search)
+    intent_->observe(e.user, e.item, e.kind, line_.nominal_ts);
   if (line_.kind == line_kind::malformed) {
     line_.malformed = static_cast<malformed_kind>(
       uniform_int(rng_, 0, static_cast<int64_t>(malformed_kind_count) - 1));
@@ -101,15 +113,25 @@ int64_t event_generator::event_time(line_kind kind, int64_t nominal) {
   return nominal;
 }
 
-void event_generator::write_event(int64_t ts) {
+// The draws of a plain stream, in their historical order: user, behaviour, item.
+event_generator::item_event event_generator::draw_event() {
+  item_event e;
+  e.user = users_(rng_);
+  if (intent_) e.user = intent_->pick_user(e.user, line_.nominal_ts);
+  e.kind = behavior_of(uniform_unit(rng_));
+  if (e.kind == behavior::search) return e;
+  e.item = items_(rng_);
+  if (intent_) e.item = intent_->pick_item(e.user, e.item, line_.nominal_ts);
+  return e;
+}
+
+void event_generator::write_event(int64_t ts, const item_event& e) {
   std::string& out = line_.text;
-  const uint32_t user = users_(rng_);
-  const behavior kind = behavior_of(uniform_unit(rng_));
+  const auto [user, item, kind] = e;
   line_.key.assign("u");
   append_int(line_.key, user + 1);
   out.assign(R"({"user_id":")").append(line_.key);
   out.append(R"(","behavior":")").append(to_string(kind)).append("\"");
-  const uint32_t item = kind == behavior::search ? 0 : items_(rng_);
   if (kind != behavior::search) {
     out.append(R"(,"item_id":"i)");
     append_int(out, item + 1);

@@ -1,15 +1,18 @@
 // `rtfeat gen`'s traffic model: a deterministic stream of e-commerce events as
 // JSONL lines in SPEC §2's format, with Zipf-skewed users and items, a realistic
 // behaviour mix, and chosen fractions of out-of-order, late and malformed lines.
+// With `intent`, views get follow-ups from intent_model (same format, same kinds).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
 
 #include "runtime/event.hpp"
 #include "runtime/gen/catalog.hpp"
+#include "runtime/gen/intent_model.hpp"
 #include "runtime/gen/malformed_events.hpp"
 #include "runtime/gen/zipf_sampler.hpp"
 #include "runtime/kafka/message_key.hpp"
@@ -31,6 +34,9 @@ struct gen_config {
   // the traffic but the top user at ~0.8 % instead of 13 % (one user per partition
   // would overflow the mock's ~5 MiB partitions). Items stay plain Zipf.
   double user_zipf_offset = 20;
+  // Views are followed by clicks, carts and purchases of the same item (intent_model).
+  // Off, the stream is byte for byte what it was before intent_model existed.
+  bool intent = false;
 };
 
 /// Empty when `cfg` is usable, else what is wrong with it.
@@ -53,6 +59,7 @@ struct gen_counts {
   uint64_t out_of_order = 0;
   uint64_t late = 0;  // intended late: older than any watermark minus lateness at the time
   uint64_t malformed = 0;
+  uint64_t follow_ups = 0;  // lines that are intent_model's follow-ups (any kind)
   malformed_counts malformed_by_kind{};
 };
 
@@ -68,9 +75,16 @@ public:
   const gen_config& config() const { return cfg_; }
 
 private:
+  struct item_event {
+    uint32_t user = 0;
+    uint32_t item = 0;  // meaningless for a search
+    behavior kind = behavior::view;
+  };
+
   line_kind draw_kind();
   int64_t event_time(line_kind kind, int64_t nominal);
-  void write_event(int64_t ts);
+  item_event draw_event();
+  void write_event(int64_t ts, const item_event& e);
   void write_item_fields(behavior kind, int64_t price_cents);
   void write_context(uint32_t user, behavior kind);
   void count_line();
@@ -85,6 +99,7 @@ private:
   message_key_extractor key_extractor_;
   generated_line line_;
   gen_counts counts_;
+  std::optional<intent_model> intent_;  // engaged iff cfg.intent
 };
 
 }  // namespace rtfeat

@@ -1,6 +1,6 @@
 // `rtfeat gen --labels`: parses each line as it is written (the engine's own
 // parser, so only events a node accepts count) and, at the end, writes the
-// impressions as the label CSV that `rtfeat export` joins (docs/training-loop.md).
+// impressions as the label CSV that `rtfeat export` joins (docs/training.md).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // The behaviour model behind `rtfeat gen --intent`: users come in sessions of
 // browsing one category, a few items trend for half an hour at a time, and a view
 // is followed minutes later by a click, cart or purchase of the same item with a
-// probability that real-time features can see (docs/training-loop.md).
+// probability that real-time features can see (docs/training.md).
 #pragma once
 
 #include <cstdint>

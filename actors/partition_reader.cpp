@@ -7,6 +7,7 @@
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
+#include "runtime/clock.hpp"
 
 namespace rtfeat {
 
@@ -20,11 +21,6 @@ constexpr size_t max_in_flight = 4;
 // Late drops are silent in the features: say so on stderr, at most this often
 // per partition.
 constexpr int64_t late_log_interval_ms = 10000;
-
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
 
 void reject(reader_actor self, reject_reason reason, int64_t offset, std::string_view payload) {
   auto& st = self->state;

@@ -1,21 +1,13 @@
 // Progress and summary output of `rtfeat node` (see node_report.hpp).
 #include "cmd/node_report.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 
+#include "runtime/clock.hpp"
+
 namespace rtfeat::cmd {
-
-namespace {
-
-int64_t steady_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 std::string format_event_time(int64_t ms) {
   if (ms == no_watermark) return "-";

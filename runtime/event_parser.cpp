@@ -11,11 +11,6 @@ namespace rtfeat {
 
 namespace sj = simdjson;
 
-int64_t wall_clock_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 event_parser::event_parser(int64_t now_ms, parse_checks checks)
   : max_ts_(now_ms + max_future_ms), checks_(checks) {}
 

@@ -9,6 +9,7 @@
 
 #include <simdjson.h>
 
+#include "runtime/clock.hpp"
 #include "runtime/event.hpp"
 #include "runtime/reject_reason.hpp"
 
@@ -28,8 +29,6 @@ struct parse_checks {
   bool amount_range = true;
 };
 
-/// Wall-clock now in epoch milliseconds (the "now" of the ts range check).
-int64_t wall_clock_ms();
 
 /// Reusable parser; one per reader (not thread-safe).
 class event_parser {

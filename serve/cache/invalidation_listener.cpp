@@ -48,10 +48,6 @@ void send_tracking(serve_loop& loop) {
 
 }  // namespace
 
-int64_t steady_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 void tracking_connection_up(serve_loop& loop) {
   loop.redis_up = true;
   flush(loop);

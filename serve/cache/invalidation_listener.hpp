@@ -11,6 +11,7 @@
 
 #include <boost/asio/steady_timer.hpp>
 
+#include "runtime/clock.hpp"  // steady_ms(), as alive_ms() counts it
 #include "serve/serve_loop.hpp"
 
 namespace rtfeat::serve {
@@ -41,9 +42,6 @@ private:
   int64_t client_id_ = 0;  // of connection_ after its handshake
   std::atomic<int64_t> alive_ms_{0};
 };
-
-/// Steady clock in ms, as alive_ms() counts it.
-int64_t steady_ms();
 
 /// Loop side, in the loop's thread: its connection is up / down, or the
 /// invalidation connection changed (`redirect_id` 0 = none).

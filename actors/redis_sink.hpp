@@ -13,7 +13,7 @@
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
 #include "actors/messages.hpp"
-#include "runtime/features/update_coalescer.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 #include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
 #include "runtime/redis/redis_writer.hpp"

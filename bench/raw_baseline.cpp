@@ -21,7 +21,7 @@
 #include "bench/command_breakdown.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/features/feature_plan.hpp"
-#include "runtime/features/update_coalescer.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 #include "runtime/murmur2.hpp"
 #include "runtime/redis/command_plan.hpp"
 #include "runtime/window/partition_watermark.hpp"

@@ -1,6 +1,6 @@
 // Update coalescing (see update_coalescer.hpp). Fields per key are few, so
 // linear search over the small vectors is the cheap choice.
-#include "runtime/features/update_coalescer.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 
 #include <algorithm>
 #include <iterator>

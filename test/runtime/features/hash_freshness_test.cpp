@@ -10,7 +10,7 @@
 
 #include "config/freshness.hpp"
 #include "runtime/features/hash_freshness.hpp"
-#include "runtime/features/update_coalescer.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 #include "runtime/murmur2.hpp"
 #include "runtime/redis/command_plan.hpp"
 #include "test/support/entity_sink.hpp"

@@ -1,7 +1,7 @@
 // Coalescing of key updates between Redis flushes.
 #include <doctest/doctest.h>
 
-#include "runtime/features/update_coalescer.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 
 using namespace rtfeat;
 

@@ -3,7 +3,7 @@
 // trend's previous span [tail - P, tail) is whole buckets when P is a multiple.
 #include "oracle/bucket_sums.hpp"
 
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 
 namespace rtfeat::oracle {
 

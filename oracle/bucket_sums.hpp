@@ -27,7 +27,7 @@ public:
   /// REQUIRES: applies(f); `f` outlives this.
   explicit bucket_sums(const feature_def& f);
 
-  /// Adds an event the feature keeps (feature_scope::is_kept).
+  /// Adds an event the feature keeps (feature_events::is_kept).
   void add(const kept_event& ev);
 
   /// Forgets the buckets that end at or before `ts`.

@@ -7,7 +7,7 @@
 
 namespace rtfeat::oracle {
 
-void eval_distinct(const feature_scope& s, expected_state& out) {
+void eval_distinct(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   auto key_t = compile_template(f.output.key);
   std::map<std::string, hll_value> by_key;

@@ -38,7 +38,7 @@ bool check_oracle_support(const feature_catalogue& cat, std::string& error) {
 
 namespace {
 
-void evaluate_one(const feature_scope& s, expected_state& out) {
+void evaluate_one(const feature_events& s, expected_state& out) {
   switch (s.def().aggregation) {
     case aggregation_kind::count:
     case aggregation_kind::sum:
@@ -65,7 +65,7 @@ void evaluate_one(const feature_scope& s, expected_state& out) {
 
 void evaluate_feature(const feature_def& f, const std::vector<kept_event>& events, int64_t w,
                       expected_state& out) {
-  evaluate_one(feature_scope(f, events, w), out);
+  evaluate_one(feature_events(f, events, w), out);
 }
 
 bool evaluate_features(const feature_catalogue& cat, const std::vector<kept_event>& events,

@@ -1,7 +1,7 @@
-// feature_scope: docs/semantics.md "kept" and window kinds as plain tests on one
+// feature_events: docs/semantics.md "kept" and window kinds as plain tests on one
 // event. What an event must carry is read once from the feature's templates;
 // first_after_seen's F per entity is one pass over the log that ignores the filter.
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -48,7 +48,7 @@ std::vector<std::string> templates_of(const feature_def& f) {
 
 }  // namespace
 
-feature_scope::feature_scope(const feature_def& f, const std::vector<kept_event>& events, int64_t w)
+feature_events::feature_events(const feature_def& f, const std::vector<kept_event>& events, int64_t w)
     : f_(f), events_(events) {
   std::vector<std::string> names{f.group_by, f.value};
   for (const auto& text : templates_of(f))
@@ -78,13 +78,13 @@ feature_scope::feature_scope(const feature_def& f, const std::vector<kept_event>
   }
 }
 
-bool feature_scope::passes_filter(const kept_event& ev) const {
+bool feature_events::passes_filter(const kept_event& ev) const {
   if (f_.behaviors.empty()) return true;
   auto kind = static_cast<uint8_t>(ev.kind);
   return std::find(f_.behaviors.begin(), f_.behaviors.end(), kind) != f_.behaviors.end();
 }
 
-bool feature_scope::is_seen(const kept_event& ev) const {
+bool feature_events::is_seen(const kept_event& ev) const {
   // Late for this feature (only possible when its lateness is below L).
   if (ev.wm_at_read && ev.ts < *ev.wm_at_read - f_.window.lateness_ms) return false;
   return (!needs_item_ || !ev.item_id.empty()) && (!needs_category_ || ev.has_category)
@@ -92,7 +92,7 @@ bool feature_scope::is_seen(const kept_event& ev) const {
          && (!needs_price_ || ev.has_price) && (!needs_amount_ || ev.has_amount);
 }
 
-std::string feature_scope::entity_of(const kept_event& ev) const {
+std::string feature_events::entity_of(const kept_event& ev) const {
   switch (f_.entity) {
     case entity_kind::user:
       return ev.user_id;
@@ -106,7 +106,7 @@ std::string feature_scope::entity_of(const kept_event& ev) const {
   return {};
 }
 
-bool feature_scope::in_window(const kept_event& ev) const {
+bool feature_events::in_window(const kept_event& ev) const {
   switch (f_.window.kind) {
     case window_kind::sliding:
     case window_kind::tumbling:

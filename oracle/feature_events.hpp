@@ -1,6 +1,6 @@
 // Internal to the oracle: which events a feature sees (docs/semantics.md "kept"
 // and the window kinds), the values of template variables, and rendering.
-// Every evaluator asks feature_scope the same two questions about each event.
+// Every evaluator asks feature_events the same two questions about each event.
 #pragma once
 
 #include <cstdint>
@@ -39,10 +39,10 @@ bool render(const key_template& t, Lookup&& lookup, std::string& out) {
 }
 
 /// One feature at watermark w over the kept events of the log.
-class feature_scope {
+class feature_events {
 public:
-  /// REQUIRES: `f` and `events` outlive the scope.
-  feature_scope(const feature_def& f, const std::vector<kept_event>& events, int64_t w);
+  /// REQUIRES: `f` and `events` outlive this.
+  feature_events(const feature_def& f, const std::vector<kept_event>& events, int64_t w);
 
   const feature_def& def() const { return f_; }
   const std::vector<kept_event>& events() const { return events_; }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "oracle/expected_state.hpp"
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 
 namespace rtfeat::oracle {
 
@@ -25,13 +25,13 @@ void put_value(expected_state& out, const std::string& key, expected_value value
 void merge_part(expected_state& into, expected_state& part, const std::string& feature);
 
 /// count, sum, avg, min, max (optionally group_by, weights, tier, trend).
-void eval_numeric(const feature_scope& s, expected_state& out);
+void eval_numeric(const feature_events& s, expected_state& out);
 
 /// histogram (SPEC §3 #5): counted events with a value, per band [lo, hi).
-void eval_histogram(const feature_scope& s, expected_state& out);
+void eval_histogram(const feature_events& s, expected_state& out);
 
 /// percentile_rank (SPEC §3 #4, §4a Feature 4): item counts, ranks and group deciles.
-void eval_percentile_rank(const feature_scope& s, expected_state& out);
+void eval_percentile_rank(const feature_events& s, expected_state& out);
 
 using category_item = std::pair<int64_t, std::string>;  // (category_id, item_id)
 
@@ -41,16 +41,16 @@ void write_percentile_rank(const feature_def& f, const std::map<category_item, i
                            expected_state& out, const std::string* only_item = nullptr);
 
 /// last_k (SPEC §3 #2 list, #10 sorted set).
-void eval_last_k(const feature_scope& s, expected_state& out);
+void eval_last_k(const feature_events& s, expected_state& out);
 
 /// intervals (SPEC §3 #3): gaps between the newest purchases, in seconds.
-void eval_intervals(const feature_scope& s, expected_state& out);
+void eval_intervals(const feature_events& s, expected_state& out);
 
 /// funnel (SPEC §3 #7): ordered steps reached in the first_after_seen window.
-void eval_funnel(const feature_scope& s, expected_state& out);
+void eval_funnel(const feature_events& s, expected_state& out);
 
 /// distinct (SPEC §3 #8, #9): the exact member set of each HyperLogLog.
-void eval_distinct(const feature_scope& s, expected_state& out);
+void eval_distinct(const feature_events& s, expected_state& out);
 
 /// The `_ts` field of every owned hash (docs/semantics.md "Freshness"): the newest
 /// ts of an event one of its template's owners keeps, over the whole log.

@@ -72,7 +72,7 @@ std::map<std::string, int64_t> newest_by_key(const feature_catalogue& cat, const
   std::string key;
   for (const auto& owner : cat.features) {
     if (shard_scope_of(owner) != scope_of_entity(entity) || !writes_hash(owner, tmpl)) continue;
-    feature_scope s(owner, events, w);
+    feature_events s(owner, events, w);
     for (const auto& ev : events) {
       if (!s.is_kept(ev) || !render(t, [&](std::string_view name) { return event_var(ev, name); }, key)) continue;
       auto [it, fresh] = newest.try_emplace(key, ev.ts);

@@ -25,7 +25,7 @@ size_t steps_reached(const feature_def& f, const std::vector<kept_event>& events
 
 }  // namespace
 
-void eval_funnel(const feature_scope& s, expected_state& out) {
+void eval_funnel(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   const auto& events = s.events();
   auto key_t = compile_template(f.output.key);
@@ -34,7 +34,7 @@ void eval_funnel(const feature_scope& s, expected_state& out) {
   slot at;
   for (size_t i = 0; i < events.size(); ++i) {
     const auto& ev = events[i];
-    if (!s.counts(ev)) continue;  // F itself is found by feature_scope, ignoring the filter
+    if (!s.counts(ev)) continue;  // F itself is found by feature_events, ignoring the filter
     auto vars = [&ev](const std::string& n) { return event_var(ev, n); };
     if (render(key_t, vars, at.first) && render(field_t, vars, at.second)) by_slot[at].push_back(i);
   }

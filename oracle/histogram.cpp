@@ -24,7 +24,7 @@ double value_of(const feature_def& f, const kept_event& ev) {
 
 }  // namespace
 
-void eval_histogram(const feature_scope& s, expected_state& out) {
+void eval_histogram(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   auto key_t = compile_template(f.output.key);
   auto field_t = compile_template(f.output.field);

@@ -17,7 +17,7 @@ using slot = std::pair<std::string, std::string>;
 
 }  // namespace
 
-void eval_intervals(const feature_scope& s, expected_state& out) {
+void eval_intervals(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   const auto& events = s.events();
   auto key_t = compile_template(f.output.key);

@@ -60,7 +60,7 @@ void put_deciles(const feature_def& f, int64_t category, const std::vector<int64
 
 }  // namespace
 
-void eval_percentile_rank(const feature_scope& s, expected_state& out) {
+void eval_percentile_rank(const feature_events& s, expected_state& out) {
   std::map<category_item, int64_t> pairs;
   for (const auto& ev : s.events())
     if (s.counts(ev)) ++pairs[{ev.category_id, ev.item_id}];  // kept implies an item and a category

@@ -11,7 +11,7 @@ namespace rtfeat::oracle {
 
 namespace {
 
-void put_lists(const feature_scope& s, expected_state& out) {
+void put_lists(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   const auto& events = s.events();
   auto key_t = compile_template(f.output.key);
@@ -36,7 +36,7 @@ void put_lists(const feature_scope& s, expected_state& out) {
   }
 }
 
-void put_zsets(const feature_scope& s, expected_state& out) {
+void put_zsets(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   auto key_t = compile_template(f.output.key);
   auto member_t = compile_template(f.output.member);
@@ -66,7 +66,7 @@ void put_zsets(const feature_scope& s, expected_state& out) {
 
 }  // namespace
 
-void eval_last_k(const feature_scope& s, expected_state& out) {
+void eval_last_k(const feature_events& s, expected_state& out) {
   if (s.def().output.type == "zset")
     put_zsets(s, out);
   else

@@ -63,7 +63,7 @@ void put_tiers(const feature_def& f, const accumulators& accs, expected_state& o
 
 }  // namespace
 
-void eval_numeric(const feature_scope& s, expected_state& out) {
+void eval_numeric(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   if (f.trend_previous_ms > 0) return eval_trend(s, out);
   auto key_t = compile_template(f.output.key);

@@ -12,7 +12,7 @@
 #include "oracle/exact_int.hpp"
 #include "oracle/event_log.hpp"
 #include "oracle/expected_state.hpp"
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 
 namespace rtfeat::oracle {
 
@@ -33,7 +33,7 @@ exact_int contribution(const feature_def& f, const kept_event& ev);
 std::string numeric_text(const feature_def& f, exact_int sum);
 
 /// trend (SPEC §3 #11): value over the window and trend against the previous span.
-void eval_trend(const feature_scope& s, expected_state& out);
+void eval_trend(const feature_events& s, expected_state& out);
 
 /// What count, sum, avg, min and max keep of the events of one (key, field).
 struct numeric_accumulator {

@@ -25,7 +25,7 @@
 #include "config/model_config.hpp"
 #include "oracle/bucket_sums.hpp"
 #include "oracle/expected_state.hpp"
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 
 namespace rtfeat::oracle {
 
@@ -75,7 +75,7 @@ private:
     grouping by = grouping::by_user;
     bool summed = false;  // bucket_sums::applies
     std::vector<kept_event> no_events;  // the scope below filters one event at a time
-    feature_scope filter;
+    feature_events filter;
     std::unordered_map<std::string, group> by_id;          // by_user, by_item
     std::map<int64_t, group> by_category;                  // by_category
     std::unordered_map<std::string, std::set<int64_t>> item_categories;  // by_category

@@ -9,7 +9,7 @@
 
 namespace rtfeat::oracle {
 
-void eval_trend(const feature_scope& s, expected_state& out) {
+void eval_trend(const feature_events& s, expected_state& out) {
   const auto& f = s.def();
   auto key_t = compile_template(f.output.key);
   auto field_t = compile_template(f.output.field);

@@ -4,7 +4,7 @@
 
 #include <variant>
 
-#include "oracle/feature_scope.hpp"
+#include "oracle/feature_events.hpp"
 #include "oracle/hll_count.hpp"
 
 namespace rtfeat::training {

@@ -78,10 +78,11 @@ void write_percentile_rank(const feature_def& f, const std::map<category_item, i
   auto key_t = compile_template(f.output.key);
   std::map<std::string, std::vector<std::pair<const category_item*, int64_t>>> by_key;
   std::string key;
-  for (const auto& [pair, count] : pairs) {
+  for (const auto& entry : pairs) {  // not a structured binding: lambdas capture it (clang 14)
+    const category_item& pair = entry.first;
     if (only_item != nullptr && pair.second != *only_item) continue;
     if (render(key_t, [&](const std::string& v) { return item_var(v, pair.second, pair.first); }, key))
-      by_key[key].emplace_back(&pair, count);
+      by_key[key].emplace_back(&pair, entry.second);
   }
   for (const auto& [k, members] : by_key) {
     if (members.size() == 1)

@@ -55,7 +55,8 @@ void put_tiers(const feature_def& f, const accumulators& accs, expected_state& o
     if (a.sum <= 0) continue;
     put_numeric(f, s, text_of(f, a), out);
     int64_t less = std::lower_bound(sums.begin(), sums.end(), a.sum) - sums.begin();
-    auto vars = [&a](const std::string& name) { return event_var(*a.last, name); };
+    const kept_event& last = *a.last;  // a lambda cannot capture a structured binding (clang 14)
+    auto vars = [&last](const std::string& name) { return event_var(last, name); };
     if (render(key_t, vars, key) && render(field_t, vars, field))
       put_field(out, key, field, std::to_string(1 + 10 * less / n), f.tier.ttl_s);
   }

@@ -25,13 +25,13 @@ point_in_time::point_in_time(const feature_catalogue& cat,
                              int64_t out_of_orderness_ms)
     : log_(log), out_of_orderness_ms_(out_of_orderness_ms),
       max_ts_(static_cast<size_t>(std::max(partitions, 1))) {
-  for (const auto& [name, entity] : wanted) {
+  for (const auto& want : wanted) {
     auto known = std::find_if(tracked_.begin(), tracked_.end(), [&](const auto& t) {
-      return t->def->name == name && t->entity == entity;
+      return t->def->name == want.first && t->entity == want.second;
     });
     if (known != tracked_.end()) continue;
     for (const auto& f : cat.features)
-      if (f.name == name) tracked_.push_back(std::make_unique<tracked>(f, entity));
+      if (f.name == want.first) tracked_.push_back(std::make_unique<tracked>(f, want.second));
   }
 }
 

@@ -11,6 +11,12 @@
 
 namespace rtfeat::training {
 
+std::string file_message(const std::string& path, uint64_t line, const std::string& why) {
+  std::string out = path;
+  if (line > 0) out.append(":").append(std::to_string(line));
+  return out.append(": ").append(why);
+}
+
 int find_column(const std::vector<std::string>& columns, std::string_view name) {
   auto it = std::find(columns.begin(), columns.end(), name);
   return it == columns.end() ? -1 : static_cast<int>(it - columns.begin());
@@ -59,13 +65,13 @@ bool read_label_file(const std::string& path, const bad_row_fn& on_bad, label_fi
     auto r = csv.next(cells, why);
     if (r == csv_reader::result::end) break;
     if (r == csv_reader::result::bad) {
-      if (!header) return error = path + ":" + std::to_string(csv.line()) + ": " + why, false;
+      if (!header) return error = file_message(path, csv.line(), why), false;
       ++out.bad_rows;
       if (on_bad) on_bad(csv.line(), why);
       continue;
     }
     if (!header) {
-      if (!parse_header(cells, out, why)) return error = path + ": " + why, false;
+      if (!parse_header(cells, out, why)) return error = file_message(path, 0, why), false;
       header = true;
       continue;
     }

@@ -31,6 +31,9 @@ using bad_row_fn = std::function<void(uint64_t line, const std::string& why)>;
 bool read_label_file(const std::string& path, const bad_row_fn& on_bad, label_file& out,
                      std::string& error);
 
+/// "path:line: why" ("path: why" for line 0), as the reading errors are written.
+std::string file_message(const std::string& path, uint64_t line, const std::string& why);
+
 /// Index of `name` in `columns`, or -1.
 int find_column(const std::vector<std::string>& columns, std::string_view name);
 

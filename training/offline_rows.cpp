@@ -23,13 +23,13 @@ bool offline_rows::load(const std::string& path, model_entity entity, const std:
     auto r = csv.next(cells, why);
     if (r == csv_reader::result::end) break;
     if (r == csv_reader::result::bad) {
-      if (!have_header) return error = path + ":" + std::to_string(csv.line()) + ": " + why, false;
+      if (!have_header) return error = file_message(path, csv.line(), why), false;
       ++bad_rows_;
       if (on_bad) on_bad(csv.line(), why);
       continue;
     }
     if (!have_header) {
-      if (!parse_offline_header(cells, id_name, header, why)) return error = path + ": " + why, false;
+      if (!parse_offline_header(cells, id_name, header, why)) return error = file_message(path, 0, why), false;
       columns_ = header.columns;
       id_column_ = header.id_column;
       have_header = true;

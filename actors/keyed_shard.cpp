@@ -3,7 +3,6 @@
 #include "actors/keyed_shard.hpp"
 
 #include <chrono>
-#include <cstdlib>
 #include <iostream>
 #include <utility>
 
@@ -184,8 +183,9 @@ void on_barrier(shard_actor self, const barrier_marker& b) {
   if (al.on_barrier(b.reader, b.id)) on_aligned(self, b.id);
 }
 
-/// Loads the shard's key groups from the checkpoint; a corrupt body is fatal
-/// (checksums passed, so it is a bug or a foreign file).
+/// Loads the shard's key groups from the checkpoint. A body that does not decode
+/// (checksums passed, so a bug or a foreign file) is fatal to the node: the shard
+/// stops restoring and answers the node's ready request with the error.
 void restore(shard_actor self) {
   auto& st = self->state;
   using clock = std::chrono::steady_clock;
@@ -200,8 +200,8 @@ void restore(shard_actor self) {
     if (it == st.cfg.restore->end()) continue;
     std::string error;
     if (!decode_shard_state(it->second, st.named, st.watermark, st.seq, dropped, error)) {
-      std::cerr << "rtfeat: fatal: restoring key group " << kg << ": " << error << "\n";
-      std::exit(1);
+      st.restore_error = "restoring key group " + std::to_string(kg) + ": " + error;
+      return;
     }
     ++groups;
     if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {  // a large state takes seconds
@@ -268,7 +268,11 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       else on_reader_end(self, end);
     },
     [=](const barrier_marker& b) { on_barrier(self, b); },
-    [](ready_atom) { return ready_atom::value; },  // answered once the restore in init is done
+    [=](ready_atom) -> caf::result<ready_atom> {  // answered once the restore in init is done
+      if (!self->state.restore_error.empty())
+        return caf::make_error(caf::sec::runtime_error, self->state.restore_error);
+      return ready_atom::value;
+    },
     [=](idle_atom, uint32_t reader) {
       self->state.merge->exclude(reader);
       advance(self);

@@ -70,6 +70,7 @@ struct keyed_shard_state {
   bool saved = false;              // a checkpoint saved the whole state: later ones save its changes
   shard_changes changes;           // saved since the last checkpoint, for the next one
   shard_stage_trace trace;         // stage latency metrics
+  std::string restore_error;       // a body that did not decode: the node fails at its ready request
 };
 
 caf::behavior keyed_shard(caf::stateful_actor<keyed_shard_state>* self, shard_settings cfg);

@@ -222,8 +222,17 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
     }
     // Shards decode their checkpointed state when they first run (seconds for a large
     // state); "processing" below must mean that this is done.
+    std::string restore_failure;
     for (const auto& shard : graph.shards)
-      self->request(shard, caf::infinite, ready_atom::value).receive([](ready_atom) {}, [](caf::error&) {});
+      self->request(shard, caf::infinite, ready_atom::value)
+        .receive([](ready_atom) {}, [&](caf::error& e) { restore_failure = sys.render(e); });
+    if (!restore_failure.empty()) {  // nothing was read or written: stop every actor, exit 1
+      std::cerr << "rtfeat node: fatal: a shard could not restore its checkpoint: " << restore_failure << "\n";
+      if (session) session->close(sys, caf::exit_reason::kill);
+      else
+        for (const auto& a : graph.all()) caf::anon_send_exit(a, caf::exit_reason::kill);
+      return {attempt_result::failed, exit_status::failed};
+    }
     // The moment this node works again after a (re)start or a rollback: `rtfeat drill`
     // measures rollbacks up to this line on every node (docs/cluster.md).
     std::cerr << "node: processing: readers started at unix_ms=" << wall_clock_ms() << " from checkpoint "

@@ -65,10 +65,18 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   g.coordinator = s.coordinator ? s.coordinator : spawn_coordinator(sys, s, shard_count);
   if (s.store) g.snapshot_writer = sys.spawn<caf::detached>(snapshot_writer, s.store, s.catalogue_hash, g.coordinator);
   for (int64_t i = 0; i < cfg.sinks; ++i) {
-    sink_settings ss{cfg.redis_host, static_cast<int>(cfg.redis_port), redis_credentials_from_env(cfg.redis_username),
-                     shard_count, cfg.flush_interval_ms, s.on_drained, g.coordinator, s.metrics, s.node_count == 1,
-                     cfg.sink_stall_timeout_ms, s.abandon_sinks,
-                     std::to_string(s.node_index) + "." + std::to_string(i)};
+    sink_settings ss{.host = cfg.redis_host,
+                     .port = static_cast<int>(cfg.redis_port),
+                     .credentials = redis_credentials_from_env(cfg.redis_username),
+                     .shards = shard_count,
+                     .flush_interval_ms = cfg.flush_interval_ms,
+                     .on_drained = s.on_drained,
+                     .coordinator = g.coordinator,
+                     .metrics = s.metrics,
+                     .track_ttl = s.node_count == 1,
+                     .stall_timeout_ms = cfg.sink_stall_timeout_ms,
+                     .abandon = s.abandon_sinks,
+                     .writer = std::to_string(s.node_index) + "." + std::to_string(i)};
     g.sinks.push_back(sys.spawn<caf::detached>(redis_sink, ss));
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {
@@ -76,9 +84,18 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
     auto per_node = static_cast<uint32_t>(n);
     for (uint32_t i = 0; i < per_node; ++i) {
       auto job_shard = s.node_index * per_node + i;
-      shard_settings sh{kind, s.plan, readers, g.sinks, cfg.flush_interval_ms, s.metrics,
-                        place.key_groups_of_shard(job_shard, per_node), groups,
-                        kind == shard_kind::user ? 0 : groups, g.snapshot_writer, s.restore, s.resync};
+      shard_settings sh{.kind = kind,
+                        .plan = s.plan,
+                        .readers = readers,
+                        .sinks = g.sinks,
+                        .flush_interval_ms = cfg.flush_interval_ms,
+                        .metrics = s.metrics,
+                        .key_groups = place.key_groups_of_shard(job_shard, per_node),
+                        .max_parallelism = groups,
+                        .file_offset = kind == shard_kind::user ? 0 : groups,
+                        .snapshot_writer = g.snapshot_writer,
+                        .restore = s.restore,
+                        .rewrite_at_start = s.resync};
       out.push_back(sys.spawn(keyed_shard, sh));
     }
     g.shards.insert(g.shards.end(), out.begin(), out.end());

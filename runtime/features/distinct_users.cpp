@@ -125,7 +125,7 @@ void distinct_users::rewrite_all() {
 void distinct_users::flush(std::vector<key_update>& out) {
   entities_.flush([&](table::row& r) {
     auto& st = r.state;
-    key_update upd{st.key, {}, {}, f_.key_ttl_s, redis_type::hyperloglog, {}, st.evicted && sliding_, {}};
+    key_update upd{.key = st.key, .ttl_s = f_.key_ttl_s, .type = redis_type::hyperloglog, .replace = st.evicted && sliding_};
     if (st.evicted && !sliding_) {
       if (!st.registers.empty()) upd.registers = st.registers.redis_dense();
     } else if (st.evicted) {

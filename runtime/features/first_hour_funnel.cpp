@@ -74,7 +74,7 @@ void first_hour_funnel::flush(std::vector<key_update>& out) {
     auto& u = r.state;
     auto n = reached(u);
     if (n == u.written) return true;
-    key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::hash, {}, false, {}};
+    key_update upd{.key = u.key, .ttl_s = f_.key_ttl_s, .type = redis_type::hash};
     if (n > 0) upd.set.emplace_back(f_.def.output.field, std::to_string(n));
     else upd.del.push_back(f_.def.output.field);
     u.written = n;

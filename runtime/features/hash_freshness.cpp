@@ -189,7 +189,7 @@ void hash_freshness::add_to(entity_id id, const event& e, int64_t wm_at_read, ui
 
 void hash_freshness::flush(std::vector<key_update>& out) {
   entries_.flush([&](table::row& r) {  // entries are never erased
-    key_update u{hash_key_of(entries_.key(r), r.state), {}, {}, f_.ttl_s, redis_type::hash, {}, false, {}};
+    key_update u{.key = hash_key_of(entries_.key(r), r.state), .ttl_s = f_.ttl_s, .type = redis_type::hash};
     u.set.emplace_back(std::string(freshness_field), std::to_string(r.state.ts));
     out.push_back(std::move(u));
     return true;

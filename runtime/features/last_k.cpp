@@ -118,7 +118,7 @@ void last_k::advance(int64_t watermark) {
 }
 
 void last_k::write_list(const user_state& u, std::vector<key_update>& out) const {
-  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::list, {}, false, {}};
+  key_update upd{.key = u.key, .ttl_s = f_.key_ttl_s, .type = redis_type::list};
   upd.values.reserve(u.entries.size());
   for (auto it = u.entries.rbegin(); it != u.entries.rend(); ++it) upd.values.push_back(values_.key(it->value));
   out.push_back(std::move(upd));
@@ -126,7 +126,7 @@ void last_k::write_list(const user_state& u, std::vector<key_update>& out) const
 
 // Entries are the k best, one per member: exactly the set Redis must hold.
 void last_k::write_zset(user_state& u, std::vector<key_update>& out) {
-  key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::zset, {}, u.replace, {}};
+  key_update upd{.key = u.key, .ttl_s = f_.key_ttl_s, .type = redis_type::zset, .replace = u.replace};
   auto changed = std::count_if(u.entries.begin(), u.entries.end(), [&](const entry& x) { return u.replace || x.written_ts != x.ts; });
   upd.set.reserve(static_cast<size_t>(changed));
   for (auto& x : u.entries) {

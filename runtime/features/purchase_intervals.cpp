@@ -49,7 +49,7 @@ void purchase_intervals::flush(std::vector<key_update>& out) {
     std::vector<std::string> gaps;  // newest first; ms / 1000 with 4 decimals, exactly
     for (size_t i = u.times.size(); i >= 2; --i)
       gaps.push_back(units_text((u.times[i - 1].first - u.times[i - 2].first) * 10));
-    key_update upd{u.key, {}, {}, f_.key_ttl_s, redis_type::hash, {}, false, {}};
+    key_update upd{.key = u.key, .ttl_s = f_.key_ttl_s, .type = redis_type::hash};
     for (size_t j = 0; j < gaps.size(); ++j) {
       if (j < u.written.size() && u.written[j] == gaps[j]) continue;
       std::string field;

@@ -60,13 +60,13 @@ void user_tiers::write_user(user_state& u, const std::vector<wide_int>& sorted,
     tier = 1 + static_cast<int>(10 * less / static_cast<int64_t>(sorted.size()));
   }
   if (amount != u.written_amount || u.rewrite) {
-    key_update s{u.amount_key, {}, {}, f_.key_ttl_s, redis_type::string, {}, false, {}};
+    key_update s{.key = u.amount_key, .ttl_s = f_.key_ttl_s, .type = redis_type::string};
     if (amount > 0) s.values.push_back(units_text(amount));
     out.push_back(std::move(s));
     u.written_amount = amount;
   }
   if (tier != u.written_tier || u.rewrite) {
-    key_update h{u.tier_key, {}, {}, f_.tier_ttl_s, redis_type::hash, {}, false, {}};
+    key_update h{.key = u.tier_key, .ttl_s = f_.tier_ttl_s, .type = redis_type::hash};
     if (tier > 0) h.set.emplace_back(f_.def.tier.field, std::to_string(tier));
     else h.del.push_back(f_.def.tier.field);
     out.push_back(std::move(h));

@@ -53,6 +53,7 @@ bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
   auto name = work_dir_ + "/node-" + p->id + "-" + std::to_string(++starts_);
   p->log_path = name + ".log";
   p->stats_path = name + ".json";
+  p->status_path = name + ".status.json";
   std::vector<std::string> argv{
     self_executable(),
     "node",
@@ -63,12 +64,13 @@ bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
     "--drain",
     "--stats",
     p->stats_path,
+    "--status-file",
+    p->status_path,
     "--set",
     "dead_letter.path=" + work_dir_ + "/dead-letter-" + p->id + ".jsonl"};
   if (restore) argv.insert(argv.end(), {"--restore", "latest"});
   p->child = child_process::start(argv, p->log_path, error);
   if (!p->child) return false;
-  p->log = std::make_unique<log_tail>(p->log_path);
   current_.at(node) = p.get();
   all_.push_back(std::move(p));
   return true;
@@ -93,15 +95,8 @@ void drill_cluster::kill_all() {
 
 void drill_cluster::poll() {
   for (auto& p : all_) {
-    if (p->log_done) continue;
-    bool ended = !p->child->running();  // before reading: then the read sees its last line
-    for (const auto& line : p->log->new_lines()) {
-      auto processing = parse_processing_line(line);
-      if (!processing) continue;
-      p->latest = processing;
-      if (processing->checkpoint > 0) ++p->resumed_from_checkpoint;
-    }
-    p->log_done = ended;
+    p->child->running();  // reaps a child that ended, so that its status() is known
+    if (auto s = read_node_status(p->status_path)) p->latest = s;  // rewritten whole, never torn
   }
 }
 
@@ -136,8 +131,8 @@ bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& 
   agree = true;
   for (size_t i = 0; i < current_.size(); ++i) {
     const auto* p = current_[i];
-    if (p == nullptr || !p->latest || p->latest->unix_ms < since_unix_ms) return false;
-    out.last_unix_ms = std::max(out.last_unix_ms, p->latest->unix_ms);
+    if (p == nullptr || !p->latest || p->latest->processing_since_unix_ms < since_unix_ms) return false;
+    out.last_unix_ms = std::max(out.last_unix_ms, p->latest->processing_since_unix_ms);
     if (i == 0) out.checkpoint = p->latest->checkpoint;
     agree = agree && p->latest->checkpoint == out.checkpoint;
   }
@@ -146,7 +141,7 @@ bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& 
 
 uint64_t drill_cluster::restores() const {
   uint64_t n = 0;
-  for (const auto& p : all_) n += p->resumed_from_checkpoint;
+  for (const auto& p : all_) n += p->latest ? p->latest->resumed_from_checkpoint : 0;
   return n;
 }
 

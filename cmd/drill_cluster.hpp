@@ -12,25 +12,22 @@
 #include "config/job_config.hpp"
 #include "runtime/drill/child_process.hpp"
 #include "runtime/drill/loopback_port.hpp"
-#include "runtime/drill/node_log.hpp"
+#include "runtime/lifecycle/node_status.hpp"
 
 namespace rtfeat::cmd {
 
 /// One process of one node: a node restarted after a kill is a new process.
 struct node_process {
   std::string id;  // n1, n2, ...
-  std::string log_path, stats_path;
+  std::string log_path, stats_path, status_path;
   std::unique_ptr<child_process> child;
-  std::unique_ptr<log_tail> log;
-  bool killed = false;                    // SIGKILLed by the drill
-  bool log_done = false;                  // ended, and its log read to the end
-  std::optional<processing_line> latest;  // its newest processing line
-  uint64_t resumed_from_checkpoint = 0;   // processing lines with a checkpoint > 0
+  bool killed = false;                // SIGKILLed by the drill
+  std::optional<node_status> latest;  // its --status-file, as last read
 };
 
 /// When the current node list was last all processing (see all_processing_since).
 struct cluster_resume {
-  int64_t last_unix_ms = 0;  // the last node's processing line
+  int64_t last_unix_ms = 0;  // when the last node started processing
   uint64_t checkpoint = 0;   // the checkpoint every node resumed from (0 = the beginning)
 };
 

@@ -23,6 +23,7 @@
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/lifecycle/exit_status.hpp"
+#include "runtime/lifecycle/node_status.hpp"
 #include "runtime/lifecycle/stop_signals.hpp"
 #include "runtime/redis/redis_reader.hpp"
 #include "runtime/window/future_skew_guard.hpp"
@@ -40,6 +41,7 @@ struct node_options {
   bool allow_catalogue_change = false;
   bool resync = false;  // rewrite every key from state at start
   std::string node_id;  // cluster: which [[cluster.node]] this process is
+  std::string status_file;  // rewritten each time the readers start (runtime/lifecycle/node_status.hpp)
 };
 
 std::shared_ptr<dead_letter_writer> open_dead_letters(const job_config& cfg, std::string& error) {
@@ -160,7 +162,8 @@ exit_status conclude(const run_outcome& out, const sink_wait& w, const std::stri
 
 /// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
 /// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
-attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id) {
+attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id,
+                        node_status& status) {
   const auto& cfg = ns.cfg;
   std::string error;
   restore_plan restored;
@@ -234,9 +237,19 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
       return {attempt_result::failed, exit_status::failed};
     }
     // The moment this node works again after a (re)start or a rollback: `rtfeat drill`
-    // measures rollbacks up to this line on every node (docs/cluster.md).
-    std::cerr << "node: processing: readers started at unix_ms=" << wall_clock_ms() << " from checkpoint "
-              << (restored.manifest ? restored.manifest->id : 0) << " (0 = the beginning)\n";
+    // measures rollbacks up to it on every node, through --status-file (docs/cluster.md).
+    const int64_t processing_ms = wall_clock_ms();
+    const uint64_t from_checkpoint = restored.manifest ? restored.manifest->id : 0;
+    std::cerr << "node: processing: readers started at unix_ms=" << processing_ms << " from checkpoint "
+              << from_checkpoint << " (0 = the beginning)\n";
+    if (!opt.status_file.empty()) {
+      status.processing_since_unix_ms = processing_ms;
+      status.checkpoint = from_checkpoint;
+      ++status.starts;
+      if (from_checkpoint > 0) ++status.resumed_from_checkpoint;
+      std::string why;
+      if (!write_node_status(opt.status_file, status, why)) std::cerr << "node: --status-file: " << why << "\n";
+    }
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
@@ -273,8 +286,8 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
   out.sinks_ok = w.ok;
   out.shutdown_timed_out = w.timed_out;
   out.checkpoints_completed = metrics->checkpoints_completed.load();
-  auto status = conclude(out, w, checkpoint_why);
-  return {status == exit_status::failed ? attempt_result::failed : attempt_result::finished, status};
+  auto concluded = conclude(out, w, checkpoint_why);
+  return {concluded == exit_status::failed ? attempt_result::failed : attempt_result::finished, concluded};
 }
 
 /// The newest checkpoint id in the directory before this job wrote any (0 = none).
@@ -329,14 +342,15 @@ int run_node(const node_options& opt) {
     ns.metrics = &metrics;
     std::cerr << "node: metrics on http://" << cfg.metrics_host << ":" << cfg.metrics_port << "/metrics\n";
   }
-  if (!ns.cluster) return rtfeat::exit_code(run_attempt(opt, ns, opt.restore, 0).status);
+  node_status status;  // across this process's attempts
+  if (!ns.cluster) return rtfeat::exit_code(run_attempt(opt, ns, opt.restore, 0, status).status);
   // A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
   // last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
   uint64_t floor_id = opt.restore.empty() ? checkpoints_before(cfg) : 0;
   std::string which = opt.restore;
   for (int joins_refused = 0;;) {
-    auto [r, status] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id);
-    if (r == attempt_result::finished || r == attempt_result::failed) return rtfeat::exit_code(status);
+    auto [r, ended] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
+    if (r == attempt_result::finished || r == attempt_result::failed) return rtfeat::exit_code(ended);
     if (r == attempt_result::join_retry) {
       // Peers restored another checkpoint: one committed while this node chose. Choose again.
       if (++joins_refused > 3) return 1;
@@ -360,6 +374,8 @@ void add_node(CLI::App& app) {
   sub->add_option("--restore", opt->restore,
                   "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
   sub->add_option("--node-id", opt->node_id, "cluster: this process's node, an id of [[cluster.node]]");
+  sub->add_option("--status-file", opt->status_file,
+                  "rewrite this JSON file each time the readers start: since when and from which checkpoint");
   sub->add_flag("--resync", opt->resync,
                 "rewrite every key this node's state owns at start (after a restore), e.g. after Redis was repaired by hand");
   sub->add_flag("--allow-catalogue-change", opt->allow_catalogue_change,

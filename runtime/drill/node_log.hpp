@@ -1,24 +1,13 @@
 // Reading `rtfeat node` logs while the nodes run: a tail that hands out complete
-// new lines of a growing file, and the parser of the one line `rtfeat drill`
-// times rollbacks with ("node: processing: readers started at unix_ms=... from
-// checkpoint ..."), printed by a node each time its readers start.
+// new lines of a growing file. (When a node processes is not read from its log:
+// runtime/lifecycle/node_status.hpp.)
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <string_view>
 #include <vector>
 
 namespace rtfeat {
-
-struct processing_line {
-  int64_t unix_ms = 0;      // wall clock when the readers started
-  uint64_t checkpoint = 0;  // the checkpoint they resumed from, 0 = the beginning
-};
-
-/// The processing line's numbers, or nullopt for any other line.
-std::optional<processing_line> parse_processing_line(std::string_view line);
 
 /// Complete lines appended to a file since the last call. The file may not exist
 /// yet; a last line without its newline waits for the next call.

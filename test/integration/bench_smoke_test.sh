@@ -6,17 +6,16 @@
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-20000}
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 BUILD=$(cd "$(dirname "$BIN")" && pwd)
 
-OUT=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-bench-smoke.XXXXXX")
-trap 'rm -rf "$OUT"' EXIT
-fail() { log "FAIL: $*"; exit 1; }
+work_dir bench-smoke
 # $1 = jq condition on the value, then the keys of latest.json it must hold for.
 expect() {
   local cond=$1 key; shift
   for key in "$@"; do
-    jq -e ".$key | $cond" "$OUT/latest.json" >/dev/null \
-      || fail "latest.json: $key is $(jq -c ".$key" "$OUT/latest.json"), expected $cond"
+    jq -e ".$key | $cond" "$WORK/latest.json" >/dev/null \
+      || fail "latest.json: $key is $(jq -c ".$key" "$WORK/latest.json"), expected $cond"
   done
 }
 
@@ -24,17 +23,17 @@ expect() {
 # stop once every reader has ended), and the checkpoint keys must be > 0. Latency: 4 s at
 # 2 000 events/s (a probe every 10th event); scaling: 20 000 events at 8 and 16 partitions;
 # serving: the keys of 20 000 events, runs of 2 s, wrk with 50 connections.
-RTFEAT_BUILD_DIR=$BUILD BENCH_RESULTS=$OUT bash "$ROOT/scripts/bench" --quick --events "$EVENTS" \
+RTFEAT_BUILD_DIR=$BUILD BENCH_RESULTS=$WORK bash "$ROOT/scripts/bench" --quick --events "$EVENTS" \
   --checkpoint-ms 10 --latency-rate 2000 --latency-seconds 4 --scaling-events "$EVENTS" \
   --scaling-partitions 8,16 --checkpoint-users 10000 --serving-seconds 2 --serving-connections 50 \
-  >"$OUT/table.md" 2>"$OUT/bench.log" \
-  || { tail -30 "$OUT/bench.log" >&2; fail "scripts/bench failed"; }
+  >"$WORK/table.md" 2>"$WORK/bench.log" \
+  || { tail -30 "$WORK/bench.log" >&2; fail "scripts/bench failed"; }
 
-[ -s "$OUT/latest.json" ] || fail "no latest.json"
-for name in ingest latency scaling serving; do [ -s "$OUT/$name.md" ] || fail "no $name.md"; done
+[ -s "$WORK/latest.json" ] || fail "no latest.json"
+for name in ingest latency scaling serving; do [ -s "$WORK/$name.md" ] || fail "no $name.md"; done
 for row in '| engine' '| p50 | p95' '| stage | includes' '| flush wait |' '| partitions (Zipf 1.1)' '| uniform (8)' '| `rtfeat serve`, cache off |' \
   '| nginx, 2 workers' '| 1 000 QPS, Zipf users, cache on |' '| predict, 100 candidates'; do
-  grep -qF "$row" "$OUT/table.md" || fail "no table row '$row' printed"
+  grep -qF "$row" "$WORK/table.md" || fail "no table row '$row' printed"
 done
 
 # checkpoint_ms alone may be 0: a checkpoint of 20 000 events' state can take under 1 ms.
@@ -74,4 +73,4 @@ expect '[.[] | type] | all(. == "boolean") and length == 7' serving.targets
 
 log "PASS: bench smoke ($EVENTS events): $(jq -c '{e: .ingest.events_per_s, r: .ingest.ratio_to_raw,
   p99: .latency.p99_ms, s: [.scaling.by_partitions[].events_per_s], serve: .serving.c500.serve_cache_off.qps,
-  flask: .serving.c500.flask.qps}' "$OUT/latest.json")"
+  flask: .serving.c500.flask.qps}' "$WORK/latest.json")"

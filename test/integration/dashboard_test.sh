@@ -7,19 +7,15 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-fail() { log "FAIL: $*"; exit 1; }
+source "$ROOT/test/integration/lib/work.sh"
 command -v promtool >/dev/null || fail "promtool is missing (scripts/test installs the prometheus package)"
 DASH=$ROOT/config/grafana/rtfeat.json
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-dashboard.XXXXXX")
+work_dir dashboard
 REDIS_PORT=$(free_port) METRICS_PORT=$(free_listen_port) SERVE_PORT=$(free_listen_port)
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  stop_redis "$REDIS_PORT"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit 'for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done'
 
 log "every query is PromQL"
 jq -r '.panels[] | select(.type != "row") | .targets[].expr' "$DASH" \

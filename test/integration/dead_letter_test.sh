@@ -10,17 +10,13 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 EVENTS=20000 PARTITIONS=8 SEED=44
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-dead-letter.XXXXXX")
+work_dir dead-letter
 REDIS_PORT=$(free_port)
-cleanup() {
-  [ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() { log "FAIL: $*"; exit 1; }
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null'
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 "$BIN" gen --events "$EVENTS" --seed "$SEED" --out "$WORK/events.jsonl" --summary "$WORK/gen.json"

@@ -9,10 +9,9 @@
 set -euo pipefail
 BIN=$1 ROOT=$(cd "$2" && pwd)
 source "$ROOT/scripts/lib/common.sh"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-drill-test.XXXXXX")
+source "$ROOT/test/integration/lib/work.sh"
+work_dir drill-test
 export TMPDIR=$WORK  # the drills make their work dirs in here
-trap 'rm -rf "$WORK"' EXIT
-fail() { log "FAIL: $*"; exit 1; }
 drill() { "$BIN" drill --config "$ROOT/config/cluster.toml" "$@"; }
 
 # Bad flags: exit 2 with one clear line, nothing started.

@@ -9,16 +9,12 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 EVENTS=20000 PARTITIONS=4 SEED=314
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-huge-amounts.XXXXXX")
+work_dir huge-amounts
 REDIS_PORT=$(free_port)
-cleanup() {
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() { log "FAIL: $*"; exit 1; }
+on_exit 'stop_redis "$REDIS_PORT"'
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 "$BIN" gen --events "$EVENTS" --seed "$SEED" --out "$WORK/events.jsonl" --summary "$WORK/gen.json"

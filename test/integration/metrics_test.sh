@@ -7,23 +7,19 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-fail() { log "FAIL: $*"; exit 1; }
+source "$ROOT/test/integration/lib/work.sh"
 command -v promtool >/dev/null || fail "promtool is missing (scripts/test installs the prometheus package)"
 
 log "alerts: promtool check rules + test rules"
 promtool check rules "$ROOT/config/alerts.yml" >&2 || fail "config/alerts.yml does not load"
 (cd "$ROOT/test/integration" && promtool test rules alerts.test.yml >&2) || fail "alert rule tests"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-metrics.XXXXXX")
+work_dir metrics
 REDIS_PORT=$(free_port)
 METRICS_PORT=$(free_listen_port)
 NODE_PID=""
-cleanup() {
-  [ -n "$NODE_PID" ] && kill -9 "$NODE_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "$NODE_PID" ] && kill -9 "$NODE_PID" 2>/dev/null'
 
 EVENTS=60000
 start_redis "$REDIS_PORT" "$WORK/redis"

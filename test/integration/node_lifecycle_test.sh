@@ -9,17 +9,14 @@
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-300000}
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-lifecycle.XXXXXX")
+work_dir lifecycle
 PORTS=()
 NODE_PID=
-cleanup() {
-  [ -n "$NODE_PID" ] && kill -9 "$NODE_PID" 2>/dev/null || true
-  for p in "${PORTS[@]}"; do stop_redis "$p"; done
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() { log "FAIL: $*"; [ -f "${NODE_LOG:-}" ] && { log "--- $NODE_LOG"; tail -15 "$NODE_LOG" >&2; }; exit 1; }
+on_exit 'for p in "${PORTS[@]}"; do stop_redis "$p"; done'
+on_exit '[ -n "$NODE_PID" ] && kill -9 "$NODE_PID" 2>/dev/null'
+fail_shows '$NODE_LOG' 15
 now_ms() { date +%s%3N; }
 
 "$BIN" gen --events "$EVENTS" --seed 5 --out "$WORK/events.jsonl" 2>/dev/null

@@ -9,16 +9,12 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 EVENTS=30000 PARTITIONS=4 SEED=71
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-recategorised.XXXXXX")
+work_dir recategorised
 REDIS_PORT=$(free_port)
-cleanup() {
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() { log "FAIL: $*"; exit 1; }
+on_exit 'stop_redis "$REDIS_PORT"'
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 "$BIN" gen --events "$EVENTS" --seed "$SEED" --out "$WORK/gen.jsonl"

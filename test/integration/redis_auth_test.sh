@@ -7,16 +7,12 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-fail() { log "FAIL: $*"; exit 1; }
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-redis-auth.XXXXXX")
+work_dir redis-auth
 REDIS_PORT=$(free_port)
 PASSWORD='s3cret-pw!'
-cleanup() {
-  REDISCLI_AUTH=$PASSWORD stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+on_exit 'REDISCLI_AUTH=$PASSWORD stop_redis "$REDIS_PORT"'
 
 start_redis "$REDIS_PORT" "$WORK/redis" --requirepass "$PASSWORD"
 cli() { REDISCLI_AUTH=$PASSWORD redis-cli -p "$REDIS_PORT" "$@"; }

@@ -7,24 +7,18 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 PY=/usr/bin/python3
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-serve-cache.XXXXXX")
+work_dir serve-cache
 REDIS_PORT=$(free_port)
 SERVE_PORT=$(free_listen_port)
 PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  [ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() {
-  log "FAIL: $*"
-  for f in "$WORK"/serve.log "$WORK"/node.log; do [ -f "$f" ] && { log "--- $f"; tail -n 10 "$f" >&2; }; done
-  exit 1
-}
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null'
+on_exit 'for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done'
+fail_shows '$WORK/serve.log'
+fail_shows '$WORK/node.log'
 metric() { curl -s "http://127.0.0.1:$SERVE_PORT/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
 
 PARTITIONS=8

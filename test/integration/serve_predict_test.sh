@@ -8,19 +8,16 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 PY=/usr/bin/python3
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-predict.XXXXXX")
+work_dir predict
 REDIS_PORT=$(free_port)
 SERVE_PORT=$(free_listen_port)
 SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() { log "FAIL: $*"; [ -f "$WORK/serve.log" ] && tail -n 10 "$WORK/serve.log" >&2; exit 1; }
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null'
+fail_shows '$WORK/serve.log'
 URL="http://127.0.0.1:$SERVE_PORT"
 MODEL="$ROOT/test/data/model"
 common=(--config "$ROOT/config/rtfeat.toml" --set "redis.port=$REDIS_PORT")

@@ -9,24 +9,18 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 PY=/usr/bin/python3
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-serve.XXXXXX")
+work_dir serve
 REDIS_PORT=$(free_port)
 SERVE_PORT=$(free_listen_port)
 SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null || true
-  [ -f "$WORK/redis/redis.pid" ] && kill -CONT "$(cat "$WORK/redis/redis.pid")" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() {
-  log "FAIL: $*"
-  [ -f "$WORK/serve.log" ] && { log "--- serve.log"; tail -n 20 "$WORK/serve.log" >&2; }
-  exit 1
-}
+on_exit 'stop_redis "$REDIS_PORT"'
+# A redis-server the test left SIGSTOPped (a failure while it hangs) cannot shut down.
+on_exit '[ -f "$WORK/redis/redis.pid" ] && kill -CONT "$(cat "$WORK/redis/redis.pid")" 2>/dev/null'
+on_exit '[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null'
+fail_shows '$WORK/serve.log' 20
 URL="http://127.0.0.1:$SERVE_PORT"
 # status of a request: code [curl args...]
 code() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }

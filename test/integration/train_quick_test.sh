@@ -6,11 +6,10 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-train-quick.XXXXXX")
-cleanup() { if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi; }
-trap cleanup EXIT
-fail() { log "FAIL: $*"; tail -n 15 "$WORK/train.log" >&2; exit 1; }
+work_dir train-quick
+fail_shows '$WORK/train.log' 15
 
 /usr/bin/python3 "$ROOT/scripts/train" --quick --rtfeat "$BIN" --out "$WORK/out" >"$WORK/table.md" \
   2>"$WORK/train.log" || fail "scripts/train --quick exited $?"

@@ -6,22 +6,15 @@
 set -euo pipefail
 ROOT=$(cd "$ROOT" && pwd)  # the generated config names the catalogue by absolute path
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-cluster.XXXXXX")
+work_dir cluster
 REDIS_PORT=$(free_port)
 declare -A NODE_PIDS=()
-cleanup() {
-  for pid in "${NODE_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
-  [ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
-fail() {
-  log "FAIL: $*"
-  for f in "$WORK"/node-*.log; do [ -f "$f" ] && { log "--- $f"; tail -n 8 "$f" >&2; }; done
-  exit 1
-}
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null'
+on_exit 'for pid in "${NODE_PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done'
+fail_shows '$WORK/node-*.log' 8
 json() { jq -r "$2" "$1"; }
 
 start_redis "$REDIS_PORT" "$WORK/redis"

@@ -4,17 +4,13 @@
 #   BIN (rtfeat), ROOT (repository), SOURCE (kafka|file), EVENTS, PARTITIONS, SEED.
 set -euo pipefail
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-e2e-$SOURCE.XXXXXX")
+work_dir "e2e-$SOURCE"
 REDIS_PORT=$(free_port)
-cleanup() {
-  [ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null || true
-  stop_redis "$REDIS_PORT"
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+on_exit 'stop_redis "$REDIS_PORT"'
+on_exit '[ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null'
 
-fail() { log "FAIL: $*"; exit 1; }
 json() { jq -r "$2" "$1"; }
 
 start_redis "$REDIS_PORT" "$WORK/redis"

@@ -4,25 +4,16 @@
 # setting BIN, ROOT, EVENTS, PARTITIONS, SEED.
 set -euo pipefail
 source "$ROOT/scripts/lib/common.sh"
+source "$ROOT/test/integration/lib/work.sh"
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-recovery.XXXXXX")
+work_dir recovery
 REDIS_PORT=$(free_port)
-cleanup() {
-  [ -n "${NODE_PID:-}" ] && kill -9 "$NODE_PID" 2>/dev/null || true
-  [ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null || true
-  if [ "${KEEP_WORK:-0}" = 1 ]; then
-    log "work dir kept: $WORK, redis-server still on port $REDIS_PORT"
-  else
-    stop_redis "$REDIS_PORT"
-    rm -rf "$WORK"
-  fi
-}
-trap cleanup EXIT
-fail() {
-  log "FAIL: $*"
-  for f in "$WORK"/node-*.log; do [ -f "$f" ] && { log "--- $f"; tail -5 "$f" >&2; }; done
-  exit 1
-}
+# With KEEP_WORK=1 the redis-server stays up too: its keys go with the kept checkpoints.
+on_exit 'if [ "${KEEP_WORK:-0}" = 1 ]; then log "redis-server still on port $REDIS_PORT"
+         else stop_redis "$REDIS_PORT"; fi'
+on_exit '[ -n "${MOCK_KAFKA_PID:-}" ] && kill "$MOCK_KAFKA_PID" 2>/dev/null'
+on_exit '[ -n "${NODE_PID:-}" ] && kill -9 "$NODE_PID" 2>/dev/null'
+fail_shows '$WORK/node-*.log' 5
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 start_mock_kafka "$BIN" "$PARTITIONS" events "$WORK"

@@ -8,17 +8,13 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-fail() { log "FAIL: $*"; exit 1; }
+source "$ROOT/test/integration/lib/work.sh"
 
 PROBE=$(dirname "$BIN")/rtfeat_cluster_routing_probe
 [ -x "$PROBE" ] || fail "$PROBE is missing (it is built when RTFEAT_TESTS is on)"
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/rtfeat-redis-cluster.XXXXXX")
+work_dir redis-cluster
 PORTS=()
-cleanup() {
-  for p in "${PORTS[@]}"; do stop_redis "$p"; done
-  if [ "${KEEP_WORK:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
-}
-trap cleanup EXIT
+on_exit 'for p in "${PORTS[@]}"; do stop_redis "$p"; done'
 
 # A free port that no node of this test was given yet (nothing binds until start).
 used=()

@@ -15,6 +15,7 @@
 #include "config/model_config.hpp"
 #include "oracle/expected_state.hpp"
 #include "runtime/event_parser.hpp"
+#include "serve/model/predict_plan.hpp"
 #include "training/export_run.hpp"
 
 namespace rtfeat::cmd {
@@ -65,7 +66,9 @@ int run_export(export_options& o) {
     std::fprintf(stderr, "rtfeat export: no model config: give --model or set serve.model\n");
     return 2;
   }
-  if (!load_model_config(model_path, cat, model, error) || !oracle::check_oracle_support(cat, error)) {
+  serve::predict_plan plan;  // serve's own start checks: what it would refuse, export refuses too
+  if (!load_model_config(model_path, cat, model, error) || !oracle::check_oracle_support(cat, error)
+      || !serve::build_predict_plan(model, plan, error)) {
     std::fprintf(stderr, "rtfeat export: %s\n", error.c_str());
     return 2;
   }

@@ -12,6 +12,7 @@
 #include "oracle/event_log.hpp"
 #include "oracle/expected_state.hpp"
 #include "oracle/point_in_time.hpp"
+#include "serve/model/predict_plan.hpp"
 #include "training/export_inputs.hpp"
 
 namespace rtfeat::training {
@@ -87,6 +88,8 @@ bool run_export(const job_config& cfg, const feature_catalogue& cat, const model
                 const export_request& req, const export_log& log, export_report& report,
                 std::string& error) {
   if (!oracle::check_oracle_support(cat, error)) return false;
+  serve::predict_plan plan;  // what serve checks at start: a key needing more than the entity's id
+  if (!serve::build_predict_plan(model, plan, error)) return false;
 
   auto started = clock::now();
   label_file labels;

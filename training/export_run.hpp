@@ -37,8 +37,9 @@ struct export_report {
 /// Progress and bad-row messages, one line each (stderr in the command).
 using export_log = std::function<void(const std::string&)>;
 
-/// False with `error` when a file cannot be read or written, or the catalogue has a
-/// combination the oracle gives no meaning (check_oracle_support). Bad label or table rows
+/// False with `error` when a file cannot be read or written, the catalogue has a
+/// combination the oracle gives no meaning (check_oracle_support), or serve would
+/// refuse the model (build_predict_plan). Bad label or table rows
 /// are reported through `log` and skipped (counted in the report).
 bool run_export(const job_config& cfg, const feature_catalogue& cat, const model_config& model,
                 const export_request& req, const export_log& log, export_report& report,

@@ -40,6 +40,10 @@ import xgboost as xgb
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "scripts", "lib", "train"))
+
+import offline_tables as shared_tables  # noqa: E402  the same tables scripts/train builds
+
 MIN = 60_000
 WEIGHTS = {"view": 1, "click": 2, "fav": 3, "cart": 4, "purchase": 5}
 LABEL_BEHAVIORS = {"click", "cart", "purchase"}
@@ -69,30 +73,11 @@ def generate(rtfeat, seed, path):
 
 
 def offline_tables(history):
-    items, users = {}, {}
-    for e in history:
-        it = items.setdefault(e["item_id"], {"category_id": e["category_id"], "price": None, "views": 0, "clicks": 0})
-        if isinstance(e.get("price"), (int, float)):
-            it["price"] = e["price"]
-        it["views"] += e["behavior"] == "view"
-        it["clicks"] += e["behavior"] == "click"
-        u = users.setdefault(e["user_id"], {"events": 0, "orders": 0, "regions": collections.Counter()})
-        u["events"] += 1
-        u["orders"] += e["behavior"] == "purchase"
-        u["regions"][e.get("region", "")] += 1
-    item_rows = {}
-    for item_id, it in sorted(items.items(), key=lambda kv: int(kv[0][1:])):
-        ctr = (it["clicks"] + 1) / (it["views"] + 10)
-        item_rows[item_id] = {"item_id": item_id, "category_id": str(it["category_id"]),
-                              "price": "" if it["price"] is None else f"{it['price']:g}",
-                              "hist_ctr": f"{ctr:.4f}",
-                              "title": f"Item {item_id[1:]}, category {it['category_id']} \"demo\""}
-    user_rows = {}
-    for user_id, u in sorted(users.items(), key=lambda kv: int(kv[0][1:])):
-        segment = "vip" if u["orders"] >= 5 else ("regular" if u["events"] >= 20 else "new")
-        user_rows[user_id] = {"user_id": user_id, "lifetime_orders": str(u["orders"]), "segment": segment,
-                              "home_region": u["regions"].most_common(1)[0][0]}
-    return item_rows, user_rows
+    """items.csv and users.csv rows by id: scripts/train's tables plus a quoted title per item."""
+    user_list, item_list = shared_tables.build(history)
+    item_rows = {r["item_id"]: dict(r, title=f"Item {r['item_id'][1:]}, category {r['category_id']} \"demo\"")
+                 for r in item_list}
+    return item_rows, {r["user_id"]: r for r in user_list}
 
 
 def write_csv(path, rows):

@@ -10,18 +10,11 @@ set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/test/integration/lib/serve_env.sh"
 PY=/usr/bin/python3
 
-work_dir export
-REDIS_PORT=$(free_port)
-SERVE_PORT=$(free_listen_port)
-SERVE_PID=""
-on_exit 'stop_redis "$REDIS_PORT"'
-on_exit '[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null'
-fail_shows '$WORK/serve.log'
-URL="http://127.0.0.1:$SERVE_PORT"
+serve_env export
 MODEL="$ROOT/test/data/model"
-common=(--config "$ROOT/config/rtfeat.toml" --set "redis.port=$REDIS_PORT")
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 # The demo model's world (test/data/model/train_model.py), so items.csv's categories are the log's;

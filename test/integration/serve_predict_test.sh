@@ -9,18 +9,11 @@ set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/test/integration/lib/serve_env.sh"
 PY=/usr/bin/python3
 
-work_dir predict
-REDIS_PORT=$(free_port)
-SERVE_PORT=$(free_listen_port)
-SERVE_PID=""
-on_exit 'stop_redis "$REDIS_PORT"'
-on_exit '[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null'
-fail_shows '$WORK/serve.log'
-URL="http://127.0.0.1:$SERVE_PORT"
+serve_env predict
 MODEL="$ROOT/test/data/model"
-common=(--config "$ROOT/config/rtfeat.toml" --set "redis.port=$REDIS_PORT")
 
 start_redis "$REDIS_PORT" "$WORK/redis"
 "$BIN" gen --events 60000 --seed 7 --out "$WORK/events.jsonl" 2>/dev/null

@@ -10,18 +10,13 @@ set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/test/integration/lib/serve_env.sh"
 PY=/usr/bin/python3
 
-work_dir serve
-REDIS_PORT=$(free_port)
-SERVE_PORT=$(free_listen_port)
-SERVE_PID=""
-on_exit 'stop_redis "$REDIS_PORT"'
-# A redis-server the test left SIGSTOPped (a failure while it hangs) cannot shut down.
+serve_env serve 20
+# A redis-server the test left SIGSTOPped (a failure while it hangs) cannot shut down:
+# this step runs first at exit (steps run newest first).
 on_exit '[ -f "$WORK/redis/redis.pid" ] && kill -CONT "$(cat "$WORK/redis/redis.pid")" 2>/dev/null'
-on_exit '[ -n "$SERVE_PID" ] && kill -9 "$SERVE_PID" 2>/dev/null'
-fail_shows '$WORK/serve.log' 20
-URL="http://127.0.0.1:$SERVE_PORT"
 # status of a request: code [curl args...]
 code() { curl -s -o "$WORK/body" -w '%{http_code}' "$@"; }
 expect() {  # expect CODE 'body substring' curl-args...

@@ -13,9 +13,7 @@
 #include "config/feature_catalogue.hpp"
 #include "config/job_config.hpp"
 #include "config/model_config.hpp"
-#include "oracle/expected_state.hpp"
 #include "runtime/event_parser.hpp"
-#include "serve/model/predict_plan.hpp"
 #include "training/export_run.hpp"
 
 namespace rtfeat::cmd {
@@ -66,9 +64,7 @@ int run_export(export_options& o) {
     std::fprintf(stderr, "rtfeat export: no model config: give --model or set serve.model\n");
     return 2;
   }
-  serve::predict_plan plan;  // serve's own start checks: what it would refuse, export refuses too
-  if (!load_model_config(model_path, cat, model, error) || !oracle::check_oracle_support(cat, error)
-      || !serve::build_predict_plan(model, plan, error)) {
+  if (!load_model_config(model_path, cat, model, error) || !training::check_export_setup(cat, model, error)) {
     std::fprintf(stderr, "rtfeat export: %s\n", error.c_str());
     return 2;
   }

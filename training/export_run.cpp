@@ -84,13 +84,14 @@ bool write_file(const std::string& path, const std::string& header, const std::v
 
 }  // namespace
 
+bool check_export_setup(const feature_catalogue& cat, const model_config& model, std::string& error) {
+  serve::predict_plan plan;  // serve's start check: a key needing more than the entity's id
+  return oracle::check_oracle_support(cat, error) && serve::build_predict_plan(model, plan, error);
+}
+
 bool run_export(const job_config& cfg, const feature_catalogue& cat, const model_config& model,
                 const export_request& req, const export_log& log, export_report& report,
                 std::string& error) {
-  if (!oracle::check_oracle_support(cat, error)) return false;
-  serve::predict_plan plan;  // what serve checks at start: a key needing more than the entity's id
-  if (!serve::build_predict_plan(model, plan, error)) return false;
-
   auto started = clock::now();
   label_file labels;
   if (!read_label_file(req.labels_path, reporter(req.labels_path, log), labels, error)) return false;

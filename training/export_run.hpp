@@ -34,13 +34,17 @@ struct export_report {
   double read_s = 0, join_s = 0;
 };
 
+/// False with `error` when export cannot give this model its values: the catalogue
+/// has a combination the oracle gives no meaning (check_oracle_support), or serve
+/// would refuse the model at start (build_predict_plan). Checked before run_export.
+bool check_export_setup(const feature_catalogue& cat, const model_config& model, std::string& error);
+
 /// Progress and bad-row messages, one line each (stderr in the command).
 using export_log = std::function<void(const std::string&)>;
 
-/// False with `error` when a file cannot be read or written, the catalogue has a
-/// combination the oracle gives no meaning (check_oracle_support), or serve would
-/// refuse the model (build_predict_plan). Bad label or table rows
+/// False with `error` when a file cannot be read or written. Bad label or table rows
 /// are reported through `log` and skipped (counted in the report).
+/// REQUIRES: check_export_setup(cat, model) holds.
 bool run_export(const job_config& cfg, const feature_catalogue& cat, const model_config& model,
                 const export_request& req, const export_log& log, export_report& report,
                 std::string& error);

@@ -126,7 +126,7 @@ const expected_state& point_in_time::evaluate(tracked& t, group& g, const std::s
   auto w = watermark();
   if (!w || g.empty()) return nothing_;
   int64_t stamp = prune(t, g, *w);
-  if (only_item == nullptr || !g.sums) only_item = nullptr;  // plain evaluations write every key
+  if (!g.sums) only_item = nullptr;  // plain evaluations write every key
   if (g.evaluated && g.evaluated_version == g.version && g.evaluated_window == stamp
       && (only_item == nullptr || g.evaluated_item == *only_item))
     return g.values;

@@ -21,6 +21,8 @@ struct key_spec {
   int64_t job_config::*number = nullptr;
   bool is_path = false;
   const char* help;
+  bool job_config::*flag = nullptr;                      // true | false
+  std::vector<std::string> job_config::*list = nullptr;  // array of strings; --set: comma-separated
 };
 
 const std::vector<key_spec>& key_table() {
@@ -37,6 +39,10 @@ const std::vector<key_spec>& key_table() {
     {"redis.port", nullptr, &j::redis_port, false, "Redis port"},
     {"redis.username", &j::redis_username, nullptr, false,
      "Redis ACL user (AUTH username password); the password comes from RTFEAT_REDIS_PASSWORD"},
+    {.name = "redis.cluster", .help = "true: a Redis Cluster reached through redis.nodes (redis.host/port unused)",
+     .flag = &j::redis_cluster},
+    {.name = "redis.nodes", .help = "Redis Cluster seeds, [\"host:port\", ...] (--set: comma-separated)",
+     .list = &j::redis_nodes},
     {"features.file", &j::features_file, nullptr, true, "feature catalogue (TOML)"},
     {"checkpoint.dir", &j::checkpoint_dir, nullptr, true, "checkpoint directory"},
     {"checkpoint.interval_ms", nullptr, &j::checkpoint_interval_ms, false,
@@ -124,6 +130,23 @@ bool is_subsection(std::string_view name) {
 
 bool set_value(job_config& cfg, const key_spec& k, const toml::node& v, const std::string& base,
                std::string& error) {
+  if (k.flag != nullptr) {
+    if (!v.is_boolean()) return error = std::string(k.name) + ": expected true or false", false;
+    cfg.*k.flag = *v.value<bool>();
+    return true;
+  }
+  if (k.list != nullptr) {
+    const auto* array = v.as_array();
+    if (array == nullptr) return error = std::string(k.name) + ": expected an array of strings", false;
+    auto& out = cfg.*k.list;
+    out.clear();
+    for (const auto& item : *array) {
+      auto s = item.value<std::string>();
+      if (!s || !item.is_string()) return error = std::string(k.name) + ": expected an array of strings", false;
+      out.push_back(*s);
+    }
+    return true;
+  }
   if (k.text != nullptr) {
     auto s = v.value<std::string>();
     if (!s) return error = std::string(k.name) + ": expected a string", false;
@@ -192,6 +215,21 @@ bool apply_override(const std::string& kv, job_config& out, std::string& error) 
     return error = "--set: cluster.node is the node list: edit the [[cluster.node]] tables of the config", false;
   if (spec == nullptr) return error = "--set: unknown config key '" + name + "'", false;
   if (spec->text != nullptr) return out.*spec->text = text, true;
+  if (spec->flag != nullptr) {
+    if (text != "true" && text != "false")
+      return error = "--set " + name + ": expected true or false, got '" + text + "'", false;
+    return out.*spec->flag = text == "true", true;
+  }
+  if (spec->list != nullptr) {
+    auto& list = out.*spec->list;
+    list.clear();
+    for (size_t from = 0; from <= text.size();) {
+      auto comma = std::min(text.find(',', from), text.size());
+      if (comma > from) list.push_back(text.substr(from, comma - from));
+      from = comma + 1;
+    }
+    return true;
+  }
   int64_t n = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
   if (ec != std::errc{} || end != text.data() + text.size())
@@ -232,6 +270,28 @@ bool validate_future_skew(const job_config& c, std::string& error) {
   return true;
 }
 
+/// A seed list without the switch (or the reverse) is a config mistake, not a default to guess.
+bool validate_redis_cluster(const job_config& c, std::string& error) {
+  if (!c.redis_cluster) {
+    if (!c.redis_nodes.empty())
+      return error = "redis.nodes: only used with redis.cluster = true (one Redis: redis.host and redis.port)", false;
+    return true;
+  }
+  if (c.redis_nodes.empty())
+    return error = "redis.nodes: required when redis.cluster = true (the cluster's seeds, [\"host:port\", ...])",
+           false;
+  for (const auto& n : c.redis_nodes) {
+    auto colon = n.rfind(':');
+    int port = 0;
+    auto digits = colon == std::string::npos ? std::string_view{} : std::string_view(n).substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+    if (colon == 0 || colon == std::string::npos || ec != std::errc{} || end != digits.data() + digits.size()
+        || port < 1 || port > 65535)
+      return error = "redis.nodes: expected \"host:port\", got '" + n + "'", false;
+  }
+  return true;
+}
+
 bool validate(const job_config& c, std::string& error) {
   auto fail = [&](std::string msg) { return error = std::move(msg), false; };
   if (c.source_kind != "kafka" && c.source_kind != "file")
@@ -241,6 +301,7 @@ bool validate(const job_config& c, std::string& error) {
   if (c.source_partitions < 1 || c.source_partitions > 4096)
     return fail("source.partitions: expected 1..4096");
   if (c.redis_port < 1 || c.redis_port > 65535) return fail("redis.port: expected 1..65535");
+  if (!validate_redis_cluster(c, error)) return false;
   if (c.max_parallelism < 1 || c.max_parallelism > 32768)
     return fail("engine.max_parallelism: expected 1..32768");
   for (auto [name, v] : {std::pair{"engine.user_shards", c.user_shards},
@@ -285,6 +346,14 @@ std::vector<config_key_doc> job_config_keys() {
   job_config defaults;
   std::vector<config_key_doc> out;
   for (const auto& k : key_table()) {
+    if (k.flag != nullptr) {
+      out.push_back({k.name, "boolean", defaults.*k.flag ? "true" : "false", k.help});
+      continue;
+    }
+    if (k.list != nullptr) {
+      out.push_back({k.name, "array of strings", "[]", k.help});
+      continue;
+    }
     bool text = k.text != nullptr;
     out.push_back({k.name, text ? "string" : "integer",
                    text ? defaults.*k.text : std::to_string(defaults.*k.number), k.help});
@@ -308,8 +377,18 @@ std::string job_config_toml(const job_config& cfg) {
     std::string_view name = k.name;
     auto dot = name.find('.');
     auto* section = root.emplace<toml::table>(name.substr(0, dot)).first->second.as_table();
-    if (k.text != nullptr) section->insert_or_assign(name.substr(dot + 1), cfg.*k.text);
-    else section->insert_or_assign(name.substr(dot + 1), cfg.*k.number);
+    auto key = name.substr(dot + 1);
+    if (k.text != nullptr) {
+      section->insert_or_assign(key, cfg.*k.text);
+    } else if (k.flag != nullptr) {
+      section->insert_or_assign(key, cfg.*k.flag);
+    } else if (k.list != nullptr) {
+      toml::array items;
+      for (const auto& item : cfg.*k.list) items.push_back(item);
+      section->insert_or_assign(key, std::move(items));
+    } else {
+      section->insert_or_assign(key, cfg.*k.number);
+    }
   }
   if (!cfg.nodes.empty()) {
     toml::array nodes;

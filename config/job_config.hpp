@@ -23,6 +23,8 @@ struct job_config {
   std::string redis_host = "127.0.0.1";
   int64_t redis_port = 6379;
   std::string redis_username;  // ACL user; the password comes from RTFEAT_REDIS_PASSWORD
+  bool redis_cluster = false;            // a Redis Cluster: redis.nodes are its seeds (docs/redis-cluster.md)
+  std::vector<std::string> redis_nodes;  // "host:port" seeds of the Redis Cluster
   // [features]
   std::string features_file = "features.toml";
   // [checkpoint]

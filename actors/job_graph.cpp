@@ -67,6 +67,8 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{.host = cfg.redis_host,
                      .port = static_cast<int>(cfg.redis_port),
+                     .cluster = cfg.redis_cluster,
+                     .cluster_seeds = cfg.redis_nodes,
                      .credentials = redis_credentials_from_env(cfg.redis_username),
                      .shards = shard_count,
                      .flush_interval_ms = cfg.flush_interval_ms,

@@ -10,6 +10,8 @@
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
+#include "runtime/redis/cluster/cluster_writer.hpp"
+#include "runtime/redis/single_redis_writer.hpp"
 
 namespace rtfeat {
 
@@ -17,12 +19,20 @@ namespace {
 
 using sink_actor = caf::stateful_actor<redis_sink_state>*;
 
-std::string address(const sink_settings& cfg) { return cfg.host + ":" + std::to_string(cfg.port); }
+std::unique_ptr<feature_writer> make_writer(const sink_settings& cfg) {
+  if (!cfg.cluster)
+    return std::make_unique<single_redis_writer>(cfg.host, cfg.port, cfg.credentials, cfg.track_ttl, cfg.writer);
+  cluster_writer_settings cs{.seeds = {}, .credentials = cfg.credentials, .track_ttl = cfg.track_ttl,
+                             .writer = cfg.writer};
+  for (const auto& seed : cfg.cluster_seeds)
+    if (auto a = parse_node_address(seed)) cs.seeds.push_back(*a);  // the config was validated
+  return std::make_unique<cluster_writer>(std::move(cs));
+}
 
 void on_write_succeeded(sink_actor self) {
   auto& st = self->state;
   if (st.failures.failing())
-    std::cerr << "rtfeat: redis sink: redis " << address(st.cfg) << " takes writes again after "
+    std::cerr << "rtfeat: redis sink: " << st.redis->where() << " takes writes again after "
               << st.failures.in_a_row() << " failed attempts\n";
   st.failures.on_success();
   st.failures_in_a_row = 0;
@@ -41,7 +51,7 @@ void on_write_failed(sink_actor self, const std::string& error) {
               << st.failures.failing_ms(now) << " ms; retrying, nothing is dropped)\n";
   if (st.stalled || !st.failures.stalled(now)) return;
   st.stalled = true;
-  auto why = "redis " + address(st.cfg) + " refused every write for " + std::to_string(st.failures.failing_ms(now))
+  auto why = st.redis->where() + " refused every write for " + std::to_string(st.failures.failing_ms(now))
              + " ms (sink.stall_timeout_ms = " + std::to_string(st.cfg.stall_timeout_ms) + "); last error: " + error;
   std::cerr << "rtfeat: redis sink: giving up: " << why << "\n";
   if (st.cfg.on_drained) self->send(st.cfg.on_drained, stalled_atom::value, why);
@@ -52,8 +62,8 @@ void on_write_failed(sink_actor self, const std::string& error) {
 void start_resync(sink_actor self) {
   auto& st = self->state;
   st.cfg.metrics->redis_resyncs.fetch_add(1, std::memory_order_relaxed);
-  std::cerr << "rtfeat: redis sink: redis " << address(st.cfg) << " lost data it had acknowledged (marker "
-            << st.marker->key() << " missing or older): resync, every key is rewritten from state\n";
+  std::cerr << "rtfeat: redis sink: " << st.redis->where() << " lost data it had acknowledged ("
+            << st.redis->loss_detail() << "): resync, every key is rewritten from state\n";
   for (const auto& s : st.shards) self->send(s, resync_atom::value);
   st.rewrites_pending += st.shards.size();
 }
@@ -69,12 +79,11 @@ bool write_pending(sink_actor self, bool check = false) {
   if (st.pending.empty() && !check) return true;
   if (abandoned(st)) return false;
   std::string error;
-  if (!st.redis) st.redis = redis_writer::connect(st.cfg.host, st.cfg.port, st.cfg.track_ttl, st.cfg.credentials, error);
-  if (st.redis) {
+  {
     auto updates = st.pending.take();
     uint64_t commands = 0;
     auto started = std::chrono::steady_clock::now();
-    auto result = st.redis->write(updates, *st.marker, commands, error);
+    auto result = st.redis->write(updates, commands, error);
     if (result != write_result::failed) {
       auto took = std::chrono::steady_clock::now() - started;
       auto& m = *st.cfg.metrics;
@@ -88,7 +97,6 @@ bool write_pending(sink_actor self, bool check = false) {
       return true;
     }
     for (auto& u : updates) st.pending.add(std::move(u));
-    st.redis.reset();
   }
   on_write_failed(self, error);
   return false;
@@ -148,7 +156,7 @@ void on_barrier(sink_actor self, uint64_t id) {
 caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->state.cfg = std::move(cfg);
   self->state.failures = write_failures(self->state.cfg.stall_timeout_ms);
-  self->state.marker = std::make_unique<dataset_marker>(self->state.cfg.writer, random_marker_token());
+  self->state.redis = make_writer(self->state.cfg);
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {

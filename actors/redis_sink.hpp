@@ -16,7 +16,8 @@
 #include "runtime/redis/update_coalescer.hpp"
 #include "runtime/metrics/stage_trace.hpp"
 #include "runtime/node_metrics.hpp"
-#include "runtime/redis/redis_writer.hpp"
+#include "runtime/redis/feature_writer.hpp"
+#include "runtime/redis/redis_auth.hpp"
 #include "runtime/redis/write_failures.hpp"
 
 namespace rtfeat {
@@ -24,6 +25,9 @@ namespace rtfeat {
 struct sink_settings {
   std::string host;
   int port = 6379;
+  /// A Redis Cluster reached through these seeds ("host:port"); host/port unused.
+  bool cluster = false;
+  std::vector<std::string> cluster_seeds;
   redis_credentials credentials;
   size_t shards = 0;  // end_atom expected from each
   int64_t flush_interval_ms = 20;
@@ -46,14 +50,13 @@ struct redis_sink_state {
   static inline const char* name = "redis_sink";
   sink_settings cfg;
   update_coalescer pending;
-  std::unique_ptr<redis_writer> redis;
+  std::unique_ptr<feature_writer> redis;  // one redis-server or a cluster; reconnects by itself
   size_t ended = 0;
   uint64_t barrier = 0;  // checkpoint id whose barriers are arriving
   size_t barriers = 0;   // shards that delivered it
   uint64_t failures_in_a_row = 0;
   write_failures failures;  // the current run of failed writes: logging and the stall
   bool stalled = false;      // gave up (stall_timeout_ms): pending updates stay unwritten
-  std::unique_ptr<dataset_marker> marker;  // kept across reconnects
   // Resync (docs/exactly-once.md): Redis lost writes, every shard rewrites its keys.
   std::vector<caf::actor> shards;  // every shard of this node (shards_atom, after spawn)
   size_t rewrites_pending = 0;     // shards yet to answer (rewritten_atom)

@@ -19,6 +19,7 @@
 #include "cmd/node_report.hpp"
 #include "cmd/node_restore.hpp"
 #include "cmd/node_sources.hpp"
+#include "config/cluster_hash_tags.hpp"
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
@@ -26,6 +27,7 @@
 #include "runtime/lifecycle/node_status.hpp"
 #include "runtime/lifecycle/stop_signals.hpp"
 #include "runtime/redis/redis_reader.hpp"
+#include "runtime/redis/redis_target.hpp"
 #include "runtime/window/future_skew_guard.hpp"
 
 namespace rtfeat::cmd {
@@ -251,7 +253,7 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
       if (!write_node_status(opt.status_file, status, why)) std::cerr << "node: --status-file: " << why << "\n";
     }
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
-              << " features, redis " << cfg.redis_host << ":" << cfg.redis_port
+              << " features, " << redis_target_text(cfg)
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
     w = wait_for_sinks(self, graph, cfg, src, report, session ? session->agent() : caf::actor{}, watchdog);
     if (session && w.ok) w.ok = session->finish(self, w.lost);
@@ -310,7 +312,14 @@ int run_node(const node_options& opt) {
   const auto& cfg = ns.cfg;
   // Credentials Redis refuses are a config error that no retry fixes: stop now. An
   // unreachable Redis may come up later; the sinks retry and drop nothing meanwhile.
-  if (redis_reader probe; !probe.connect(cfg.redis_host, static_cast<int>(cfg.redis_port), 2000, error,
+  if (cfg.redis_cluster && !check_cluster_hash_tags(ns.catalogue, error)) {
+    std::cerr << "rtfeat node: " << error << "\n";
+    return 2;
+  }
+  if (cfg.redis_cluster) {
+    // The sinks retry an unreachable cluster; say so at start rather than only in their retries.
+    if (!probe_redis_cluster(cfg, error)) std::cerr << "node: warning: " << error << " (the sinks retry until it is up)\n";
+  } else if (redis_reader probe; !probe.connect(cfg.redis_host, static_cast<int>(cfg.redis_port), 2000, error,
                                           redis_credentials_from_env(cfg.redis_username))) {
     if (probe.refused()) {
       std::cerr << "rtfeat node: " << error << "\n";

@@ -18,7 +18,10 @@
 #include "oracle/redis_diff.hpp"
 #include "oracle/report.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/redis/cluster/cluster_connections.hpp"
+#include "runtime/redis/cluster/slot_tags.hpp"
 #include "runtime/redis/redis_reader.hpp"
+#include "runtime/redis/redis_target.hpp"
 
 namespace rtfeat::cmd {
 
@@ -28,7 +31,7 @@ struct oracle_options {
   std::string config_path;
   std::vector<std::string> sets;
   std::string events_path;
-  std::string redis;  // HOST:PORT; empty = redis.host/redis.port of the config
+  std::string redis;  // HOST:PORT; empty = redis.host/redis.port (or redis.nodes) of the config
   bool diff = false;
   std::string stats_path;
   size_t max_diffs = 20;
@@ -89,19 +92,43 @@ void print_summary(const oracle::expected_state& s) {
   std::cout << "\n";
 }
 
+using redis_readers = std::vector<std::unique_ptr<redis_reader>>;
+
 // Connects (before the long recomputation, to fail fast) and returns 0, or an exit code.
-int connect_redis(const oracle_options& o, const job_config& cfg, redis_reader& redis) {
+// A Redis Cluster is read through one connection per master (--redis: the seed to ask).
+int connect_redis(const oracle_options& o, const job_config& cfg, redis_readers& readers) {
   std::string host = cfg.redis_host;
   int port = static_cast<int>(cfg.redis_port);
   if (!o.redis.empty() && !parse_host_port(o.redis, host, port)) {
     std::cerr << "rtfeat oracle: --redis '" << o.redis << "': expected HOST:PORT\n";
     return 2;
   }
+  const auto credentials = redis_credentials_from_env(cfg.redis_username);
+  std::vector<std::pair<node_address, std::string>> targets;  // node, scratch tag
   std::string error;
-  if (!redis.connect(host, port, redis_timeout_ms, error, redis_credentials_from_env(cfg.redis_username))) {
-    std::cerr << "rtfeat oracle: cannot reach Redis: " << error << "\n";
-    return 1;
+  if (cfg.redis_cluster) {
+    auto seeds = o.redis.empty() ? redis_cluster_seeds(cfg) : std::vector<node_address>{{host, port}};
+    cluster_connections conns(seeds, credentials, redis_timeout_ms);
+    if (!conns.refresh(error)) {
+      std::cerr << "rtfeat oracle: cannot read the Redis Cluster's slots: " << error << "\n";
+      return 1;
+    }
+    auto masters = conns.map().masters();
+    auto first = conns.map().first_slots();
+    for (size_t i = 0; i < masters.size(); ++i) targets.emplace_back(masters[i], tag_for_slot(first[i]));
+  } else {
+    targets.emplace_back(node_address{host, port}, "");
   }
+  for (const auto& [node, tag] : targets) {
+    auto r = std::make_unique<redis_reader>();
+    if (!r->connect(node.host, node.port, redis_timeout_ms, error, credentials)) {
+      std::cerr << "rtfeat oracle: cannot reach Redis: " << error << "\n";
+      return 1;
+    }
+    r->set_scratch_tag(tag);
+    readers.push_back(std::move(r));
+  }
+  if (cfg.redis_cluster) std::cerr << "oracle: reading " << readers.size() << " Redis Cluster masters\n";
   return 0;
 }
 
@@ -134,13 +161,22 @@ void print_diff(const oracle::expected_state& s, const oracle::diff_result& d) {
 
 // Scans Redis, builds the HyperLogLog references, prints the diff; nullopt on error.
 std::optional<oracle::diff_result> run_diff(const oracle_options& o,
-                                            const oracle::expected_state& s, redis_reader& redis) {
+                                            const oracle::expected_state& s, redis_readers& readers) {
   std::vector<redis_key_snapshot> snapshot;
   oracle::hll_reference hll;
   std::string error;
   progress_printer progress("redis keys scanned");
-  if (!redis.scan_all(snapshot, error, std::ref(progress))
-      || !oracle::make_hll_reference(s, redis, hll, error)) {
+  for (auto& r : readers) {
+    const auto before = snapshot.size();
+    std::vector<redis_key_snapshot> part;
+    auto shown = [&](uint64_t n) { progress(before + n); };
+    if (!r->scan_all(part, error, shown)) {
+      std::cerr << "rtfeat oracle: " << error << "\n";
+      return std::nullopt;
+    }
+    snapshot.insert(snapshot.end(), std::make_move_iterator(part.begin()), std::make_move_iterator(part.end()));
+  }
+  if (!oracle::make_hll_reference(s, *readers.front(), hll, error)) {
     std::cerr << "rtfeat oracle: " << error << "\n";
     return std::nullopt;
   }
@@ -170,9 +206,9 @@ int run_oracle(const oracle_options& o) {
     std::cerr << "rtfeat oracle: bad config: " << error << "\n";
     return 2;
   }
-  redis_reader redis;
+  redis_readers readers;
   if (o.diff)
-    if (int rc = connect_redis(o, cfg, redis); rc != 0) return rc;
+    if (int rc = connect_redis(o, cfg, readers); rc != 0) return rc;
   oracle::expected_state state;
   progress_printer progress("lines read");
   if (!oracle::compute_expected_state(cfg, cat, o.events_path, wall_clock_ms(), std::ref(progress),
@@ -183,7 +219,7 @@ int run_oracle(const oracle_options& o) {
   print_summary(state);
   std::optional<oracle::diff_result> diff;
   if (o.diff) {
-    diff = run_diff(o, state, redis);
+    diff = run_diff(o, state, readers);
     if (!diff) return 1;
   }
   std::cout.flush();

@@ -320,7 +320,7 @@ bool validate(const job_config& c, std::string& error) {
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   if (c.shutdown_timeout_ms < 100) return fail("node.shutdown_timeout_ms: expected >= 100");
   if (c.sink_stall_timeout_ms < 0) return fail("sink.stall_timeout_ms: expected >= 0 (0 = retry forever)");
-  if (c.dead_letter_max_payload_bytes < 1 || c.dead_letter_max_payload_bytes > 16 * 1024 * 1024)
+  if (c.dead_letter_max_payload_bytes < 1 || c.dead_letter_max_payload_bytes > 16LL * 1024 * 1024)
     return fail("dead_letter.max_payload_bytes: expected 1..16777216");
   if (c.dead_letter_kafka_max_message_bytes < 1000 || c.dead_letter_kafka_max_message_bytes > 1000000000)
     return fail("dead_letter.kafka_max_message_bytes: expected 1000..1000000000 (librdkafka's range)");

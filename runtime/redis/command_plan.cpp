@@ -152,7 +152,7 @@ void whole(planner& p, const key_update& u) {
 
 }  // namespace
 
-uint64_t plan_commands(const std::vector<key_update>& updates, ttl_tracker& ttl, int64_t now_ms,
+uint64_t plan_commands(std::span<const key_update> updates, ttl_tracker& ttl, int64_t now_ms,
                        command_sink& out) {
   planner p{out, ttl, now_ms, 0, {}, {}};
   // Keys are independent (one update each): plain writes first, whole values

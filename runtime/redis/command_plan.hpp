@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,7 @@ inline constexpr size_t whole_keys_per_block = 64;
 
 /// Sends the commands for `updates` to `out`; `now_ms` is a steady clock.
 /// REQUIRES: at most one update per key (coalesced). Returns the command count.
-uint64_t plan_commands(const std::vector<key_update>& updates, ttl_tracker& ttl, int64_t now_ms,
+uint64_t plan_commands(std::span<const key_update> updates, ttl_tracker& ttl, int64_t now_ms,
                        command_sink& out);
 
 /// A sink that keeps every command as strings (tests, the raw baseline).

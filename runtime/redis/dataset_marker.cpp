@@ -10,6 +10,12 @@ namespace rtfeat {
 dataset_marker::dataset_marker(const std::string& writer, std::string token)
   : key_(std::string(redis_internal_prefix) + "marker:{" + writer + "}"), token_(std::move(token)) {}
 
+dataset_marker dataset_marker::in_slot_of(const std::string& tag, const std::string& writer, std::string token) {
+  dataset_marker m(writer, std::move(token));
+  m.key_ = std::string(redis_internal_prefix) + "marker:{" + tag + "}:" + writer;
+  return m;
+}
+
 const std::string& dataset_marker::next() {
   value_ = token_ + ":" + std::to_string(++sent_);
   return value_;

@@ -24,6 +24,9 @@ public:
   /// `writer`: unique among the sinks sharing a Redis (node and sink index);
   /// `token`: unique per process, so that another run's marker never matches.
   dataset_marker(const std::string& writer, std::string token);
+  /// A marker of `writer` whose key hashes to the slot of `tag` (Redis Cluster:
+  /// one marker per master, in a slot that master serves).
+  static dataset_marker in_slot_of(const std::string& tag, const std::string& writer, std::string token);
 
   const std::string& key() const { return key_; }
   /// The value the next pipeline writes; call once per pipeline sent.

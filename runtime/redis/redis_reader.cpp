@@ -193,8 +193,8 @@ bool redis_reader::scratch_batch(const std::set<std::string>* const* sets, size_
   std::vector<const char*> argv;
   std::vector<size_t> lens;
   for (size_t i = 0; i < n; ++i) {
-    std::string key = std::string(redis_scratch_prefix) + std::to_string(::getpid()) + ":"
-                      + std::to_string(scratch_serial_++);
+    std::string key = std::string(redis_scratch_prefix) + (scratch_tag_.empty() ? "" : "{" + scratch_tag_ + "}:")
+                      + std::to_string(::getpid()) + ":" + std::to_string(scratch_serial_++);
     bool ok = append(ctx_, {"DEL", key}) && append(ctx_, {"PFADD", key})
               && append(ctx_, {"EXPIRE", key, "60"});
     size_t before = 3;

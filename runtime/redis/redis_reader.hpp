@@ -64,6 +64,9 @@ public:
   /// REQUIRES: connect() succeeded; every set is non-empty.
   bool hyperloglog_bytes(const std::vector<const std::set<std::string>*>& sets,
                          std::vector<std::string>& out, std::string& error);
+  /// Redis Cluster: scratch keys carry this hash tag, one of a slot the
+  /// connected master serves (slot_tags), so PFADD is not redirected.
+  void set_scratch_tag(std::string tag) { scratch_tag_ = std::move(tag); }
 
 private:
   bool read_batch(const std::vector<std::string>& keys, std::vector<redis_key_snapshot>& out,
@@ -75,6 +78,7 @@ private:
   redisContext* ctx_ = nullptr;
   std::string where_;  // "redis host:port", prefix of every error
   uint64_t scratch_serial_ = 0;
+  std::string scratch_tag_;  // "" = no hash tag (one redis-server)
   bool refused_ = false;  // see refused()
 };
 

@@ -4,46 +4,16 @@
 
 #include <hiredis/hiredis.h>
 
-#include <charconv>
 #include <chrono>
 
 #include "runtime/redis/command_plan.hpp"
+#include "runtime/redis/resp_command_sink.hpp"
 
 namespace rtfeat {
 
 namespace {
 
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
-
-/// Encodes each command as RESP into one buffer, handed to hiredis once per
-/// write: hiredis's own formatting (sdscatfmt per argument) was a tenth of the
-/// node's CPU.
-class resp_sink final : public command_sink {
-public:
-  resp_sink(std::string& buf, std::vector<std::string_view>& args) : buf_(buf), args_(args) {
-    buf_.clear();
-  }
-  void begin(const char* name) override { args_.assign(1, std::string_view(name)); }
-  void arg(const char* s, size_t n) override { args_.emplace_back(s, n); }
-  void end() override {
-    number('*', args_.size());
-    for (auto a : args_) {
-      number('$', a.size());
-      buf_.append(a).append("\r\n", 2);
-    }
-  }
-
-private:
-  void number(char prefix, size_t n) {
-    char tmp[24];
-    tmp[0] = prefix;
-    auto [end, ec] = std::to_chars(tmp + 1, tmp + sizeof tmp - 2, n);
-    *end++ = '\r', *end++ = '\n';
-    buf_.append(tmp, static_cast<size_t>(end - tmp));
-  }
-  std::string& buf_;
-  std::vector<std::string_view>& args_;
-};
 
 bool is_error(const redisReply* r) {
   if (r->type == REDIS_REPLY_ERROR) return true;
@@ -79,7 +49,8 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
 
 write_result redis_writer::write(const std::vector<key_update>& updates, dataset_marker& marker,
                                  uint64_t& commands, std::string& error) {
-  resp_sink sink(resp_, args_);
+  resp_.clear();
+  resp_command_sink sink(resp_, args_);
   auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
   auto n = plan_commands(updates, ttl_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), sink);
   // Last, so that Redis holding this marker means it holds the commands before it.

@@ -12,16 +12,11 @@
 
 #include "runtime/features/key_update.hpp"
 #include "runtime/redis/dataset_marker.hpp"
+#include "runtime/redis/feature_writer.hpp"
 #include "runtime/redis/redis_auth.hpp"
 #include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {
-
-enum class write_result : uint8_t {
-  failed,      // connection or error reply: keep the updates, reconnect, retry
-  written,     // written, and Redis held every earlier write of this sink
-  lost_before  // written, but Redis had lost earlier writes (dataset_marker): resync
-};
 
 class redis_writer {
 public:

@@ -32,6 +32,15 @@ size_t cluster_pipeline::add(keyed_command cmd) {
   return entries_.size() - 1;
 }
 
+size_t cluster_pipeline::add_routed(uint16_t slot) {
+  if (slot >= cluster_slot_count) bug("a slot out of range");
+  entry e;
+  e.slot = slot;
+  entries_.push_back(std::move(e));
+  ++open_;
+  return entries_.size() - 1;
+}
+
 std::vector<node_batch> cluster_pipeline::next_round() {
   std::vector<node_batch> round;
   backoff_ms_ = 0;

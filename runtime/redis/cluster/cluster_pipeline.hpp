@@ -67,6 +67,10 @@ public:
 
   /// Adds a command; returns its id (0, 1, ...). REQUIRES: key_index < args.size().
   size_t add(keyed_command cmd);
+  /// Adds a unit routed to `slot` whose commands the caller keeps and sends
+  /// itself (several commands of one key, e.g. MULTI ... EXEC); command(id) is
+  /// empty for it. The caller reports the unit's first error reply, if any.
+  size_t add_routed(uint16_t slot);
   const keyed_command& command(size_t id) const { return entries_[id].cmd; }
 
   /// The pending commands, one batch per node (in order of each node's first

@@ -118,6 +118,16 @@ std::vector<node_address> slot_map::masters() const {
   return out;
 }
 
+std::vector<uint16_t> slot_map::first_slots() const {
+  std::vector<uint16_t> out;
+  std::vector<bool> listed(shards_.size(), false);
+  for (size_t slot = 0; slot < owner_.size(); ++slot) {
+    auto index = owner_[slot];
+    if (!listed[index]) listed[index] = true, out.push_back(static_cast<uint16_t>(slot));
+  }
+  return out;
+}
+
 uint16_t slot_map::index_of(const node_address& master) {
   for (size_t i = 0; i < shards_.size(); ++i) {
     if (shards_[i].master == master) return static_cast<uint16_t>(i);

@@ -55,6 +55,8 @@ public:
   void set_master(uint16_t slot, const node_address& master);
   /// The masters that serve at least one slot, in order of their lowest slot.
   std::vector<node_address> masters() const;
+  /// The lowest slot of each master, in the order of masters().
+  std::vector<uint16_t> first_slots() const;
 
 private:
   struct shard {

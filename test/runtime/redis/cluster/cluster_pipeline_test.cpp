@@ -196,3 +196,23 @@ TEST_SUITE("runtime.redis.cluster.cluster_pipeline") {
     CHECK(p.next_round().empty());
   }
 }
+
+TEST_SUITE("redis.cluster.pipeline.routed") {
+  TEST_CASE("a routed unit goes to its slot's master and follows MOVED like a command") {
+    auto map = three_masters();
+    cluster_pipeline p(map);
+    const auto key = key_on(map, b);
+    auto id = p.add_routed(key_slot(key));
+    auto round = p.next_round();
+    REQUIRE(round.size() == 1);
+    CHECK(round[0].node == b);
+    CHECK(p.command(id).args.empty());
+    p.on_error_reply(id, redirect("MOVED", key, c));
+    round = p.next_round();
+    REQUIRE(round.size() == 1);
+    CHECK(round[0].node == c);
+    p.on_success(id);
+    CHECK(p.finished());
+    CHECK(map.master_of(key_slot(key)) == c);
+  }
+}

@@ -54,3 +54,17 @@ wait_redis_cluster_ok() {
 redis_cluster_masters() {
   redis-cli -p "${REDIS_CLUSTER_PORTS[0]}" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ {split($2, a, "[:@]"); print a[2]}'
 }
+
+# cluster_job_flags EVENTS_FILE: the node/oracle flags of a file-source job
+# writing into the cluster started by start_redis_cluster (sets CLUSTER_JOB).
+cluster_job_flags() {
+  CLUSTER_JOB=(--config "$ROOT/config/rtfeat.toml" --set source.kind=file --set "source.path=$1"
+    --set source.partitions=4 --set redis.cluster=true --set "redis.nodes=$REDIS_CLUSTER_SEEDS")
+}
+
+# redis_cluster_keys: keys held by the masters now (replicas not counted).
+redis_cluster_keys() {
+  local total=0 p
+  for p in $(redis_cluster_masters); do total=$((total + $(redis-cli -p "$p" DBSIZE))); done
+  echo "$total"
+}

@@ -91,6 +91,9 @@ bool write_pending(sink_actor self, bool check = false) {
       m.redis_write_us.observe(
         static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
       m.sink_batch_commands.observe(commands);
+      m.redis_moved.fetch_add(st.redis->moved() - st.moved_seen, std::memory_order_relaxed);
+      m.redis_ask.fetch_add(st.redis->asked() - st.asked_seen, std::memory_order_relaxed);
+      st.moved_seen = st.redis->moved(), st.asked_seen = st.redis->asked();
       st.trace.written(took / std::chrono::microseconds(1), m.stages);
       on_write_succeeded(self);
       if (result == write_result::lost_before) start_resync(self);

@@ -51,6 +51,7 @@ struct redis_sink_state {
   sink_settings cfg;
   update_coalescer pending;
   std::unique_ptr<feature_writer> redis;  // one redis-server or a cluster; reconnects by itself
+  uint64_t moved_seen = 0, asked_seen = 0;  // its redirect counts already in the metrics
   size_t ended = 0;
   uint64_t barrier = 0;  // checkpoint id whose barriers are arriving
   size_t barriers = 0;   // shards that delivered it

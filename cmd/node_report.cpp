@@ -65,6 +65,7 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
   out << "},\"late\":" << m_.events_late.load() << ",\"dead_letters\":" << m_.dead_letters_written.load()
       << ",\"key_updates\":" << m_.key_updates.load() << ",\"redis_commands\":" << m_.redis_commands.load()
       << ",\"redis_errors\":" << m_.redis_errors.load() << ",\"redis_resyncs\":" << m_.redis_resyncs.load()
+      << ",\"redis_moved\":" << m_.redis_moved.load() << ",\"redis_ask\":" << m_.redis_ask.load()
       << ",\"final_watermark\":" << m_.watermark.load()
       << ",\"checkpoints\":" << m_.checkpoints_completed.load() << ",\"checkpoints_failed\":" << m_.checkpoints_failed.load()
       << ",\"last_checkpoint_ms\":" << m_.last_checkpoint_ms.load() << ",\"last_checkpoint_bytes\":" << m_.last_checkpoint_bytes.load()

@@ -28,6 +28,8 @@ struct node_metrics {
   std::atomic<uint64_t> redis_commands{0};
   std::atomic<uint64_t> redis_errors{0};
   std::atomic<uint64_t> redis_resyncs{0};  // full rewrites: Redis lost data, or --resync
+  std::atomic<uint64_t> redis_moved{0};    // Redis Cluster: commands resent after MOVED (a slot moved)
+  std::atomic<uint64_t> redis_ask{0};      // Redis Cluster: commands resent after ASK (a slot migrating)
   std::atomic<int64_t> watermark{no_watermark};  // min over shards when the run ends, for display
   std::atomic<uint64_t> checkpoints_completed{0};
   std::atomic<uint64_t> checkpoints_failed{0};

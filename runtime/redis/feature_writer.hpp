@@ -31,6 +31,9 @@ public:
   virtual std::string where() const = 0;
   /// After lost_before: the marker(s) that showed the loss.
   virtual std::string loss_detail() const = 0;
+  /// Redis Cluster: writes resent after MOVED and after ASK so far (0 for one redis-server).
+  virtual uint64_t moved() const { return 0; }
+  virtual uint64_t asked() const { return 0; }
 };
 
 }  // namespace rtfeat

@@ -155,25 +155,31 @@ bool cluster_writer::read_batch(cluster_pipeline& p, const node_batch& batch, vo
   return true;
 }
 
-dataset_marker& cluster_writer::marker_for(uint16_t slot, bool& is_new) {
-  auto it = markers_.find(slot);
-  is_new = it == markers_.end();
-  if (is_new) it = markers_.emplace(slot, dataset_marker::in_slot_of(tag_for_slot(slot), cfg_.writer, token_)).first;
-  return it->second;
+dataset_marker& cluster_writer::marker_for(const node_address& master, bool& is_new) {
+  // A marker this master still serves keeps its place: a promoted replica serves
+  // its master's slots, so it is asked for the same marker and shows what it
+  // did not receive; and resharding rarely moves it.
+  const auto& map = conns_.map();
+  for (auto& [slot, m] : markers_) {
+    if (map.master_of(slot) == master) return is_new = false, m;
+  }
+  // Else the master's highest slot: redis-cli --cluster reshard moves a
+  // master's slots lowest first, so this one moves last.
+  const auto slot = map.last_slot_of(master).value_or(0);
+  is_new = true;
+  return markers_.insert_or_assign(slot, dataset_marker::in_slot_of(tag_for_slot(slot), cfg_.writer, token_))
+    .first->second;
 }
 
 bool cluster_writer::check_markers(uint64_t& commands, bool& intact, std::string& error) {
-  // Each master's lowest slot: a replica promoted in its place serves the same
-  // slots, so it is asked for the same marker, and shows what it did not receive.
-  const auto slots = conns_.map().first_slots();
   std::vector<dataset_marker*> sent;
   bool changed = false;
   buf_.clear();
   units_.clear();
   resp_command_sink sink(buf_, args_);
-  for (auto slot : slots) {
+  for (const auto& master : conns_.map().masters()) {
     bool is_new = false;
-    auto& m = marker_for(slot, is_new);
+    auto& m = marker_for(master, is_new);
     changed = changed || (is_new && marked_);
     const auto begin = buf_.size();
     sink.begin("SET");
@@ -182,7 +188,7 @@ bool cluster_writer::check_markers(uint64_t& commands, bool& intact, std::string
     sink.arg(value.data(), value.size());
     sink.arg("GET", 3);
     sink.end();
-    units_.push_back({.slot = slot, .begin = begin, .end = buf_.size(), .replies = 1});
+    units_.push_back({.slot = key_slot(m.key()), .begin = begin, .end = buf_.size(), .replies = 1});
     sent.push_back(&m);
   }
   cluster_pipeline p(conns_.map(), cfg_.limits);
@@ -200,8 +206,9 @@ bool cluster_writer::check_markers(uint64_t& commands, bool& intact, std::string
     intact = false;
     loss_detail_ += (loss_detail_.empty() ? "" : "; ") + ("marker " + sent[i]->key() + " missing or older");
   }
-  // A master whose lowest slot changed (resharding, a new master) has a new
-  // marker that proves nothing yet about earlier writes: count it as a loss.
+  // A master without a marker in its slots (its marker's slot moved away, or a
+  // new master) gets a new one, which proves nothing yet about earlier writes:
+  // count it as a loss.
   if (changed) {
     intact = false;
     loss_detail_ += (loss_detail_.empty() ? "" : "; ") + std::string("the cluster's masters or slots changed");

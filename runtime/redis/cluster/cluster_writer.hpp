@@ -3,7 +3,7 @@
 // slot), routed by the key's slot through cluster_pipeline: one pipeline per
 // master per round, MOVED/ASK followed, TRYAGAIN/CLUSTERDOWN backed off.
 // Once every unit is written, each master gets this sink's dataset marker in
-// its lowest slot: a failed-over master whose replica missed the last writes
+// one of its slots: a failed-over master whose replica missed the last writes
 // holds an older marker, so the loss is seen and the shards rewrite their keys
 // (docs/exactly-once.md, docs/redis-cluster.md).
 #pragma once
@@ -38,8 +38,8 @@ public:
   write_result write(std::vector<key_update>& updates, uint64_t& commands, std::string& error) override;
   std::string where() const override { return "redis cluster (seeds " + conns_.seeds_text() + ")"; }
   std::string loss_detail() const override { return loss_detail_; }
-  /// MOVED, ASK, retries and failures so far (tests, logs).
-  const pipeline_counts& counts() const { return counts_; }
+  uint64_t moved() const override { return counts_.moved; }
+  uint64_t asked() const override { return counts_.ask; }
 
 private:
   struct unit {
@@ -53,7 +53,8 @@ private:
   bool read_batch(cluster_pipeline& p, const node_batch& batch, void* ctx, std::string& error);
   /// SET ... GET of each master's marker; false (failed) or `intact` set.
   bool check_markers(uint64_t& commands, bool& intact, std::string& error);
-  dataset_marker& marker_for(uint16_t slot, bool& is_new);
+  /// The marker `master` is asked for; `is_new` when it had none in its slots.
+  dataset_marker& marker_for(const node_address& master, bool& is_new);
 
   cluster_connections conns_;
   cluster_writer_settings cfg_;

@@ -128,6 +128,13 @@ std::vector<uint16_t> slot_map::first_slots() const {
   return out;
 }
 
+std::optional<uint16_t> slot_map::last_slot_of(const node_address& master) const {
+  for (size_t slot = owner_.size(); slot-- > 0;) {
+    if (shards_[owner_[slot]].master == master) return static_cast<uint16_t>(slot);
+  }
+  return std::nullopt;
+}
+
 uint16_t slot_map::index_of(const node_address& master) {
   for (size_t i = 0; i < shards_.size(); ++i) {
     if (shards_[i].master == master) return static_cast<uint16_t>(i);

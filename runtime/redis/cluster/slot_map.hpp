@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -57,6 +58,8 @@ public:
   std::vector<node_address> masters() const;
   /// The lowest slot of each master, in the order of masters().
   std::vector<uint16_t> first_slots() const;
+  /// The highest slot of `master`, or nullopt when it serves none.
+  std::optional<uint16_t> last_slot_of(const node_address& master) const;
 
 private:
   struct shard {

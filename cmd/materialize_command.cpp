@@ -16,6 +16,7 @@
 #include "runtime/offline/csv_reader.hpp"
 #include "runtime/offline/offline_table.hpp"
 #include "runtime/redis/offline_writer.hpp"
+#include "runtime/redis/redis_target.hpp"
 
 namespace rtfeat::cmd {
 
@@ -101,8 +102,10 @@ int run_materialize(const materialize_options& o) {
   if (first == csv_reader::result::bad
       || !parse_offline_header(header_cells, id_column, header, error))
     return stop(o.table + ":" + std::to_string(csv.line()) + ": bad header: " + error);
-  auto writer = offline_writer::connect(cfg.redis_host, static_cast<int>(cfg.redis_port),
-                                        redis_credentials_from_env(cfg.redis_username), error);
+  auto credentials = redis_credentials_from_env(cfg.redis_username);
+  auto writer = cfg.redis_cluster
+                  ? offline_writer::connect_cluster(redis_cluster_seeds(cfg), credentials, error)
+                  : offline_writer::connect(cfg.redis_host, static_cast<int>(cfg.redis_port), credentials, error);
   if (writer == nullptr) return stop(error);
   load_counts n;
   progress_meter clock;
@@ -126,7 +129,7 @@ void add_materialize(CLI::App& app) {
     "load an offline table (CSV) into Redis as one hash per row, for serve (docs/serving.md)");
   sub
     ->add_option("--config", o->config_path,
-                 "job config (TOML): redis.host, redis.port, redis.username")
+                 "job config (TOML): redis.host, redis.port (or redis.cluster, redis.nodes), redis.username")
     ->capture_default_str();
   sub->add_option("--set", o->sets, "override a config key: section.key=value (repeatable)");
   sub->add_option("--table", o->table, "the table: CSV with a header row (RFC 4180)")->required();

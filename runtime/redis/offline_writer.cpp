@@ -5,6 +5,9 @@
 
 #include <charconv>
 
+#include "runtime/redis/cluster/key_slot.hpp"
+#include "runtime/redis/resp_command_sink.hpp"
+
 namespace rtfeat {
 
 namespace {
@@ -22,7 +25,49 @@ std::string error_in(const redisReply* r) {
 
 }  // namespace
 
-offline_writer::~offline_writer() { redisFree(ctx_of(ctx_)); }
+offline_writer::~offline_writer() {
+  if (ctx_ != nullptr) redisFree(ctx_of(ctx_));
+}
+
+std::unique_ptr<offline_writer> offline_writer::connect_cluster(const std::vector<node_address>& seeds,
+                                                                const redis_credentials& cred, std::string& error) {
+  std::unique_ptr<offline_writer> w(new offline_writer(nullptr));
+  w->cluster_ = std::make_unique<cluster_sender>(seeds, cred, 2000);
+  if (w->cluster_->map(error) == nullptr) return nullptr;
+  return w;
+}
+
+void offline_writer::add_to_cluster(std::string_view key,
+                                    const std::vector<std::pair<std::string_view, std::string_view>>& fields,
+                                    int64_t ttl_s) {
+  auto& buf = cluster_->buffer();
+  const auto begin = buf.size();
+  resp_command_sink sink(buf, args_);
+  uint32_t n = 0;
+  auto command = [&](std::initializer_list<std::string_view> args) {
+    sink.begin(args.begin()->data());
+    for (auto it = args.begin() + 1; it != args.end(); ++it) sink.arg(it->data(), it->size());
+    sink.end();
+    ++n;
+  };
+  command({"MULTI"});
+  command({"DEL", key});
+  if (!fields.empty()) {
+    sink.begin("HSET");
+    sink.arg(key.data(), key.size());
+    for (const auto& [f, v] : fields) sink.arg(f.data(), f.size()), sink.arg(v.data(), v.size());
+    sink.end();
+    ++n;
+  }
+  char ttl[24];
+  if (ttl_s > 0) {
+    auto end = std::to_chars(ttl, ttl + sizeof ttl, ttl_s).ptr;
+    command({"EXPIRE", key, std::string_view(ttl, static_cast<size_t>(end - ttl))});
+  }
+  command({"EXEC"});
+  cluster_->add_unit(key_slot(key), begin, n);
+  pending_ += n;
+}
 
 std::unique_ptr<offline_writer> offline_writer::connect(const std::string& host, int port,
                                                         const redis_credentials& cred,
@@ -60,6 +105,7 @@ void offline_writer::append(const std::vector<std::string_view>& args) {
 void offline_writer::add(std::string_view key,
                          const std::vector<std::pair<std::string_view, std::string_view>>& fields,
                          int64_t ttl_s) {
+  if (cluster_) return ++rows_, add_to_cluster(key, fields, ttl_s);
   if (rows_++ == 0) append({"MULTI"});
   append({"DEL", key});
   if (!fields.empty()) {
@@ -76,6 +122,12 @@ void offline_writer::add(std::string_view key,
 
 bool offline_writer::flush(uint64_t& commands, std::string& error) {
   if (rows_ == 0) return true;
+  if (cluster_) {
+    commands += pending_;
+    rows_ = 0;
+    pending_ = 0;
+    return cluster_->send(error);
+  }
   append({"EXEC"});
   auto* c = ctx_of(ctx_);
   std::string first_error;

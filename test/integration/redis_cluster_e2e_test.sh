@@ -2,7 +2,8 @@
 # A drain of 500 000 events into a Redis Cluster of 3 masters + 3 replicas:
 # every key on the master of its slot (the oracle reads each master), oracle
 # diff 0, the keys spread over all three masters, and the sinks' markers on
-# every master. docs/redis-cluster.md.
+# every master; then an offline table materialized into the same cluster.
+# docs/redis-cluster.md.
 # Usage: redis_cluster_e2e_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$2
@@ -30,5 +31,17 @@ for p in $(redis_cluster_masters); do
   [ "$keys" -gt 10000 ] || fail "master $p holds only $keys keys: the keys are not spread over the masters"
   [ "$markers" -ge 1 ] || fail "master $p has no sink marker: a failover there would go unnoticed"
 done
+# rtfeat materialize: every row on its slot's master, whole (one MULTI/EXEC per row).
+{ echo "user_id,age_band,segment"; for i in $(seq 1 3000); do echo "mu$i,$((i % 7)),s$((i % 5))"; done; } >"$WORK/users.csv"
+"$BIN" materialize "${CLUSTER_JOB[@]}" --table "$WORK/users.csv" --entity user 2>"$WORK/materialize.log" \
+  || { cat "$WORK/materialize.log" >&2; fail "materialize into the cluster failed"; }
+for i in 1 777 1500 2999 3000; do
+  got=$(redis-cli -c -p "${REDIS_CLUSTER_PORTS[0]}" HGET "user:offline:{mu$i}" segment)
+  [ "$got" = "s$((i % 5))" ] || fail "user:offline:{mu$i} segment is '$got', the table says s$((i % 5))"
+done
+rows=0
+for p in $(redis_cluster_masters); do rows=$((rows + $(redis-cli -p "$p" --scan --pattern 'user:offline:*' | wc -l))); done
+[ "$rows" = 3000 ] || fail "the masters hold $rows offline rows, the table has 3000"
+
 [ "$(jq .redis_resyncs "$WORK/node.json")" = 0 ] || fail "a resync happened although no node of the cluster failed"
 log "redis cluster e2e: $(jq .redis_commands "$WORK/node.json") commands for $(jq .events_read "$WORK/node.json") events; ok in ${SECONDS}s"

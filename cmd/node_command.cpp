@@ -327,6 +327,7 @@ int run_node(const node_options& opt) {
     }
     std::cerr << "node: warning: " << error << " (the sinks retry until it is up)\n";
   }
+  for (const auto& why : redis_eviction_warnings(cfg)) std::cerr << "node: warning: " << why << "\n";
   ns.cluster = cfg.nodes.size() > 1;
   if (ns.cluster) {
     // caf_openssl would only fail on these files mid-run, inside CAF's I/O thread.

@@ -1,6 +1,8 @@
 // Redis target of a job (see redis_target.hpp).
 #include "runtime/redis/redis_target.hpp"
 
+#include <hiredis/hiredis.h>
+
 #include "runtime/redis/cluster/cluster_connections.hpp"
 #include "runtime/redis/redis_auth.hpp"
 
@@ -17,6 +19,54 @@ std::vector<node_address> redis_cluster_seeds(const job_config& cfg) {
   std::vector<node_address> out;
   for (const auto& n : cfg.redis_nodes)
     if (auto a = parse_node_address(n)) out.push_back(*a);
+  return out;
+}
+
+namespace {
+
+/// "" when `c` keeps what it is given; else why it may not.
+std::string eviction_risk(redisContext* c, const std::string& where) {
+  auto* reply = static_cast<redisReply*>(redisCommand(c, "CONFIG GET maxmemory*"));
+  if (reply == nullptr) return "";
+  std::string maxmemory = "0", policy = "noeviction";
+  if (reply->type == REDIS_REPLY_ARRAY) {
+    for (size_t i = 0; i + 1 < reply->elements; i += 2) {
+      std::string name(reply->element[i]->str, reply->element[i]->len);
+      std::string value(reply->element[i + 1]->str, reply->element[i + 1]->len);
+      if (name == "maxmemory") maxmemory = value;
+      if (name == "maxmemory-policy") policy = value;
+    }
+  }
+  freeReplyObject(reply);
+  if (maxmemory == "0" || policy == "noeviction") return "";
+  return where + " has maxmemory " + maxmemory + " with maxmemory-policy " + policy
+         + ": once full it evicts feature keys silently (every feature key has a TTL, so volatile-* policies"
+           " evict them too); use noeviction (writes then fail loudly and are retried) and size maxmemory"
+           " (docs/redis-cluster.md \"Memory\")";
+}
+
+}  // namespace
+
+std::vector<std::string> redis_eviction_warnings(const job_config& cfg) {
+  std::vector<std::string> out;
+  const auto credentials = redis_credentials_from_env(cfg.redis_username);
+  if (cfg.redis_cluster) {
+    cluster_connections conns(redis_cluster_seeds(cfg), credentials, 2000);
+    std::string error;
+    if (!conns.refresh(error)) return out;
+    for (const auto& m : conns.map().masters()) {
+      auto* c = conns.to(m, error);
+      if (c == nullptr) continue;
+      if (auto why = eviction_risk(c, "redis " + m.to_string()); !why.empty()) out.push_back(why);
+    }
+    return out;
+  }
+  cluster_connections one({}, credentials, 2000);
+  std::string error;
+  node_address node{.host = cfg.redis_host, .port = static_cast<int>(cfg.redis_port)};
+  if (auto* c = one.to(node, error); c != nullptr) {
+    if (auto why = eviction_risk(c, "redis " + node.to_string()); !why.empty()) out.push_back(why);
+  }
   return out;
 }
 

@@ -18,5 +18,10 @@ std::vector<node_address> redis_cluster_seeds(const job_config& cfg);
 /// Reads the cluster's slot map once; false with why not (every seed unreachable,
 /// slots without a master, refused credentials).
 bool probe_redis_cluster(const job_config& cfg, std::string& error);
+/// One line per Redis (every master of a cluster) that would evict feature keys
+/// silently: maxmemory set with a policy other than noeviction (every feature key
+/// has a TTL, so volatile-* policies evict them too). Redis unreachable or
+/// CONFIG refused: nothing to say here (the sinks report the former).
+std::vector<std::string> redis_eviction_warnings(const job_config& cfg);
 
 }  // namespace rtfeat

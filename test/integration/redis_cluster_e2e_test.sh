@@ -16,9 +16,16 @@ fail_shows '$WORK/node.log' 20
 start_redis_cluster 3 1
 "$BIN" gen --events 500000 --seed 11 --out "$WORK/events.jsonl" --summary "$WORK/gen.json"
 cluster_job_flags "$WORK/events.jsonl"
+# The article's allkeys-lru on one master: the node must warn that it would evict feature keys.
+LRU_MASTER=$(redis_cluster_masters | tail -1)
+redis-cli -p "$LRU_MASTER" CONFIG SET maxmemory 2gb >/dev/null
+redis-cli -p "$LRU_MASTER" CONFIG SET maxmemory-policy allkeys-lru >/dev/null
 "$BIN" node "${CLUSTER_JOB[@]}" --set "dead_letter.path=$WORK/dead-letter.jsonl" --set "checkpoint.dir=$WORK/cp" \
   --set node.progress_interval_ms=5000 --drain --stats "$WORK/node.json" 2>"$WORK/node.log" \
   || fail "the node did not drain into the cluster"
+grep -q "warning: redis 127.0.0.1:$LRU_MASTER has maxmemory 2147483648 with maxmemory-policy allkeys-lru" "$WORK/node.log" \
+  || fail "no start-up warning about the master that would evict feature keys"
+[ "$(grep -c 'maxmemory-policy' "$WORK/node.log")" = 1 ] || fail "a warning about a master that does not evict"
 "$BIN" oracle "${CLUSTER_JOB[@]}" --events "$WORK/events.jsonl" --diff >"$WORK/oracle.out" 2>"$WORK/oracle.err" \
   || { cat "$WORK/oracle.out" >&2; fail "oracle diff against the cluster is not zero"; }
 grep '^diff:' "$WORK/oracle.out" >&2

@@ -178,6 +178,9 @@ void on_aligned(shard_actor self, uint64_t id) {
 
 void on_barrier(shard_actor self, const barrier_marker& b) {
   auto& al = *self->state.alignment;
+  // A slow reader's barrier of a checkpoint the coordinator already abandoned:
+  // the alignment under way is a newer one and must not be undone by it.
+  if (b.id < al.current()) return;
   if (b.id != al.current() && al.pending()) release_held(self);  // an abandoned checkpoint
   if (!al.pending()) self->state.align_started = std::chrono::steady_clock::now();
   if (al.on_barrier(b.reader, b.id)) on_aligned(self, b.id);

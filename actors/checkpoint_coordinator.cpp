@@ -51,6 +51,11 @@ void start_checkpoint(coord_actor self) {
     st.cfg.metrics->checkpoints_failed.fetch_add(1);
     return;
   }
+  // An aborted checkpoint's directory is gone, so the store would hand out its
+  // id again; late answers and barriers of the aborted one would then count
+  // for the new one. Ids only grow.
+  if (*id <= st.last_id) id = st.last_id + 1;
+  st.last_id = *id;
   st.in_flight = *id;
   st.started = std::chrono::steady_clock::now();
   st.positions.clear();

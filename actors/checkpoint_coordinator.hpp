@@ -41,6 +41,7 @@ struct checkpoint_coordinator_state {
   std::vector<caf::actor> readers;
   std::vector<bool> ended;  // per reader: drained (still answers barriers)
   uint64_t in_flight = 0;   // 0 = none
+  uint64_t last_id = 0;     // the newest id started (aborted ones included): never reused
   std::chrono::steady_clock::time_point started;
   std::vector<reader_position> positions;
   std::vector<snapshot_entry> entries;

@@ -37,11 +37,12 @@ private:
 
 std::string view_line(int i) {
   return R"({"user_id":"u)" + std::to_string(i) + R"(","behavior":"view","item_id":"i1","category_id":5,"ts":)"
-         + std::to_string(1'767'225'600'000 + i * 10) + "}";
+         + std::to_string(1'767'225'600'000 + int64_t{i} * 10) + "}";
 }
 
 std::vector<std::string> views(int n) {
   std::vector<std::string> out;
+  out.reserve(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) out.push_back(view_line(i));
   return out;
 }

@@ -83,10 +83,9 @@ void maybe_complete(coord_actor self) {
        p.watermark == no_watermark ? std::nullopt : std::optional<int64_t>(p.watermark),
        p.future_suspect == no_future_suspect ? std::nullopt : std::optional<int64_t>(p.future_suspect)});
   m.meta = st.cfg.meta;
-  std::string error;
-  if (!st.cfg.store->commit(m, st.cfg.keep, error) && !st.cfg.store->is_complete(m.id))
-    return abort_checkpoint(self, error);
-  if (!error.empty()) std::cerr << "rtfeat: checkpoint retention: " << error << "\n";
+  std::string error, warning;
+  if (!st.cfg.store->commit(m, st.cfg.keep, error, warning)) return abort_checkpoint(self, error);
+  if (!warning.empty()) std::cerr << "rtfeat: " << warning << "\n";
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.started);
   auto& metrics = *st.cfg.metrics;
   metrics.checkpoints_completed.fetch_add(1);

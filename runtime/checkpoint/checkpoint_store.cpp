@@ -92,7 +92,9 @@ std::string checkpoint_store::entry_path(uint64_t id, const snapshot_entry& e) c
   return checkpoint_path(e.home(id)) + "/" + e.file;
 }
 
-bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& error) const {
+bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& error,
+                              std::string& warning) const {
+  warning.clear();
   const std::string chk = checkpoint_path(m.id);
   const std::string prefix = "cannot commit checkpoint " + std::to_string(m.id) + ": ";
   if (m.id == 0) return error = prefix + "checkpoint ids start at 1", false;
@@ -121,11 +123,13 @@ bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::st
     return error = prefix + error, false;
   if (::rename(tmp.c_str(), (chk + "/MANIFEST").c_str()) != 0)
     return error = prefix + os_error("cannot rename", tmp), false;
-  if (!fsync_directory(chk, error) || !fsync_directory(dir_, error))
-    return error = prefix + error, false;
-  error.clear();
-  if (!apply_retention(m.id, std::max<size_t>(keep, 1), error))
-    error = "checkpoint " + std::to_string(m.id) + " is complete, but retention failed: " + error;
+  // Complete from here on: the rename is visible. What fails after is a warning.
+  const auto done = "checkpoint " + std::to_string(m.id) + " is complete, but ";
+  std::string why;
+  if (!fsync_directory(chk, why) || !fsync_directory(dir_, why))
+    warning = done + "not yet durable (" + why + "): a crash may lose it, and a restore then takes the one before";
+  if (why.clear(); !apply_retention(m.id, std::max<size_t>(keep, 1), why))
+    warning += (warning.empty() ? done : "; and ") + "retention failed: " + why;
   return true;
 }
 

@@ -74,11 +74,14 @@ public:
   /// size, syncs the filesystem (syncfs: the snapshot files), fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
   /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
   /// complete checkpoints and deletes older complete ones and partial ones older
-  /// than m.id, except the files the kept manifests reference. Returns true iff checkpoint m.id is complete and durable; a retention
-  /// failure does not undo that: it returns true with the problem in `error`.
+  /// than m.id, except the files the kept manifests reference.
+  /// False with `error`: checkpoint m.id is not complete. True: it is (its MANIFEST
+  /// is in place); `warning` then says what failed after that and does not undo
+  /// it: the directory fsync after the rename (a crash may lose the checkpoint,
+  /// and restore falls back to the one before) or retention (old files stay).
   /// REQUIRES: m.id >= 1, keep >= 1 (0 is taken as 1), snapshots from write_snapshot.
   /// Blocks: a few fsyncs + deleting old directories.
-  bool commit(const checkpoint_manifest& m, size_t keep, std::string& error) const;
+  bool commit(const checkpoint_manifest& m, size_t keep, std::string& error, std::string& warning) const;
 
   /// Removes the directory of checkpoint `id` if it is not complete (a committed
   /// checkpoint is never removed here: false + error). A missing directory is fine.

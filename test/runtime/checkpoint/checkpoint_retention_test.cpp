@@ -16,7 +16,7 @@ using rtfeat::test::temp_dir;
 namespace {
 
 std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
-  std::string error;
+  std::string error, warning;
   auto store = checkpoint_store::open(dir.path(), open_mode::must_exist, error);
   REQUIRE_MESSAGE(store, error);
   return store;
@@ -25,7 +25,7 @@ std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
 checkpoint_manifest write_groups(const checkpoint_store& s, uint64_t id, uint32_t groups) {
   checkpoint_manifest m;
   m.id = id;
-  std::string error;
+  std::string error, warning;
   for (uint32_t kg = 0; kg < groups; ++kg) {
     snapshot_entry e;
     REQUIRE_MESSAGE(s.write_snapshot(id, 0, kg, std::string(100 + kg, 'k'), e, error), error);
@@ -35,8 +35,9 @@ checkpoint_manifest write_groups(const checkpoint_store& s, uint64_t id, uint32_
 }
 
 void commit(const checkpoint_store& s, const checkpoint_manifest& m, size_t keep = 3) {
-  std::string error;
-  REQUIRE_MESSAGE(s.commit(m, keep, error), error);
+  std::string error, warning;
+  REQUIRE_MESSAGE(s.commit(m, keep, error, warning), error);
+  CHECK_MESSAGE(warning.empty(), warning);  // durable and retained: nothing to warn about
   CHECK_MESSAGE(error.empty(), error);
 }
 
@@ -63,7 +64,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
     CHECK(exists(*s, 5));
     CHECK(exists(*s, 6));  // partial but newer: untouched
     checkpoint_listing all;
-    std::string error;
+    std::string error, warning;
     REQUIRE(s->list(all, error));
     REQUIRE(all.complete.size() == 3);
     CHECK(all.complete[0].id == 5);
@@ -77,8 +78,8 @@ TEST_SUITE("runtime.checkpoint.retention") {
     for (uint64_t id = 1; id <= 3; ++id) commit(*s, write_groups(*s, id, 1));
     auto four = write_groups(*s, 4, 2);
     std::filesystem::remove(s->snapshot_path(4, 1));
-    std::string error;
-    CHECK_FALSE(s->commit(four, 1, error));
+    std::string error, warning;
+    CHECK_FALSE(s->commit(four, 1, error, warning));
     CHECK(error.find("cannot commit checkpoint 4: cannot stat") == 0);
     CHECK((exists(*s, 1) && exists(*s, 2) && exists(*s, 3)));
     CHECK_FALSE(std::filesystem::exists(s->checkpoint_path(4) + "/MANIFEST"));
@@ -94,7 +95,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
   TEST_CASE("next_id is one past the highest id, partial ones included") {
     temp_dir dir;
     auto s = open_store(dir);
-    std::string error;
+    std::string error, warning;
     CHECK(s->next_id(error) == 1u);
     commit(*s, write_groups(*s, 1, 1));
     CHECK(s->next_id(error) == 2u);
@@ -108,10 +109,10 @@ TEST_SUITE("runtime.checkpoint.retention") {
     auto m = write_groups(*s, 1, 1);
     commit(*s, m);
     snapshot_entry e;
-    std::string error;
+    std::string error, warning;
     CHECK_FALSE(s->write_snapshot(1, 0, 0, "x", e, error));
     CHECK(error == "checkpoint 1 is already complete");
-    CHECK_FALSE(s->commit(m, 3, error));
+    CHECK_FALSE(s->commit(m, 3, error, warning));
     CHECK_FALSE(s->abort(1, error));
     CHECK(exists(*s, 1));
   }
@@ -119,7 +120,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
     temp_dir dir;
     auto s = open_store(dir);
     write_groups(*s, 1, 3);
-    std::string error;
+    std::string error, warning;
     CHECK(s->abort(1, error));
     CHECK_FALSE(exists(*s, 1));
     CHECK(s->abort(99, error));
@@ -132,7 +133,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
     std::vector<std::thread> threads;
     for (uint32_t t = 0; t < 4; ++t)
       threads.emplace_back([&, t] {
-        std::string error;
+        std::string error, warning;
         for (uint32_t kg = t; kg < 128; kg += 4)
           if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)),
                                  entries[kg], error))
@@ -146,7 +147,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
     m.snapshots = entries;
     commit(*s, m);
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     const auto r = s->find_restorable(std::nullopt, log, error);
     REQUIRE_MESSAGE(r, error);
     CHECK(r->snapshots.size() == 128);
@@ -156,7 +157,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
   }
   TEST_CASE("opening a missing directory without create is an error") {
     temp_dir dir;
-    std::string error;
+    std::string error, warning;
     CHECK_FALSE(checkpoint_store::open(dir.path() + "/nope", open_mode::must_exist, error));
     CHECK(error.find("does not exist") != std::string::npos);
     CHECK(checkpoint_store::open(dir.path() + "/a/b", open_mode::create, error));

@@ -17,7 +17,7 @@ namespace {
 constexpr uint64_t catalogue = 0xabcdef0123456789ull;
 
 std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
-  std::string error;
+  std::string error, warning;
   auto store = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create, error);
   REQUIRE_MESSAGE(store, error);
   return store;
@@ -34,7 +34,7 @@ checkpoint_manifest make_checkpoint(const checkpoint_store& s, uint64_t id, uint
   m.id = id;
   m.created_ms = 1732450000000 + static_cast<int64_t>(id);
   m.catalogue_hash = catalogue;
-  std::string error;
+  std::string error, warning;
   for (uint32_t kg = 0; kg < groups; ++kg) {
     snapshot_entry e;
     REQUIRE_MESSAGE(s.write_snapshot(id, catalogue, kg, body_of(id, kg), e, error), error);
@@ -43,7 +43,7 @@ checkpoint_manifest make_checkpoint(const checkpoint_store& s, uint64_t id, uint
   m.positions = {{"events", 0, static_cast<int64_t>(100 * id), 5000},
                  {"events", 1, 0, std::nullopt}};
   m.meta["nodes"] = "1";
-  if (commit) REQUIRE_MESSAGE(s.commit(m, keep, error), error);
+  if (commit) REQUIRE_MESSAGE(s.commit(m, keep, error, warning), error);
   if (commit) CHECK(error.empty());
   return m;
 }
@@ -56,7 +56,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     auto s = open_store(dir);
     make_checkpoint(*s, 1, 4);
     checkpoint_listing all;
-    std::string error;
+    std::string error, warning;
     REQUIRE(s->list(all, error));
     REQUIRE(all.complete.size() == 1);
     CHECK(all.partial.empty());
@@ -80,7 +80,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     temp_dir dir;
     auto s = open_store(dir);
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     CHECK_FALSE(s->find_restorable(std::nullopt, log, error));
     CHECK(error.empty());
     CHECK(s->next_id(error) == 1u);
@@ -91,7 +91,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     make_checkpoint(*s, 1, 2);
     make_checkpoint(*s, 2, 2, false);
     checkpoint_listing all;
-    std::string error;
+    std::string error, warning;
     REQUIRE(s->list(all, error));
     REQUIRE(all.partial.size() == 1);
     CHECK(all.partial[0].id == 2);
@@ -110,7 +110,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     make_checkpoint(*s, 2, 3);
     test::flip_byte(s->snapshot_path(2, 1), -3);
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     const auto m = s->find_restorable(std::nullopt, log, error);
     REQUIRE(m);
     CHECK(m->id == 1);
@@ -129,7 +129,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     make_checkpoint(*s, 1, 2);
     std::filesystem::remove(s->snapshot_path(1, 0));
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     CHECK_FALSE(s->find_restorable(std::nullopt, log, error));
     CHECK(error.find("no restorable checkpoint") == 0);
     REQUIRE(log.size() == 1);
@@ -143,7 +143,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     make_checkpoint(*s, 2, 1);
     test::flip_byte(s->checkpoint_path(2) + "/MANIFEST", 30);
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     const auto m = s->find_restorable(std::nullopt, log, error);
     REQUIRE(m);
     CHECK(m->id == 1);
@@ -156,7 +156,7 @@ TEST_SUITE("runtime.checkpoint.store") {
     make_checkpoint(*s, 1, 1);
     make_checkpoint(*s, 2, 1);
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     const auto m = s->find_restorable(1, log, error);
     REQUIRE(m);
     CHECK(m->id == 1);
@@ -168,9 +168,9 @@ TEST_SUITE("runtime.checkpoint.store") {
     auto s = open_store(dir);
     auto m = make_checkpoint(*s, 1, 2, false);
     snapshot_entry e;
-    std::string error;
+    std::string error, warning;
     REQUIRE(s->write_snapshot(1, catalogue + 1, 1, body_of(1, 1), e, error));
-    REQUIRE(s->commit(m, 3, error));
+    REQUIRE(s->commit(m, 3, error, warning));
     std::vector<std::string> problems;
     CHECK_FALSE(s->verify(m, problems));
     REQUIRE(problems.size() == 1);

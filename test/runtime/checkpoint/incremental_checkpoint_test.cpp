@@ -29,7 +29,7 @@ struct writer {
     checkpoint_manifest m;
     m.id = id;
     m.catalogue_hash = catalogue;
-    std::string error;
+    std::string error, warning;
     for (const auto& [kg, body] : bodies) {
       snapshot_entry e;
       bool referenced = false;
@@ -37,14 +37,14 @@ struct writer {
       CHECK(referenced == (e.stored_in != 0));
       m.snapshots.push_back(e);
     }
-    if (commit) REQUIRE_MESSAGE(store.commit(m, keep, error), error);
+    if (commit) REQUIRE_MESSAGE(store.commit(m, keep, error, warning), error);
     if (commit) CHECK_MESSAGE(error.empty(), error);
     return m;
   }
 };
 
 std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
-  std::string error;
+  std::string error, warning;
   auto store = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create, error);
   REQUIRE_MESSAGE(store, error);
   return store;
@@ -99,7 +99,7 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     writer w{*s, {}};
     w.checkpoint(1, {{0, "a0"}});
     w.checkpoint(2, {{0, "a1"}}, 3, false);
-    std::string error;
+    std::string error, warning;
     REQUIRE_MESSAGE(s->abort(2, error), error);
     const auto m3 = w.checkpoint(3, {{0, "a1"}});
     CHECK(m3.find(0)->stored_in == 0);
@@ -125,7 +125,7 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     CHECK_FALSE(std::filesystem::exists(s->checkpoint_path(2)));
     CHECK(std::filesystem::exists(s->snapshot_path(3, 1)));  // checkpoint 4 references it
     std::vector<std::string> log;
-    std::string error;
+    std::string error, warning;
     auto r = s->find_restorable(std::nullopt, log, error);
     REQUIRE_MESSAGE(r, error);
     CHECK(r->id == 5);
@@ -152,7 +152,7 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     w.checkpoint(3, {{0, "a2"}, {1, "b3"}}, 10);  // references chk-2/kg-0.snap
     test::flip_byte(s->snapshot_path(2, 0), -2);
     checkpoint_manifest m3;
-    std::string error;
+    std::string error, warning;
     REQUIRE(s->load_manifest(3, m3, error));
     std::vector<std::string> problems;
     CHECK_FALSE(s->verify(m3, problems));
@@ -180,8 +180,8 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     REQUIRE(s->reference_snapshot(2, 1, *m1.find(0), e));
     m2.snapshots.push_back(e);
     std::filesystem::remove(s->snapshot_path(1, 0));
-    std::string error;
-    CHECK_FALSE(s->commit(m2, 3, error));
+    std::string error, warning;
+    CHECK_FALSE(s->commit(m2, 3, error, warning));
     CHECK_FALSE(s->is_complete(2));
   }
 }

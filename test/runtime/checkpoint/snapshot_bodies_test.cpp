@@ -102,7 +102,7 @@ entity_map decoded(const feature_plan& plan, snapshot_bodies& bodies) {
   int64_t watermark = no_watermark;
   uint64_t seq = 0;
   std::vector<std::string> dropped;
-  std::string error;
+  std::string error, warning;
   for (auto kg : all_key_groups())
     REQUIRE_MESSAGE(decode_shard_state(bodies.body(kg), fresh.named(), watermark, seq, dropped, error), error);
   return entities_of(fresh);
@@ -203,7 +203,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     int64_t watermark = no_watermark;
     uint64_t restored_seq = 0;
     std::vector<std::string> dropped;
-    std::string error;
+    std::string error, warning;
     shard restored(plan);
     REQUIRE(decode_shard_state(bodies.body(0), restored.named(), watermark, restored_seq, dropped, error));
     CHECK(restored_seq == 2);
@@ -213,7 +213,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
   TEST_CASE("the writer stores the key groups that changed and references the others") {
     auto plan = test::default_plan();
     test::temp_dir dir;
-    std::string error;
+    std::string error, warning;
     auto store = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create, error);
     REQUIRE_MESSAGE(store, error);
     auto events = events_of(100, t0);
@@ -227,7 +227,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
       m.catalogue_hash = 1;
       size_t written = 0;
       REQUIRE_MESSAGE(writer.store(*store, id, 1, kept.save(t0 + 100000, 1), full, m.snapshots, written, error), error);
-      REQUIRE_MESSAGE(store->commit(m, 2, error), error);
+      REQUIRE_MESSAGE(store->commit(m, 2, error, warning), error);
       CHECK(m.snapshots.size() == max_parallelism);
       return written;
     };

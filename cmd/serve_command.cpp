@@ -14,6 +14,7 @@
 #include "runtime/redis/redis_reader.hpp"
 #include "serve/catalogue/served_catalogue.hpp"
 #include "serve/model/xgboost_model.hpp"
+#include "serve/redis/cluster_nodes.hpp"
 #include "serve/serve_app.hpp"
 
 namespace rtfeat::cmd {
@@ -25,19 +26,35 @@ struct serve_options {
   std::vector<std::string> sets;
 };
 
-/// Redis at start: refused credentials are a config error (exit 2); an
-/// unreachable Redis only warns (serve answers 503 until it is up).
-bool check_redis(const job_config& cfg) {
+/// One Redis node at start: refused credentials are a config error (false); an
+/// unreachable node only warns (serve answers 503 until it is up).
+bool check_redis_node(const job_config& cfg, const std::string& host, int port, std::string_view unreachable,
+                      bool& reached) {
   redis_reader probe;
   std::string error;
-  if (probe.connect(cfg.redis_host, static_cast<int>(cfg.redis_port), 2000, error,
-                    redis_credentials_from_env(cfg.redis_username)))
-    return true;
+  reached = probe.connect(host, port, 2000, error, redis_credentials_from_env(cfg.redis_username));
+  if (reached) return true;
   if (probe.refused()) {
     std::cerr << "serve: " << error << "\n";
     return false;
   }
-  std::cerr << "serve: warning: " << error << "; answering 503 until Redis is up\n";
+  std::cerr << "serve: warning: " << error << unreachable << "\n";
+  return true;
+}
+
+/// Redis (or every seed of the cluster) at start: see check_redis_node.
+bool check_redis(const job_config& cfg) {
+  bool reached = false;
+  if (!cfg.redis_cluster) {
+    return check_redis_node(cfg, cfg.redis_host, static_cast<int>(cfg.redis_port),
+                            "; answering 503 until Redis is up", reached);
+  }
+  bool any = false;
+  for (const auto& seed : serve::parse_seeds(cfg.redis_nodes)) {
+    if (!check_redis_node(cfg, seed.host, seed.port, " (a cluster seed)", reached)) return false;
+    any = any || reached;
+  }
+  if (!any) std::cerr << "serve: warning: no seed of redis.nodes reachable; answering 503 until one is\n";
   return true;
 }
 
@@ -112,8 +129,13 @@ int run_serve(const serve_options& opt) {
     std::cerr << "serve: " << error << "\n";
     return 2;
   }
+  std::string redis = cfg.redis_host + ":" + std::to_string(cfg.redis_port);
+  if (cfg.redis_cluster) {
+    redis = "cluster, seeds";
+    for (const auto& n : cfg.redis_nodes) redis += " " + n;
+  }
   std::cerr << "serve: listening on http://" << cfg.serve_host << ":" << app.port() << " (" << cfg.serve_threads
-            << " loops; features: " << counts << "; redis " << cfg.redis_host << ":" << cfg.redis_port << ")\n";
+            << " loops; features: " << counts << "; redis " << redis << ")\n";
   app.run();
   std::cerr << "serve: stopped\n";
   return 0;

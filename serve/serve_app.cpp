@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <iostream>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -71,44 +72,78 @@ serve_app::serve_app(job_config config, served_catalogue catalogue, std::unique_
 
 serve_app::~serve_app() { stop(); }
 
+namespace {
+
+void observe_round_trip(loop_metrics& metrics, steady_clock::duration d) {
+  metrics.redis_round_trip_us.observe(
+    static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
+}
+
+}  // namespace
+
+void serve_app::start_redis(serve_loop& loop, const redis_credentials& credentials) {
+  redis_connection_options o;
+  o.host = config_.redis_host;
+  o.port = static_cast<int>(config_.redis_port);
+  o.credentials = credentials;
+  o.name = "redis (loop " + std::to_string(loop.index) + ")";
+  loop.redis = std::make_unique<redis_connection>(loop.io, o);
+  auto* metrics = &loop.metrics;
+  loop.redis->on_round_trip([metrics](steady_clock::duration d) { observe_round_trip(*metrics, d); });
+  if (config_.serve_cache_max_entries > 0) {
+    auto per_loop = std::max<int64_t>(1, config_.serve_cache_max_entries / config_.serve_threads);
+    loop.cache = std::make_unique<near_cache>(static_cast<size_t>(per_loop));
+    // An entity renders from a few keys: a quarter of the cache's entries covers what it holds.
+    loop.memo = std::make_unique<render_memo>(static_cast<size_t>(std::max<int64_t>(1, per_loop / 4)));
+  }
+  auto* l = &loop;
+  loop.redis->start(
+    {},
+    [this, l] {
+      process_.redis_up.fetch_add(1);
+      if (l->cache) tracking_connection_up(*l);
+    },
+    [this, l] {
+      process_.redis_up.fetch_sub(1);
+      if (l->cache) tracking_connection_down(*l);
+    });
+}
+
+void serve_app::start_cluster(serve_loop& loop, const redis_credentials& credentials) {
+  cluster_nodes_options o;
+  o.seeds = parse_seeds(config_.redis_nodes);
+  o.credentials = credentials;
+  o.name = "redis cluster (loop " + std::to_string(loop.index) + ")";
+  auto* metrics = &loop.metrics;
+  o.round_trip = [metrics](steady_clock::duration d) { observe_round_trip(*metrics, d); };
+  o.redirects = [metrics](const pipeline_counts& c) {
+    metrics->cluster_moved.fetch_add(c.moved, std::memory_order_relaxed);
+    metrics->cluster_ask.fetch_add(c.ask, std::memory_order_relaxed);
+    metrics->cluster_retries.fetch_add(c.retried, std::memory_order_relaxed);
+  };
+  loop.cluster = std::make_unique<cluster_nodes>(loop.io, o);
+  // Up = the slot map is read and every master of it is connected.
+  loop.cluster->start([this](bool up) {
+    if (up) process_.redis_up.fetch_add(1);
+    else process_.redis_up.fetch_sub(1);
+  });
+}
+
 bool serve_app::start(std::string& error) {
   auto credentials = redis_credentials_from_env(config_.redis_username);
   std::vector<asio::io_context*> ios;
   for (int64_t i = 0; i < config_.serve_threads; ++i) {
     auto loop = std::make_unique<serve_loop>(static_cast<size_t>(i), catalogue_);
     if (model_) loop->metrics.set_model_inputs(model_->config.inputs.size());
-    redis_connection_options o;
-    o.host = config_.redis_host;
-    o.port = static_cast<int>(config_.redis_port);
-    o.credentials = credentials;
-    o.name = "redis (loop " + std::to_string(i) + ")";
-    loop->redis = std::make_unique<redis_connection>(loop->io, o);
-    auto* metrics = &loop->metrics;
-    loop->redis->on_round_trip([metrics](steady_clock::duration d) {
-      metrics->redis_round_trip_us.observe(
-        static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(d).count()));
-    });
-    if (config_.serve_cache_max_entries > 0) {
-      auto per_loop = std::max<int64_t>(1, config_.serve_cache_max_entries / config_.serve_threads);
-      loop->cache = std::make_unique<near_cache>(static_cast<size_t>(per_loop));
-      // An entity renders from a few keys: a quarter of the cache's entries covers what it holds.
-      loop->memo = std::make_unique<render_memo>(static_cast<size_t>(std::max<int64_t>(1, per_loop / 4)));
-    }
-    auto* l = loop.get();
-    loop->redis->start(
-      {},
-      [this, l] {
-        process_.redis_up.fetch_add(1);
-        if (l->cache) tracking_connection_up(*l);
-      },
-      [this, l] {
-        process_.redis_up.fetch_sub(1);
-        if (l->cache) tracking_connection_down(*l);
-      });
+    if (config_.redis_cluster) start_cluster(*loop, credentials);
+    else start_redis(*loop, credentials);
     ios.push_back(&loop->io);
     loops_.push_back(std::move(loop));
   }
-  if (config_.serve_cache_max_entries > 0) {
+  if (config_.redis_cluster && config_.serve_cache_max_entries > 0)
+    std::cerr << "serve: near cache off: serve.cache.max_entries is not supported with redis.cluster = true yet "
+                 "(every read goes to the slot's master; docs/serving.md)\n";
+  if (!config_.redis_cluster && config_.serve_cache_max_entries > 0) {
     std::vector<serve_loop*> all;
     for (auto& l : loops_) all.push_back(l.get());
     redis_connection_options ro;
@@ -145,7 +180,7 @@ void serve_app::run() {
   // Connections and pending handlers go with their loops, on this thread.
   server_.reset();
   invalidations_.reset();
-  for (auto& l : loops_) l->redis.reset();
+  for (auto& l : loops_) l->redis.reset(), l->cluster.reset();
 }
 
 void serve_app::stop() {
@@ -212,8 +247,20 @@ void serve_app::dispatch(serve_loop& loop, route r, std::string_view path, std::
 http_response serve_app::readiness() const {
   int up = process_.redis_up.load();
   if (up == static_cast<int>(loops_.size())) return {200, "{\"status\":\"ready\"}", "application/json", 0};
-  std::string why = "Redis " + config_.redis_host + ":" + std::to_string(config_.redis_port) + " not connected ("
-                    + std::to_string(up) + " of " + std::to_string(loops_.size()) + " loops)";
+  std::string why;
+  if (config_.redis_cluster) {
+    // A loop's reason names the seed or master it waits for.
+    for (const auto& l : loops_)
+      if (auto r = l->cluster->not_ready_reason(); !r.empty()) {
+        why = "Redis Cluster: " + r + " (loop " + std::to_string(l->index) + "; ";
+        break;
+      }
+    if (why.empty()) why = "Redis Cluster not connected (";
+    why += std::to_string(up) + " of " + std::to_string(loops_.size()) + " loops ready)";
+  } else {
+    why = "Redis " + config_.redis_host + ":" + std::to_string(config_.redis_port) + " not connected ("
+          + std::to_string(up) + " of " + std::to_string(loops_.size()) + " loops)";
+  }
   std::string body = "{\"status\":\"not ready\",\"reasons\":[";
   append_json_string(body, why);
   body += "]}";

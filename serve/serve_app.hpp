@@ -1,5 +1,5 @@
 // `rtfeat serve` as a whole: N event loops (threads), each with its own Redis
-// connection, the HTTP server handing connections to them, and the router
+// connection (or its connections to every master of a Redis Cluster), the HTTP server handing connections to them, and the router
 // from a request's path to the feature API, health, readiness and metrics.
 #pragma once
 
@@ -48,6 +48,10 @@ public:
 private:
   void dispatch(serve_loop& loop, route r, std::string_view path, std::string_view query, const http_request& req,
                 respond_fn respond);
+  /// The loop's connection to redis.host:port (and its near cache).
+  void start_redis(serve_loop& loop, const redis_credentials& credentials);
+  /// The loop's connections to the masters of redis.nodes' cluster.
+  void start_cluster(serve_loop& loop, const redis_credentials& credentials);
   http_response readiness() const;
   std::string metrics_text() const;
 

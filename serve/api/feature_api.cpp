@@ -22,6 +22,13 @@ std::string error_body(std::string_view message) {
   return out;
 }
 
+std::string redis_failure(std::string_view error, std::chrono::milliseconds deadline) {
+  if (!error.starts_with("deadline")) return "Redis unavailable: " + std::string(error);
+  // "deadline: 127.0.0.1:7001 did not answer" on a cluster names the node.
+  return "Redis did not answer within serve.deadline_ms (" + std::to_string(deadline.count()) + " ms)"
+         + std::string(error.substr(std::string_view("deadline").size()));
+}
+
 struct feature_read_job {
   struct entity {
     entity_type type = entity_type::user;
@@ -260,23 +267,20 @@ void feature_api::run(serve_loop& loop, const std::shared_ptr<feature_read_job>&
   };
   if (count == 0) return render();
   auto deadline = steady_clock::now() + options_.deadline;
-  loop.redis->execute(commands, count, deadline,
-                      [&loop, job, render = std::move(render), respond, this](reply_span replies,
-                                                                              std::string_view error) {
-                        if (error.empty()) {
-                          loop.metrics.redis_round_trips.fetch_add(1, std::memory_order_relaxed);
-                          attach_replies(loop, *job, replies);
-                          return render();
-                        }
-                        for (const auto& s : job->stores) loop.cache->read_abandoned(s.key, s.ticket);
-                        bool late = error == "deadline";
-                        (late ? loop.metrics.redis_deadlines : loop.metrics.redis_errors)
-                          .fetch_add(1, std::memory_order_relaxed);
-                        std::string why = late ? "Redis did not answer within serve.deadline_ms ("
-                                                   + std::to_string(options_.deadline.count()) + " ms)"
-                                               : "Redis unavailable: " + std::string(error);
-                        respond({503, error_body(why), "application/json", 1});
-                      });
+  loop.read(commands, count, deadline,
+            [&loop, job, render = std::move(render), respond, this](reply_span replies,
+                                                                    std::string_view error) {
+              if (error.empty()) {
+                loop.metrics.redis_round_trips.fetch_add(1, std::memory_order_relaxed);
+                attach_replies(loop, *job, replies);
+                return render();
+              }
+              for (const auto& s : job->stores) loop.cache->read_abandoned(s.key, s.ticket);
+              bool late = error.starts_with("deadline");
+              (late ? loop.metrics.redis_deadlines : loop.metrics.redis_errors)
+                .fetch_add(1, std::memory_order_relaxed);
+              respond({503, error_body(redis_failure(error, options_.deadline)), "application/json", 1});
+            });
 }
 
 }  // namespace rtfeat::serve

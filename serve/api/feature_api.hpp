@@ -47,4 +47,8 @@ private:
 /// A JSON error body: {"error": message}.
 std::string error_body(std::string_view message);
 
+/// The reason of a 503 for a failed Redis batch: `error` as the connection (or
+/// the cluster routing) gave it, "deadline..." when the deadline passed first.
+std::string redis_failure(std::string_view error, std::chrono::milliseconds deadline);
+
 }  // namespace rtfeat::serve

@@ -165,21 +165,17 @@ void predict_api::post(serve_loop& loop, std::string_view body, const respond_fn
     respond({200, std::move(out), "application/json", 0});
   };
   if (count == 0) return score({});
-  loop.redis->execute(commands, count, steady_clock::now() + deadline_,
-                      [&loop, score = std::move(score), respond, this](reply_span replies, std::string_view error) {
-                        if (error.empty()) {
-                          loop.metrics.redis_round_trips.fetch_add(1, std::memory_order_relaxed);
-                          return score(replies);
-                        }
-                        bool late = error == "deadline";
-                        (late ? loop.metrics.redis_deadlines : loop.metrics.redis_errors)
-                          .fetch_add(1, std::memory_order_relaxed);
-                        respond({503,
-                                 error_body(late ? "Redis did not answer within serve.deadline_ms ("
-                                                     + std::to_string(deadline_.count()) + " ms)"
-                                                 : "Redis unavailable: " + std::string(error)),
-                                 "application/json", 1});
-                      });
+  loop.read(commands, count, steady_clock::now() + deadline_,
+            [&loop, score = std::move(score), respond, this](reply_span replies, std::string_view error) {
+              if (error.empty()) {
+                loop.metrics.redis_round_trips.fetch_add(1, std::memory_order_relaxed);
+                return score(replies);
+              }
+              bool late = error.starts_with("deadline");
+              (late ? loop.metrics.redis_deadlines : loop.metrics.redis_errors)
+                .fetch_add(1, std::memory_order_relaxed);
+              respond({503, error_body(redis_failure(error, deadline_)), "application/json", 1});
+            });
 }
 
 }  // namespace rtfeat::serve

@@ -79,7 +79,15 @@ std::string serve_metrics_text(const served_catalogue& c, const std::vector<cons
   x.counter("rtfeat_serve_redis_deadline_exceeded_total",
             "Requests answered 503 because Redis did not answer within serve.deadline_ms.",
             total(loops, [](const loop_metrics& l) -> const auto& { return l.redis_deadlines; }));
-  x.gauge("rtfeat_serve_redis_up", "Event loops whose Redis connection is up.", p.redis_up.load());
+  x.gauge("rtfeat_serve_redis_up", "Event loops whose Redis connection is up (on a cluster: the slot map read and "
+          "every master connected).", p.redis_up.load());
+  x.counter("rtfeat_serve_redis_cluster_moved_total", "Redis Cluster reads resent after MOVED (a slot changed master).",
+            total(loops, [](const loop_metrics& l) -> const auto& { return l.cluster_moved; }));
+  x.counter("rtfeat_serve_redis_cluster_ask_total", "Redis Cluster reads resent after ASK (a slot being migrated).",
+            total(loops, [](const loop_metrics& l) -> const auto& { return l.cluster_ask; }));
+  x.counter("rtfeat_serve_redis_cluster_retries_total",
+            "Redis Cluster reads sent again after TRYAGAIN, CLUSTERDOWN, LOADING or a lost connection.",
+            total(loops, [](const loop_metrics& l) -> const auto& { return l.cluster_retries; }));
 
   x.counter("rtfeat_serve_cache_hits_total", "Redis keys answered from the near cache.",
             total(loops, [](const loop_metrics& l) -> const auto& { return l.cache_hits; }));

@@ -43,6 +43,9 @@ struct loop_metrics {
   std::atomic<uint64_t> redis_errors{0};      // batches failed: connection down or lost
   std::atomic<uint64_t> redis_deadlines{0};   // batches answered 503 at the deadline
   atomic_histogram<latency_bounds_us.size()> redis_round_trip_us{latency_bounds_us};
+  std::atomic<uint64_t> cluster_moved{0};    // Redis Cluster: MOVED followed
+  std::atomic<uint64_t> cluster_ask{0};      // ASK followed
+  std::atomic<uint64_t> cluster_retries{0};  // TRYAGAIN, CLUSTERDOWN, LOADING or a lost reply, sent again
   std::atomic<uint64_t> cache_hits{0};
   std::atomic<uint64_t> cache_misses{0};
   std::atomic<uint64_t> render_memo_hits{0};

@@ -4,17 +4,20 @@ redis-cli and typed by the rules of docs/serving.md restated here for the
 default catalogue (not by serve's code).
 
 Usage: serve_check.py SERVE_URL REDIS_PORT ENTITY ID...   (ENTITY: users|items|categories)
+With SERVE_CHECK_CLUSTER=1, REDIS_PORT is a Redis Cluster node (redis-cli -c follows redirects).
 Prints one line per difference; exits 1 if there is any."""
 import json
+import os
 import subprocess
 import sys
 import urllib.request
 
 url, port, entity, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+cluster = ["-c"] if os.environ.get("SERVE_CHECK_CLUSTER") == "1" else []
 
 
 def redis(*args):
-    out = subprocess.run(["redis-cli", "-p", port, "--raw", *args], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(["redis-cli", *cluster, "-p", port, "--raw", *args], check=True, capture_output=True, text=True).stdout
     lines = out.split("\n")[:-1]
     return [] if lines == [""] else lines  # redis-cli --raw prints an empty line for nil and empty arrays
 

@@ -3,6 +3,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <variant>
@@ -13,7 +14,8 @@ namespace rtfeat::serve {
 
 namespace {
 
-// A map refresh that failed (no node up, CLUSTER SLOTS refused or incomplete) is retried this often.
+// A map refresh that failed (no node up, CLUSTER SLOTS refused or incomplete),
+// or a map with a master not connected, is read again this often.
 constexpr std::chrono::milliseconds refresh_retry{250};
 
 }  // namespace
@@ -107,12 +109,27 @@ void cluster_nodes::on_slots(const node_address& node, const redisReply* reply) 
     last_slots_error_ = why;
     return update_ready();
   }
+  auto before = master_names();
   if (map_) *map_ = std::get<slot_map>(std::move(parsed));
   else map_.emplace(std::get<slot_map>(std::move(parsed)));
+  if (auto masters = master_names(); masters != before) {
+    // Operators see failovers, and masters joining or leaving.
+    std::cerr << "serve: " << options_.name << ": slot map from " << node.to_string() << ": masters";
+    for (const auto& m : masters) std::cerr << " " << m;
+    std::cerr << "\n";
+  }
   stale_ = false;
   last_slots_error_.clear();
   for (const auto& master : map_->masters()) to(master);
   update_ready();
+}
+
+std::vector<std::string> cluster_nodes::master_names() const {
+  std::vector<std::string> out;
+  if (map_)
+    for (const auto& m : map_->masters()) out.push_back(m.to_string());
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void cluster_nodes::update_ready() {
@@ -150,7 +167,9 @@ void cluster_nodes::update_ready() {
 
 void cluster_nodes::tick() {
   if (stopped_) return;
-  if (stale_ && !refreshing_) refresh();
+  // While a master is missing, ask again: its replica may have taken over
+  // (readiness should not wait for a request to find out).
+  if ((stale_ || !ready_) && !refreshing_) refresh();
   update_ready();
   timer_.expires_after(refresh_retry);
   timer_.async_wait([this](const boost::system::error_code& ec) {

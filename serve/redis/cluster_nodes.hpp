@@ -70,6 +70,8 @@ private:
   void ask_for_slots(const node_address& node, redis_connection& connection);
   void on_slots(const node_address& node, const redisReply* reply);
   void update_ready();
+  /// "host:port" of the map's masters, sorted (empty without a map).
+  std::vector<std::string> master_names() const;
   void tick();
 
   boost::asio::io_context& io_;

@@ -7,7 +7,9 @@
 # redis-server. Then one tested user's slot moves to another master by hand
 # (ASK mid-migration, MOVED after, both counted in /metrics) and serve still
 # answers it exactly, an update to it is seen, and a stopped master gives 503
-# naming it within the deadline while the other masters' entities are served.
+# naming it within the deadline while the other masters' entities are served,
+# and once its replica took over, serve finds it (CLUSTER SLOTS re-read) and
+# answers that master's entities again without a restart.
 # Usage: serve_cluster_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$2
@@ -18,11 +20,18 @@ source "$ROOT/test/integration/lib/redis_cluster.sh"
 PY=/usr/bin/python3
 
 serve_env serve-cluster 20
-# A long node timeout: with one master stopped, the others keep serving their
-# slots for the rest of the test instead of answering CLUSTERDOWN.
-start_redis_cluster 3 0 30000
+# One replica per master, so that a stopped master fails over at the end.
+start_redis_cluster 3 1 2000
 SEED=${REDIS_CLUSTER_PORTS[0]}
-mapfile -t MASTERS < <(redis_cluster_masters)
+# masters_seen_by PORT: the ports of the masters that serve slots, as that node sees them.
+masters_seen_by() {
+  redis-cli -p "$1" CLUSTER NODES | awk '$3 ~ /master/ && $3 !~ /fail/ && NF >= 9 {split($2, a, "[:@]"); print a[2]}'
+}
+for _ in $(seq 1 50); do
+  mapfile -t MASTERS < <(masters_seen_by "$SEED")
+  [ "${#MASTERS[@]}" = 3 ] && break
+  sleep 0.1
+done
 [ "${#MASTERS[@]}" = 3 ] || fail "expected 3 masters, got: ${MASTERS[*]}"
 ONE_PORT=$(free_listen_port) ONE_PID=""
 ONE_URL="http://127.0.0.1:$ONE_PORT"
@@ -145,5 +154,18 @@ awk -v s="${t#* }" 'BEGIN { exit !(s < 1.0) }' || fail "the 503 took ${t#* } s (
 agree "a user on a master still up" "/v1/users/${w[0]}/features"
 [ "$(code "$URL/readyz")" = 503 ] && grep -q "127.0.0.1:$DOWN" "$WORK/body" \
   || fail "readyz with a master down: $(cat "$WORK/body")"
+
+log "its replica takes over: served again, and ready, without a restart"
+for _ in $(seq 1 150); do
+  mapfile -t now < <(masters_seen_by "$DST")  # not $SEED: it may be the stopped one
+  [ "${#now[@]}" = 3 ] && [[ " ${now[*]} " != *" $DOWN "* ]] && break
+  sleep 0.1
+done
+[ "${#now[@]}" = 3 ] && [[ " ${now[*]} " != *" $DOWN "* ]] || fail "no replica took over from $DOWN: ${now[*]}"
+# No request needed: each loop re-reads CLUSTER SLOTS while a master is missing.
+for _ in $(seq 1 60); do [ "$(code "$URL/readyz")" = 200 ] && break; sleep 0.05; done
+[ "$(code "$URL/readyz")" = 200 ] || fail "not ready after the failover: $(cat "$WORK/body")"
+agree "a user of the failed-over master" "/v1/users/${v[0]}/features"
+agree "batch after the failover" /v1/features -X POST -d "$BATCH"
 
 log "serve on a redis cluster: ok in ${SECONDS}s"

@@ -14,7 +14,7 @@
 #include "runtime/checkpoint/manifest.hpp"
 #include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/event.hpp"
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 #include "runtime/reject_reason.hpp"
 
 namespace rtfeat {

@@ -8,7 +8,7 @@
 #include <cmath>
 
 #include "oracle/hll_registers.hpp"
-#include "runtime/features/hll_sketch.hpp"
+#include "runtime/hll_sketch.hpp"
 
 namespace rtfeat::oracle {
 

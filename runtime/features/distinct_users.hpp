@@ -14,8 +14,8 @@
 #include "runtime/features/entity_table.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
-#include "runtime/features/hll_sketch.hpp"
 #include "runtime/flat_map.hpp"
+#include "runtime/hll_sketch.hpp"
 #include "runtime/window/bucket_index.hpp"
 
 namespace rtfeat {

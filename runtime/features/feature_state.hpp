@@ -13,8 +13,8 @@
 #include "runtime/codec/state_codec.hpp"
 #include "runtime/event.hpp"
 #include "runtime/features/entity_interner.hpp"
-#include "runtime/features/key_update.hpp"
 #include "runtime/features/snapshot_sink.hpp"
+#include "runtime/key_update.hpp"
 
 namespace rtfeat {
 

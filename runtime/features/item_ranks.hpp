@@ -14,8 +14,8 @@
 #include "runtime/event.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
-#include "runtime/features/key_update.hpp"
 #include "runtime/features/save_tracker.hpp"
+#include "runtime/key_update.hpp"
 #include "runtime/window/sliding_window.hpp"
 
 namespace rtfeat {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 #include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 
 namespace rtfeat {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "runtime/features/hll_sketch.hpp"
+#include "runtime/hll_sketch.hpp"
 
 namespace rtfeat {
 

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 #include "runtime/redis/dataset_marker.hpp"
 #include "runtime/redis/feature_writer.hpp"
 #include "runtime/redis/redis_auth.hpp"

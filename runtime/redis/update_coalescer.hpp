@@ -7,7 +7,7 @@
 #include "runtime/flat_map.hpp"
 #include <vector>
 
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 
 namespace rtfeat {
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "config/feature_catalogue.hpp"
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 
 namespace rtfeat::serve {
 

@@ -6,7 +6,7 @@
 
 #include "config/feature_catalogue.hpp"
 #include "runtime/features/feature_plan.hpp"
-#include "runtime/features/key_update.hpp"
+#include "runtime/key_update.hpp"
 
 namespace rtfeat::test {
 

@@ -3,7 +3,7 @@
 #include <doctest/doctest.h>
 
 #include "oracle/hll_registers.hpp"
-#include "runtime/features/hll_sketch.hpp"
+#include "runtime/hll_sketch.hpp"
 #include "runtime/redis/hll_string.hpp"
 
 using namespace rtfeat;

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "oracle/hll_registers.hpp"
-#include "runtime/features/hll_sketch.hpp"
+#include "runtime/hll_sketch.hpp"
 
 using rtfeat::hll_sketch;
 

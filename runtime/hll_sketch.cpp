@@ -1,5 +1,5 @@
 // HyperLogLog registers in Redis's layout (see hll_sketch.hpp).
-#include "runtime/features/hll_sketch.hpp"
+#include "runtime/hll_sketch.hpp"
 
 #include <algorithm>
 #include <bit>

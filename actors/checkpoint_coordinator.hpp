@@ -12,13 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "actors/messages.hpp"
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/response_promise.hpp"
 #include "caf/stateful_actor.hpp"
-#include "actors/messages.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 
 namespace rtfeat {
 

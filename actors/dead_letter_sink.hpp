@@ -4,11 +4,11 @@
 
 #include <memory>
 
+#include "actors/messages.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
-#include "actors/messages.hpp"
 #include "runtime/dead_letter/dead_letter_writer.hpp"
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 
 namespace rtfeat {
 

@@ -8,15 +8,15 @@
 #include <memory>
 #include <vector>
 
-#include "caf/actor.hpp"
-#include "caf/fwd.hpp"
 #include "actors/keyed_shard.hpp"
 #include "actors/routing.hpp"
+#include "caf/actor.hpp"
+#include "caf/fwd.hpp"
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
 #include "runtime/dead_letter/dead_letter_writer.hpp"
 #include "runtime/features/feature_plan.hpp"
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 #include "runtime/source/message_source.hpp"
 
 namespace rtfeat {

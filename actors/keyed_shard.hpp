@@ -11,16 +11,16 @@
 #include <variant>
 #include <vector>
 
+#include "actors/messages.hpp"
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
-#include "actors/messages.hpp"
 #include "runtime/checkpoint/barrier_alignment.hpp"
 #include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
-#include "runtime/node_metrics.hpp"
 #include "runtime/window/watermark_merge.hpp"
 
 namespace rtfeat {

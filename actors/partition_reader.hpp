@@ -7,15 +7,15 @@
 #include <memory>
 #include <vector>
 
+#include "actors/messages.hpp"
+#include "actors/routing.hpp"
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
-#include "actors/messages.hpp"
-#include "actors/routing.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/features/feature_plan.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
-#include "runtime/node_metrics.hpp"
 #include "runtime/source/message_source.hpp"
 #include "runtime/window/future_skew_guard.hpp"
 #include "runtime/window/partition_watermark.hpp"

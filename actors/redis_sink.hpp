@@ -9,15 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "actors/messages.hpp"
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
-#include "actors/messages.hpp"
-#include "runtime/redis/update_coalescer.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
-#include "runtime/node_metrics.hpp"
 #include "runtime/redis/feature_writer.hpp"
 #include "runtime/redis/redis_auth.hpp"
+#include "runtime/redis/update_coalescer.hpp"
 #include "runtime/redis/write_failures.hpp"
 
 namespace rtfeat {

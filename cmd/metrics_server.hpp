@@ -7,7 +7,7 @@
 #include <string>
 #include <thread>
 
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 
 namespace httplib {
 class Server;

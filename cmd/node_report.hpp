@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 
 namespace rtfeat::cmd {
 

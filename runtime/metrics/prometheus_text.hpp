@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/node_metrics.hpp"
+#include "runtime/metrics/node_metrics.hpp"
 
 namespace rtfeat {
 

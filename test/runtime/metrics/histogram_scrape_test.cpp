@@ -7,9 +7,9 @@
 #include <cmath>
 #include <string>
 
+#include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/prometheus_text.hpp"
 #include "runtime/metrics/stage_trace.hpp"
-#include "runtime/node_metrics.hpp"
 
 namespace rtfeat {
 

@@ -24,8 +24,8 @@
 #include <CLI/CLI.hpp>
 
 #include "bench/latency_stages.hpp"
-#include "runtime/gen/event_generator.hpp"
 #include "runtime/kafka/producer.hpp"
+#include "runtime/tools/gen/event_generator.hpp"
 
 namespace {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/gen/zipf_sampler.hpp"
+#include "runtime/tools/gen/zipf_sampler.hpp"
 
 namespace rtfeat::bench {
 

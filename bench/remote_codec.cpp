@@ -12,11 +12,11 @@
 #include <CLI/CLI.hpp>
 #include <msgpack.hpp>
 
-#include "caf/all.hpp"
 #include "actors/message_types.hpp"
 #include "actors/messages.hpp"
+#include "caf/all.hpp"
 #include "runtime/event_parser.hpp"
-#include "runtime/gen/event_generator.hpp"
+#include "runtime/tools/gen/event_generator.hpp"
 
 namespace rtfeat {
 

@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "config/job_config.hpp"
-#include "runtime/drill/child_process.hpp"
-#include "runtime/drill/loopback_port.hpp"
 #include "runtime/lifecycle/node_status.hpp"
+#include "runtime/tools/drill/child_process.hpp"
+#include "runtime/tools/drill/loopback_port.hpp"
 
 namespace rtfeat::cmd {
 

@@ -5,7 +5,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/drill_run.hpp"
-#include "runtime/drill/drill_options.hpp"
+#include "runtime/tools/drill/drill_options.hpp"
 
 namespace rtfeat::cmd {
 

@@ -11,10 +11,10 @@
 
 #include "cmd/drill_run.hpp"
 #include "cmd/progress.hpp"
-#include "runtime/gen/event_generator.hpp"
 #include "runtime/kafka/consumer.hpp"
-#include "runtime/kafka/line_producer.hpp"
 #include "runtime/kafka/producer.hpp"
+#include "runtime/tools/gen/event_generator.hpp"
+#include "runtime/tools/kafka/line_producer.hpp"
 
 namespace rtfeat::cmd {
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "runtime/drill/drill_options.hpp"
+#include "runtime/tools/drill/drill_options.hpp"
 
 namespace rtfeat::cmd {
 

@@ -22,8 +22,8 @@
 #include "runtime/checkpoint/manifest_json.hpp"
 #include "runtime/cluster/peer_identity.hpp"
 #include "runtime/crypto/hmac.hpp"
-#include "runtime/drill/kill_plan.hpp"
-#include "runtime/drill/node_log.hpp"
+#include "runtime/tools/drill/kill_plan.hpp"
+#include "runtime/tools/drill/node_log.hpp"
 
 namespace rtfeat::cmd {
 

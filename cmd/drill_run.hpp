@@ -4,7 +4,7 @@
 
 #include <atomic>
 
-#include "runtime/drill/drill_options.hpp"
+#include "runtime/tools/drill/drill_options.hpp"
 
 namespace rtfeat::cmd {
 

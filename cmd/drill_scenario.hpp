@@ -7,10 +7,10 @@
 
 #include "cmd/drill_cluster.hpp"
 #include "cmd/drill_services.hpp"
-#include "runtime/drill/checkpoint_watch.hpp"
-#include "runtime/drill/drill_options.hpp"
-#include "runtime/drill/drill_report.hpp"
-#include "runtime/drill/kill_plan.hpp"
+#include "runtime/tools/drill/checkpoint_watch.hpp"
+#include "runtime/tools/drill/drill_options.hpp"
+#include "runtime/tools/drill/drill_report.hpp"
+#include "runtime/tools/drill/kill_plan.hpp"
 
 namespace rtfeat::cmd {
 

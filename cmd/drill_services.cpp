@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "cmd/drill_run.hpp"
-#include "runtime/drill/node_log.hpp"
+#include "runtime/tools/drill/node_log.hpp"
 
 namespace rtfeat::cmd {
 

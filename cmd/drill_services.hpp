@@ -7,8 +7,8 @@
 #include <memory>
 #include <string>
 
-#include "runtime/drill/child_process.hpp"
-#include "runtime/drill/loopback_port.hpp"
+#include "runtime/tools/drill/child_process.hpp"
+#include "runtime/tools/drill/loopback_port.hpp"
 
 namespace rtfeat::cmd {
 

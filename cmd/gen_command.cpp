@@ -15,8 +15,8 @@
 #include "cmd/progress.hpp"
 #include "config/duration.hpp"
 #include "runtime/event_parser.hpp"
-#include "runtime/gen/event_generator.hpp"
 #include "runtime/kafka/producer.hpp"
+#include "runtime/tools/gen/event_generator.hpp"
 
 namespace rtfeat::cmd {
 

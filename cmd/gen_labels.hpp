@@ -9,7 +9,7 @@
 
 #include "runtime/event.hpp"
 #include "runtime/event_parser.hpp"
-#include "runtime/gen/impression_labels.hpp"
+#include "runtime/tools/gen/impression_labels.hpp"
 
 namespace rtfeat::cmd {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "cmd/commands.hpp"
-#include "runtime/kafka/mock_cluster.hpp"
+#include "runtime/tools/kafka/mock_cluster.hpp"
 
 namespace rtfeat::cmd {
 

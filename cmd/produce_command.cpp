@@ -14,8 +14,8 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/progress.hpp"
-#include "runtime/kafka/line_producer.hpp"
 #include "runtime/kafka/producer.hpp"
+#include "runtime/tools/kafka/line_producer.hpp"
 
 namespace rtfeat::cmd {
 

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <fstream>
 
-#include "runtime/kafka/message_key.hpp"
 #include "runtime/murmur2.hpp"
+#include "runtime/source/message_key.hpp"
 
 namespace rtfeat {
 

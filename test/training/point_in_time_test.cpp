@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "oracle/point_in_time.hpp"
-#include "runtime/gen/event_generator.hpp"
+#include "runtime/tools/gen/event_generator.hpp"
 #include "test/oracle/oracle_test_support.hpp"
 
 namespace rtfeat::oracle::test {

@@ -8,7 +8,7 @@ import json
 import re
 
 DAY_MS = 86_400_000
-# Late lines are at most 65 s + 20 min behind their neighbours (runtime/gen/event_generator.cpp).
+# Late lines are at most 65 s + 20 min behind their neighbours (runtime/tools/gen/event_generator.cpp).
 MAX_BEHIND_MS = 22 * 60_000
 ITEM_BEHAVIORS = {"view", "click", "cart", "fav", "purchase"}
 USER_ID = re.compile(r"u[0-9]+")

@@ -12,8 +12,8 @@
 
 #include <doctest/doctest.h>
 
-#include "runtime/kafka/mock_cluster.hpp"
 #include "runtime/murmur2.hpp"
+#include "runtime/tools/kafka/mock_cluster.hpp"
 
 using namespace rtfeat;
 

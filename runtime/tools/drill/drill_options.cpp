@@ -1,0 +1,44 @@
+// Flag checks of `rtfeat drill` (see drill_options.hpp).
+#include "runtime/tools/drill/drill_options.hpp"
+
+#include <algorithm>
+
+namespace rtfeat {
+
+uint32_t default_drill_partitions(uint64_t events) {
+  return static_cast<uint32_t>(std::clamp<uint64_t>((events + 9999) / 10000, 32, 4096));
+}
+
+std::string validate_drill_options(const drill_options& o) {
+  const auto n = std::to_string(max_drill_nodes);
+  if (o.nodes < 1 || o.nodes > max_drill_nodes)
+    return "--nodes: expected 1.." + n + ", got " + std::to_string(o.nodes);
+  if (o.events && !o.from.empty()) return "give either --events N or --from LOG.jsonl, not both";
+  if (!o.events && o.from.empty())
+    return "give --events N (generated) or --from LOG.jsonl (recorded)";
+  if (o.events && *o.events == 0) return "--events: expected at least 1";
+  if (o.rescale_to && (*o.rescale_to < 1 || *o.rescale_to > max_drill_nodes))
+    return "--rescale-to: expected 1.." + n + ", got " + std::to_string(*o.rescale_to);
+  if (o.kills > 100) return "--kills: expected 0..100, got " + std::to_string(o.kills);
+  if (o.partitions && (*o.partitions < 1 || *o.partitions > 4096))
+    return "--partitions: expected 1..4096, got " + std::to_string(*o.partitions);
+  // Kills are timed by checkpoints, and only a checkpoint makes a rollback more than a restart.
+  if (o.checkpoint_ms < 50 || o.checkpoint_ms > 60000)
+    return "--checkpoint-ms: expected 50..60000, got " + std::to_string(o.checkpoint_ms);
+  if (o.events) return check_drill_events(o, *o.events);
+  return "";
+}
+
+std::string check_drill_events(const drill_options& o, uint64_t events) {
+  const uint64_t disruptions = o.kills + (o.rescale_to ? 1 : 0);
+  const uint64_t needed = disruptions * min_events_per_disruption;
+  if (events >= needed) return "";
+  std::string what = std::to_string(o.kills) + " kill" + (o.kills == 1 ? "" : "s")
+                     + (o.rescale_to ? " and a rescale" : "");
+  auto given = o.from.empty() ? "--events " + std::to_string(events)
+                              : "--from " + o.from + " has " + std::to_string(events) + " events";
+  return given + ": too few for " + what + ": give at least " + std::to_string(needed) + " ("
+         + std::to_string(min_events_per_disruption) + " per kill or rescale), or fewer --kills";
+}
+
+}  // namespace rtfeat

@@ -1,0 +1,87 @@
+// rtfeat drill's flag checks: every bad combination is refused up front with an
+// error that names the flag, before any process or directory exists.
+#include <doctest/doctest.h>
+
+#include "runtime/tools/drill/drill_options.hpp"
+
+using namespace rtfeat;
+
+namespace {
+
+drill_options generated(uint32_t nodes, uint64_t events, uint32_t kills) {
+  drill_options o;
+  o.nodes = nodes;
+  o.events = events;
+  o.kills = kills;
+  return o;
+}
+
+}  // namespace
+
+TEST_SUITE("runtime.drill.drill_options") {
+  TEST_CASE("a usual drill is accepted") {
+    auto o = generated(3, 2000000, 5);
+    o.rescale_to = 4;
+    CHECK(validate_drill_options(o) == "");
+  }
+
+  TEST_CASE("zero or too many nodes are refused, for --nodes and --rescale-to") {
+    CHECK(validate_drill_options(generated(0, 100000, 1)) == "--nodes: expected 1..16, got 0");
+    CHECK(validate_drill_options(generated(17, 100000, 1)) == "--nodes: expected 1..16, got 17");
+    auto o = generated(2, 200000, 1);
+    o.rescale_to = 0;
+    CHECK(validate_drill_options(o) == "--rescale-to: expected 1..16, got 0");
+  }
+
+  TEST_CASE("exactly one of --events and --from is required") {
+    auto both = generated(2, 100000, 1);
+    both.from = "log.jsonl";
+    CHECK(validate_drill_options(both) == "give either --events N or --from LOG.jsonl, not both");
+    drill_options neither;
+    neither.nodes = 2;
+    CHECK(validate_drill_options(neither)
+          == "give --events N (generated) or --from LOG.jsonl (recorded)");
+    CHECK(validate_drill_options(generated(2, 0, 0)) == "--events: expected at least 1");
+  }
+
+  TEST_CASE("kills need enough events, counting the rescale as one more") {
+    CHECK(validate_drill_options(generated(2, 200000, 2)) == "");
+    CHECK(validate_drill_options(generated(2, 199999, 2))
+          == "--events 199999: too few for 2 kills: give at least 200000 (100000 per kill or rescale), or fewer --kills");
+    auto o = generated(2, 200000, 2);
+    o.rescale_to = 3;
+    CHECK(validate_drill_options(o)
+          == "--events 200000: too few for 2 kills and a rescale: give at least 300000 (100000 per kill or rescale), "
+             "or fewer --kills");
+  }
+
+  TEST_CASE("a recorded log is checked once its events are counted") {
+    drill_options o;
+    o.nodes = 2;
+    o.kills = 1;
+    o.from = "prod-sample.jsonl";
+    CHECK(validate_drill_options(o) == "");
+    CHECK(check_drill_events(o, 1000)
+          == "--from prod-sample.jsonl has 1000 events: too few for 1 kill: give at least 100000 (100000 per kill or "
+             "rescale), or fewer --kills");
+    CHECK(check_drill_events(o, 100000) == "");
+  }
+
+  TEST_CASE("partitions and the checkpoint interval are range-checked") {
+    auto o = generated(2, 100000, 0);
+    o.partitions = 0;
+    CHECK(validate_drill_options(o) == "--partitions: expected 1..4096, got 0");
+    o.partitions = 8;
+    o.checkpoint_ms = 0;
+    CHECK(validate_drill_options(o) == "--checkpoint-ms: expected 50..60000, got 0");
+  }
+
+  TEST_CASE(
+    "the default partition count keeps every partition far below the mock's 100 000 messages") {
+    CHECK(default_drill_partitions(1000) == 32);
+    CHECK(default_drill_partitions(320000) == 32);
+    CHECK(default_drill_partitions(320001) == 33);
+    CHECK(default_drill_partitions(2000000) == 200);
+    CHECK(default_drill_partitions(100000000) == 4096);
+  }
+}

@@ -1,0 +1,114 @@
+// The drill report: nearest-rank percentiles, and text and JSON that carry the
+// same numbers (the JSON is what scripts and the integration test read).
+#include <doctest/doctest.h>
+
+#include <simdjson.h>
+
+#include "runtime/tools/drill/drill_report.hpp"
+
+using namespace rtfeat;
+
+namespace {
+
+drill_report sample() {
+  drill_report r;
+  r.source = "generated, seed 7";
+  r.events = 2000000;
+  r.partitions = 200;
+  r.nodes = 3;
+  r.nodes_after = 4;
+  r.checkpoint_interval_ms = 500;
+  r.checkpoints_completed = 40;
+  r.kills_planned = 2;
+  r.kills.push_back({"n2", 4.5, "checkpoint in flight", 7, false, 6, 6, 640, 1830});
+  r.kills.push_back({"n1", 9.25, "checkpoint + delay", 0, false, 11, 11, 512, 1621});
+  r.rescale = rescale_record{3, 4, 20.0, 0, false, 30, 30, 400, 2100};
+  r.restores = 9;
+  r.final_checkpoint = 30;
+  r.events_at_checkpoint = 1500000;
+  r.events_read_after = 500000;
+  r.events_in_kafka = 2000000;
+  r.cluster_s = 50;
+  r.differences = 0;
+  return r;
+}
+
+}  // namespace
+
+TEST_SUITE("runtime.drill.drill_report") {
+  TEST_CASE("percentiles are nearest-rank over the values") {
+    CHECK(percentile({}, 50) == 0);
+    CHECK(percentile({5}, 95) == 5);
+    CHECK(percentile({30, 10, 20, 40}, 50) == 20);
+    CHECK(percentile({30, 10, 20, 40}, 95) == 40);
+    std::vector<int64_t> hundred;
+    for (int64_t i = 1; i <= 100; ++i) hundred.push_back(i);
+    CHECK(percentile(hundred, 95) == 95);
+    CHECK(percentile(hundred, 100) == 100);
+    auto s = summarize({900, 1200, 800});
+    CHECK(s.count == 3);
+    CHECK(s.min == 800);
+    CHECK(s.p50 == 900);
+    CHECK(s.p95 == 1200);
+    CHECK(s.max == 1200);
+  }
+
+  TEST_CASE("a drill passes only with zero differences and no failure") {
+    auto r = sample();
+    CHECK(r.passed());
+    CHECK(r.events_read() == 2000000);
+    CHECK(r.throughput() == doctest::Approx(40000));
+    r.differences = 3;
+    CHECK_FALSE(r.passed());
+    r.differences.reset();
+    CHECK_FALSE(r.passed());
+    r = sample();
+    r.failures.push_back("node n2 failed");
+    CHECK_FALSE(r.passed());
+  }
+
+  TEST_CASE("the text report has one line per number, and a row per kill") {
+    auto text = format_report_text(sample());
+    CHECK(text.find("rtfeat drill: PASSED\n") == 0);
+    CHECK(text.find("nodes             3 -> 4\n") != std::string::npos);
+    CHECK(text.find("kills             2 of 2\n") != std::string::npos);
+    CHECK(text.find("chk 7 (abandoned)") != std::string::npos);
+    CHECK(text.find("rollback ms       min 1621, median 1621, p95 1830, max 1830 over 2 kills")
+          != std::string::npos);
+    CHECK(text.find("events read       2000000 = 1500000 at chk 30 + 500000 read after it")
+          != std::string::npos);
+    CHECK(text.find("differences       0\n") != std::string::npos);
+    CHECK(text.find("failure") == std::string::npos);
+  }
+
+  TEST_CASE("the JSON report parses and carries the same numbers") {
+    auto r = sample();
+    r.failures.push_back("a \"quoted\" reason");
+    auto json = format_report_json(r);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(json).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["passed"].get_bool().value() == false);
+    CHECK(doc["kills"].get_uint64().value() == 2);
+    CHECK(doc["restores"].get_uint64().value() == 9);
+    CHECK(doc["events_read"].get_uint64().value() == 2000000);
+    CHECK(doc["differences"].get_uint64().value() == 0);
+    CHECK(doc["rollback_ms"]["p95"].get_int64().value() == 1830);
+    CHECK(doc["kill_list"].at(0)["during_checkpoint"].get_bool().value() == true);
+    CHECK(doc["kill_list"].at(1)["during_checkpoint"].get_bool().value() == false);
+    CHECK(doc["kill_list"].at(1)["complete_at_kill"].get_uint64().value() == 11);
+    CHECK(doc["rescale"]["to_nodes"].get_uint64().value() == 4);
+    CHECK(std::string(doc["failures"].at(0).get_string().value()) == "a \"quoted\" reason");
+  }
+
+  TEST_CASE("a drill without kills, rescale or oracle run still reports valid JSON") {
+    drill_report r;
+    r.failures.push_back("interrupted");
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(format_report_json(r)).get(doc) == simdjson::SUCCESS);
+    CHECK(doc["rescale"].is_null());
+    CHECK(doc["differences"].is_null());
+    CHECK(doc["kill_list"].get_array().size() == 0);
+  }
+}

@@ -23,15 +23,14 @@ void advance(shard_actor self) {
   auto w = st.merge->current();
   if (w == no_watermark || (st.watermark != no_watermark && w <= st.watermark)) return;
   st.watermark = w;
-  for (auto& f : st.features) f->advance(w);
+  for (auto& f : st.features) f.state->advance(w);
   st.cfg.metrics->set_shard_watermark(self->id(), w);
 }
 
 /// State size per feature for the metrics endpoint: at checkpoints and the end.
 void report_entities(shard_actor self) {
   auto& st = self->state;
-  for (size_t i = 0; i < st.features.size(); ++i)
-    st.cfg.metrics->set_entities(self->id(), st.names[i], st.features[i]->entities());
+  for (const auto& f : st.features) st.cfg.metrics->set_entities(self->id(), f.name, f.state->entities());
 }
 
 /// Flushes the features whose emit interval is up (all when `force`d) into
@@ -40,11 +39,11 @@ void flush_features(shard_actor self, bool force, std::vector<key_update>& updat
   auto& st = self->state;
   auto now = std::chrono::steady_clock::now();
   auto next = std::chrono::steady_clock::time_point::max();
-  for (size_t i = 0; i < st.features.size(); ++i) {
-    auto due = st.emitted[i] + st.emit_every[i];
+  for (auto& f : st.features) {
+    auto due = f.emitted + f.emit_every;
     if (force || now >= due) {
-      st.features[i]->flush(updates);
-      st.emitted[i] = now;
+      f.state->flush(updates);
+      f.emitted = now;
     } else {
       next = std::min(next, due);
     }
@@ -116,9 +115,9 @@ void add_event(shard_actor self, const routed_event& e) {
   bool user = st.cfg.kind == shard_kind::user;
   scope_interners::ids ids;  // the event's routing keys, interned once for all features
   st.interners.intern(e.ev, user ? scope_bit(feature_scope::user) : e.scopes, ids);
-  for (size_t i = 0; i < st.features.size(); ++i)
-    if (user || (e.scopes & scope_bit(st.scopes[i])) != 0)
-      st.features[i]->add_to(ids[static_cast<size_t>(st.scopes[i])], e.ev, e.wm_at_read, seq);
+  for (auto& f : st.features)
+    if (user || (e.scopes & scope_bit(f.scope)) != 0)
+      f.state->add_to(ids[static_cast<size_t>(f.scope)], e.ev, e.wm_at_read, seq);
   st.interners.release_unused(ids);
 }
 
@@ -216,8 +215,8 @@ void restore(shard_actor self) {
   for (const auto& name : dropped)
     std::cerr << "node: feature '" << name << "' is no longer in the catalogue: its checkpointed state is dropped\n";
   for (auto& f : st.features) {
-    if (st.watermark != no_watermark) f->advance(st.watermark);
-    f->rewrite_all();
+    if (st.watermark != no_watermark) f.state->advance(st.watermark);
+    f.state->rewrite_all();
   }
   if (st.seq > 0) ++st.seq;
   report_entities(self);
@@ -230,7 +229,7 @@ void restore(shard_actor self) {
 /// A sink found that Redis lost data: every key this shard owns is written
 /// whole, and the sink hears of it after the updates (FIFO per pair).
 void resync(shard_actor self) {
-  for (auto& f : self->state.features) f->rewrite_all();
+  for (auto& f : self->state.features) f.state->rewrite_all();
   flush(self, true);
   self->send(caf::actor_cast<caf::actor>(self->current_sender()), rewritten_atom::value);
 }
@@ -244,17 +243,21 @@ size_t sink_of(std::string_view redis_key, size_t sinks) {
 caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
   auto& st = self->state;
   st.cfg = std::move(cfg);
-  st.features = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, st.scopes, &st.names,
-                                     &st.interners);
-  for (const auto& name : st.names) st.emit_every.emplace_back(emit_interval_of(*st.cfg.plan, name));
-  for (size_t i = 0; i < st.features.size(); ++i) st.named.push_back({st.names[i], st.features[i].get()});
-  st.emitted.resize(st.features.size());
+  std::vector<feature_scope> scopes;
+  std::vector<std::string> names;
+  auto states = make_feature_states(*st.cfg.plan, st.cfg.kind == shard_kind::user, scopes, &names, &st.interners);
+  for (size_t i = 0; i < states.size(); ++i) {
+    st.named.push_back({names[i], states[i].get()});
+    st.features.push_back({.state = std::move(states[i]), .scope = scopes[i], .name = names[i],
+                           .emit_every = std::chrono::milliseconds(emit_interval_of(*st.cfg.plan, names[i])),
+                           .emitted = {}});
+  }
   st.merge = std::make_unique<watermark_merge>(st.cfg.readers);
   st.alignment = std::make_unique<barrier_alignment<keyed_shard_state::held_message>>(st.cfg.readers);
   if (st.cfg.restore) {
     restore(self);  // rewrites every restored key: --resync needs nothing more
   } else if (st.cfg.rewrite_at_start) {
-    for (auto& f : st.features) f->rewrite_all();
+    for (auto& f : st.features) f.state->rewrite_all();
     schedule_flush(self);
   }
   if (st.cfg.readers == 0) self->send(self, end_atom::value);

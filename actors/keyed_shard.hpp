@@ -45,18 +45,23 @@ struct shard_settings {
   bool rewrite_at_start = false;                    // --resync: every key written whole at the first flush
 };
 
+/// One feature's state in a shard, with what the shard needs to drive it.
+struct shard_feature {
+  std::unique_ptr<feature_state> state;
+  feature_scope scope = feature_scope::user;    // whose events it takes
+  std::string name;                             // in the catalogue
+  std::chrono::milliseconds emit_every{0};      // 0 = every flush
+  std::chrono::steady_clock::time_point emitted{};  // its last flush
+};
+
 struct keyed_shard_state {
   static inline const char* name = "keyed_shard";
   using held_message = std::variant<event_batch, reader_end>;
   shard_settings cfg;
   scope_interners interners;  // entity ids of the features (declared first: outlives them)
-  std::vector<std::unique_ptr<feature_state>> features;
-  std::vector<feature_scope> scopes;  // of each feature state
-  std::vector<std::string> names;     // of each feature state
-  std::vector<named_state> named;     // each feature state with its name: what checkpoints save
-  std::vector<std::chrono::milliseconds> emit_every;            // of each feature state, 0 = every flush
-  std::vector<std::chrono::steady_clock::time_point> emitted;  // its last flush
-  bool emit_scheduled = false;                                  // an emit_atom is on its way
+  std::vector<shard_feature> features;
+  std::vector<named_state> named;  // each feature state with its name: what checkpoints save
+  bool emit_scheduled = false;     // an emit_atom is on its way
   std::unique_ptr<watermark_merge> merge;
   std::unique_ptr<barrier_alignment<held_message>> alignment;
   int64_t watermark = no_watermark;

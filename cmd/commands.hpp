@@ -19,5 +19,6 @@ void add_drill(CLI::App& app);
 void add_serve(CLI::App& app);
 void add_materialize(CLI::App& app);
 void add_export(CLI::App& app);
+void add_cluster(CLI::App& app);
 
 }  // namespace rtfeat::cmd

@@ -7,6 +7,7 @@
 #include <simdjson.h>
 
 #include "runtime/checkpoint/manifest_json.hpp"
+#include "runtime/tools/drill/cluster_config_file.hpp"
 
 namespace rtfeat::cmd {
 
@@ -26,23 +27,8 @@ std::string last_lines(const std::string& path, size_t n) {
 }  // namespace
 
 bool drill_cluster::configure(uint32_t nodes, std::string& error) {
-  nodes_.clear();
-  for (uint32_t i = 1; i <= nodes; ++i) {
-    auto port = ports_.pick();
-    if (!port)
-      return error =
-               "no free loopback port below the ephemeral range for node n" + std::to_string(i),
-             false;
-    nodes_.push_back({"n" + std::to_string(i), "127.0.0.1", *port});
-  }
-  job_config cfg = base_;
-  cfg.nodes = nodes_;
   config_path_ = work_dir_ + "/cluster-" + std::to_string(nodes) + ".toml";
-  std::ofstream(config_path_) << job_config_toml(cfg);
-  // Reading it back proves the nodes will accept it before any of them starts.
-  job_config check;
-  if (!load_job_config(config_path_, {}, check, error))
-    return error = "generated config: " + error, false;
+  if (!write_cluster_config(base_, nodes, ports_, config_path_, nodes_, error)) return false;
   current_.assign(nodes, nullptr);
   return true;
 }

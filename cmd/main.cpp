@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   rtfeat::cmd::add_serve(app);
   rtfeat::cmd::add_materialize(app);
   rtfeat::cmd::add_export(app);
+  rtfeat::cmd::add_cluster(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -370,6 +370,13 @@ bool load_job_config(const std::string& path, const std::vector<std::string>& ov
   return validate(out, error);
 }
 
+void make_config_paths_absolute(job_config& cfg) {
+  for (const auto& k : key_table()) {
+    if (!k.is_path || k.text == nullptr || (cfg.*k.text).empty()) continue;
+    cfg.*k.text = std::filesystem::absolute(cfg.*k.text).lexically_normal().string();
+  }
+}
+
 std::string job_config_toml(const job_config& cfg) {
   // toml++ does the quoting and escaping; the key table decides what is written.
   toml::table root;

@@ -98,6 +98,10 @@ std::vector<config_key_doc> job_config_keys();
 bool load_job_config(const std::string& path, const std::vector<std::string>& overrides,
                      job_config& out, std::string& error);
 
+/// Turns every path-valued key (features.file, checkpoint.dir, ...) into an
+/// absolute path, so that a config written elsewhere still names the same files.
+void make_config_paths_absolute(job_config& cfg);
+
 /// `cfg` as a TOML file that load_job_config reads back to the same config: every key
 /// of the table, then the `[[cluster.node]]` list. Tools that launch nodes (`rtfeat
 /// drill`) write their configs with it. Relative paths stay relative, so they are read

@@ -40,4 +40,16 @@ TEST_SUITE("config.job_config_toml") {
     CHECK(text.find("[source]") != std::string::npos);
     CHECK(text.find("cluster.node") == std::string::npos);
   }
+
+  TEST_CASE("make_config_paths_absolute anchors path keys only, so a written config works from anywhere") {
+    job_config c;
+    c.features_file = "config/features.toml";
+    c.checkpoint_dir = "var/../checkpoints";
+    c.redis_host = "relative-looking-host";
+    make_config_paths_absolute(c);
+    CHECK(c.features_file == (std::filesystem::current_path() / "config/features.toml").string());
+    CHECK(c.checkpoint_dir == (std::filesystem::current_path() / "checkpoints").string());
+    CHECK(c.redis_host == "relative-looking-host");  // not a path key
+    CHECK(c.source_path.empty());                    // empty stays empty
+  }
 }

@@ -23,14 +23,11 @@ start_mock_kafka "$BIN" "$PARTITIONS" events "$WORK"
 "$BIN" produce --bootstrap "$MOCK_KAFKA_BOOTSTRAP" --topic events --file "$WORK/events.jsonl" 2>/dev/null
 
 # The sample cluster config with its node list replaced by $1 nodes on free ports
-# and the catalogue of the repository: writes $2.
+# (rtfeat cluster config, the writer the drill uses too): writes $2.
 write_cluster_config() {
-  local n=$1 out=$2
-  { sed -n '/^\[cluster\]/q;p' "$ROOT/config/cluster.toml" \
-      | sed "s|^file = \"features.toml\"|file = \"$ROOT/config/features.toml\"|"
-    printf '[cluster]\nconnect_timeout_ms = %s\n' "${CONNECT_TIMEOUT_MS:-20000}"
-    for i in $(seq 1 "$n"); do printf '\n[[cluster.node]]\nid = "n%s"\nport = %s\n' "$i" "$(free_listen_port)"; done
-  } >"$out"
+  "$BIN" cluster config --config "$ROOT/config/cluster.toml" --nodes "$1" --out "$2" \
+    --set "cluster.connect_timeout_ms=${CONNECT_TIMEOUT_MS:-20000}" 2>/dev/null \
+    || fail "rtfeat cluster config could not write $2"
 }
 CLUSTER_CONFIG=$WORK/cluster.toml
 write_cluster_config "$NODES" "$CLUSTER_CONFIG"

@@ -144,6 +144,9 @@ void drain(sink_actor self) {
 /// and a resync's rewrites too.
 void on_barrier(sink_actor self, uint64_t id) {
   auto& st = self->state;
+  // A shard that aligned on a checkpoint the coordinator has since abandoned
+  // passes its barrier on late: counting it would restart the newer count.
+  if (id < st.barrier) return;
   if (id != st.barrier) st.barrier = id, st.barriers = 0;
   if (++st.barriers < st.cfg.shards) return;
   bool ok = write_all(self);

@@ -23,16 +23,16 @@
 namespace rtfeat {
 
 struct sink_settings {
-  std::string host;
+  std::string host{};
   int port = 6379;
   /// A Redis Cluster reached through these seeds ("host:port"); host/port unused.
   bool cluster = false;
-  std::vector<std::string> cluster_seeds;
-  redis_credentials credentials;
+  std::vector<std::string> cluster_seeds{};
+  redis_credentials credentials{};
   size_t shards = 0;  // end_atom expected from each
   int64_t flush_interval_ms = 20;
-  caf::actor on_drained;   // gets (drained_atom, ok) when everything is written
-  caf::actor coordinator;  // gets (barrier_atom, id, ok) once the shards' barrier is flushed
+  caf::actor on_drained{};   // gets (drained_atom, ok) when everything is written
+  caf::actor coordinator{};  // gets (barrier_atom, id, ok) once the shards' barrier is flushed
   node_metrics* metrics = nullptr;
   /// Skip EXPIREs for keys whose TTL this sink set (ttl_tracker). Only sound
   /// when this sink is the only writer of its keys: one node. In a cluster a
@@ -42,8 +42,8 @@ struct sink_settings {
   /// give up: (stalled_atom, why) to on_drained, then no more retries. 0 = never.
   int64_t stall_timeout_ms = 0;
   /// Set by the node when it stops waiting (shutdown timeout): retries end at once.
-  std::shared_ptr<const std::atomic<bool>> abandon;
-  std::string writer;  // this sink among all sinks on the Redis: "<node>.<sink>" (dataset_marker)
+  std::shared_ptr<const std::atomic<bool>> abandon{};
+  std::string writer{};  // this sink among all sinks on the Redis: "<node>.<sink>" (dataset_marker)
 };
 
 struct redis_sink_state {

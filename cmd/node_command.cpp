@@ -11,14 +11,15 @@
 #include "actors/atoms.hpp"
 #include "actors/job_graph.hpp"
 #include "actors/message_types.hpp"
+#include "actors/node/node_conclusion.hpp"
+#include "actors/node/node_finish.hpp"
+#include "actors/node/node_report.hpp"
+#include "actors/node/node_restore.hpp"
+#include "actors/node/node_sources.hpp"
 #include "cmd/cluster_node.hpp"
 #include "cmd/cluster_transport.hpp"
 #include "cmd/commands.hpp"
 #include "cmd/metrics_server.hpp"
-#include "cmd/node_finish.hpp"
-#include "cmd/node_report.hpp"
-#include "cmd/node_restore.hpp"
-#include "cmd/node_sources.hpp"
 #include "config/cluster_hash_tags.hpp"
 #include "config/feature_catalogue.hpp"
 #include "runtime/cluster/placement.hpp"
@@ -33,6 +34,12 @@
 namespace rtfeat::cmd {
 
 namespace {
+
+using node::node_report;
+using node::node_sources;
+using node::restore_plan;
+using node::shutdown_watchdog;
+using node::sink_wait;
 
 struct node_options {
   std::string config = "config/rtfeat.toml";
@@ -110,18 +117,6 @@ struct attempt_end {
   exit_status status = exit_status::failed;
 };
 
-/// A rollback must not restore a checkpoint of an older job in the same directory:
-/// one with id <= `floor_id` counts as none (start from the beginning).
-void ignore_older(restore_plan& restored, uint64_t floor_id) {
-  if (!restored.manifest || restored.manifest->id > floor_id) return;
-  std::cerr << "node: checkpoint " << restored.manifest->id << " is older than this job: starting from the beginning\n";
-  restored.manifest.reset();
-  restored.offsets.clear();
-  restored.watermarks.clear();
-  restored.future_suspects.clear();
-  restored.bodies.reset();
-}
-
 caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const node_setup& ns) {
   sys_cfg.set("scheduler.max-threads", 2);
   // CAF's workers poll 100 times, then 500 times with 50 us naps, before they block
@@ -147,21 +142,6 @@ void print_stats(const node_report& report, const node_options& opt, std::chrono
     std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
 }
 
-/// Says why the node stops and what its exit status means.
-exit_status conclude(const run_outcome& out, const sink_wait& w, const std::string& checkpoint_why) {
-  auto status = exit_status_of(out);
-  std::string why;
-  if (!w.failure.empty()) why = w.failure;
-  else if (!out.sinks_ok) why = "not everything reached Redis (its errors are above)";
-  else if (!out.dead_letters_ok) why = "not every rejected event reached the dead-letter sink (its error is above)";
-  else if (w.stopped) why = out.drain ? "the drain was stopped before its end" : "stopped as asked";
-  else why = out.drain ? "drained: every event up to the end offsets seen at start is in Redis" : "finished";
-  if (out.checkpoints_on && !out.final_checkpoint_committed)
-    why += "; no final checkpoint (" + checkpoint_why + ")";
-  std::cerr << "rtfeat node: exit " << rtfeat::exit_code(status) << " (" << exit_status_name(status) << "): " << why << "\n";
-  return status;
-}
-
 /// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
 /// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
 attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id,
@@ -171,10 +151,10 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
   restore_plan restored;
   node_sources src;
   std::shared_ptr<dead_letter_writer> dead_letters;
-  bool prepared = prepare_restore(cfg, ns.catalogue, which, opt.allow_catalogue_change, restored, error);
-  if (prepared) ignore_older(restored, floor_id);
+  bool prepared = node::prepare_restore(cfg, ns.catalogue, which, opt.allow_catalogue_change, restored, error);
+  if (prepared) node::ignore_older(restored, floor_id);
   if (!prepared || !(dead_letters = open_dead_letters(cfg, error))
-      || !open_node_sources(cfg, opt.drain, restored.offsets, src, error, ns.cluster ? &ns.partitions : nullptr)) {
+      || !node::open_node_sources(cfg, opt.drain, restored.offsets, src, error, ns.cluster ? &ns.partitions : nullptr)) {
     std::cerr << "rtfeat node: " << error << "\n";
     return {attempt_result::failed, exit_status::bad_setup};
   }
@@ -255,7 +235,7 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
     std::cerr << "node: " << src.sources.size() << " partitions, " << ns.catalogue.features.size()
               << " features, " << redis_target_text(cfg)
               << (opt.drain ? ", draining to the end offsets seen at start" : ", Ctrl-C to stop") << "\n";
-    w = wait_for_sinks(self, graph, cfg, src, report, session ? session->agent() : caf::actor{}, watchdog);
+    w = node::wait_for_sinks(self, graph, cfg, src, report, session ? session->agent() : caf::actor{}, watchdog);
     if (session && w.ok) w.ok = session->finish(self, w.lost);
     if (!w.ok && !w.lost) {
       // A stalled sink or a stop past its deadline: what is unwritten stays so; the
@@ -263,7 +243,7 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
       *abandon_sinks = true;
       checkpoint_why = "skipped: not everything reached Redis";
     } else if (!session && w.ok) {  // a cluster's coordinator ends its own run
-      out.final_checkpoint_committed = final_checkpoint(self, graph, cfg, watchdog, checkpoint_why);
+      out.final_checkpoint_committed = node::final_checkpoint(self, graph, cfg, watchdog, checkpoint_why);
     }
     if (w.lost) {
       // No split brain: stop writing at once; the rollback replays from the checkpoint.
@@ -288,16 +268,10 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
   out.sinks_ok = w.ok;
   out.shutdown_timed_out = w.timed_out;
   out.checkpoints_completed = metrics->checkpoints_completed.load();
-  auto concluded = conclude(out, w, checkpoint_why);
-  return {concluded == exit_status::failed ? attempt_result::failed : attempt_result::finished, concluded};
-}
-
-/// The newest checkpoint id in the directory before this job wrote any (0 = none).
-uint64_t checkpoints_before(const job_config& cfg) {
-  std::string error;
-  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
-  auto next = store ? store->next_id(error) : std::nullopt;
-  return next ? *next - 1 : 0;
+  auto concluded = node::conclude(out, w, checkpoint_why);
+  std::cerr << concluded.line() << "\n";
+  return {concluded.status == exit_status::failed ? attempt_result::failed : attempt_result::finished,
+          concluded.status};
 }
 
 int run_node(const node_options& opt) {
@@ -356,7 +330,7 @@ int run_node(const node_options& opt) {
   if (!ns.cluster) return rtfeat::exit_code(run_attempt(opt, ns, opt.restore, 0, status).status);
   // A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
   // last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
-  uint64_t floor_id = opt.restore.empty() ? checkpoints_before(cfg) : 0;
+  uint64_t floor_id = opt.restore.empty() ? node::checkpoints_before(cfg) : 0;
   std::string which = opt.restore;
   for (int joins_refused = 0;;) {
     auto [r, ended] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);

@@ -7,7 +7,7 @@
 
 #include "runtime/metrics/node_metrics.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 /// Epoch ms as ISO-8601 UTC ("-" for no watermark).
 std::string format_event_time(int64_t ms);
@@ -27,4 +27,4 @@ private:
   int64_t last_ms_ = 0;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -1,5 +1,5 @@
 // Restore preparation for `rtfeat node` (see node_restore.hpp).
-#include "cmd/node_restore.hpp"
+#include "actors/node/node_restore.hpp"
 
 #include <chrono>
 #include <cstdio>
@@ -7,7 +7,7 @@
 
 #include "runtime/checkpoint/shard_state_codec.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 namespace {
 
@@ -110,4 +110,21 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
   return true;
 }
 
-}  // namespace rtfeat::cmd
+void ignore_older(restore_plan& restored, uint64_t floor_id) {
+  if (!restored.manifest || restored.manifest->id > floor_id) return;
+  std::cerr << "node: checkpoint " << restored.manifest->id << " is older than this job: starting from the beginning\n";
+  restored.manifest.reset();
+  restored.offsets.clear();
+  restored.watermarks.clear();
+  restored.future_suspects.clear();
+  restored.bodies.reset();
+}
+
+uint64_t checkpoints_before(const job_config& cfg) {
+  std::string error;
+  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
+  auto next = store ? store->next_id(error) : std::nullopt;
+  return next ? *next - 1 : 0;
+}
+
+}  // namespace rtfeat::node

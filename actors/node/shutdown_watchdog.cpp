@@ -1,5 +1,5 @@
 // Shutdown watchdog (see shutdown_watchdog.hpp).
-#include "cmd/shutdown_watchdog.hpp"
+#include "actors/node/shutdown_watchdog.hpp"
 
 #include <poll.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 #include "runtime/lifecycle/exit_status.hpp"
 #include "runtime/lifecycle/stop_signals.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 namespace {
 
@@ -73,4 +73,4 @@ void shutdown_watchdog::run() {
   }
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

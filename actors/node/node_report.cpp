@@ -1,5 +1,5 @@
 // Progress and summary output of `rtfeat node` (see node_report.hpp).
-#include "cmd/node_report.hpp"
+#include "actors/node/node_report.hpp"
 
 #include <cstdio>
 #include <ctime>
@@ -7,7 +7,7 @@
 
 #include "runtime/clock.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 std::string format_event_time(int64_t ms) {
   if (ms == no_watermark) return "-";
@@ -80,4 +80,4 @@ bool node_report::write_stats(const std::string& path, double seconds) const {
   return static_cast<bool>(out);
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 class shutdown_watchdog {
 public:
@@ -43,4 +43,4 @@ private:
   std::thread thread_;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -11,7 +11,7 @@
 #include "runtime/kafka/consumer.hpp"
 #include "runtime/source/message_source.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 struct node_sources {
   std::unique_ptr<kafka_consumer> consumer;  // null for the file source
@@ -27,4 +27,4 @@ struct node_sources {
 bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
                        node_sources& out, std::string& error, const std::vector<int32_t>* only = nullptr);
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

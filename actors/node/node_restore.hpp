@@ -14,7 +14,7 @@
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 struct restore_plan {
   std::shared_ptr<checkpoint_store> store;  // null when checkpoints are off and nothing is restored
@@ -26,7 +26,16 @@ struct restore_plan {
 };
 
 /// `which` is "" (no restore), "latest" or a checkpoint id. Prints what it decides.
+/// Blocks: reads (and checksums) every snapshot of the chosen checkpoint.
 bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, const std::string& which,
                      bool allow_catalogue_change, restore_plan& out, std::string& error);
 
-}  // namespace rtfeat::cmd
+/// A rollback must not restore a checkpoint of an older job in the same directory:
+/// one with id <= `floor_id` counts as none (start from the beginning). Prints so.
+void ignore_older(restore_plan& restored, uint64_t floor_id);
+
+/// The newest checkpoint id in cfg.checkpoint_dir before this job wrote any (0 = none),
+/// creating the directory. Blocks: one directory scan.
+uint64_t checkpoints_before(const job_config& cfg);
+
+}  // namespace rtfeat::node

@@ -1,12 +1,12 @@
 // Source set-up for `rtfeat node` (see node_sources.hpp).
-#include "cmd/node_sources.hpp"
+#include "actors/node/node_sources.hpp"
 
 #include <algorithm>
 #include <iostream>
 
 #include "runtime/source/file_source.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 namespace {
 
@@ -73,4 +73,4 @@ bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t
   return true;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

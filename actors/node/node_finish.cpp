@@ -1,5 +1,5 @@
 // The end of a node's run (see node_finish.hpp).
-#include "cmd/node_finish.hpp"
+#include "actors/node/node_finish.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,7 +10,7 @@
 #include "actors/atoms.hpp"
 #include "runtime/lifecycle/stop_signals.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 namespace {
 
@@ -109,4 +109,4 @@ bool final_checkpoint(caf::scoped_actor& self, const job_graph& g, const job_con
   return committed;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -8,12 +8,12 @@
 #include "caf/actor.hpp"
 #include "caf/scoped_actor.hpp"
 #include "actors/job_graph.hpp"
-#include "cmd/node_report.hpp"
-#include "cmd/node_sources.hpp"
-#include "cmd/shutdown_watchdog.hpp"
+#include "actors/node/node_report.hpp"
+#include "actors/node/node_sources.hpp"
+#include "actors/node/shutdown_watchdog.hpp"
 #include "config/job_config.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 struct sink_wait {
   bool ok = true;          // every sink reported everything written
@@ -38,4 +38,4 @@ bool final_checkpoint(caf::scoped_actor& self, const job_graph& g, const job_con
 /// "SIGTERM", "SIGINT", or "signal N".
 std::string signal_name(int signo);
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -380,11 +380,19 @@ void make_config_paths_absolute(job_config& cfg) {
 std::string job_config_toml(const job_config& cfg) {
   // toml++ does the quoting and escaping; the key table decides what is written.
   toml::table root;
+  const job_config defaults;
   for (const auto& k : key_table()) {
+    // An empty text that is also the default is left out, so that a section such
+    // as [cluster.tls] appears only when set (a test or an operator may append it).
+    if (k.text != nullptr && (cfg.*k.text).empty() && (defaults.*k.text).empty()) continue;
+    // Nested keys as nested tables ([cluster.tls] ca_file), never as a quoted 'tls.ca_file'.
     std::string_view name = k.name;
-    auto dot = name.find('.');
-    auto* section = root.emplace<toml::table>(name.substr(0, dot)).first->second.as_table();
-    auto key = name.substr(dot + 1);
+    auto* section = &root;
+    for (auto dot = name.find('.'); dot != std::string_view::npos; dot = name.find('.')) {
+      section = section->emplace<toml::table>(name.substr(0, dot)).first->second.as_table();
+      name.remove_prefix(dot + 1);
+    }
+    auto key = name;
     if (k.text != nullptr) {
       section->insert_or_assign(key, cfg.*k.text);
     } else if (k.flag != nullptr) {

@@ -46,7 +46,7 @@ RUN=2
 export RTFEAT_CLUSTER_SECRET=tls-and-secret
 own_tls n1 && start_cluster_node n1 --drain "${TLS_ARGS[@]}"
 own_tls n2 && start_cluster_node n2 --drain "${TLS_ARGS[@]}"
-n1_port=$(awk '/^\[\[cluster.node\]\]/ { n++ } n == 1 && /^port/ { print $3; exit }' "$CLUSTER_CONFIG")
+n1_port=$(awk '/^[ \t]*\[\[cluster.node\]\]/ { n++ } n == 1 && /^[ \t]*port/ { print $3; exit }' "$CLUSTER_CONFIG")
 for _ in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$n1_port") 2>/dev/null && break; sleep 0.1; done
 # A peer that opens the port and says nothing gets tls_handshake_timeout (5 s), meanwhile the rest goes on.
 (exec 7<>"/dev/tcp/127.0.0.1/$n1_port"; sleep 7) &

@@ -22,8 +22,13 @@ done
 complete=$(complete_count)
 [ "$complete" -ge 2 ] || fail "only $complete complete checkpoint(s): nothing to fall back to"
 newest=$(newest_complete)
-# The largest snapshot file of the newest checkpoint (sort/tail: no early pipe close).
-snap=$(find "$WORK/checkpoints/chk-$newest" -name 'kg-*.snap' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+# The largest snapshot file the newest checkpoint wrote itself, else the largest it
+# references: with incremental checkpoints a checkpoint of unchanged key groups
+# writes no file of its own, and its manifest points into an older directory (stored_in).
+snap=$WORK/checkpoints/$(jq -r --argjson id "$newest" '
+  ((.snapshots | map(select(.stored_in == null)) | max_by(.size)) // (.snapshots | max_by(.size)))
+  | "chk-\(.stored_in // $id)/\(.file)"' "$WORK/checkpoints/chk-$newest/MANIFEST")
+[ -f "$snap" ] || fail "the newest manifest (checkpoint $newest) names $snap, which does not exist"
 # Flip one byte in the middle of the snapshot body.
 size=$(stat -c %s "$snap")
 byte=$(od -An -tu1 -j $((size / 2)) -N1 "$snap" | tr -d ' ')

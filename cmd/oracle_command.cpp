@@ -1,7 +1,6 @@
 // rtfeat oracle: recompute offline, from an events file, what Redis must contain
 // (SPEC §4 determinism contract) and optionally diff it against a live Redis.
 // Exit codes: 0 = ok / no difference, 1 = difference or I/O failure, 2 = bad config.
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -13,6 +12,7 @@
 
 #include "cmd/commands.hpp"
 #include "config/feature_catalogue.hpp"
+#include "config/host_port.hpp"
 #include "config/job_config.hpp"
 #include "oracle/expected_state.hpp"
 #include "oracle/redis_diff.hpp"
@@ -60,16 +60,6 @@ private:
   clock::time_point start_ = clock::now();
   clock::time_point last_ = start_;
 };
-
-bool parse_host_port(const std::string& text, std::string& host, int& port) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  auto [end, ec] = std::from_chars(first, last, port);
-  host = text.substr(0, colon);
-  return ec == std::errc{} && end == last && port >= 1 && port <= 65535;
-}
 
 void print_summary(const oracle::expected_state& s) {
   const auto& st = s.stats;

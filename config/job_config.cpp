@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 
 #include "config/cluster_nodes_parse.hpp"
+#include "config/host_port.hpp"
 
 namespace rtfeat {
 
@@ -281,13 +282,9 @@ bool validate_redis_cluster(const job_config& c, std::string& error) {
     return error = "redis.nodes: required when redis.cluster = true (the cluster's seeds, [\"host:port\", ...])",
            false;
   for (const auto& n : c.redis_nodes) {
-    auto colon = n.rfind(':');
+    std::string host;
     int port = 0;
-    auto digits = colon == std::string::npos ? std::string_view{} : std::string_view(n).substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), port);
-    if (colon == 0 || colon == std::string::npos || ec != std::errc{} || end != digits.data() + digits.size()
-        || port < 1 || port > 65535)
-      return error = "redis.nodes: expected \"host:port\", got '" + n + "'", false;
+    if (!parse_host_port(n, host, port)) return error = "redis.nodes: expected \"host:port\", got '" + n + "'", false;
   }
   return true;
 }

@@ -6,6 +6,7 @@
 #include <charconv>
 
 #include "runtime/redis/cluster/key_slot.hpp"
+#include "runtime/redis/reply_error.hpp"
 #include "runtime/redis/resp_command_sink.hpp"
 
 namespace rtfeat {
@@ -13,15 +14,6 @@ namespace rtfeat {
 namespace {
 
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
-
-/// The first error text of a reply, nested EXEC results included; "" when none.
-std::string error_in(const redisReply* r) {
-  if (r->type == REDIS_REPLY_ERROR) return std::string(r->str, r->len);
-  if (r->type == REDIS_REPLY_ARRAY)
-    for (size_t i = 0; i < r->elements; ++i)
-      if (auto e = error_in(r->element[i]); !e.empty()) return e;
-  return {};
-}
 
 }  // namespace
 
@@ -136,7 +128,7 @@ bool offline_writer::flush(uint64_t& commands, std::string& error) {
     if (redisGetReply(c, &raw) != REDIS_OK)
       return error = std::string("redis: ") + c->errstr, false;
     auto* reply = static_cast<redisReply*>(raw);
-    if (first_error.empty()) first_error = error_in(reply);
+    if (const auto* e = first_error_in(reply); e != nullptr && first_error.empty()) first_error.assign(e->str, e->len);
     freeReplyObject(reply);
   }
   commands += pending_;

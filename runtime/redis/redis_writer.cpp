@@ -4,9 +4,9 @@
 
 #include <hiredis/hiredis.h>
 
-#include <chrono>
-
+#include "runtime/clock.hpp"
 #include "runtime/redis/command_plan.hpp"
+#include "runtime/redis/reply_error.hpp"
 #include "runtime/redis/resp_command_sink.hpp"
 
 namespace rtfeat {
@@ -14,14 +14,6 @@ namespace rtfeat {
 namespace {
 
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
-
-bool is_error(const redisReply* r) {
-  if (r->type == REDIS_REPLY_ERROR) return true;
-  if (r->type == REDIS_REPLY_ARRAY)
-    for (size_t i = 0; i < r->elements; ++i)
-      if (is_error(r->element[i])) return true;
-  return false;
-}
 
 }  // namespace
 
@@ -51,8 +43,7 @@ write_result redis_writer::write(const std::vector<key_update>& updates, dataset
                                  uint64_t& commands, std::string& error) {
   resp_.clear();
   resp_command_sink sink(resp_, args_);
-  auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
-  auto n = plan_commands(updates, ttl_, std::chrono::duration_cast<std::chrono::milliseconds>(now).count(), sink);
+  auto n = plan_commands(updates, ttl_, steady_ms(), sink);  // steady: immune to clock steps
   // Last, so that Redis holding this marker means it holds the commands before it.
   sink.begin("SET");
   sink.arg(marker.key().data(), marker.key().size());
@@ -90,7 +81,7 @@ bool redis_writer::read_replies(uint64_t n, std::optional<std::string>& last, st
       return false;
     }
     auto* reply = static_cast<redisReply*>(raw);
-    if (ok && is_error(reply)) {
+    if (ok && first_error_in(reply) != nullptr) {
       error = "redis " + address_ + ": error reply: "
               + std::string(reply->type == REDIS_REPLY_ERROR ? reply->str : "in EXEC");
       ok = false;

@@ -14,17 +14,14 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/checkpoint_coordinator.hpp"
-#include "actors/message_types.hpp"
+#include "test/support/caf_test_system.hpp"
 #include "runtime/window/future_skew_guard.hpp"
 
 using namespace rtfeat;
 
 namespace {
 
-struct coordinator_rig {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct coordinator_rig : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> reader0, reader1;
   std::string dir;
   std::shared_ptr<const checkpoint_store> store;
@@ -32,11 +29,6 @@ struct coordinator_rig {
   caf::actor coordinator;
 
   explicit coordinator_rig(int64_t timeout_ms = 60000) {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     for (auto* a : {&reader0, &reader1}) *a = std::make_unique<caf::scoped_actor>(*sys);
     dir = (std::filesystem::temp_directory_path() / ("rtfeat_coord_" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(dir);

@@ -8,8 +8,8 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
-#include "actors/message_types.hpp"
 #include "actors/messages.hpp"
+#include "test/support/caf_test_system.hpp"
 
 using namespace rtfeat;
 
@@ -17,17 +17,9 @@ namespace {
 
 const std::vector<cluster_node> three{{"n1", "127.0.0.1", 1}, {"n2", "127.0.0.1", 2}, {"n3", "127.0.0.1", 3}};
 
-struct fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct fixture : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> listener, coordinator, peer1, peer2;
   fixture() {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     for (auto* a : {&listener, &coordinator, &peer1, &peer2}) *a = std::make_unique<caf::scoped_actor>(*sys);
   }
   static caf::actor handle(std::unique_ptr<caf::scoped_actor>& a) { return caf::actor_cast<caf::actor>(*a); }

@@ -12,7 +12,7 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/keyed_shard.hpp"
-#include "actors/message_types.hpp"
+#include "test/support/caf_test_system.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
@@ -21,20 +21,12 @@ namespace {
 
 constexpr int64_t t0 = 1'767'225'600'000;  // 2026-01-01T00:00:00Z
 
-struct shard_rig {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct shard_rig : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> reader0, reader1, sink, writer;
   node_metrics metrics;
   caf::actor shard;
 
   shard_rig() {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     for (auto* a : {&reader0, &reader1, &sink, &writer}) *a = std::make_unique<caf::scoped_actor>(*sys);
     shard_settings s;
     s.kind = shard_kind::user;

@@ -6,26 +6,18 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/keyed_shard.hpp"
-#include "actors/message_types.hpp"
+#include "test/support/caf_test_system.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
 
 namespace {
 
-struct shard_fixture {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct shard_fixture : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> node;
   node_metrics metrics;
   caf::actor shard;
   shard_fixture() {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     node = std::make_unique<caf::scoped_actor>(*sys);
   }
   ~shard_fixture() {

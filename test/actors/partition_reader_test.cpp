@@ -10,8 +10,8 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/keyed_shard.hpp"
-#include "actors/message_types.hpp"
 #include "actors/partition_reader.hpp"
+#include "test/support/caf_test_system.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
@@ -47,21 +47,13 @@ std::vector<std::string> views(int n) {
   return out;
 }
 
-struct reader_rig {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct reader_rig : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> coordinator, dead_letters, groups, sink, writer, silent_shard;
   node_metrics metrics;
   std::shared_ptr<const feature_plan> plan = std::make_shared<const feature_plan>(test::default_plan());
   std::vector<caf::actor> spawned;
 
   reader_rig() {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     for (auto* a : {&coordinator, &dead_letters, &groups, &sink, &writer, &silent_shard})
       *a = std::make_unique<caf::scoped_actor>(*sys);
   }

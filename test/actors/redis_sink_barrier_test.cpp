@@ -9,27 +9,19 @@
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
-#include "actors/message_types.hpp"
 #include "actors/redis_sink.hpp"
+#include "test/support/caf_test_system.hpp"
 
 using namespace rtfeat;
 
 namespace {
 
-struct sink_rig {
-  caf::actor_system_config cfg;
-  std::unique_ptr<caf::actor_system> sys;
-  caf::scheduler::test_coordinator* sched = nullptr;
+struct sink_rig : test::caf_test_system {
   std::unique_ptr<caf::scoped_actor> coordinator;
   node_metrics metrics;
   caf::actor sink;
 
   sink_rig() {
-    register_message_types(cfg);
-    cfg.set("scheduler.policy", caf::atom("testing"));
-    cfg.set("logger.verbosity", caf::atom("quiet"));
-    sys = std::make_unique<caf::actor_system>(cfg);
-    sched = &dynamic_cast<caf::scheduler::test_coordinator&>(sys->scheduler());
     coordinator = std::make_unique<caf::scoped_actor>(*sys);
     sink_settings s{.host = "127.0.0.1", .port = 1, .shards = 2, .coordinator = caf::actor_cast<caf::actor>(*coordinator),
                     .metrics = &metrics, .abandon = std::make_shared<const std::atomic<bool>>(true), .writer = "0.0"};

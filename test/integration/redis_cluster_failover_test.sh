@@ -16,21 +16,11 @@ source "$ROOT/test/integration/lib/work.sh"
 source "$ROOT/test/integration/lib/redis_cluster.sh"
 work_dir redis-cluster-failover
 fail_shows '$WORK/node.log' 30
-on_exit '[ -n "${NODE_PID:-}" ] && kill -9 "$NODE_PID" 2>/dev/null'
 
 start_redis_cluster 3 1 1000
-"$BIN" gen --events 600000 --seed 12 --out "$WORK/events.jsonl" --summary "$WORK/gen.json"
-cluster_job_flags "$WORK/events.jsonl"
-"$BIN" node "${CLUSTER_JOB[@]}" --set "dead_letter.path=$WORK/dead-letter.jsonl" --set "checkpoint.dir=$WORK/cp" \
-  --set node.progress_interval_ms=1000 --drain --stats "$WORK/node.json" 2>"$WORK/node.log" &
-NODE_PID=$!
-
+start_cluster_drain 600000 12
 # Mid-run: the node has written a good part of the keys.
-for _ in $(seq 1 200); do
-  [ "$(redis_cluster_keys)" -gt 30000 ] && break
-  kill -0 "$NODE_PID" 2>/dev/null || fail "the node ended before the failover"
-  sleep 0.05
-done
+wait_cluster_keys 30000 failover
 MASTER=$(redis_cluster_masters | head -1)
 REPLICA=$(redis-cli -p "$MASTER" INFO replication | sed -n 's/^slave0:.*port=\([0-9]*\),.*/\1/p')
 [ -n "$REPLICA" ] || fail "master $MASTER has no replica"

@@ -12,20 +12,10 @@ source "$ROOT/test/integration/lib/redis_cluster.sh"
 work_dir redis-cluster-reshard
 fail_shows '$WORK/node.log' 30
 fail_shows '$WORK/reshard.log' 20
-on_exit '[ -n "${NODE_PID:-}" ] && kill -9 "$NODE_PID" 2>/dev/null'
 
 start_redis_cluster 3 0
-"$BIN" gen --events 1000000 --seed 13 --out "$WORK/events.jsonl" --summary "$WORK/gen.json"
-cluster_job_flags "$WORK/events.jsonl"
-"$BIN" node "${CLUSTER_JOB[@]}" --set "dead_letter.path=$WORK/dead-letter.jsonl" --set "checkpoint.dir=$WORK/cp" \
-  --set node.progress_interval_ms=1000 --drain --stats "$WORK/node.json" 2>"$WORK/node.log" &
-NODE_PID=$!
-
-for _ in $(seq 1 200); do
-  [ "$(redis_cluster_keys)" -gt 20000 ] && break
-  kill -0 "$NODE_PID" 2>/dev/null || fail "the node ended before the resharding"
-  sleep 0.05
-done
+start_cluster_drain 1000000 13
+wait_cluster_keys 20000 resharding
 node_id() { redis-cli -p "$1" CLUSTER MYID; }
 FROM=$(redis_cluster_masters | head -1)
 TO=$(redis_cluster_masters | sed -n 2p)

@@ -3,8 +3,9 @@
 
 #include <hiredis/hiredis.h>
 
-#include <charconv>
 #include <variant>
+
+#include "config/host_port.hpp"
 
 namespace rtfeat {
 
@@ -15,14 +16,9 @@ timeval to_timeval(int ms) { return timeval{ms / 1000, static_cast<suseconds_t>(
 }  // namespace
 
 std::optional<node_address> parse_node_address(const std::string& text) {
-  auto colon = text.rfind(':');
-  if (colon == std::string::npos || colon == 0) return std::nullopt;
-  int port = 0;
-  const char* first = text.data() + colon + 1;
-  const char* last = text.data() + text.size();
-  auto [end, ec] = std::from_chars(first, last, port);
-  if (ec != std::errc{} || end != last || first == last || port < 1 || port > 65535) return std::nullopt;
-  return node_address{.host = text.substr(0, colon), .port = port};
+  node_address a;
+  if (!parse_host_port(text, a.host, a.port)) return std::nullopt;
+  return a;
 }
 
 cluster_connections::cluster_connections(std::vector<node_address> seeds, redis_credentials credentials,

@@ -6,21 +6,13 @@
 #include <chrono>
 #include <thread>
 
+#include "runtime/redis/reply_error.hpp"
+
 namespace rtfeat {
 
 namespace {
 
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
-
-/// The first error in a reply (EXEC's array holds the errors of its commands).
-const redisReply* first_error(const redisReply* r) {
-  if (r->type == REDIS_REPLY_ERROR) return r;
-  if (r->type == REDIS_REPLY_ARRAY) {
-    for (size_t i = 0; i < r->elements; ++i)
-      if (const auto* e = first_error(r->element[i])) return e;
-  }
-  return nullptr;
-}
 
 const char* failure_text(command_failure f) {
   switch (f) {
@@ -119,7 +111,7 @@ bool cluster_sender::read_batch(cluster_pipeline& p, const node_batch& batch, vo
         return false;
       }
       auto* reply = static_cast<redisReply*>(raw);
-      const auto* e = first_error(reply);
+      const auto* e = first_error_in(reply);
       if (e != nullptr && first.empty()) first.assign(e->str, e->len);
       if (k + 1 == n && reply->type == REDIS_REPLY_STRING) last_string_[planned.id].emplace(reply->str, reply->len);
       freeReplyObject(reply);

@@ -3,24 +3,15 @@
 // redirect or a lost reply is harmless, however much of it ran before.
 #include "runtime/redis/cluster/cluster_writer.hpp"
 
-#include <chrono>
 #include <span>
 
+#include "runtime/clock.hpp"
 #include "runtime/redis/cluster/key_slot.hpp"
 #include "runtime/redis/cluster/slot_tags.hpp"
 #include "runtime/redis/command_plan.hpp"
 #include "runtime/redis/resp_command_sink.hpp"
 
 namespace rtfeat {
-
-namespace {
-
-int64_t steady_now_ms() {
-  auto now = std::chrono::steady_clock::now().time_since_epoch();  // immune to clock steps
-  return std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
-}
-
-}  // namespace
 
 cluster_writer::cluster_writer(cluster_writer_settings settings)
   : cfg_(std::move(settings)),
@@ -30,7 +21,7 @@ cluster_writer::cluster_writer(cluster_writer_settings settings)
 write_result cluster_writer::write(std::vector<key_update>& updates, uint64_t& commands, std::string& error) {
   auto& buf = sender_.buffer();
   resp_command_sink sink(buf, args_);
-  const auto now_ms = steady_now_ms();
+  const auto now_ms = steady_ms();  // steady: immune to clock steps
   for (const auto& u : updates) {
     auto begin = buf.size();
     auto n = plan_commands(std::span<const key_update>(&u, 1), ttl_, now_ms, sink);

@@ -27,3 +27,25 @@ redis_cluster_keys() {
   for p in $(redis_cluster_masters); do total=$((total + $(redis-cli -p "$p" DBSIZE))); done
   echo "$total"
 }
+
+# start_cluster_drain EVENTS SEED: generates EVENTS events and starts `rtfeat node
+# --drain` on them into the cluster in the background (NODE_PID; $WORK/node.log,
+# $WORK/node.json), killed at exit unless the test waited for it (NODE_PID=).
+start_cluster_drain() {
+  "$BIN" gen --events "$1" --seed "$2" --out "$WORK/events.jsonl" --summary "$WORK/gen.json"
+  cluster_job_flags "$WORK/events.jsonl"
+  on_exit '[ -n "${NODE_PID:-}" ] && kill -9 "$NODE_PID" 2>/dev/null'
+  "$BIN" node "${CLUSTER_JOB[@]}" --set "dead_letter.path=$WORK/dead-letter.jsonl" --set "checkpoint.dir=$WORK/cp" \
+    --set node.progress_interval_ms=1000 --drain --stats "$WORK/node.json" 2>"$WORK/node.log" &
+  NODE_PID=$!
+}
+
+# wait_cluster_keys N WHAT: until the masters hold more than N keys (mid-run); fails
+# when the node ends first, which would leave nothing for WHAT to happen during.
+wait_cluster_keys() {
+  for _ in $(seq 1 200); do
+    [ "$(redis_cluster_keys)" -gt "$1" ] && return 0
+    kill -0 "$NODE_PID" 2>/dev/null || fail "the node ended before the $2"
+    sleep 0.05
+  done
+}

@@ -59,4 +59,11 @@ void metrics_server::publish(std::shared_ptr<const node_metrics> m) {
   current_ = std::move(m);
 }
 
+std::unique_ptr<node::metrics_endpoint> start_metrics_server(const std::string& host, int port,
+                                                             const std::string& node_name, std::string& error) {
+  auto server = std::make_unique<metrics_server>();
+  if (!server->start(host, port, node_name, error)) return nullptr;
+  return server;
+}
+
 }  // namespace rtfeat::cmd

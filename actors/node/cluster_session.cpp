@@ -1,8 +1,8 @@
-// Cluster join and leave for `rtfeat node` (see cluster_node.hpp). Node i
+// Cluster join and leave for `rtfeat node` (see cluster_session.hpp). Node i
 // connects to every node j < i and sends it a hello; nodes j > i connect to i.
 // So each pair has exactly one connection, and each node hears from every peer
 // directly: every proxy routes over a direct link.
-#include "cmd/cluster_node.hpp"
+#include "actors/node/cluster_session.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -13,10 +13,10 @@
 #include "caf/io/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
-#include "cmd/cluster_transport.hpp"
+#include "actors/node/cluster_transport.hpp"
 #include "runtime/crypto/hmac.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 namespace {
 
@@ -212,4 +212,4 @@ bool cluster_session::finish(caf::scoped_actor& self, bool& lost) {
   return true;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -16,7 +16,7 @@
 #include "actors/job_graph.hpp"
 #include "config/job_config.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 struct cluster_transport;
 
@@ -58,4 +58,4 @@ private:
   bool refused_restore_ = false;  // a peer that restored a newer checkpoint was refused
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -1,5 +1,5 @@
 // Plain or TLS links between nodes (see cluster_transport.hpp).
-#include "cmd/cluster_transport.hpp"
+#include "actors/node/cluster_transport.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -7,13 +7,13 @@
 #include "caf/all.hpp"
 #include "caf/io/all.hpp"
 #include "caf/openssl/all.hpp"
-#include "cmd/tls_io_hooks.hpp"
 #include "runtime/crypto/tls_probe.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
-cluster_transport cluster_transport::from(const job_config& cfg) {
+cluster_transport cluster_transport::from(const job_config& cfg, bool io_hooks_active) {
   cluster_transport t;
+  t.io_hooks_active = io_hooks_active;
   t.tls = has_cluster_tls(cfg);
   t.files = {cfg.cluster_tls_certificate, cfg.cluster_tls_key, cfg.cluster_tls_ca_file};
   const char* pass = std::getenv(tls_passphrase_env);
@@ -23,7 +23,7 @@ cluster_transport cluster_transport::from(const job_config& cfg) {
 
 std::string cluster_transport::check() const {
   if (!tls) return "";
-  if (!are_tls_io_hooks_active())
+  if (!io_hooks_active)
     return "cluster.tls: this rtfeat binary does not export its SSL I/O calls (cmd/tls_io_hooks.cpp), so "
            "one failed TLS handshake could cut the node's other links: rebuild it with the project's CMake";
   return check_tls_files(files, passphrase);
@@ -68,4 +68,4 @@ std::string cluster_transport::explain(const caf::error& e, const cluster_node& 
   return "";
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

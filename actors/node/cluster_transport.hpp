@@ -15,17 +15,21 @@
 #include "config/job_config.hpp"
 #include "runtime/crypto/tls_files.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat::node {
 
 struct cluster_transport {
   bool tls = false;
   tls_files files;         // when tls
   std::string passphrase;  // of files.key, from RTFEAT_TLS_KEY_PASSPHRASE ("" = none)
+  /// Whether the program's SSL I/O calls are rtfeat's (cmd/tls_io_hooks.cpp): a
+  /// property of the executable, so the program says it (node_options).
+  bool io_hooks_active = false;
 
   /// From the config and the environment. The files are not checked here: see check().
-  static cluster_transport from(const job_config& cfg);
+  static cluster_transport from(const job_config& cfg, bool io_hooks_active);
 
-  /// "" or why the TLS files cannot be used (tls_files.hpp); run once at start.
+  /// "" or why TLS cannot be used: the I/O hooks are missing, or the files
+  /// (tls_files.hpp) are not usable; run once at start.
   std::string check() const;
 
   /// Loads the middleman, its heartbeats, and with TLS caf_openssl's manager with
@@ -44,4 +48,4 @@ struct cluster_transport {
   std::string explain(const caf::error& e, const cluster_node& node) const;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat::node

@@ -1,0 +1,50 @@
+// One attempt of a node's run: restore a checkpoint, open the sources, spawn the
+// job graph (in a cluster: join the peers), announce "processing", wait for the
+// sinks, take the final checkpoint and stop every actor. node_runtime repeats it
+// when a cluster peer is lost (the rollback).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "actors/node/cluster_transport.hpp"
+#include "actors/node/metrics_endpoint.hpp"
+#include "actors/node/node_options.hpp"
+#include "config/feature_catalogue.hpp"
+#include "config/job_config.hpp"
+#include "runtime/features/feature_plan.hpp"
+#include "runtime/lifecycle/exit_status.hpp"
+#include "runtime/lifecycle/node_status.hpp"
+
+namespace rtfeat::node {
+
+/// What this process is: loaded once, the same for every attempt of a cluster node.
+struct node_setup {
+  job_config cfg;
+  feature_catalogue catalogue;
+  std::shared_ptr<const feature_plan> plan;
+  size_t node_index = 0;
+  bool cluster = false;
+  metrics_endpoint* metrics = nullptr;  // null when metrics.port = 0
+  cluster_transport transport;        // a cluster node's links: plain or TLS
+  std::vector<int32_t> partitions;    // a cluster node's own
+};
+
+enum class attempt_result { finished, failed, peer_lost, join_retry };
+
+/// How one attempt ended and, when finished or failed, the node's exit status.
+struct attempt_end {
+  attempt_result result = attempt_result::failed;
+  exit_status status = exit_status::failed;
+};
+
+/// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
+/// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
+/// `status` counts the starts across attempts (--status-file).
+/// Runs in: the calling thread, which it blocks (it owns the attempt's actor system).
+attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id,
+                        node_status& status);
+
+}  // namespace rtfeat::node

@@ -167,14 +167,8 @@ struct run_facts {
   std::optional<attempt_end> early;  // the run ended before processing (join or restore failed)
 };
 
-/// Spawns (or joins), runs to the end and stops every actor; the actor system is
-/// gone when this returns.
-run_facts run_graph(attempt_context& c, node_status& status) {
-  const auto& cfg = c.ns.cfg;
-  run_facts f;
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys{system_config(sys_cfg, c.ns)};
-  caf::scoped_actor self{sys};
+/// The graph's settings for this attempt; in a cluster, this node's part of it.
+job_graph_settings settings_of(attempt_context& c, caf::scoped_actor& self) {
   auto gs = graph_settings(c.ns, c.opt, c.src, c.restored);
   gs.dead_letters = c.dead_letters;
   gs.metrics = c.metrics.get();
@@ -184,24 +178,65 @@ run_facts run_graph(attempt_context& c, node_status& status) {
   }
   gs.on_drained = caf::actor_cast<caf::actor>(self);
   gs.abandon_sinks = c.abandon_sinks;
+  if (c.ns.cluster) {
+    gs.node_index = static_cast<uint32_t>(c.ns.node_index);
+    gs.node_count = static_cast<uint32_t>(c.ns.cfg.nodes.size());
+    gs.total_readers = static_cast<size_t>(c.ns.cfg.source_partitions);
+    gs.reader_indices.assign(c.src.partitions.begin(), c.src.partitions.end());  // reader index = partition
+  }
+  return gs;
+}
+
+/// Joins the cluster through `session`; false (with how the attempt ended in
+/// f.early) when the join failed, after stopping what was spawned.
+bool join(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self, const job_graph_settings& gs,
+          cluster_session& session, run_facts& f) {
+  const char* secret = std::getenv(cluster_secret_env);
+  std::string error;
+  bool retry = false;
+  if (session.join(sys, self, gs, c.ns.node_index, identity(c.ns, c.restored), secret ? secret : "", error, retry))
+    return true;
+  std::cerr << "rtfeat node: cluster: " << error << "\n";
+  session.close(sys, caf::exit_reason::kill);
+  f.early = attempt_end{retry ? attempt_result::join_retry : attempt_result::failed, exit_status::failed};
+  return false;
+}
+
+/// After wait_for_sinks: the cluster's finish, the final checkpoint, the dead
+/// letters, and every actor stopped (at once when a peer was lost).
+void end_run(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self, const job_graph& graph,
+             cluster_session* session, run_facts& f) {
+  if (session && f.w.ok) f.w.ok = session->finish(self, f.w.lost);
+  if (!f.w.ok && !f.w.lost) {
+    // A stalled sink or a stop past its deadline: what is unwritten stays so; the
+    // last complete checkpoint is where `--restore latest` resumes.
+    *c.abandon_sinks = true;
+    f.checkpoint_why = "skipped: not everything reached Redis";
+  } else if (!session && f.w.ok) {  // a cluster's coordinator ends its own run
+    f.final_checkpoint_committed = final_checkpoint(self, graph, c.ns.cfg, c.watchdog, f.checkpoint_why);
+  }
+  if (f.w.lost) {
+    // No split brain: stop writing at once; the rollback replays from the checkpoint.
+    stop_all(sys, session, graph, caf::exit_reason::kill);
+  } else {
+    f.dead_letters_ok = end_dead_letters(self, graph, c.watchdog);
+    stop_all(sys, session, graph, caf::exit_reason::user_shutdown);
+  }
+}
+
+/// Spawns (or joins), runs to the end and stops every actor; the actor system is
+/// gone when this returns.
+run_facts run_graph(attempt_context& c, node_status& status) {
+  run_facts f;
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{system_config(sys_cfg, c.ns)};
+  caf::scoped_actor self{sys};
+  auto gs = settings_of(c, self);
   std::unique_ptr<cluster_session> session;
   job_graph graph;
   if (c.ns.cluster) {
-    gs.node_index = static_cast<uint32_t>(c.ns.node_index);
-    gs.node_count = static_cast<uint32_t>(cfg.nodes.size());
-    gs.total_readers = static_cast<size_t>(cfg.source_partitions);
-    gs.reader_indices.assign(c.src.partitions.begin(), c.src.partitions.end());  // reader index = partition
-    const char* secret = std::getenv(cluster_secret_env);
     session = std::make_unique<cluster_session>(c.ns.transport);
-    std::string error;
-    bool retry = false;
-    if (!session->join(sys, self, gs, c.ns.node_index, identity(c.ns, c.restored), secret ? secret : "", error,
-                       retry)) {
-      std::cerr << "rtfeat node: cluster: " << error << "\n";
-      session->close(sys, caf::exit_reason::kill);
-      f.early = attempt_end{retry ? attempt_result::join_retry : attempt_result::failed, exit_status::failed};
-      return f;
-    }
+    if (!join(c, sys, self, gs, *session, f)) return f;
     graph = session->graph();
   } else {
     graph = spawn_job_graph(sys, gs);
@@ -214,23 +249,9 @@ run_facts run_graph(attempt_context& c, node_status& status) {
     return f;
   }
   announce_processing(c.opt, c.ns, c.src, c.restored, status);
-  f.w = wait_for_sinks(self, graph, cfg, c.src, c.report, session ? session->agent() : caf::actor{}, c.watchdog);
-  if (session && f.w.ok) f.w.ok = session->finish(self, f.w.lost);
-  if (!f.w.ok && !f.w.lost) {
-    // A stalled sink or a stop past its deadline: what is unwritten stays so; the
-    // last complete checkpoint is where `--restore latest` resumes.
-    *c.abandon_sinks = true;
-    f.checkpoint_why = "skipped: not everything reached Redis";
-  } else if (!session && f.w.ok) {  // a cluster's coordinator ends its own run
-    f.final_checkpoint_committed = final_checkpoint(self, graph, cfg, c.watchdog, f.checkpoint_why);
-  }
-  if (f.w.lost) {
-    // No split brain: stop writing at once; the rollback replays from the checkpoint.
-    session->close(sys, caf::exit_reason::kill);
-  } else {
-    f.dead_letters_ok = end_dead_letters(self, graph, c.watchdog);
-    stop_all(sys, session.get(), graph, caf::exit_reason::user_shutdown);
-  }
+  f.w = wait_for_sinks(self, graph, c.ns.cfg, c.src, c.report, session ? session->agent() : caf::actor{},
+                       c.watchdog);
+  end_run(c, sys, self, graph, session.get(), f);
   return f;
 }
 

@@ -14,7 +14,7 @@ namespace rtfeat {
 struct node_hello {
   peer_identity who;
   std::vector<caf::actor> user_shards;   // job-wide shard order within the node
-  std::vector<caf::actor> group_shards;
+  std::vector<caf::actor> category_shards;
   caf::actor agent;
   caf::actor coordinator;  // node 0 only
 };
@@ -27,7 +27,7 @@ typename Inspector::result_type inspect(Inspector& f, peer_identity& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
-  return f(caf::meta::type_name("node_hello"), x.who, x.user_shards, x.group_shards, x.agent, x.coordinator);
+  return f(caf::meta::type_name("node_hello"), x.who, x.user_shards, x.category_shards, x.agent, x.coordinator);
 }
 
 }  // namespace rtfeat

@@ -104,7 +104,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
     return out;
   };
   g.user_shards = spawn_shards(shard_kind::user, cfg.user_shards);
-  g.group_shards = spawn_shards(shard_kind::group, cfg.category_shards);
+  g.category_shards = spawn_shards(shard_kind::category, cfg.category_shards);
   for (const auto& sink : g.sinks) caf::anon_send(sink, shards_atom::value, g.shards);  // whom a resync asks
   return g;
 }
@@ -141,7 +141,7 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
   auto groups = static_cast<uint32_t>(s.config->max_parallelism);
   auto routes = std::make_shared<routing>();
   routes->users.assign(g.user_shards, groups);
-  routes->groups.assign(g.group_shards, groups);
+  routes->categories.assign(g.category_shards, groups);
   spawn_readers(sys, s, routes, g);
   caf::anon_send(g.coordinator, start_atom::value, g.readers);
   return g;

@@ -1,4 +1,4 @@
-// Spawns and wires one node's dataflow: readers -> user/group shards -> Redis
+// Spawns and wires one node's dataflow: readers -> user/category shards -> Redis
 // sinks, the dead-letter writer, and the checkpoint coordinator with its
 // snapshot writer (SPEC §5). In a cluster each node spawns its part and the
 // readers are spawned once every node's shards are known (docs/cluster.md).
@@ -48,9 +48,9 @@ struct job_graph_settings {
 
 struct job_graph {
   std::vector<caf::actor> readers;
-  std::vector<caf::actor> shards;  // user_shards then group_shards
+  std::vector<caf::actor> shards;  // user_shards then category_shards
   std::vector<caf::actor> user_shards;
-  std::vector<caf::actor> group_shards;
+  std::vector<caf::actor> category_shards;
   std::vector<caf::actor> sinks;
   caf::actor dead_letters;
   caf::actor coordinator;

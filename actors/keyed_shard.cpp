@@ -192,7 +192,7 @@ void restore(shard_actor self) {
   auto& st = self->state;
   using clock = std::chrono::steady_clock;
   auto started = clock::now(), shown = started;
-  std::string shard = st.cfg.kind == shard_kind::user ? "user shard" : "group shard";
+  std::string shard = st.cfg.kind == shard_kind::user ? "user shard" : "category shard";
   if (!st.cfg.key_groups.empty())
     shard += " of key groups " + std::to_string(st.cfg.key_groups.front()) + "-" + std::to_string(st.cfg.key_groups.back());
   size_t groups = 0;

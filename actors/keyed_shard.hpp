@@ -25,7 +25,7 @@
 
 namespace rtfeat {
 
-enum class shard_kind : uint8_t { user, group };
+enum class shard_kind : uint8_t { user, category };
 
 /// Snapshot bodies to restore from, by snapshot file key group (loaded by the node).
 using restored_bodies = std::map<uint32_t, std::string>;

@@ -23,7 +23,7 @@ namespace rtfeat {
 struct routed_event {
   event ev;
   int64_t wm_at_read = 0;
-  uint32_t scopes = 0;  // group shards: scope_bit()s this event was routed here for
+  uint32_t scopes = 0;  // category shards: scope_bit()s this event was routed here for
 };
 
 /// Events of one reader for one shard, in partition order, and the reader's

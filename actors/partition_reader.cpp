@@ -59,7 +59,7 @@ void send_all(reader_actor self) {
       if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i]);
   };
   flush(st.to_users, st.cfg.routes->users);
-  flush(st.to_groups, st.cfg.routes->groups);
+  flush(st.to_categories, st.cfg.routes->categories);
   st.last_sent_watermark = st.watermark->current();
 }
 
@@ -70,7 +70,7 @@ void push(reader_actor self, const shard_table& table, std::vector<event_batch>&
   if (b.events.size() >= self->state.cfg.batch_events) send_batch(self, table.shards[i], b);
 }
 
-/// Sends `e` once to its user shard and once to every group shard that owns
+/// Sends `e` once to its user shard and once to every category shard that owns
 /// one of its scope keys (with the mask of those scopes).
 void route(reader_actor self, event&& e, int64_t wm_at_read) {
   auto& st = self->state;
@@ -81,18 +81,18 @@ void route(reader_actor self, event&& e, int64_t wm_at_read) {
   for (size_t s = 1; s < feature_scope_count; ++s) {
     auto scope = static_cast<feature_scope>(s);
     if ((plan.scope_behaviors[s] & bit) == 0 || !scope_key(scope, e, st.key)) continue;
-    auto i = routes.groups.index_of(st.key);
-    if (st.group_masks[i] == 0) st.touched.push_back(i);
-    st.group_masks[i] |= scope_bit(scope);
+    auto i = routes.categories.index_of(st.key);
+    if (st.category_masks[i] == 0) st.touched.push_back(i);
+    st.category_masks[i] |= scope_bit(scope);
   }
   bool to_user = (plan.scope_behaviors[0] & bit) != 0;
   for (size_t n = 0; n < st.touched.size(); ++n) {
     auto i = st.touched[n];
     bool last = n + 1 == st.touched.size() && !to_user;
     // Moved by the last push only, and nothing reads `e` after that one.
-    push(self, routes.groups, st.to_groups, i,
-         {last ? std::move(e) : e, wm_at_read, st.group_masks[i]});  // NOLINT(bugprone-use-after-move)
-    st.group_masks[i] = 0;
+    push(self, routes.categories, st.to_categories, i,
+         {last ? std::move(e) : e, wm_at_read, st.category_masks[i]});  // NOLINT(bugprone-use-after-move)
+    st.category_masks[i] = 0;
   }
   if (to_user) {
     auto i = routes.users.index_of(e.user_id);
@@ -128,7 +128,7 @@ void finish(reader_actor self) {
   send_all(self);
   reader_end end{st.cfg.index, st.watermark->current()};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, end);
-  for (const auto& s : st.cfg.routes->groups.shards) self->send(s, end);
+  for (const auto& s : st.cfg.routes->categories.shards) self->send(s, end);
   if (st.cfg.coordinator) self->send(st.cfg.coordinator, end_atom::value, st.cfg.index);
 }
 
@@ -139,7 +139,7 @@ void on_barrier(reader_actor self, uint64_t id) {
   send_all(self);
   barrier_marker b{st.cfg.index, id};
   for (const auto& s : st.cfg.routes->users.shards) self->send(s, b);
-  for (const auto& s : st.cfg.routes->groups.shards) self->send(s, b);
+  for (const auto& s : st.cfg.routes->categories.shards) self->send(s, b);
   self->send(st.cfg.coordinator, reader_position{id, st.cfg.partition, st.next_offset, st.watermark->current(),
                                                  st.future_guard->suspect()});
 }
@@ -181,7 +181,7 @@ void poll_once(reader_actor self) {
   } else if (!st.cfg.drain && !st.idle && now - st.last_data_ms > st.cfg.idle_timeout_ms) {
     st.idle = true;  // stop holding the shards' watermark back (SPEC §4)
     for (const auto& s : st.cfg.routes->users.shards) self->send(s, idle_atom::value, st.cfg.index);
-    for (const auto& s : st.cfg.routes->groups.shards) self->send(s, idle_atom::value, st.cfg.index);
+    for (const auto& s : st.cfg.routes->categories.shards) self->send(s, idle_atom::value, st.cfg.index);
   }
   if (n == st.cfg.poll_max) self->send(self, poll_atom::value);
   else self->delayed_send(self, std::chrono::milliseconds(poll_delay_ms(n, now - st.last_data_ms)), poll_atom::value);
@@ -199,10 +199,10 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.future_guard->restore(st.cfg.start_future_suspect);
   st.next_offset = st.cfg.start_offset;
   st.to_users.resize(st.cfg.routes->users.shards.size());
-  st.to_groups.resize(st.cfg.routes->groups.shards.size());
-  st.group_masks.assign(st.cfg.routes->groups.shards.size(), 0);
+  st.to_categories.resize(st.cfg.routes->categories.shards.size());
+  st.category_masks.assign(st.cfg.routes->categories.shards.size(), 0);
   for (auto& b : st.to_users) b.reader = st.cfg.index;
-  for (auto& b : st.to_groups) b.reader = st.cfg.index;
+  for (auto& b : st.to_categories) b.reader = st.cfg.index;
   st.last_data_ms = steady_ms();
   self->send(self, poll_atom::value);
   return {

@@ -53,9 +53,9 @@ struct partition_reader_state {
   std::unique_ptr<partition_watermark> watermark;
   std::unique_ptr<future_skew_guard> future_guard;
   std::vector<event_batch> to_users;
-  std::vector<event_batch> to_groups;
-  std::vector<uint32_t> group_masks;  // scratch for route(): scopes per group shard
-  std::vector<size_t> touched;        // scratch: group shards with a non-zero mask
+  std::vector<event_batch> to_categories;
+  std::vector<uint32_t> category_masks;  // scratch for route(): scopes per category shard
+  std::vector<size_t> touched;        // scratch: category shards with a non-zero mask
   std::string key;                    // scratch: scope key
   int64_t last_sent_watermark = no_watermark;
   int64_t next_offset = 0;  // first offset not yet read: where a restore seeks

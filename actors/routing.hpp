@@ -30,7 +30,7 @@ struct shard_table {
 
 struct routing {
   shard_table users;   // user scope
-  shard_table groups;  // every other scope (category, item, all, campaign_region)
+  shard_table categories;  // every other scope (category, item, all, campaign_region)
 };
 
 }  // namespace rtfeat

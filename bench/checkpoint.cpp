@@ -87,7 +87,7 @@ shard make_shard(const feature_plan& plan, bool user, size_t index, size_t count
   return s;
 }
 
-/// The node's shards: `users` user shards and one group shard (the default).
+/// The node's shards: `users` user shards and one category shard (the default).
 std::vector<shard> make_shards(const feature_plan& plan, size_t users) {
   std::vector<shard> out;
   for (size_t i = 0; i < users; ++i) out.push_back(make_shard(plan, true, i, users));
@@ -195,7 +195,7 @@ double save_each(std::vector<shard>& shards, double& cpu_ms) {
   for (size_t i = 0; i < shards.size(); ++i)
     each += " " + std::to_string(static_cast<int64_t>(cpu[i] * 1000)) + " us ("
             + std::to_string(entities(shards[i]) - saved[i]) + " entities)";
-  std::fprintf(stderr, "bench_checkpoint: each shard's save, CPU time (user shards, group shard):%s\n", each.c_str());
+  std::fprintf(stderr, "bench_checkpoint: each shard's save, CPU time (user shards, category shard):%s\n", each.c_str());
   return wall_ms;
 }
 

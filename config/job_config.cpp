@@ -60,7 +60,7 @@ const std::vector<key_spec>& key_table() {
     {"engine.max_parallelism", nullptr, &j::max_parallelism, false, "number of key groups"},
     {"engine.user_shards", nullptr, &j::user_shards, false, "user shard actors per node"},
     {"engine.category_shards", nullptr, &j::category_shards, false,
-     "group shard actors per node (features keyed by category, item, campaign+region, or all users)"},
+     "category shard actors per node (features keyed by category, item, campaign+region, or all users)"},
     {"engine.sinks", nullptr, &j::sinks, false, "Redis sink actors (one connection each)"},
     {"engine.batch_events", nullptr, &j::batch_events, false, "events per reader->shard batch"},
     {"engine.flush_interval_ms", nullptr, &j::flush_interval_ms, false,

@@ -118,11 +118,11 @@ std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t
   std::vector<caf::actor> users, others;
   for (const auto& h : view) {
     users.insert(users.end(), h.user_shards.begin(), h.user_shards.end());
-    others.insert(others.end(), h.group_shards.begin(), h.group_shards.end());
+    others.insert(others.end(), h.category_shards.begin(), h.category_shards.end());
   }
   auto routes = std::make_shared<routing>();
   routes->users.assign(std::move(users), groups);
-  routes->groups.assign(std::move(others), groups);
+  routes->categories.assign(std::move(others), groups);
   return routes;
 }
 
@@ -149,7 +149,7 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   auto settings = gs;
   settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
   s->graph_ = spawn_node_part(sys, settings);
-  node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.group_shards, s->agent_,
+  node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.category_shards, s->agent_,
                    me == 0 ? s->graph_.coordinator : caf::actor{}};
   self->send(s->agent_, start_atom::value, hello);
   const auto& node = cfg.nodes[me];

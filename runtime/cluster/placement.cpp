@@ -20,14 +20,14 @@ std::pair<uint64_t, uint64_t> range_of(uint64_t part, uint64_t parts, uint64_t t
 }
 
 placement::placement(uint32_t nodes, uint32_t partitions, uint32_t max_parallelism, uint32_t user_shards_per_node,
-                     uint32_t group_shards_per_node)
+                     uint32_t category_shards_per_node)
   : nodes_(nodes),
     partitions_(partitions),
     max_parallelism_(max_parallelism),
     user_shards_(user_shards_per_node),
-    group_shards_(group_shards_per_node) {
+    category_shards_(category_shards_per_node) {
   assert(nodes >= 1 && partitions >= 1 && max_parallelism >= 1 && user_shards_per_node >= 1
-         && group_shards_per_node >= 1);
+         && category_shards_per_node >= 1);
 }
 
 std::vector<int32_t> placement::partitions_of(uint32_t node) const {

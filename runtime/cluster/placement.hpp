@@ -23,7 +23,7 @@ class placement {
 public:
   /// REQUIRES: every argument >= 1.
   placement(uint32_t nodes, uint32_t partitions, uint32_t max_parallelism, uint32_t user_shards_per_node,
-            uint32_t group_shards_per_node);
+            uint32_t category_shards_per_node);
 
   uint32_t nodes() const { return nodes_; }
   uint32_t partitions() const { return partitions_; }
@@ -39,9 +39,9 @@ public:
   uint32_t node_of_key_group(uint32_t key_group) const;
 
   /// Shards are numbered over the whole job, node-major: node n's user shards are
-  /// n * user_shards_per_node + 0..user_shards_per_node-1 (the same for group shards).
+  /// n * user_shards_per_node + 0..user_shards_per_node-1 (the same for category shards).
   uint32_t user_shards() const { return nodes_ * user_shards_; }
-  uint32_t group_shards() const { return nodes_ * group_shards_; }
+  uint32_t category_shards() const { return nodes_ * category_shards_; }
   /// Key groups of job-wide shard `shard` when `per_node` shards run on each node:
   /// a contiguous sub-range of its node's key groups.
   std::vector<uint32_t> key_groups_of_shard(uint32_t shard, uint32_t per_node) const;
@@ -53,7 +53,7 @@ private:
   uint32_t partitions_;
   uint32_t max_parallelism_;
   uint32_t user_shards_;
-  uint32_t group_shards_;
+  uint32_t category_shards_;
 };
 
 }  // namespace rtfeat

@@ -63,7 +63,7 @@ inline bool on_time_for(const compiled_feature& f, int64_t ts, int64_t wm_at_rea
 int64_t emit_interval_of(const feature_plan& plan, std::string_view name);
 
 /// The state objects of one shard: user-scope features for a user shard, the
-/// others for a group shard; then the freshness of the hash templates those
+/// others for a category shard; then the freshness of the hash templates those
 /// shards own.
 /// `scopes` and `names` receive each state's feature scope and name. States
 /// intern their entities in `interners` (the shard's, which must outlive

@@ -21,10 +21,10 @@ namespace rtfeat {
 /// Where a feature's state lives: the key its events are routed by.
 enum class feature_scope : uint8_t {
   user,             // user shards, by user_id
-  category,         // group shards, by category_id
-  item,             // group shards, by item_id
-  all,              // group shards, one global group
-  campaign_region,  // group shards, by campaign_id + region
+  category,         // category shards, by category_id
+  item,             // category shards, by item_id
+  all,              // category shards, one global group
+  campaign_region,  // category shards, by campaign_id + region
 };
 inline constexpr size_t feature_scope_count = 5;
 inline uint32_t scope_bit(feature_scope s) { return 1U << static_cast<unsigned>(s); }

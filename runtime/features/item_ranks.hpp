@@ -1,4 +1,4 @@
-// State of one percentile-rank feature (SPEC §3 #4) in a group shard: per
+// State of one percentile-rank feature (SPEC §3 #4) in a category shard: per
 // category, per item, exact per-slide click counts; on flush the exact rank
 // of every item and the category's decile edges. Only values that changed
 // since they were last written are sent, since one click re-ranks a category.

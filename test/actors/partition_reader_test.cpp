@@ -48,13 +48,13 @@ std::vector<std::string> views(int n) {
 }
 
 struct reader_rig : test::caf_test_system {
-  std::unique_ptr<caf::scoped_actor> coordinator, dead_letters, groups, sink, writer, silent_shard;
+  std::unique_ptr<caf::scoped_actor> coordinator, dead_letters, category_shard, sink, writer, silent_shard;
   node_metrics metrics;
   std::shared_ptr<const feature_plan> plan = std::make_shared<const feature_plan>(test::default_plan());
   std::vector<caf::actor> spawned;
 
   reader_rig() {
-    for (auto* a : {&coordinator, &dead_letters, &groups, &sink, &writer, &silent_shard})
+    for (auto* a : {&coordinator, &dead_letters, &category_shard, &sink, &writer, &silent_shard})
       *a = std::make_unique<caf::scoped_actor>(*sys);
   }
   ~reader_rig() {
@@ -79,7 +79,7 @@ struct reader_rig : test::caf_test_system {
   caf::actor reader(message_source& source, caf::actor users, size_t poll_max) {
     auto routes = std::make_shared<routing>();
     routes->users.assign({std::move(users)}, 128);
-    routes->groups.assign({handle(groups)}, 128);
+    routes->categories.assign({handle(category_shard)}, 128);
     reader_settings r;
     r.source = &source;
     r.drain = true;
@@ -106,9 +106,9 @@ struct reader_rig : test::caf_test_system {
     }
     return n;
   }
-  /// The group shard probe takes its batches, as a shard does: one credit each.
-  void credit_groups(const caf::actor& reader) {
-    for (size_t n = batches(groups); n > 0; --n) (*groups)->send(reader, credit_atom::value);
+  /// The category shard probe takes its batches, as a shard does: one credit each.
+  void credit_category_shard(const caf::actor& reader) {
+    for (size_t n = batches(category_shard); n > 0; --n) (*category_shard)->send(reader, credit_atom::value);
     sched->run();
   }
   /// Every poll timer due, until nothing more happens.
@@ -125,10 +125,10 @@ TEST_SUITE("actors.partition_reader") {
     memory_source source(views(100));
     auto r = t.reader(source, reader_rig::handle(t.silent_shard), 1);
     t.run_timers();
-    // Each view goes to its user shard and to the group shard (item and category
+    // Each view goes to its user shard and to the category shard (item and category
     // scopes), and a moved watermark goes to both after a poll: four batches
     // are reached within the first two events, and then polling stops.
-    CHECK(reader_rig::batches(t.silent_shard) + reader_rig::batches(t.groups) == 4);
+    CHECK(reader_rig::batches(t.silent_shard) + reader_rig::batches(t.category_shard) == 4);
     const auto stalled_at = source.delivered();
     CHECK(stalled_at <= 2);
     t.run_timers();
@@ -138,7 +138,7 @@ TEST_SUITE("actors.partition_reader") {
     t.sched->run();
     t.run_timers();
     CHECK(source.delivered() > stalled_at);
-    CHECK(reader_rig::batches(t.silent_shard) + reader_rig::batches(t.groups) == 4);
+    CHECK(reader_rig::batches(t.silent_shard) + reader_rig::batches(t.category_shard) == 4);
   }
 
   TEST_CASE("a barrier goes through reader and shard to the sink, and the coordinator learns the offset") {
@@ -174,7 +174,7 @@ TEST_SUITE("actors.partition_reader") {
     std::vector<std::string> users;
     bool ended = false;
     for (int round = 0; round < 50 && !ended; ++round) {
-      t.credit_groups(r);
+      t.credit_category_shard(r);
       t.run_timers(1);
       for (bool more = true; more;) {
         more = false;

@@ -21,7 +21,7 @@ TEST_SUITE("runtime.cluster.placement") {
     CHECK(p.key_groups_of(1) == std::pair<uint32_t, uint32_t>{43, 86});
     CHECK(p.key_groups_of(2) == std::pair<uint32_t, uint32_t>{86, 128});
     CHECK(p.user_shards() == 6);
-    CHECK(p.group_shards() == 3);
+    CHECK(p.category_shards() == 3);
     CHECK(p.key_groups_of_shard(3, 2).front() == 64);  // node 1's second user shard
     CHECK(p.key_groups_of_shard(3, 2).back() == 85);
     CHECK(p.shard_of_key_group(85, 2) == 3);

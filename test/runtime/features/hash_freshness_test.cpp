@@ -162,7 +162,7 @@ TEST_SUITE("runtime.hash_freshness") {
     f.add(purchase("u", t0, -1, 20), no_watermark, 1);  // kept by `amount` (tier) only
     test::flush_into(redis, f);
     CHECK(redis.empty());
-    // The group shard, where `amount` lives, has no freshness state at all.
+    // The category shard, where `amount` lives, has no freshness state at all.
     std::vector<feature_scope> scopes;
     std::vector<std::string> names;
     make_feature_states(plan, false, scopes, &names);

@@ -1,4 +1,4 @@
-// Group-shard features: amount tiers among all users (#6), distinct users
+// Category-shard features: amount tiers among all users (#6), distinct users
 // into HyperLogLogs (#8, #9) and item popularity with trend (#11).
 #include <doctest/doctest.h>
 

@@ -177,6 +177,15 @@ private:
     std::string error;
     if (!pause(k.pause_ms)) return false;
     if (!ctx_.cluster.start(k.victim, true, error)) return fail(error);
+    if (!record_resume(what, t, "kill", rec)) return false;
+    r_.kills.push_back(rec);
+    return true;
+  }
+
+  /// Waits for every node to process again after the SIGKILL(s) at unix ms `t`
+  /// and records from which checkpoint and how long after `t` (the rollback).
+  template <class Record>
+  bool record_resume(const std::string& what, int64_t t, const char* stopped_by, Record& rec) {
     phase_ = what + ": waiting for every node to process again";
     cluster_resume c;
     if (!resumed(t, c)) return false;
@@ -184,9 +193,8 @@ private:
     rec.rollback_ms = c.last_unix_ms - t;
     std::fprintf(stderr,
                  "drill: %s: every node processing again from checkpoint %" PRIu64 ", %" PRId64
-                 " ms after the kill\n",
-                 what.c_str(), c.checkpoint, rec.rollback_ms);
-    r_.kills.push_back(rec);
+                 " ms after the %s\n",
+                 what.c_str(), c.checkpoint, rec.rollback_ms, stopped_by);
     return true;
   }
 
@@ -209,15 +217,7 @@ private:
     if (!pause(p.pause_ms)) return false;
     if (!ctx_.cluster.configure(rec.to_nodes, error) || !ctx_.cluster.start_all(true, error))
       return fail(error);
-    phase_ = what + ": waiting for every node to process";
-    cluster_resume c;
-    if (!resumed(t, c)) return false;
-    rec.restored_checkpoint = c.checkpoint;
-    rec.rollback_ms = c.last_unix_ms - t;
-    std::fprintf(stderr,
-                 "drill: %s: every node processing from checkpoint %" PRIu64 ", %" PRId64
-                 " ms after the stop\n",
-                 what.c_str(), c.checkpoint, rec.rollback_ms);
+    if (!record_resume(what, t, "stop", rec)) return false;
     r_.rescale = rec;
     return true;
   }

@@ -122,4 +122,28 @@ bool feature_events::in_window(const kept_event& ev) const {
   return false;
 }
 
+std::map<event_slot, std::vector<size_t>> sequences_by_slot(const feature_events& s,
+                                                         std::string_view blank_var) {
+  const auto& f = s.def();
+  const auto& events = s.events();
+  auto key_t = compile_template(f.output.key);
+  auto field_t = compile_template(f.output.field);
+  std::map<event_slot, std::vector<size_t>> by_slot;
+  event_slot at;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const auto& ev = events[i];
+    if (!s.counts(ev)) continue;
+    auto vars = [&ev, blank_var](const std::string& n) -> std::optional<std::string> {
+      if (!blank_var.empty() && n == blank_var) return std::string{};
+      return event_var(ev, n);
+    };
+    if (render(key_t, vars, at.first) && render(field_t, vars, at.second)) by_slot[at].push_back(i);
+  }
+  // Log order already breaks ties, so a stable sort by ts is (ts, log order).
+  for (auto& [sl, idx] : by_slot)
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&events](size_t a, size_t b) { return events[a].ts < events[b].ts; });
+  return by_slot;
+}
+
 }  // namespace rtfeat::oracle

@@ -4,10 +4,12 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "config/feature_catalogue.hpp"
@@ -78,5 +80,14 @@ private:
   bool needs_amount_ = false;
   std::unordered_map<std::string, int64_t> first_seen_;  // first_after_seen: F per entity
 };
+
+/// (key, field) that a sequence feature's events render to: each is one sequence.
+using event_slot = std::pair<std::string, std::string>;
+
+/// The events `s` counts, as log indexes sorted by (ts, log order), by the slot
+/// they render to; an event missing a template variable is in none. `blank_var`
+/// (when not "") renders as "" (intervals' `n`, filled in per value).
+std::map<event_slot, std::vector<size_t>> sequences_by_slot(const feature_events& s,
+                                                         std::string_view blank_var = {});
 
 }  // namespace rtfeat::oracle

@@ -1,92 +1,14 @@
-// Batch body parsing (see batch_request.hpp). simdjson's DOM parser validates
-// the whole body (trailing bytes included); it does not say where an error
-// is, so a failed body is walked again with the On-Demand API, which does.
+// Batch body parsing (see batch_request.hpp).
 #include "serve/api/batch_request.hpp"
 
-#include <simdjson.h>
+#include "serve/api/json_body.hpp"
 
 namespace rtfeat::serve {
 
-namespace sj = simdjson;
-namespace od = simdjson::ondemand;
-
-namespace {
-
-/// Visits every value so that On-Demand reaches the first error.
-sj::error_code walk(od::value v) {
-  od::json_type type;
-  if (auto e = v.type().get(type); e != sj::SUCCESS) return e;
-  switch (type) {
-    case od::json_type::object: {
-      od::object obj;
-      if (auto e = v.get_object().get(obj); e != sj::SUCCESS) return e;
-      for (auto field : obj) {
-        std::string_view key;
-        if (auto e = field.unescaped_key().get(key); e != sj::SUCCESS) return e;
-        if (auto e = walk(field.value()); e != sj::SUCCESS) return e;
-      }
-      return sj::SUCCESS;
-    }
-    case od::json_type::array: {
-      od::array arr;
-      if (auto e = v.get_array().get(arr); e != sj::SUCCESS) return e;
-      for (auto element : arr) {
-        od::value inner;
-        if (auto e = element.get(inner); e != sj::SUCCESS) return e;
-        if (auto e = walk(inner); e != sj::SUCCESS) return e;
-      }
-      return sj::SUCCESS;
-    }
-    case od::json_type::string: return v.get_string().error();
-    case od::json_type::number: return v.get_double().error();
-    case od::json_type::boolean: return v.get_bool().error();
-    case od::json_type::null: return v.is_null().error();
-  }
-  return sj::SUCCESS;
-}
-
-}  // namespace
-
-std::string locate_json_error(const sj::padded_string& text, sj::error_code dom_error) {
-  thread_local od::parser parser;
-  size_t offset = text.size();
-  od::document doc;
-  if (parser.iterate(text).get(doc) == sj::SUCCESS) {
-    od::value root;
-    // Walking stops at the first error; where it stopped is what matters.
-    if (doc.get_value().get(root) == sj::SUCCESS) (void)walk(root);
-    const char* at = nullptr;
-    if (doc.current_location().get(at) == sj::SUCCESS && at != nullptr)
-      offset = static_cast<size_t>(at - text.data());
-  }
-  return "malformed JSON at byte " + std::to_string(offset) + ": " + sj::error_message(dom_error);
-}
-
-namespace {
-
-bool read_strings(sj::dom::element v, std::string_view key, std::vector<std::string>& out, std::string& error) {
-  sj::dom::array arr;
-  if (v.get_array().get(arr) != sj::SUCCESS) return error = std::string(key) + " must be an array of strings", false;
-  out.reserve(arr.size());
-  for (auto element : arr) {
-    std::string_view s;
-    if (element.get_string().get(s) != sj::SUCCESS)
-      return error = std::string(key) + " must be an array of strings", false;
-    out.emplace_back(s);
-  }
-  return true;
-}
-
-}  // namespace
-
 bool parse_batch_request(std::string_view body, batch_request& out, std::string& error) {
   out = batch_request{};
-  thread_local sj::dom::parser parser;
-  sj::padded_string text(body);
-  sj::dom::element doc;
-  if (auto e = parser.parse(text).get(doc); e != sj::SUCCESS) return error = locate_json_error(text, e), false;
-  sj::dom::object obj;
-  if (doc.get_object().get(obj) != sj::SUCCESS) return error = "the body must be a JSON object", false;
+  simdjson::dom::object obj;
+  if (!parse_json_object(body, obj, error)) return false;
   for (auto [key, value] : obj) {
     std::vector<std::string>* list = nullptr;
     for (size_t t = 0; t < entity_type_count; ++t)
@@ -94,7 +16,7 @@ bool parse_batch_request(std::string_view body, batch_request& out, std::string&
     if (key == "features") list = &out.features, out.has_features = true;
     if (list == nullptr)
       return error = "unknown key '" + std::string(key) + "' (users, items, categories, features)", false;
-    if (!read_strings(value, key, *list, error)) return false;
+    if (!read_string_array(value, key, *list, error)) return false;
   }
   return true;
 }

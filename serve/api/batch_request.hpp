@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include <simdjson.h>
-
 #include "serve/catalogue/served_catalogue.hpp"
 
 namespace rtfeat::serve {
@@ -19,9 +17,6 @@ struct batch_request {
   std::vector<std::string> features;
   bool has_features = false;  // "features" given: only those
 };
-
-/// "malformed JSON at byte N: <reason>" for a body simdjson's DOM parser refused with `dom_error`.
-std::string locate_json_error(const simdjson::padded_string& text, simdjson::error_code dom_error);
 
 /// False with a message ("malformed JSON at byte 17: ...", "users must be an array of strings").
 bool parse_batch_request(std::string_view body, batch_request& out, std::string& error);

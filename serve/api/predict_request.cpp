@@ -5,7 +5,7 @@
 
 #include <simdjson.h>
 
-#include "serve/api/batch_request.hpp"
+#include "serve/api/json_body.hpp"
 
 namespace rtfeat::serve {
 
@@ -13,12 +13,8 @@ namespace sj = simdjson;
 
 bool parse_predict_request(std::string_view body, predict_request& out, std::string& error) {
   out = predict_request{};
-  thread_local sj::dom::parser parser;
-  sj::padded_string text(body);
-  sj::dom::element doc;
-  if (auto e = parser.parse(text).get(doc); e != sj::SUCCESS) return error = locate_json_error(text, e), false;
   sj::dom::object obj;
-  if (doc.get_object().get(obj) != sj::SUCCESS) return error = "the body must be a JSON object", false;
+  if (!parse_json_object(body, obj, error)) return false;
   bool has_user = false, has_items = false;
   for (auto [key, value] : obj) {
     if (key == "user_id") {
@@ -26,13 +22,7 @@ bool parse_predict_request(std::string_view body, predict_request& out, std::str
       if (value.get_string().get(s) != sj::SUCCESS) return error = "user_id must be a string", false;
       out.user_id = s, has_user = true;
     } else if (key == "item_ids") {
-      sj::dom::array arr;
-      if (value.get_array().get(arr) != sj::SUCCESS) return error = "item_ids must be an array of strings", false;
-      for (auto item : arr) {
-        std::string_view s;
-        if (item.get_string().get(s) != sj::SUCCESS) return error = "item_ids must be an array of strings", false;
-        out.item_ids.emplace_back(s);
-      }
+      if (!read_string_array(value, key, out.item_ids, error)) return false;
       has_items = true;
     } else if (key == "context") {
       sj::dom::object ctx;

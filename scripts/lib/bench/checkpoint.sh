@@ -18,9 +18,8 @@ bench_checkpoint() {
     >"$RESULTS/checkpoint.json"
   merge_latest checkpoint
 
-  jq -r --arg host "$(host_note)" '
-    def r1: . * 10 | round / 10 | tostring;
-    def r2: . * 100 | round / 100 | tostring;
+  jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '
+    include "format";
     .checkpoint as $c |
     "### checkpoint: state of \($c.users) users (\($host))\n",
     "| | first checkpoint (whole state) | next one, \($c.changed_users) users changed | restore | target (issue 13) |",

@@ -65,9 +65,8 @@ bench_ingest() {
   INGEST_EVENTS_PER_S=$(jq .ingest.events_per_s "$RESULTS/ingest.json")
 
   # The table, from ingest.json so what is printed is what was recorded.
-  jq -r --arg host "$(host_note)" '
-    def k: . / 1000 | floor | tostring + " k";
-    def r2: . * 100 | round / 100 | tostring;
+  jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '
+    include "format";
     .ingest as $i | .redis as $x |
     "### ingest: \($i.events) events, \($i.partitions) partitions, median of \($i.runs) (\($host))\n",
     "| side | events/s | vs raw | notes |", "|---|---|---|---|",

@@ -56,9 +56,8 @@ bench_latency() {
     "$dir/probe.json" >"$RESULTS/latency.json"
   merge_latest latency
 
-  jq -r --arg host "$(host_note)" '
-    def r1: . * 10 | round / 10 | tostring;
-    def r2: . * 100 | round / 100 | tostring;
+  jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '
+    include "format";
     .latency as $l |
     "### latency: event ts -> key visible in Redis, \($l.rate_events_per_s | round) events/s for \($l.seconds | r1) s (\($host))\n",
     "| p50 | p95 | p99 | max | probes | target p99 |", "|---|---|---|---|---|---|",

@@ -65,9 +65,8 @@ bench_redis-cluster() {
         cluster_to_single: ($c[0].events_per_s / $s[0].events_per_s) } }' >"$RESULTS/redis-cluster.json"
   merge_latest redis-cluster
 
-  jq -r --arg host "$(host_note)" '
-    def k: . / 1000 | floor | tostring + " k";
-    def r2: . * 100 | round / 100 | tostring;
+  jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '
+    include "format";
     .redis_cluster as $r |
     "### redis-cluster: \($r.events) events, median of \($r.runs) (\($host))\n",
     "| Redis | events/s | vs 1 server | commands/event | sink commands/s | HSET ceiling (P128) | sink / ceiling | CPU s per M events |",

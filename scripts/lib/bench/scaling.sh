@@ -45,9 +45,8 @@ bench_scaling() {
     >"$RESULTS/scaling.json"
   merge_latest scaling
 
-  jq -r --arg host "$(host_note)" '
-    def k: . / 1000 | floor | tostring + " k";
-    def r2: . * 100 | round / 100 | tostring;
+  jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '
+    include "format";
     def row($name): "| \($name) | \(.events_per_s | k) | \(.seconds | r2) | \(.redis_commands_per_event | r2) | \(.cpu_s_per_million | r2) |";
     .scaling as $s |
     "### scaling: `rtfeat node --drain` of \($s.events) events, median of \($s.runs) (\($host))\n",

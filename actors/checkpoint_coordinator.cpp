@@ -34,9 +34,10 @@ void on_checkpoint_over(coord_actor self, bool committed) {
 
 void abort_checkpoint(coord_actor self, const std::string& why) {
   auto& st = self->state;
-  std::string error;
-  st.cfg.store->abort(st.in_flight, error);
   std::cerr << "rtfeat: checkpoint " << st.in_flight << " aborted: " << why << "\n";
+  // Its directory may stay behind: the next commit's retention removes it.
+  if (auto removed = st.cfg.store->abort(st.in_flight); !removed)
+    std::cerr << "rtfeat: checkpoint " << st.in_flight << ": " << removed.message() << "\n";
   st.cfg.metrics->checkpoints_failed.fetch_add(1);
   st.in_flight = 0;
   on_checkpoint_over(self, false);
@@ -44,10 +45,9 @@ void abort_checkpoint(coord_actor self, const std::string& why) {
 
 void start_checkpoint(coord_actor self) {
   auto& st = self->state;
-  std::string error;
-  auto id = st.cfg.store->next_id(error);
+  auto id = st.cfg.store->next_id();
   if (!id) {
-    std::cerr << "rtfeat: checkpoint: " << error << "\n";
+    std::cerr << "rtfeat: checkpoint: " << id.error().message() << "\n";
     st.cfg.metrics->checkpoints_failed.fetch_add(1);
     return;
   }
@@ -83,8 +83,9 @@ void maybe_complete(coord_actor self) {
        p.watermark == no_watermark ? std::nullopt : std::optional<int64_t>(p.watermark),
        p.future_suspect == no_future_suspect ? std::nullopt : std::optional<int64_t>(p.future_suspect)});
   m.meta = st.cfg.meta;
-  std::string error, warning;
-  if (!st.cfg.store->commit(m, st.cfg.keep, error, warning)) return abort_checkpoint(self, error);
+  std::string warning;
+  if (auto committed = st.cfg.store->commit(m, st.cfg.keep, warning); !committed)
+    return abort_checkpoint(self, committed.message());
   if (!warning.empty()) std::cerr << "rtfeat: " << warning << "\n";
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - st.started);
   auto& metrics = *st.cfg.metrics;

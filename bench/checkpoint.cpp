@@ -101,6 +101,7 @@ template <class Fn>
 double on_each(std::vector<shard>& shards, Fn fn) {
   auto start = wall::now();
   std::vector<std::thread> threads;
+  threads.reserve(shards.size());
   for (auto& s : shards) threads.emplace_back([&] { fn(s); });
   for (auto& t : threads) t.join();
   return ms_since(start);
@@ -165,7 +166,7 @@ void touch(std::vector<shard>& shards, uint64_t users, uint64_t count, int64_t s
     for (auto& f : s.states) f->advance(t0 + 600000 + span_ms), f->flush(ignored);
 }
 
-struct result {
+struct timings {
   uint64_t bytes = 0;
   size_t files = 0, entities = 0;  // key-group files written, entities saved (put or erased)
   double encode_ms = 0, write_ms = 0, verify_ms = 0, read_ms = 0, decode_ms = 0;
@@ -204,7 +205,7 @@ double save_each(std::vector<shard>& shards, double& cpu_ms) {
 /// the coordinator commits. `seq` as the shards' arrival counter: a new one on
 /// a busy node.
 bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vector<shard>& shards, uint64_t hash,
-                uint64_t id, result& r, std::string& error) {
+                uint64_t id, timings& r, std::string& error) {
   checkpoint_manifest m;
   m.id = id;
   m.catalogue_hash = hash;
@@ -216,12 +217,13 @@ bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vec
   }
   auto start = wall::now();
   for (auto& s : shards) {
-    if (!writer.store(store, id, hash, s.changes, !s.saved, m.snapshots, r.files, error)) return false;
+    if (auto stored = writer.store(store, id, hash, s.changes, !s.saved, m.snapshots, r.files); !stored)
+      return error = stored.message(), false;
     s.saved = true;
     s.changes = {};
   }
   std::string warning;  // retention or a late fsync: the bench times the commit either way
-  if (!store.commit(m, 1, error, warning)) return false;
+  if (auto committed = store.commit(m, 1, warning); !committed) return error = committed.message(), false;
   r.write_ms = ms_since(start);
   r.bytes = m.snapshot_bytes();
   return true;
@@ -229,17 +231,19 @@ bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vec
 
 /// As a restore of the node: find and verify the checkpoint, read every body,
 /// then every shard decodes its key groups at once.
-bool restore(const checkpoint_store& store, std::vector<shard>& shards, result& r, std::string& error) {
+bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings& r, std::string& error) {
   auto start = wall::now();
   std::vector<std::string> log;
-  auto m = store.find_restorable(std::nullopt, log, error);
-  if (!m) return error = error.empty() ? "no checkpoint" : error, false;
+  auto found = store.find_restorable(std::nullopt, log);
+  if (!found) return error = found.error().message(), false;
+  const auto& m = *found;
+  if (!m) return error = "no checkpoint", false;
   r.verify_ms = ms_since(start);
   start = wall::now();
   for (auto& s : shards)
     for (auto kg : s.key_groups) {
       std::string body;
-      if (!store.read_snapshot(*m, kg + s.file_offset, body, error)) return false;
+      if (auto read = store.read_snapshot(*m, kg + s.file_offset, body); !read) return error = read.message(), false;
       s.bodies.emplace_back(kg, std::move(body));
     }
   r.read_ms = ms_since(start);
@@ -299,7 +303,7 @@ int main(int argc, char** argv) {
   // The best of `runs` checkpoints and restores: on a shared machine the
   // fastest run is the one least disturbed by neighbours. Each run builds its
   // state anew, so that its first checkpoint encodes everything.
-  rtfeat::result best, best_incremental;
+  rtfeat::timings best, best_incremental;
   size_t restored_keys = 0, keys = 0, keys_now = 0;
   for (int run = 0; run < runs; ++run) {
     auto shards = rtfeat::make_shards(plan, user_shards);
@@ -308,8 +312,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench_checkpoint: state of %llu users built in %.0f ms\n",
                  static_cast<unsigned long long>(users), rtfeat::ms_since(started));
     std::filesystem::remove_all(dir);
-    auto store = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create, error);
-    rtfeat::result r, inc;
+    auto opened = rtfeat::checkpoint_store::open(dir, rtfeat::open_mode::create);
+    if (!opened) error = opened.error().message();
+    auto store = opened ? std::move(*opened) : nullptr;
+    rtfeat::timings r, inc;
     rtfeat::shard_snapshots writer;
     if (!store || !rtfeat::checkpoint(*store, writer, shards, catalogue.hash, 1, r, error)) {
       std::fprintf(stderr, "bench_checkpoint: checkpoint: %s\n", error.c_str());
@@ -326,7 +332,7 @@ int main(int argc, char** argv) {
     }
     // The newest checkpoint holds the whole state: only its encoding was incremental.
     auto fresh = rtfeat::make_shards(plan, user_shards);
-    rtfeat::result rs;
+    rtfeat::timings rs;
     if (!rtfeat::restore(*store, fresh, rs, error)) {
       std::fprintf(stderr, "bench_checkpoint: restore: %s\n", error.c_str());
       return 1;

@@ -110,15 +110,16 @@ int open_store(const checkpoints_options& o, std::unique_ptr<checkpoint_store>& 
     }
     dir = cfg.checkpoint_dir;
   }
-  store = checkpoint_store::open(dir, open_mode::must_exist, error);
-  if (!store) std::cerr << "rtfeat checkpoints: " << error << "\n";
-  return store ? 0 : 1;
+  auto opened = checkpoint_store::open(dir, open_mode::must_exist);
+  if (!opened) return std::cerr << "rtfeat checkpoints: " << opened.error().message() << "\n", 1;
+  store = std::move(*opened);
+  return 0;
 }
 
 int run_list(const checkpoint_store& store) {
   checkpoint_listing all;
-  std::string error;
-  if (!store.list(all, error)) return std::cerr << "rtfeat checkpoints: " << error << "\n", 1;
+  if (auto listed = store.list(all); !listed)
+    return std::cerr << "rtfeat checkpoints: " << listed.message() << "\n", 1;
   std::printf("checkpoints in %s: %zu complete, %zu partial, %zu unreadable\n", store.dir().c_str(),
               all.complete.size(), all.partial.size(), all.unreadable.size());
   std::printf("%-8s %-11s %-14s %-11s %-10s %s\n", "ID", "STATUS", "AGE", "SIZE", "SNAPSHOTS",
@@ -151,7 +152,8 @@ int resolve_id(const checkpoint_store& store, const std::string& text, uint64_t&
   std::string error;
   if (text == "latest") {
     checkpoint_listing all;
-    if (!store.list(all, error)) return std::cerr << "rtfeat checkpoints: " << error << "\n", 1;
+    if (auto listed = store.list(all); !listed)
+      return std::cerr << "rtfeat checkpoints: " << listed.message() << "\n", 1;
     if (all.complete.empty())
       return std::cerr << "rtfeat checkpoints: no complete checkpoint in " << store.dir() << "\n",
              1;
@@ -195,7 +197,9 @@ bool load_manifest(const checkpoint_store& store, uint64_t id, checkpoint_manife
   if (!std::filesystem::exists(store.checkpoint_path(id), ec))
     return error = "does not exist in " + store.dir(), false;
   if (!store.is_complete(id)) return error = "incomplete (no MANIFEST): never restored", false;
-  return store.load_manifest(id, m, error);
+  auto loaded = store.load_manifest(id, m);
+  error = loaded.message();
+  return loaded.ok();
 }
 
 // Problems of a header whose own checks passed, against where it lives and the manifest.

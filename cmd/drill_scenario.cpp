@@ -32,9 +32,9 @@ public:
   scenario(drill_context& ctx, drill_report& r) : ctx_(ctx), r_(r) {}
 
   bool run(const drill_plan& plan) {
-    std::string error;
-    store_ = checkpoint_store::open(ctx_.checkpoint_dir, open_mode::create, error);
-    if (!store_) return fail(error);
+    auto opened = checkpoint_store::open(ctx_.checkpoint_dir, open_mode::create);
+    if (!opened) return fail(opened.error().message());
+    store_ = std::move(*opened);
     bool ok = start() && kills(plan) && (!plan.rescale || rescale(*plan.rescale)) && drain();
     r_.cluster_s = std::chrono::duration<double>(steady::now() - start_).count();
     r_.checkpoints_completed = ctx_.checkpoints.completed_count();
@@ -115,9 +115,8 @@ private:
     r_.events_at_checkpoint = 0;
     if (out.checkpoint == 0) return true;
     checkpoint_manifest m;
-    std::string error;
-    if (!store_->load_manifest(out.checkpoint, m, error))
-      return fail("checkpoint the nodes resumed from: " + error);
+    if (auto loaded = store_->load_manifest(out.checkpoint, m); !loaded)
+      return fail("checkpoint the nodes resumed from: " + loaded.message());
     for (const auto& p : m.positions)
       r_.events_at_checkpoint += static_cast<uint64_t>(p.next_offset);
     return true;
@@ -249,9 +248,7 @@ private:
     auto newest = ctx_.checkpoints.newest_complete();
     if (newest != committed_id_) {
       checkpoint_manifest m;
-      std::string error;
-      if (store_->load_manifest(newest, m,
-                                error)) {  // retention may just have removed it: next time
+      if (store_->load_manifest(newest, m)) {  // retention may just have removed it: next time
         committed_id_ = newest;
         committed_ = 0;
         for (const auto& p : m.positions) committed_ += static_cast<uint64_t>(p.next_offset);

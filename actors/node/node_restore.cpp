@@ -33,7 +33,8 @@ bool load_bodies(restore_plan& out, std::string& error) {
   auto started = clock::now(), shown = started;
   for (const auto& e : out.manifest->snapshots) {
     std::string body;
-    if (!out.store->read_snapshot(*out.manifest, e.key_group, body, error)) return false;
+    if (auto read = out.store->read_snapshot(*out.manifest, e.key_group, body); !read)
+      return error = read.message(), false;
     done += body.size();
     (*out.bodies)[e.key_group] = std::move(body);
     if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {
@@ -57,17 +58,19 @@ bool load_bodies(restore_plan& out, std::string& error) {
 bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, const std::string& which,
                      bool allow_catalogue_change, restore_plan& out, std::string& error) {
   if (cfg.checkpoint_interval_ms == 0 && which.empty()) return true;
-  out.store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
-  if (!out.store) return false;
+  auto opened = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create);
+  if (!opened) return error = opened.error().message(), false;
+  out.store = std::move(*opened);
   if (which.empty()) return true;
   std::optional<uint64_t> id;
   if (!parse_which(which, id, error)) return false;
   auto started = std::chrono::steady_clock::now();
   std::vector<std::string> log;
-  out.manifest = out.store->find_restorable(id, log, error);
+  auto found = out.store->find_restorable(id, log);
   for (const auto& line : log) std::cerr << "rtfeat: restore: " << line << "\n";
+  if (!found) return error = found.error().message(), false;
+  out.manifest = std::move(*found);
   if (!out.manifest) {
-    if (!error.empty()) return false;
     std::cerr << "node: no complete checkpoint in " << cfg.checkpoint_dir
               << ": starting from the beginning of every partition\n";
     return true;
@@ -121,9 +124,9 @@ void ignore_older(restore_plan& restored, uint64_t floor_id) {
 }
 
 uint64_t checkpoints_before(const job_config& cfg) {
-  std::string error;
-  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
-  auto next = store ? store->next_id(error) : std::nullopt;
+  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create);
+  if (!store) return 0;
+  auto next = (*store)->next_id();
   return next ? *next - 1 : 0;
 }
 

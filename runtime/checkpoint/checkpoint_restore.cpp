@@ -35,18 +35,15 @@ std::string first_problem(const std::vector<std::string>& problems) {
 
 }  // namespace
 
-std::optional<checkpoint_manifest> checkpoint_store::find_restorable(std::optional<uint64_t> id,
-                                                                     std::vector<std::string>& log,
-                                                                     std::string& error) const {
-  error.clear();
+result<std::optional<checkpoint_manifest>> checkpoint_store::find_restorable(
+  std::optional<uint64_t> id, std::vector<std::string>& log) const {
   checkpoint_listing all;
-  if (!list(all, error)) return std::nullopt;
+  if (auto listed = list(all); !listed) return listed;
   auto cands = candidates_of(all);
   if (id) {
     std::erase_if(cands, [&](const candidate& c) { return c.id > *id; });
     if (cands.empty() || cands.front().id != *id)
-      return error = "checkpoint " + std::to_string(*id) + " does not exist in " + dir_,
-             std::nullopt;
+      return status::bad_input("checkpoint " + std::to_string(*id) + " does not exist in " + dir_);
   }
   bool any_manifest = false;
   for (size_t i = 0; i < cands.size(); ++i) {
@@ -54,7 +51,7 @@ std::optional<checkpoint_manifest> checkpoint_store::find_restorable(std::option
     any_manifest = any_manifest || c.has_manifest;
     if (c.manifest) {
       std::vector<std::string> problems;
-      if (verify(*c.manifest, problems)) return *c.manifest;
+      if (verify(*c.manifest, problems)) return std::optional<checkpoint_manifest>(*c.manifest);
       c.problem = first_problem(problems);
     }
     log.push_back("checkpoint " + std::to_string(c.id) + ": " + c.problem + "; "
@@ -63,9 +60,9 @@ std::optional<checkpoint_manifest> checkpoint_store::find_restorable(std::option
                        : std::string("no older checkpoint")));
   }
   if (any_manifest)
-    error = "no restorable checkpoint in " + dir_
-            + ": every complete checkpoint failed verification (see the lines above)";
-  return std::nullopt;
+    return status::fatal("no restorable checkpoint in " + dir_
+                         + ": every complete checkpoint failed verification (see the lines above)");
+  return std::optional<checkpoint_manifest>{};
 }
 
 }  // namespace rtfeat

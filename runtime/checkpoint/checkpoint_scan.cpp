@@ -40,19 +40,18 @@ partial_checkpoint measure_partial(uint64_t id, const fs::path& dir) {
 
 }  // namespace
 
-bool checkpoint_store::load_manifest(uint64_t id, checkpoint_manifest& out,
-                                     std::string& error) const {
+status checkpoint_store::load_manifest(uint64_t id, checkpoint_manifest& out) const {
   std::string text;
-  if (!read_whole_file(checkpoint_path(id) + "/MANIFEST", text, error)) return false;
-  if (!decode_manifest(text, out, error)) return error = "MANIFEST: " + error, false;
+  std::string error;
+  if (!read_whole_file(checkpoint_path(id) + "/MANIFEST", text, error)) return status::bad_input(error);
+  if (!decode_manifest(text, out, error)) return status::bad_input("MANIFEST: " + error);
   if (out.id != id)
-    return error = "MANIFEST: says checkpoint " + std::to_string(out.id) + ", directory is chk-"
-                   + std::to_string(id),
-           false;
-  return true;
+    return status::bad_input("MANIFEST: says checkpoint " + std::to_string(out.id) + ", directory is chk-"
+                             + std::to_string(id));
+  return {};
 }
 
-bool checkpoint_store::list(checkpoint_listing& out, std::string& error) const {
+status checkpoint_store::list(checkpoint_listing& out) const {
   out = checkpoint_listing{};
   std::error_code ec;
   // Iterated with error codes: the throwing operator++ must not be used here.
@@ -65,19 +64,18 @@ bool checkpoint_store::list(checkpoint_listing& out, std::string& error) const {
       continue;
     }
     checkpoint_manifest m;
-    std::string why;
-    if (load_manifest(*id, m, why))
+    if (auto loaded = load_manifest(*id, m))
       out.complete.push_back(std::move(m));
     else
-      out.unreadable.emplace_back(*id, why);
+      out.unreadable.emplace_back(*id, loaded.message());
   }
-  if (ec) return error = "cannot list " + dir_ + ": " + ec.message(), false;
+  if (ec) return status::retriable("cannot list " + dir_ + ": " + ec.message());
   std::sort(out.complete.begin(), out.complete.end(),
             [](const auto& a, const auto& b) { return a.id > b.id; });
   std::sort(out.partial.begin(), out.partial.end(),
             [](const auto& a, const auto& b) { return a.id > b.id; });
   std::sort(out.unreadable.rbegin(), out.unreadable.rend());
-  return true;
+  return {};
 }
 
 bool checkpoint_store::check_snapshot(const checkpoint_manifest& m, const snapshot_entry& e,
@@ -114,21 +112,20 @@ bool checkpoint_store::verify(const checkpoint_manifest& m,
   return problems.size() == before;
 }
 
-bool checkpoint_store::read_snapshot(const checkpoint_manifest& m, uint32_t key_group,
-                                     std::string& body, std::string& error) const {
+status checkpoint_store::read_snapshot(const checkpoint_manifest& m, uint32_t key_group,
+                                       std::string& body) const {
   const snapshot_entry* e = m.find(key_group);
   if (!e)
-    return error = "checkpoint " + std::to_string(m.id) + " has no snapshot for key group "
-                   + std::to_string(key_group),
-           false;
-  if (check_snapshot(m, *e, &body, error)) return true;
-  error = "checkpoint " + std::to_string(m.id) + ": " + error;
-  return false;
+    return status::bad_input("checkpoint " + std::to_string(m.id) + " has no snapshot for key group "
+                             + std::to_string(key_group));
+  std::string error;
+  if (!check_snapshot(m, *e, &body, error)) return status::bad_input("checkpoint " + std::to_string(m.id) + ": " + error);
+  return {};
 }
 
-std::optional<uint64_t> checkpoint_store::next_id(std::string& error) const {
+result<uint64_t> checkpoint_store::next_id() const {
   checkpoint_listing all;
-  if (!list(all, error)) return std::nullopt;
+  if (auto listed = list(all); !listed) return listed;
   uint64_t top = 0;
   for (const auto& m : all.complete) top = std::max(top, m.id);
   for (const auto& p : all.partial) top = std::max(top, p.id);

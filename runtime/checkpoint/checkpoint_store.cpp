@@ -32,17 +32,17 @@ bool can_create_in(const std::string& dir, std::string& error) {
 
 }  // namespace
 
-std::unique_ptr<checkpoint_store> checkpoint_store::open(const std::string& dir, open_mode mode,
-                                                         std::string& error) {
+result<std::unique_ptr<checkpoint_store>> checkpoint_store::open(const std::string& dir, open_mode mode) {
   std::error_code ec;
-  if (dir.empty()) return error = "checkpoint directory not set", nullptr;
+  std::string error;
+  if (dir.empty()) return status::fatal("checkpoint directory not set");
   if (mode == open_mode::create) fs::create_directories(dir, ec);
-  if (ec) return error = "cannot create checkpoint directory " + dir + ": " + ec.message(), nullptr;
+  if (ec) return status::fatal("cannot create checkpoint directory " + dir + ": " + ec.message());
   if (!fs::is_directory(dir, ec))
-    return error = "checkpoint directory " + dir + " does not exist or is not a directory", nullptr;
+    return status::fatal("checkpoint directory " + dir + " does not exist or is not a directory");
   // A directory the node cannot write would fail every checkpoint later, mid-run:
   // refuse it at start, as a missing one that cannot be created is.
-  if (mode == open_mode::create && !can_create_in(dir, error)) return nullptr;
+  if (mode == open_mode::create && !can_create_in(dir, error)) return status::fatal(error);
   std::string trimmed = dir;
   while (trimmed.size() > 1 && trimmed.back() == '/') trimmed.pop_back();
   return std::unique_ptr<checkpoint_store>(new checkpoint_store(trimmed));
@@ -61,20 +61,19 @@ bool checkpoint_store::is_complete(uint64_t id) const {
   return ::stat((checkpoint_path(id) + "/MANIFEST").c_str(), &st) == 0;
 }
 
-bool checkpoint_store::write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
-                                      std::string_view body, snapshot_entry& out,
-                                      std::string& error) const {
-  if (id == 0) return error = "checkpoint ids start at 1", false;
-  if (!make_directory(checkpoint_path(id), error)) return false;
-  if (is_complete(id))
-    return error = "checkpoint " + std::to_string(id) + " is already complete", false;
+status checkpoint_store::write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
+                                        std::string_view body, snapshot_entry& out) const {
+  std::string error;
+  if (id == 0) return status::fatal("checkpoint ids start at 1");
+  if (!make_directory(checkpoint_path(id), error)) return status::retriable(error);
+  if (is_complete(id)) return status::fatal("checkpoint " + std::to_string(id) + " is already complete");
   snapshot_header h;
   h.catalogue_hash = catalogue_hash;
   h.checkpoint_id = id;
   h.key_group = key_group;
-  if (!write_snapshot_file(snapshot_path(id, key_group), h, body, error)) return false;
+  if (!write_snapshot_file(snapshot_path(id, key_group), h, body, error)) return status::retriable(error);
   out = snapshot_entry{key_group, snapshot_file_name(key_group), h.file_size(), h.body_crc};
-  return true;
+  return {};
 }
 
 bool checkpoint_store::reference_snapshot(uint64_t id, uint64_t home, const snapshot_entry& previous,
@@ -92,37 +91,34 @@ std::string checkpoint_store::entry_path(uint64_t id, const snapshot_entry& e) c
   return checkpoint_path(e.home(id)) + "/" + e.file;
 }
 
-bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& error,
-                              std::string& warning) const {
+status checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& warning) const {
   warning.clear();
   const std::string chk = checkpoint_path(m.id);
   const std::string prefix = "cannot commit checkpoint " + std::to_string(m.id) + ": ";
-  if (m.id == 0) return error = prefix + "checkpoint ids start at 1", false;
-  if (is_complete(m.id)) return error = prefix + "it is already complete", false;
+  if (m.id == 0) return status::fatal(prefix + "checkpoint ids start at 1");
+  if (is_complete(m.id)) return status::fatal(prefix + "it is already complete");
   for (const auto& e : m.snapshots) {
     struct stat st {};
     const std::string path = entry_path(m.id, e);
-    if (e.file != snapshot_file_name(e.key_group))
-      return error = prefix + "bad file name " + e.file, false;
+    if (e.file != snapshot_file_name(e.key_group)) return status::fatal(prefix + "bad file name " + e.file);
     if (e.stored_in >= m.id)
-      return error = prefix + e.file + " references checkpoint " + std::to_string(e.stored_in)
-                     + ", not an older one",
-             false;
-    if (::stat(path.c_str(), &st) != 0)
-      return error = prefix + os_error("cannot stat", path), false;
+      return status::fatal(prefix + e.file + " references checkpoint " + std::to_string(e.stored_in)
+                           + ", not an older one");
+    // A file gone or cut short since it was written fails this checkpoint only.
+    if (::stat(path.c_str(), &st) != 0) return status::retriable(prefix + os_error("cannot stat", path));
     if (static_cast<uint64_t>(st.st_size) != e.size)
-      return error = prefix + e.file + " has " + std::to_string(st.st_size) + " bytes, entry says "
-                     + std::to_string(e.size),
-             false;
+      return status::retriable(prefix + e.file + " has " + std::to_string(st.st_size)
+                               + " bytes, entry says " + std::to_string(e.size));
   }
   const std::string tmp = chk + "/MANIFEST.tmp";
+  std::string error;
   // The snapshot files were written without fsync: one syncfs makes them all
   // durable before the manifest can point at them.
   if (!make_directory(chk, error) || !sync_filesystem_of(chk, error) || !fsync_directory(chk, error)
       || !write_file_durable(tmp, {encode_manifest(m)}, error))
-    return error = prefix + error, false;
+    return status::retriable(prefix + error);
   if (::rename(tmp.c_str(), (chk + "/MANIFEST").c_str()) != 0)
-    return error = prefix + os_error("cannot rename", tmp), false;
+    return status::retriable(prefix + os_error("cannot rename", tmp));
   // Complete from here on: the rename is visible. What fails after is a warning.
   const auto done = "checkpoint " + std::to_string(m.id) + " is complete, but ";
   std::string why;
@@ -130,13 +126,14 @@ bool checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::st
     warning = done + "not yet durable (" + why + "): a crash may lose it, and a restore then takes the one before";
   if (why.clear(); !apply_retention(m.id, std::max<size_t>(keep, 1), why))
     warning += (warning.empty() ? done : "; and ") + "retention failed: " + why;
-  return true;
+  return {};
 }
 
-bool checkpoint_store::abort(uint64_t id, std::string& error) const {
-  if (is_complete(id))
-    return error = "checkpoint " + std::to_string(id) + " is complete: not aborting it", false;
-  return remove_checkpoint(id, false, error);
+status checkpoint_store::abort(uint64_t id) const {
+  if (is_complete(id)) return status::fatal("checkpoint " + std::to_string(id) + " is complete: not aborting it");
+  std::string error;
+  if (!remove_checkpoint(id, false, error)) return status::retriable(error);
+  return {};
 }
 
 bool checkpoint_store::remove_checkpoint(uint64_t id, bool complete, std::string& error) const {
@@ -176,7 +173,7 @@ bool checkpoint_store::remove_unreferenced(uint64_t id, const std::vector<std::s
 
 bool checkpoint_store::apply_retention(uint64_t committed, size_t keep, std::string& error) const {
   checkpoint_listing all;
-  if (!list(all, error)) return false;
+  if (auto listed = list(all); !listed) return error = listed.message(), false;
   std::vector<uint64_t> complete;
   for (const auto& m : all.complete) complete.push_back(m.id);
   for (const auto& [id, why] : all.unreadable) complete.push_back(id);

@@ -13,6 +13,7 @@
 
 #include "runtime/checkpoint/manifest.hpp"
 #include "runtime/checkpoint/snapshot_file.hpp"
+#include "runtime/status.hpp"
 
 namespace rtfeat {
 
@@ -42,8 +43,8 @@ enum class open_mode { create, must_exist };
 class checkpoint_store {
 public:
   /// Opens the store at `dir`, creating it (and parents) with open_mode::create.
-  static std::unique_ptr<checkpoint_store> open(const std::string& dir, open_mode mode,
-                                                std::string& error);
+  /// Fatal when it is missing, cannot be created or (create) is not writable.
+  static result<std::unique_ptr<checkpoint_store>> open(const std::string& dir, open_mode mode);
 
   const std::string& dir() const { return dir_; }
   /// <dir>/chk-<id>
@@ -54,10 +55,11 @@ public:
   /// Writes one key group's `body` for checkpoint `id` (creating chk-<id>), without
   /// fsync (commit makes every file durable at once); `out` is the entry to put in the manifest. Rewriting a key group of a
   /// checkpoint not yet committed replaces it.
-  /// REQUIRES: id >= 1; checkpoint `id` not committed (refused with an error if it is).
+  /// REQUIRES: id >= 1; checkpoint `id` not committed (refused, fatal, if it is).
+  /// Retriable: the write failed (a full disk, an I/O error).
   /// Blocks: write of header (48 B) + body. Runs in: any thread.
-  bool write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
-                      std::string_view body, snapshot_entry& out, std::string& error) const;
+  status write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
+                        std::string_view body, snapshot_entry& out) const;
 
   /// The entry for checkpoint `id` that references `previous` (an entry written or
   /// referenced by an earlier checkpoint, whose file lives in checkpoint `home`)
@@ -75,28 +77,30 @@ public:
   /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
   /// complete checkpoints and deletes older complete ones and partial ones older
   /// than m.id, except the files the kept manifests reference.
-  /// False with `error`: checkpoint m.id is not complete. True: it is (its MANIFEST
-  /// is in place); `warning` then says what failed after that and does not undo
-  /// it: the directory fsync after the rename (a crash may lose the checkpoint,
-  /// and restore falls back to the one before) or retention (old files stay).
+  /// An error: checkpoint m.id is not complete; retriable when a file is missing
+  /// or a write failed, fatal when `m` breaks the REQUIRES. Success: it is (its
+  /// MANIFEST is in place); `warning` then says what failed after that and does
+  /// not undo it: the directory fsync after the rename (a crash may lose the
+  /// checkpoint, and restore falls back to the one before) or retention (old files stay).
   /// REQUIRES: m.id >= 1, keep >= 1 (0 is taken as 1), snapshots from write_snapshot.
   /// Blocks: a few fsyncs + deleting old directories.
-  bool commit(const checkpoint_manifest& m, size_t keep, std::string& error, std::string& warning) const;
+  status commit(const checkpoint_manifest& m, size_t keep, std::string& warning) const;
 
   /// Removes the directory of checkpoint `id` if it is not complete (a committed
-  /// checkpoint is never removed here: false + error). A missing directory is fine.
+  /// checkpoint is never removed here: fatal). A missing directory is fine.
   /// A write_snapshot racing with abort may leave a partial directory behind: it is
   /// harmless (never restored) and removed by the next commit's retention.
-  bool abort(uint64_t id, std::string& error) const;
+  status abort(uint64_t id) const;
 
   /// True when chk-<id>/MANIFEST exists (whether or not it parses).
   bool is_complete(uint64_t id) const;
 
   /// Scans the directory. Complete checkpoints come with their parsed manifest.
-  bool list(checkpoint_listing& out, std::string& error) const;
+  /// Retriable: the directory cannot be listed.
+  status list(checkpoint_listing& out) const;
 
-  /// Reads and parses chk-<id>/MANIFEST.
-  bool load_manifest(uint64_t id, checkpoint_manifest& out, std::string& error) const;
+  /// Reads and parses chk-<id>/MANIFEST. Bad input: missing, unreadable or malformed.
+  status load_manifest(uint64_t id, checkpoint_manifest& out) const;
 
   /// Reads every snapshot of `m` and checks its header (magic, version, header CRC,
   /// checkpoint id, key group, catalogue hash), its size and body CRC against the
@@ -108,23 +112,22 @@ public:
   /// manifest parses and whose snapshots all verify, falling back to older ones with
   /// one line per skipped checkpoint in `log` ("checkpoint 12: kg-3.snap: checksum
   /// mismatch (...); falling back to checkpoint 11").
-  /// nullopt + empty error: no complete checkpoint at all (first start).
-  /// nullopt + error: `id` does not exist, the directory is unreadable, or complete
-  /// checkpoints exist but none verifies; the caller must not start from scratch.
+  /// nullopt: no complete checkpoint at all (first start).
+  /// An error (the caller must not start from scratch): `id` does not exist (bad
+  /// input), the directory is unreadable (retriable), or complete checkpoints
+  /// exist but none verifies (fatal).
   /// Blocks: reads every byte of each checkpoint tried.
-  std::optional<checkpoint_manifest> find_restorable(std::optional<uint64_t> id,
-                                                     std::vector<std::string>& log,
-                                                     std::string& error) const;
+  result<std::optional<checkpoint_manifest>> find_restorable(std::optional<uint64_t> id,
+                                                             std::vector<std::string>& log) const;
 
   /// Reads `key_group`'s body from checkpoint `m`, verified as in verify().
-  /// False when the key group is not in `m` or the file fails a check.
+  /// Bad input when the key group is not in `m` or the file fails a check.
   /// Blocks: reads the file. Runs in: any thread.
-  bool read_snapshot(const checkpoint_manifest& m, uint32_t key_group, std::string& body,
-                     std::string& error) const;
+  status read_snapshot(const checkpoint_manifest& m, uint32_t key_group, std::string& body) const;
 
   /// 1 + the highest checkpoint id present, complete or not (1 for an empty store),
-  /// so a new checkpoint never reuses a crashed one's directory. nullopt on a scan error.
-  std::optional<uint64_t> next_id(std::string& error) const;
+  /// so a new checkpoint never reuses a crashed one's directory. Retriable on a scan error.
+  result<uint64_t> next_id() const;
 
 private:
   explicit checkpoint_store(std::string dir) : dir_(std::move(dir)) {}

@@ -9,22 +9,22 @@
 
 namespace rtfeat {
 
-bool incremental_snapshots::put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
-                                uint32_t key_group, std::string_view body, snapshot_entry& out,
-                                bool& referenced, std::string& error) {
+status incremental_snapshots::put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
+                                  uint32_t key_group, std::string_view body, snapshot_entry& out,
+                                  bool& referenced) {
   const uint64_t hash = absl::HashOf(body);
   auto it = last_.find(key_group);
   referenced = it != last_.end() && it->second.home < id && it->second.hash == hash
                && it->second.entry.size == snapshot_header_size + body.size()
                && it->second.entry.crc == crc32c(body)
                && store.reference_snapshot(id, it->second.home, it->second.entry, out);
-  if (referenced) return true;
-  if (!store.write_snapshot(id, catalogue_hash, key_group, body, out, error)) {
+  if (referenced) return {};
+  if (auto written = store.write_snapshot(id, catalogue_hash, key_group, body, out); !written) {
     last_.erase(key_group);  // what is on disk for it is unknown now
-    return false;
+    return written;
   }
   last_[key_group] = stored{out, id, hash};
-  return true;
+  return {};
 }
 
 bool incremental_snapshots::put_unchanged(const checkpoint_store& store, uint64_t id, uint32_t key_group,

@@ -32,9 +32,9 @@ struct coordinator_rig : test::caf_test_system {
     for (auto* a : {&reader0, &reader1}) *a = std::make_unique<caf::scoped_actor>(*sys);
     dir = (std::filesystem::temp_directory_path() / ("rtfeat_coord_" + std::to_string(::getpid()))).string();
     std::filesystem::remove_all(dir);
-    std::string error;
-    store = checkpoint_store::open(dir, open_mode::create, error);
-    REQUIRE_MESSAGE(store, error);
+    auto opened = checkpoint_store::open(dir, open_mode::create);
+    REQUIRE_MESSAGE(opened, opened.error());
+    store = std::move(*opened);
     coordinator_settings s;
     s.interval_ms = 1000;
     s.timeout_ms = timeout_ms;
@@ -103,8 +103,7 @@ TEST_SUITE("actors.checkpoint_coordinator") {
     t.position(id, 1, 20);
     REQUIRE(t.committed(id));
     checkpoint_manifest m;
-    std::string error;
-    REQUIRE(t.store->load_manifest(id, m, error));
+    REQUIRE(t.store->load_manifest(id, m));
     REQUIRE(m.positions.size() == 2);
     CHECK(m.positions[0].next_offset + m.positions[1].next_offset == 30);
     CHECK(t.metrics.checkpoints_completed.load() == 1);

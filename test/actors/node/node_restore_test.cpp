@@ -42,15 +42,16 @@ std::string empty_body(uint64_t seq) {
 /// Commits checkpoint `id` with two key groups and positions for `partitions` partitions.
 void commit_checkpoint(const job_config& cfg, uint64_t id, size_t partitions = 2, uint64_t hash = catalogue_hash,
                        const std::string& max_parallelism = "4") {
-  std::string error, warning;
-  auto store = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create, error);
-  REQUIRE_MESSAGE(store, error);
+  std::string warning;
+  auto opened = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create);
+  REQUIRE_MESSAGE(opened, opened.error());
+  auto store = std::move(*opened);
   checkpoint_manifest m;
   m.id = id;
   m.catalogue_hash = hash;
   for (uint32_t kg = 0; kg < 2; ++kg) {
     snapshot_entry e;
-    REQUIRE_MESSAGE(store->write_snapshot(id, hash, kg, empty_body(id), e, error), error);
+    REQUIRE(store->write_snapshot(id, hash, kg, empty_body(id), e));
     m.snapshots.push_back(e);
   }
   for (size_t p = 0; p < partitions; ++p)
@@ -59,7 +60,7 @@ void commit_checkpoint(const job_config& cfg, uint64_t id, size_t partitions = 2
                            .next_offset = static_cast<int64_t>(100 * id + p),
                            .watermark = p == 0 ? std::optional<int64_t>(5000 + static_cast<int64_t>(id)) : std::nullopt});
   m.meta["engine.max_parallelism"] = max_parallelism;
-  REQUIRE_MESSAGE(store->commit(m, 3, error, warning), error);
+  REQUIRE(store->commit(m, 3, warning));
 }
 
 }  // namespace

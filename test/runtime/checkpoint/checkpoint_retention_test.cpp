@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
+#include "test/support/restorable.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
 
 using namespace rtfeat;
@@ -16,27 +17,25 @@ using rtfeat::test::temp_dir;
 namespace {
 
 std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
-  std::string error, warning;
-  auto store = checkpoint_store::open(dir.path(), open_mode::must_exist, error);
-  REQUIRE_MESSAGE(store, error);
-  return store;
+  auto opened = checkpoint_store::open(dir.path(), open_mode::must_exist);
+  REQUIRE_MESSAGE(opened, opened.error());
+  return std::move(*opened);
 }
 
 checkpoint_manifest write_groups(const checkpoint_store& s, uint64_t id, uint32_t groups) {
   checkpoint_manifest m;
   m.id = id;
-  std::string error, warning;
   for (uint32_t kg = 0; kg < groups; ++kg) {
     snapshot_entry e;
-    REQUIRE_MESSAGE(s.write_snapshot(id, 0, kg, std::string(100 + kg, 'k'), e, error), error);
+    REQUIRE(s.write_snapshot(id, 0, kg, std::string(100 + kg, 'k'), e));
     m.snapshots.push_back(e);
   }
   return m;
 }
 
 void commit(const checkpoint_store& s, const checkpoint_manifest& m, size_t keep = 3) {
-  std::string error, warning;
-  REQUIRE_MESSAGE(s.commit(m, keep, error, warning), error);
+  std::string warning;
+  REQUIRE(s.commit(m, keep, warning));
   CHECK_MESSAGE(warning.empty(), warning);  // durable and retained: nothing to warn about
 }
 
@@ -63,8 +62,7 @@ TEST_SUITE("runtime.checkpoint.retention") {
     CHECK(exists(*s, 5));
     CHECK(exists(*s, 6));  // partial but newer: untouched
     checkpoint_listing all;
-    std::string error, warning;
-    REQUIRE(s->list(all, error));
+    REQUIRE(s->list(all));
     REQUIRE(all.complete.size() == 3);
     CHECK(all.complete[0].id == 5);
     CHECK(all.complete[2].id == 2);
@@ -77,9 +75,11 @@ TEST_SUITE("runtime.checkpoint.retention") {
     for (uint64_t id = 1; id <= 3; ++id) commit(*s, write_groups(*s, id, 1));
     auto four = write_groups(*s, 4, 2);
     std::filesystem::remove(s->snapshot_path(4, 1));
-    std::string error, warning;
-    CHECK_FALSE(s->commit(four, 1, error, warning));
-    CHECK(error.find("cannot commit checkpoint 4: cannot stat") == 0);
+    std::string warning;
+    auto committed = s->commit(four, 1, warning);
+    REQUIRE_FALSE(committed);
+    CHECK(committed.kind() == error_kind::retriable);  // the next checkpoint writes its files anew
+    CHECK(committed.message().find("cannot commit checkpoint 4: cannot stat") == 0);
     CHECK((exists(*s, 1) && exists(*s, 2) && exists(*s, 3)));
     CHECK_FALSE(std::filesystem::exists(s->checkpoint_path(4) + "/MANIFEST"));
   }
@@ -94,13 +94,12 @@ TEST_SUITE("runtime.checkpoint.retention") {
   TEST_CASE("next_id is one past the highest id, partial ones included") {
     temp_dir dir;
     auto s = open_store(dir);
-    std::string error, warning;
-    CHECK(s->next_id(error) == 1u);
+    CHECK(*s->next_id() == 1u);
     commit(*s, write_groups(*s, 1, 1));
-    CHECK(s->next_id(error) == 2u);
+    CHECK(*s->next_id() == 2u);
     write_groups(*s, 2, 1);
     write_groups(*s, 3, 1);
-    CHECK(s->next_id(error) == 4u);
+    CHECK(*s->next_id() == 4u);
   }
   TEST_CASE("a committed checkpoint can be neither rewritten, recommitted nor aborted") {
     temp_dir dir;
@@ -108,21 +107,24 @@ TEST_SUITE("runtime.checkpoint.retention") {
     auto m = write_groups(*s, 1, 1);
     commit(*s, m);
     snapshot_entry e;
-    std::string error, warning;
-    CHECK_FALSE(s->write_snapshot(1, 0, 0, "x", e, error));
-    CHECK(error == "checkpoint 1 is already complete");
-    CHECK_FALSE(s->commit(m, 3, error, warning));
-    CHECK_FALSE(s->abort(1, error));
+    std::string warning;
+    auto rewritten = s->write_snapshot(1, 0, 0, "x", e);
+    REQUIRE_FALSE(rewritten);
+    CHECK(rewritten.kind() == error_kind::fatal);  // a broken invariant, not bad luck
+    CHECK(rewritten.message() == "checkpoint 1 is already complete");
+    auto recommitted = s->commit(m, 3, warning);
+    CHECK((!recommitted && recommitted.kind() == error_kind::fatal));
+    auto aborted = s->abort(1);
+    CHECK((!aborted && aborted.kind() == error_kind::fatal));
     CHECK(exists(*s, 1));
   }
   TEST_CASE("abort removes a partial checkpoint and tolerates a missing one") {
     temp_dir dir;
     auto s = open_store(dir);
     write_groups(*s, 1, 3);
-    std::string error, warning;
-    CHECK(s->abort(1, error));
+    CHECK(s->abort(1));
     CHECK_FALSE(exists(*s, 1));
-    CHECK(s->abort(99, error));
+    CHECK(s->abort(99));
   }
   TEST_CASE("128 key groups written from 4 threads all verify") {
     temp_dir dir;
@@ -132,10 +134,8 @@ TEST_SUITE("runtime.checkpoint.retention") {
     std::vector<std::thread> threads;
     for (uint32_t t = 0; t < 4; ++t)
       threads.emplace_back([&, t] {
-        std::string error, warning;
         for (uint32_t kg = t; kg < 128; kg += 4)
-          if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)),
-                                 entries[kg], error))
+          if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)), entries[kg]))
             ++failures;
       });
     for (auto& th : threads) th.join();
@@ -146,19 +146,20 @@ TEST_SUITE("runtime.checkpoint.retention") {
     m.snapshots = entries;
     commit(*s, m);
     std::vector<std::string> log;
-    std::string error, warning;
-    const auto r = s->find_restorable(std::nullopt, log, error);
+    std::string error;
+    const auto r = test::restorable(*s, std::nullopt, log, error);
     REQUIRE_MESSAGE(r, error);
     CHECK(r->snapshots.size() == 128);
     std::string body;
-    REQUIRE(s->read_snapshot(*r, 77, body, error));
+    REQUIRE(s->read_snapshot(*r, 77, body));
     CHECK(body == std::string(1077, static_cast<char>(77)));
   }
   TEST_CASE("opening a missing directory without create is an error") {
     temp_dir dir;
-    std::string error, warning;
-    CHECK_FALSE(checkpoint_store::open(dir.path() + "/nope", open_mode::must_exist, error));
-    CHECK(error.find("does not exist") != std::string::npos);
-    CHECK(checkpoint_store::open(dir.path() + "/a/b", open_mode::create, error));
+    auto missing = checkpoint_store::open(dir.path() + "/nope", open_mode::must_exist);
+    REQUIRE_FALSE(missing);
+    CHECK(missing.error().kind() == error_kind::fatal);
+    CHECK(missing.error().message().find("does not exist") != std::string::npos);
+    CHECK(checkpoint_store::open(dir.path() + "/a/b", open_mode::create));
   }
 }

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
+#include "test/support/restorable.hpp"
 #include "runtime/checkpoint/crc32c.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
 
@@ -39,9 +40,8 @@ checkpoint_manifest write_all(const checkpoint_store& s, uint64_t id,
   std::vector<std::thread> pool;
   for (uint32_t t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {
-      std::string error, warning;
       for (uint32_t kg = t; kg < groups; kg += threads)
-        if (!s.write_snapshot(id, 1, kg, bodies[kg], m.snapshots[kg], error)) std::abort();
+        if (!s.write_snapshot(id, 1, kg, bodies[kg], m.snapshots[kg])) std::abort();
     });
   for (auto& th : pool) th.join();
   return m;
@@ -54,8 +54,9 @@ TEST_SUITE("runtime.checkpoint.timing") {
             * doctest::skip()) {
     test::temp_dir dir;
     std::string error, warning;
-    auto s = checkpoint_store::open(dir.path(), open_mode::create, error);
-    REQUIRE(s);
+    auto opened = checkpoint_store::open(dir.path(), open_mode::create);
+    REQUIRE_MESSAGE(opened, opened.error());
+    auto s = std::move(*opened);
     std::vector<std::string> bodies;
     for (uint32_t kg = 0; kg < groups; ++kg) bodies.push_back(make_body(kg));
     auto t0 = std::chrono::steady_clock::now();
@@ -72,16 +73,16 @@ TEST_SUITE("runtime.checkpoint.timing") {
       auto m = write_all(*s, id, bodies, threads);
       const double write_s = seconds_since(t0);
       t0 = std::chrono::steady_clock::now();
-      REQUIRE(s->commit(m, 3, error, warning));
+      REQUIRE(s->commit(m, 3, warning));
       const double commit_s = seconds_since(t0);
       std::vector<std::string> log;
       t0 = std::chrono::steady_clock::now();
-      auto r = s->find_restorable(std::nullopt, log, error);
+      auto r = test::restorable(*s, std::nullopt, log, error);
       const double verify_s = seconds_since(t0);
       REQUIRE_MESSAGE(r, error);
       t0 = std::chrono::steady_clock::now();
       std::string body;
-      for (uint32_t kg = 0; kg < groups; ++kg) REQUIRE(s->read_snapshot(*r, kg, body, error));
+      for (uint32_t kg = 0; kg < groups; ++kg) REQUIRE(s->read_snapshot(*r, kg, body));
       const double read_s = seconds_since(t0);
       std::printf(
         "%u writer thread(s): write+fsync %.3f s (%.0f MiB/s), commit %.4f s, "

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
+#include "test/support/restorable.hpp"
 #include "runtime/checkpoint/incremental_snapshots.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
 
@@ -29,32 +30,31 @@ struct writer {
     checkpoint_manifest m;
     m.id = id;
     m.catalogue_hash = catalogue;
-    std::string error, warning;
+    std::string warning;
     for (const auto& [kg, body] : bodies) {
       snapshot_entry e;
       bool referenced = false;
-      REQUIRE_MESSAGE(files.put(store, id, catalogue, kg, body, e, referenced, error), error);
+      REQUIRE(files.put(store, id, catalogue, kg, body, e, referenced));
       CHECK(referenced == (e.stored_in != 0));
       m.snapshots.push_back(e);
     }
-    if (commit) REQUIRE_MESSAGE(store.commit(m, keep, error, warning), error);
-    if (commit) CHECK_MESSAGE(error.empty(), error);
+    if (commit) REQUIRE(store.commit(m, keep, warning));
     return m;
   }
 };
 
 std::unique_ptr<checkpoint_store> open_store(const temp_dir& dir) {
-  std::string error, warning;
-  auto store = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create, error);
-  REQUIRE_MESSAGE(store, error);
+  auto opened = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create);
+  REQUIRE_MESSAGE(opened, opened.error());
+  auto store = std::move(*opened);
   return store;
 }
 
 std::string read_back(const checkpoint_store& s, uint64_t id, uint32_t kg) {
   checkpoint_manifest m;
-  std::string error, body;
-  REQUIRE_MESSAGE(s.load_manifest(id, m, error), error);
-  REQUIRE_MESSAGE(s.read_snapshot(m, kg, body, error), error);
+  std::string body;
+  REQUIRE(s.load_manifest(id, m));
+  REQUIRE(s.read_snapshot(m, kg, body));
   return body;
 }
 
@@ -99,8 +99,7 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     writer w{*s, {}};
     w.checkpoint(1, {{0, "a0"}});
     w.checkpoint(2, {{0, "a1"}}, 3, false);
-    std::string error, warning;
-    REQUIRE_MESSAGE(s->abort(2, error), error);
+    REQUIRE(s->abort(2));
     const auto m3 = w.checkpoint(3, {{0, "a1"}});
     CHECK(m3.find(0)->stored_in == 0);
     CHECK(read_back(*s, 3, 0) == "a1");
@@ -125,8 +124,8 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     CHECK_FALSE(std::filesystem::exists(s->checkpoint_path(2)));
     CHECK(std::filesystem::exists(s->snapshot_path(3, 1)));  // checkpoint 4 references it
     std::vector<std::string> log;
-    std::string error, warning;
-    auto r = s->find_restorable(std::nullopt, log, error);
+    std::string error;
+    auto r = test::restorable(*s, std::nullopt, log, error);
     REQUIRE_MESSAGE(r, error);
     CHECK(r->id == 5);
     CHECK(read_back(*s, 5, 0) == "new");
@@ -152,14 +151,14 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     w.checkpoint(3, {{0, "a2"}, {1, "b3"}}, 10);  // references chk-2/kg-0.snap
     test::flip_byte(s->snapshot_path(2, 0), -2);
     checkpoint_manifest m3;
-    std::string error, warning;
-    REQUIRE(s->load_manifest(3, m3, error));
+    std::string error;
+    REQUIRE(s->load_manifest(3, m3));
     std::vector<std::string> problems;
     CHECK_FALSE(s->verify(m3, problems));
     REQUIRE(problems.size() == 1);
     CHECK_MESSAGE(problems[0].find("referenced file of checkpoint 2") != std::string::npos, problems[0]);
     std::vector<std::string> log;
-    auto r = s->find_restorable(std::nullopt, log, error);
+    auto r = test::restorable(*s, std::nullopt, log, error);
     REQUIRE_MESSAGE(r, error);
     CHECK(r->id == 1);
     REQUIRE(log.size() == 2);
@@ -180,8 +179,8 @@ TEST_SUITE("runtime.checkpoint.incremental") {
     REQUIRE(s->reference_snapshot(2, 1, *m1.find(0), e));
     m2.snapshots.push_back(e);
     std::filesystem::remove(s->snapshot_path(1, 0));
-    std::string error, warning;
-    CHECK_FALSE(s->commit(m2, 3, error, warning));
+    std::string warning;
+    CHECK_FALSE(s->commit(m2, 3, warning));
     CHECK_FALSE(s->is_complete(2));
   }
 }

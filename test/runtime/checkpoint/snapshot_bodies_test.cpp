@@ -102,7 +102,7 @@ entity_map decoded(const feature_plan& plan, snapshot_bodies& bodies) {
   int64_t watermark = no_watermark;
   uint64_t seq = 0;
   std::vector<std::string> dropped;
-  std::string error, warning;
+  std::string error;
   for (auto kg : all_key_groups())
     REQUIRE_MESSAGE(decode_shard_state(bodies.body(kg), fresh.named(), watermark, seq, dropped, error), error);
   return entities_of(fresh);
@@ -203,7 +203,7 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     int64_t watermark = no_watermark;
     uint64_t restored_seq = 0;
     std::vector<std::string> dropped;
-    std::string error, warning;
+    std::string error;
     shard restored(plan);
     REQUIRE(decode_shard_state(bodies.body(0), restored.named(), watermark, restored_seq, dropped, error));
     CHECK(restored_seq == 2);
@@ -214,8 +214,9 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     auto plan = test::default_plan();
     test::temp_dir dir;
     std::string error, warning;
-    auto store = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create, error);
-    REQUIRE_MESSAGE(store, error);
+    auto opened = checkpoint_store::open(dir.path() + "/checkpoints", open_mode::create);
+    REQUIRE_MESSAGE(opened, opened.error());
+    auto store = std::move(*opened);
     auto events = events_of(100, t0);
     shard kept(plan);
     uint64_t seq = kept.add_all(events);
@@ -226,8 +227,8 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
       m.id = id;
       m.catalogue_hash = 1;
       size_t written = 0;
-      REQUIRE_MESSAGE(writer.store(*store, id, 1, kept.save(t0 + 100000, 1), full, m.snapshots, written, error), error);
-      REQUIRE_MESSAGE(store->commit(m, 2, error, warning), error);
+      REQUIRE(writer.store(*store, id, 1, kept.save(t0 + 100000, 1), full, m.snapshots, written));
+      REQUIRE(store->commit(m, 2, warning));
       CHECK(m.snapshots.size() == max_parallelism);
       return written;
     };
@@ -239,14 +240,14 @@ TEST_SUITE("runtime.checkpoint.snapshot_bodies") {
     CHECK(checkpoint(3, false) == 0);  // nothing changed: every key group a reference
 
     checkpoint_manifest m;
-    REQUIRE_MESSAGE(store->load_manifest(3, m, error), error);
+    REQUIRE(store->load_manifest(3, m));
     shard restored(plan);
     int64_t watermark = no_watermark;
     uint64_t restored_seq = 0;
     std::vector<std::string> dropped;
     for (auto kg : all_key_groups()) {
       std::string body;
-      REQUIRE_MESSAGE(store->read_snapshot(m, kg, body, error), error);
+      REQUIRE(store->read_snapshot(m, kg, body));
       REQUIRE_MESSAGE(decode_shard_state(body, restored.named(), watermark, restored_seq, dropped, error), error);
     }
     shard fresh(plan);

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
-#include "cmd/drill_run.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/tools/drill/drill_options.hpp"
 
 namespace rtfeat::cmd {

@@ -12,7 +12,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/gen_labels.hpp"
-#include "cmd/progress.hpp"
+#include "runtime/tools/progress_meter.hpp"
 #include "config/duration.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/kafka/producer.hpp"

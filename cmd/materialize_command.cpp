@@ -10,7 +10,7 @@
 #include <memory>
 
 #include "cmd/commands.hpp"
-#include "cmd/progress.hpp"
+#include "runtime/tools/progress_meter.hpp"
 #include "config/duration.hpp"
 #include "config/job_config.hpp"
 #include "runtime/offline/csv_reader.hpp"

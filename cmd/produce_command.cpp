@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "cmd/commands.hpp"
-#include "cmd/progress.hpp"
+#include "runtime/tools/progress_meter.hpp"
 #include "runtime/kafka/producer.hpp"
 #include "runtime/tools/kafka/line_producer.hpp"
 

@@ -2,7 +2,7 @@
 // in one loop of short polls (tick): children, node logs, the checkpoint
 // directory, progress. A rollback is timed from the SIGKILL to the last node's
 // "processing" line: every node has restored and rejoined and its readers run.
-#include "cmd/drill_scenario.hpp"
+#include "runtime/tools/drill/drill_scenario.hpp"
 
 #include <chrono>
 #include <cinttypes>
@@ -10,11 +10,11 @@
 #include <memory>
 #include <thread>
 
-#include "cmd/drill_run.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
 #include "runtime/event_parser.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 namespace {
 
@@ -283,4 +283,4 @@ bool run_drill_scenario(drill_context& ctx, const drill_plan& plan, drill_report
   return scenario(ctx, r).run(plan);
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

@@ -5,14 +5,14 @@
 
 #include <string>
 
-#include "cmd/drill_cluster.hpp"
-#include "cmd/drill_services.hpp"
+#include "runtime/tools/drill/drill_cluster.hpp"
+#include "runtime/tools/drill/drill_services.hpp"
 #include "runtime/tools/drill/checkpoint_watch.hpp"
 #include "runtime/tools/drill/drill_options.hpp"
 #include "runtime/tools/drill/drill_report.hpp"
 #include "runtime/tools/drill/kill_plan.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 struct drill_context {
   const drill_options& options;
@@ -30,4 +30,4 @@ struct drill_context {
 /// Runs in: the drill's main thread (the one that starts the children).
 bool run_drill_scenario(drill_context& ctx, const drill_plan& plan, drill_report& r);
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

@@ -1,5 +1,5 @@
 // The drill's node processes (see drill_cluster.hpp).
-#include "cmd/drill_cluster.hpp"
+#include "runtime/tools/drill/drill_cluster.hpp"
 
 #include <algorithm>
 #include <fstream>
@@ -9,7 +9,7 @@
 #include "runtime/checkpoint/manifest_json.hpp"
 #include "runtime/tools/drill/cluster_config_file.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 namespace {
 
@@ -147,4 +147,4 @@ bool drill_cluster::events_read_by_current(uint64_t& sum, std::string& error) co
   return true;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

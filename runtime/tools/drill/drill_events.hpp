@@ -9,7 +9,7 @@
 
 #include "runtime/tools/drill/drill_options.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 struct drill_input {
   std::string events_file;  // what the oracle recomputes from
@@ -33,4 +33,4 @@ bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
 bool check_topic_holds(const std::string& bootstrap, const std::string& topic, uint32_t partitions,
                        uint64_t events, uint64_t& in_kafka, std::string& error);
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

@@ -14,7 +14,7 @@
 #include "runtime/tools/drill/child_process.hpp"
 #include "runtime/tools/drill/loopback_port.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 /// One process of one node: a node restarted after a kill is a new process.
 struct node_process {
@@ -81,4 +81,4 @@ private:
   uint32_t starts_ = 0;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

@@ -1,7 +1,7 @@
 // `rtfeat drill` from start to report (see drill_run.hpp). Children are owned by
 // objects declared after the work dir, so they are all ended before it goes,
 // whichever way run_drill returns.
-#include "cmd/drill_run.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 
 #include <stdlib.h>
 
@@ -14,10 +14,10 @@
 
 #include <simdjson.h>
 
-#include "cmd/drill_cluster.hpp"
-#include "cmd/drill_events.hpp"
-#include "cmd/drill_scenario.hpp"
-#include "cmd/drill_services.hpp"
+#include "runtime/tools/drill/drill_cluster.hpp"
+#include "runtime/tools/drill/drill_events.hpp"
+#include "runtime/tools/drill/drill_scenario.hpp"
+#include "runtime/tools/drill/drill_services.hpp"
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/manifest_json.hpp"
 #include "runtime/cluster/peer_identity.hpp"
@@ -25,7 +25,7 @@
 #include "runtime/tools/drill/kill_plan.hpp"
 #include "runtime/tools/drill/node_log.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 std::atomic<bool> drill_stop_requested{false};
 
@@ -223,4 +223,4 @@ int run_drill(const drill_options& o) {
   return r.passed() ? 0 : 1;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

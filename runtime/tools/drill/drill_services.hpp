@@ -10,7 +10,7 @@
 #include "runtime/tools/drill/child_process.hpp"
 #include "runtime/tools/drill/loopback_port.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 class drill_services {
 public:
@@ -37,4 +37,4 @@ private:
   uint16_t redis_port_ = 0;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

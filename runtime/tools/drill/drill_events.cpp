@@ -1,5 +1,5 @@
 // Producing the drill's events and checking Kafka kept them (see drill_events.hpp).
-#include "cmd/drill_events.hpp"
+#include "runtime/tools/drill/drill_events.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -9,14 +9,14 @@
 #include <memory>
 #include <vector>
 
-#include "cmd/drill_run.hpp"
-#include "cmd/progress.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
+#include "runtime/tools/progress_meter.hpp"
 #include "runtime/kafka/consumer.hpp"
 #include "runtime/kafka/producer.hpp"
 #include "runtime/tools/gen/event_generator.hpp"
 #include "runtime/tools/kafka/line_producer.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 namespace {
 
@@ -133,4 +133,4 @@ bool check_topic_holds(const std::string& bootstrap, const std::string& topic, u
   return true;
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

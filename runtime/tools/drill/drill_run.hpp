@@ -6,7 +6,7 @@
 
 #include "runtime/tools/drill/drill_options.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 /// Set by SIGINT / SIGTERM (drill_command.cpp); every wait of the drill checks it
 /// and the drill then ends every child and removes its work dir.
@@ -17,4 +17,4 @@ extern std::atomic<bool> drill_stop_requested;
 /// REQUIRES: validate_drill_options(o).empty().
 int run_drill(const drill_options& o);
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

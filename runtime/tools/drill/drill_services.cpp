@@ -1,14 +1,14 @@
 // Starting the drill's Kafka mock and redis-server (see drill_services.hpp).
-#include "cmd/drill_services.hpp"
+#include "runtime/tools/drill/drill_services.hpp"
 
 #include <chrono>
 #include <filesystem>
 #include <thread>
 
-#include "cmd/drill_run.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/tools/drill/node_log.hpp"
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 namespace {
 
@@ -86,4 +86,4 @@ std::string drill_services::stopped() {
   return "";
 }
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdint>
 
-namespace rtfeat::cmd {
+namespace rtfeat {
 
 class progress_meter {
 public:
@@ -35,4 +35,4 @@ private:
   uint64_t calls_ = 0;
 };
 
-}  // namespace rtfeat::cmd
+}  // namespace rtfeat

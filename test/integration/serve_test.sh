@@ -107,10 +107,12 @@ for _ in range(n):
 time.sleep(2.5)
 PYEOF
 }
-served_fast() {  # 20 requests, each answered 200 within 0.2 s
+# 20 requests, each answered 200 within 0.5 s: a blocked event loop would take
+# the 2.5 s the slow clients hold on; 0.2 s was missed on a box busy compiling.
+served_fast() {
   for _ in $(seq 1 20); do
     t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$URL/v1/users/$U/features")
-    case "$t" in 200\ 0.0*|200\ 0.1*) ;; *) fail "a request $1: $t";; esac
+    case "$t" in 200\ 0.[0-4]*) ;; *) fail "a request $1: $t";; esac
   done
 }
 slow_clients "$SERVE_PORT" 2000 &

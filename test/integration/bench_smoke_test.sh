@@ -6,7 +6,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-20000}
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 BUILD=$(cd "$(dirname "$BIN")" && pwd)
 
 work_dir bench-smoke

@@ -10,7 +10,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 EVENTS=20000 PARTITIONS=8 SEED=44
 
 work_dir dead-letter

@@ -9,7 +9,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$(cd "$2" && pwd)
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 work_dir drill-test
 export TMPDIR=$WORK  # the drills make their work dirs in here
 drill() { "$BIN" drill --config "$ROOT/config/cluster.toml" "$@"; }

@@ -7,7 +7,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 command -v promtool >/dev/null || fail "promtool is missing (scripts/test installs the prometheus package)"
 
 log "alerts: promtool check rules + test rules"

@@ -9,7 +9,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-300000}
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 work_dir lifecycle
 PORTS=()

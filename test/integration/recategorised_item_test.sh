@@ -9,7 +9,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 EVENTS=30000 PARTITIONS=4 SEED=71
 
 work_dir recategorised

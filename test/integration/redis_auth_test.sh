@@ -7,7 +7,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 work_dir redis-auth
 REDIS_PORT=$(free_port)

@@ -7,7 +7,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 source "$ROOT/test/integration/lib/redis_cluster.sh"
 work_dir redis-cluster-reshard
 fail_shows '$WORK/node.log' 30

@@ -8,7 +8,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 PROBE=$(dirname "$BIN")/rtfeat_cluster_routing_probe
 [ -x "$PROBE" ] || fail "$PROBE is missing (it is built when RTFEAT_TESTS is on)"

@@ -14,7 +14,7 @@
 set -euo pipefail
 BIN=$1 ROOT=$2
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 source "$ROOT/test/integration/lib/serve_env.sh"
 source "$ROOT/test/integration/lib/redis_cluster.sh"
 PY=/usr/bin/python3

@@ -6,7 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$ROOT" && pwd)  # the generated config names the catalogue by absolute path
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 work_dir cluster
 REDIS_PORT=$(free_port)

@@ -4,7 +4,7 @@
 #   BIN (rtfeat), ROOT (repository), SOURCE (kafka|file), EVENTS, PARTITIONS, SEED.
 set -euo pipefail
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 work_dir "e2e-$SOURCE"
 REDIS_PORT=$(free_port)

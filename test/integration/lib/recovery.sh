@@ -4,7 +4,7 @@
 # setting BIN, ROOT, EVENTS, PARTITIONS, SEED.
 set -euo pipefail
 source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/test/integration/lib/work.sh"
+source "$ROOT/scripts/lib/work.sh"
 
 work_dir recovery
 REDIS_PORT=$(free_port)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # A Redis Cluster for the integration tests (scripts/lib/redis_cluster.sh),
 # stopped when the test exits. Source after scripts/lib/common.sh and
-# test/integration/lib/work.sh, once work_dir has run. Defines functions only.
+# scripts/lib/work.sh, once work_dir has run. Defines functions only.
 source "$ROOT/scripts/lib/redis_cluster.sh"
 
 # start_redis_cluster MASTERS REPLICAS_PER_MASTER [NODE_TIMEOUT_MS]: see

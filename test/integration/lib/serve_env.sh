@@ -1,4 +1,4 @@
-# The setting of a serve test (source after scripts/lib/common.sh and lib/work.sh):
+# The setting of a serve test (source after scripts/lib/common.sh and scripts/lib/work.sh):
 #   serve_env NAME [LOG_LINES]
 # makes the work dir, picks a Redis port (REDIS_PORT) and a serve port (SERVE_PORT,
 # URL), sets `common` (the config and the Redis port, for every rtfeat command),

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The bookkeeping every integration test shares: its work dir, the cleanup
 # steps run when it exits (however it exits), and `fail`, which shows the logs
-# that explain a failure. Source it after scripts/lib/common.sh (it uses log).
+# that explain a failure; also the benches' work dir and cleanup. Source it
+# after scripts/lib/common.sh (it uses log).
 # It defines functions only; a test calls work_dir NAME to start.
 
 _work_steps=()  # on_exit steps, in the order registered

@@ -55,8 +55,8 @@ struct partition_reader_state {
   std::vector<event_batch> to_users;
   std::vector<event_batch> to_categories;
   std::vector<uint32_t> category_masks;  // scratch for route(): scopes per category shard
-  std::vector<size_t> touched;        // scratch: category shards with a non-zero mask
-  std::string key;                    // scratch: scope key
+  std::vector<size_t> touched;           // scratch: category shards with a non-zero mask
+  std::string key;                       // scratch: scope key
   int64_t last_sent_watermark = no_watermark;
   int64_t next_offset = 0;  // first offset not yet read: where a restore seeks
   int64_t last_data_ms = 0;  // steady clock

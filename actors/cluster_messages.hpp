@@ -27,7 +27,8 @@ typename Inspector::result_type inspect(Inspector& f, peer_identity& x) {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, node_hello& x) {
-  return f(caf::meta::type_name("node_hello"), x.who, x.user_shards, x.category_shards, x.agent, x.coordinator);
+  return f(caf::meta::type_name("node_hello"), x.who, x.user_shards, x.category_shards, x.agent,
+           x.coordinator);
 }
 
 }  // namespace rtfeat

@@ -16,8 +16,8 @@ caf::behavior snapshot_writer(caf::stateful_actor<snapshot_writer_state>* self,
       auto started = std::chrono::steady_clock::now();
       snapshot_written done{snap.id, true, {}, {}, snap.phases};
       size_t written = 0;
-      auto stored = self->state.snapshots.store(*store, snap.id, catalogue_hash, snap.changes, snap.full,
-                                                done.entries, written);
+      auto stored = self->state.snapshots.store(*store, snap.id, catalogue_hash, snap.changes,
+                                                snap.full, done.entries, written);
       done.ok = stored.ok();
       done.error = stored.message();
       done.phases.write_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

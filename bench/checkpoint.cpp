@@ -196,7 +196,9 @@ double save_each(std::vector<shard>& shards, double& cpu_ms) {
   for (size_t i = 0; i < shards.size(); ++i)
     each += " " + std::to_string(static_cast<int64_t>(cpu[i] * 1000)) + " us ("
             + std::to_string(entities(shards[i]) - saved[i]) + " entities)";
-  std::fprintf(stderr, "bench_checkpoint: each shard's save, CPU time (user shards, category shard):%s\n", each.c_str());
+  std::fprintf(stderr,
+               "bench_checkpoint: each shard's save, CPU time (user shards, category shard):%s\n",
+               each.c_str());
   return wall_ms;
 }
 
@@ -204,8 +206,8 @@ double save_each(std::vector<shard>& shards, double& cpu_ms) {
 /// save at once (the pause), then the snapshot writer merges and writes, then
 /// the coordinator commits. `seq` as the shards' arrival counter: a new one on
 /// a busy node.
-bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vector<shard>& shards, uint64_t hash,
-                uint64_t id, timings& r, std::string& error) {
+bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vector<shard>& shards,
+                uint64_t hash, uint64_t id, timings& r, std::string& error) {
   checkpoint_manifest m;
   m.id = id;
   m.catalogue_hash = hash;
@@ -217,13 +219,15 @@ bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vec
   }
   auto start = wall::now();
   for (auto& s : shards) {
-    if (auto stored = writer.store(store, id, hash, s.changes, !s.saved, m.snapshots, r.files); !stored)
+    if (auto stored = writer.store(store, id, hash, s.changes, !s.saved, m.snapshots, r.files);
+        !stored)
       return error = stored.message(), false;
     s.saved = true;
     s.changes = {};
   }
   std::string warning;  // retention or a late fsync: the bench times the commit either way
-  if (auto committed = store.commit(m, 1, warning); !committed) return error = committed.message(), false;
+  if (auto committed = store.commit(m, 1, warning); !committed)
+    return error = committed.message(), false;
   r.write_ms = ms_since(start);
   r.bytes = m.snapshot_bytes();
   return true;
@@ -231,7 +235,8 @@ bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vec
 
 /// As a restore of the node: find and verify the checkpoint, read every body,
 /// then every shard decodes its key groups at once.
-bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings& r, std::string& error) {
+bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings& r,
+             std::string& error) {
   auto start = wall::now();
   std::vector<std::string> log;
   auto found = store.find_restorable(std::nullopt, log);
@@ -243,7 +248,8 @@ bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings&
   for (auto& s : shards)
     for (auto kg : s.key_groups) {
       std::string body;
-      if (auto read = store.read_snapshot(*m, kg + s.file_offset, body); !read) return error = read.message(), false;
+      if (auto read = store.read_snapshot(*m, kg + s.file_offset, body); !read)
+        return error = read.message(), false;
       s.bodies.emplace_back(kg, std::move(body));
     }
   r.read_ms = ms_since(start);

@@ -4,8 +4,8 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
-#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/tools/drill/drill_options.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 
 namespace rtfeat::cmd {
 

@@ -12,11 +12,11 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/gen_labels.hpp"
-#include "runtime/tools/progress_meter.hpp"
 #include "config/duration.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/kafka/producer.hpp"
 #include "runtime/tools/gen/event_generator.hpp"
+#include "runtime/tools/progress_meter.hpp"
 
 namespace rtfeat::cmd {
 

@@ -10,13 +10,13 @@
 #include <memory>
 
 #include "cmd/commands.hpp"
-#include "runtime/tools/progress_meter.hpp"
 #include "config/duration.hpp"
 #include "config/job_config.hpp"
 #include "runtime/offline/csv_reader.hpp"
 #include "runtime/offline/offline_table.hpp"
 #include "runtime/redis/offline_writer.hpp"
 #include "runtime/redis/redis_target.hpp"
+#include "runtime/tools/progress_meter.hpp"
 
 namespace rtfeat::cmd {
 

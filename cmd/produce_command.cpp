@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "cmd/commands.hpp"
-#include "runtime/tools/progress_meter.hpp"
 #include "runtime/kafka/producer.hpp"
 #include "runtime/tools/kafka/line_producer.hpp"
+#include "runtime/tools/progress_meter.hpp"
 
 namespace rtfeat::cmd {
 

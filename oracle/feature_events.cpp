@@ -123,7 +123,7 @@ bool feature_events::in_window(const kept_event& ev) const {
 }
 
 std::map<event_slot, std::vector<size_t>> sequences_by_slot(const feature_events& s,
-                                                         std::string_view blank_var) {
+                                                            std::string_view blank_var) {
   const auto& f = s.def();
   const auto& events = s.events();
   auto key_t = compile_template(f.output.key);

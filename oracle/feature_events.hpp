@@ -88,6 +88,6 @@ using event_slot = std::pair<std::string, std::string>;
 /// they render to; an event missing a template variable is in none. `blank_var`
 /// (when not "") renders as "" (intervals' `n`, filled in per value).
 std::map<event_slot, std::vector<size_t>> sequences_by_slot(const feature_events& s,
-                                                         std::string_view blank_var = {});
+                                                            std::string_view blank_var = {});
 
 }  // namespace rtfeat::oracle

@@ -7,9 +7,12 @@ namespace rtfeat {
 
 std::string_view to_string(error_kind k) {
   switch (k) {
-    case error_kind::retriable: return "retriable";
-    case error_kind::bad_input: return "bad input";
-    case error_kind::fatal: return "fatal";
+    case error_kind::retriable:
+      return "retriable";
+    case error_kind::bad_input:
+      return "bad input";
+    case error_kind::fatal:
+      return "fatal";
   }
   return "fatal";
 }

@@ -25,9 +25,9 @@ std::string_view to_string(error_kind k);
 class [[nodiscard]] status {
 public:
   status() = default;  // success
-  static status retriable(std::string message) { return {error_kind::retriable, std::move(message)}; }
-  static status bad_input(std::string message) { return {error_kind::bad_input, std::move(message)}; }
-  static status fatal(std::string message) { return {error_kind::fatal, std::move(message)}; }
+  static status retriable(std::string m) { return {error_kind::retriable, std::move(m)}; }
+  static status bad_input(std::string m) { return {error_kind::bad_input, std::move(m)}; }
+  static status fatal(std::string m) { return {error_kind::fatal, std::move(m)}; }
 
   bool ok() const { return !failed_; }
   explicit operator bool() const { return ok(); }
@@ -54,9 +54,10 @@ std::ostream& operator<<(std::ostream& os, const status& s);
 template <class T>
 class [[nodiscard]] result {
 public:
-  result(T value) : value_(std::move(value)) {}  // NOLINT(google-explicit-constructor): return x;
+  // Implicit both ways, so that a function returns a value or a status as it is.
+  result(T value) : value_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
   /// REQUIRES: !error.ok().
-  result(status error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor): return status::...;
+  result(status error) : error_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool ok() const { return value_.has_value(); }
   explicit operator bool() const { return ok(); }

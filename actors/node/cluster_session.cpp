@@ -136,9 +136,10 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   retry = false;
   s->cfg_ = &cfg;
   s->me_ = me;
-  s->agent_ = sys.spawn(cluster_agent, cluster_agent_settings{.nodes = cfg.nodes,
-                                                              .secret = secret,
-                                                              .listener = caf::actor_cast<caf::actor>(self)});
+  s->agent_ =
+    sys.spawn(cluster_agent, cluster_agent_settings{.nodes = cfg.nodes,
+                                                    .secret = secret,
+                                                    .listener = caf::actor_cast<caf::actor>(self)});
   if (secret.empty())
     std::cerr << "cluster: warning: " << cluster_secret_env << " is not set: any process that reaches "
               << cfg.nodes[me].host << ":" << cfg.nodes[me].port << " with this config can join\n";

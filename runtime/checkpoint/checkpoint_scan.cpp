@@ -43,11 +43,12 @@ partial_checkpoint measure_partial(uint64_t id, const fs::path& dir) {
 status checkpoint_store::load_manifest(uint64_t id, checkpoint_manifest& out) const {
   std::string text;
   std::string error;
-  if (!read_whole_file(checkpoint_path(id) + "/MANIFEST", text, error)) return status::bad_input(error);
+  if (!read_whole_file(checkpoint_path(id) + "/MANIFEST", text, error))
+    return status::bad_input(error);
   if (!decode_manifest(text, out, error)) return status::bad_input("MANIFEST: " + error);
   if (out.id != id)
-    return status::bad_input("MANIFEST: says checkpoint " + std::to_string(out.id) + ", directory is chk-"
-                             + std::to_string(id));
+    return status::bad_input("MANIFEST: says checkpoint " + std::to_string(out.id)
+                             + ", directory is chk-" + std::to_string(id));
   return {};
 }
 
@@ -116,10 +117,11 @@ status checkpoint_store::read_snapshot(const checkpoint_manifest& m, uint32_t ke
                                        std::string& body) const {
   const snapshot_entry* e = m.find(key_group);
   if (!e)
-    return status::bad_input("checkpoint " + std::to_string(m.id) + " has no snapshot for key group "
-                             + std::to_string(key_group));
+    return status::bad_input("checkpoint " + std::to_string(m.id)
+                             + " has no snapshot for key group " + std::to_string(key_group));
   std::string error;
-  if (!check_snapshot(m, *e, &body, error)) return status::bad_input("checkpoint " + std::to_string(m.id) + ": " + error);
+  if (!check_snapshot(m, *e, &body, error))
+    return status::bad_input("checkpoint " + std::to_string(m.id) + ": " + error);
   return {};
 }
 

@@ -32,7 +32,8 @@ bool can_create_in(const std::string& dir, std::string& error) {
 
 }  // namespace
 
-result<std::unique_ptr<checkpoint_store>> checkpoint_store::open(const std::string& dir, open_mode mode) {
+result<std::unique_ptr<checkpoint_store>> checkpoint_store::open(const std::string& dir,
+                                                                 open_mode mode) {
   std::error_code ec;
   std::string error;
   if (dir.empty()) return status::fatal("checkpoint directory not set");
@@ -66,12 +67,14 @@ status checkpoint_store::write_snapshot(uint64_t id, uint64_t catalogue_hash, ui
   std::string error;
   if (id == 0) return status::fatal("checkpoint ids start at 1");
   if (!make_directory(checkpoint_path(id), error)) return status::retriable(error);
-  if (is_complete(id)) return status::fatal("checkpoint " + std::to_string(id) + " is already complete");
+  if (is_complete(id))
+    return status::fatal("checkpoint " + std::to_string(id) + " is already complete");
   snapshot_header h;
   h.catalogue_hash = catalogue_hash;
   h.checkpoint_id = id;
   h.key_group = key_group;
-  if (!write_snapshot_file(snapshot_path(id, key_group), h, body, error)) return status::retriable(error);
+  if (!write_snapshot_file(snapshot_path(id, key_group), h, body, error))
+    return status::retriable(error);
   out = snapshot_entry{key_group, snapshot_file_name(key_group), h.file_size(), h.body_crc};
   return {};
 }
@@ -91,7 +94,8 @@ std::string checkpoint_store::entry_path(uint64_t id, const snapshot_entry& e) c
   return checkpoint_path(e.home(id)) + "/" + e.file;
 }
 
-status checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::string& warning) const {
+status checkpoint_store::commit(const checkpoint_manifest& m, size_t keep,
+                                std::string& warning) const {
   warning.clear();
   const std::string chk = checkpoint_path(m.id);
   const std::string prefix = "cannot commit checkpoint " + std::to_string(m.id) + ": ";
@@ -100,12 +104,14 @@ status checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::
   for (const auto& e : m.snapshots) {
     struct stat st {};
     const std::string path = entry_path(m.id, e);
-    if (e.file != snapshot_file_name(e.key_group)) return status::fatal(prefix + "bad file name " + e.file);
+    if (e.file != snapshot_file_name(e.key_group))
+      return status::fatal(prefix + "bad file name " + e.file);
     if (e.stored_in >= m.id)
       return status::fatal(prefix + e.file + " references checkpoint " + std::to_string(e.stored_in)
                            + ", not an older one");
     // A file gone or cut short since it was written fails this checkpoint only.
-    if (::stat(path.c_str(), &st) != 0) return status::retriable(prefix + os_error("cannot stat", path));
+    if (::stat(path.c_str(), &st) != 0)
+      return status::retriable(prefix + os_error("cannot stat", path));
     if (static_cast<uint64_t>(st.st_size) != e.size)
       return status::retriable(prefix + e.file + " has " + std::to_string(st.st_size)
                                + " bytes, entry says " + std::to_string(e.size));
@@ -130,7 +136,8 @@ status checkpoint_store::commit(const checkpoint_manifest& m, size_t keep, std::
 }
 
 status checkpoint_store::abort(uint64_t id) const {
-  if (is_complete(id)) return status::fatal("checkpoint " + std::to_string(id) + " is complete: not aborting it");
+  if (is_complete(id))
+    return status::fatal("checkpoint " + std::to_string(id) + " is complete: not aborting it");
   std::string error;
   if (!remove_checkpoint(id, false, error)) return status::retriable(error);
   return {};

@@ -53,11 +53,10 @@ public:
   std::string snapshot_path(uint64_t id, uint32_t key_group) const;
 
   /// Writes one key group's `body` for checkpoint `id` (creating chk-<id>), without
-  /// fsync (commit makes every file durable at once); `out` is the entry to put in the manifest. Rewriting a key group of a
-  /// checkpoint not yet committed replaces it.
-  /// REQUIRES: id >= 1; checkpoint `id` not committed (refused, fatal, if it is).
-  /// Retriable: the write failed (a full disk, an I/O error).
-  /// Blocks: write of header (48 B) + body. Runs in: any thread.
+  /// fsync (commit makes every file durable at once); `out` is the entry to put in the manifest.
+  /// Rewriting a key group of a checkpoint not yet committed replaces it. REQUIRES: id >= 1;
+  /// checkpoint `id` not committed (refused, fatal, if it is). Retriable: the write failed (a full
+  /// disk, an I/O error). Blocks: write of header (48 B) + body. Runs in: any thread.
   status write_snapshot(uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
                         std::string_view body, snapshot_entry& out) const;
 
@@ -73,14 +72,13 @@ public:
   std::string entry_path(uint64_t id, const snapshot_entry& e) const;
 
   /// Completes checkpoint m.id: checks every listed snapshot file exists with its
-  /// size, syncs the filesystem (syncfs: the snapshot files), fsyncs chk-<id>, writes MANIFEST.tmp, fsyncs it, renames it to MANIFEST,
-  /// fsyncs chk-<id> and <dir>. Only then applies retention: keeps the newest `keep`
-  /// complete checkpoints and deletes older complete ones and partial ones older
-  /// than m.id, except the files the kept manifests reference.
-  /// An error: checkpoint m.id is not complete; retriable when a file is missing
-  /// or a write failed, fatal when `m` breaks the REQUIRES. Success: it is (its
-  /// MANIFEST is in place); `warning` then says what failed after that and does
-  /// not undo it: the directory fsync after the rename (a crash may lose the
+  /// size, syncs the filesystem (syncfs: the snapshot files), fsyncs chk-<id>, writes MANIFEST.tmp,
+  /// fsyncs it, renames it to MANIFEST, fsyncs chk-<id> and <dir>. Only then applies retention:
+  /// keeps the newest `keep` complete checkpoints and deletes older complete ones and partial ones
+  /// older than m.id, except the files the kept manifests reference. An error: checkpoint m.id is
+  /// not complete; retriable when a file is missing or a write failed, fatal when `m` breaks the
+  /// REQUIRES. Success: it is (its MANIFEST is in place); `warning` then says what failed after
+  /// that and does not undo it: the directory fsync after the rename (a crash may lose the
   /// checkpoint, and restore falls back to the one before) or retention (old files stay).
   /// REQUIRES: m.id >= 1, keep >= 1 (0 is taken as 1), snapshots from write_snapshot.
   /// Blocks: a few fsyncs + deleting old directories.

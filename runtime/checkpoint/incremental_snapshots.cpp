@@ -9,9 +9,9 @@
 
 namespace rtfeat {
 
-status incremental_snapshots::put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
-                                  uint32_t key_group, std::string_view body, snapshot_entry& out,
-                                  bool& referenced) {
+status incremental_snapshots::put(const checkpoint_store& store, uint64_t id,
+                                  uint64_t catalogue_hash, uint32_t key_group,
+                                  std::string_view body, snapshot_entry& out, bool& referenced) {
   const uint64_t hash = absl::HashOf(body);
   auto it = last_.find(key_group);
   referenced = it != last_.end() && it->second.home < id && it->second.hash == hash

@@ -21,8 +21,8 @@ public:
   /// new file. `out` is the manifest entry; `referenced` says which it was.
   /// Blocks: one stat, or one file write. Runs in: the writer's thread only.
   /// An error is write_snapshot's.
-  status put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash, uint32_t key_group,
-             std::string_view body, snapshot_entry& out, bool& referenced);
+  status put(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
+             uint32_t key_group, std::string_view body, snapshot_entry& out, bool& referenced);
   /// Stores key group `key_group` of checkpoint `id` as a reference to the last
   /// body put() for it, which the caller knows is unchanged (snapshot_bodies):
   /// no hashing. False when there is none or its file is gone: put() the body.

@@ -6,8 +6,8 @@
 namespace rtfeat {
 
 status shard_snapshots::store(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
-                              const shard_changes& changes, bool full, std::vector<snapshot_entry>& entries,
-                              size_t& written) {
+                              const shard_changes& changes, bool full,
+                              std::vector<snapshot_entry>& entries, size_t& written) {
   bodies_.apply(changes, full);
   for (auto kg : changes.key_groups) {
     snapshot_entry entry;
@@ -16,7 +16,9 @@ status shard_snapshots::store(const checkpoint_store& store, uint64_t id, uint64
       continue;
     }
     bool referenced = false;
-    if (auto put = files_.put(store, id, catalogue_hash, kg, bodies_.body(kg), entry, referenced); !put) return put;
+    if (auto put = files_.put(store, id, catalogue_hash, kg, bodies_.body(kg), entry, referenced);
+        !put)
+      return put;
     bodies_.stored(kg);
     if (!referenced) ++written;
     entries.push_back(std::move(entry));

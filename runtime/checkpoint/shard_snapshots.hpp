@@ -21,8 +21,9 @@ public:
   /// of the shard in checkpoint `id`, appending their manifest entries to
   /// `entries`. `written` counts the files written, the rest are references.
   /// An error is write_snapshot's. Blocks: file writes. Runs in: the writer's thread only.
-  status store(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash, const shard_changes& changes,
-               bool full, std::vector<snapshot_entry>& entries, size_t& written);
+  status store(const checkpoint_store& store, uint64_t id, uint64_t catalogue_hash,
+               const shard_changes& changes, bool full, std::vector<snapshot_entry>& entries,
+               size_t& written);
 
   const snapshot_bodies& bodies() const { return bodies_; }
 

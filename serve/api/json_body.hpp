@@ -18,7 +18,7 @@ std::string locate_json_error(const simdjson::padded_string& text, simdjson::err
 bool parse_json_object(std::string_view body, simdjson::dom::object& out, std::string& error);
 
 /// Appends the strings of array `v` to `out`; else "<key> must be an array of strings".
-bool read_string_array(simdjson::dom::element v, std::string_view key, std::vector<std::string>& out,
-                       std::string& error);
+bool read_string_array(simdjson::dom::element v, std::string_view key,
+                       std::vector<std::string>& out, std::string& error);
 
 }  // namespace rtfeat::serve

@@ -29,7 +29,9 @@ struct fixture : test::caf_test_system {
     sched->run();
   }
   caf::actor agent(const std::string& secret = "") {
-    agents.push_back(sys->spawn(cluster_agent, cluster_agent_settings{.nodes = three, .secret = secret, .listener = handle(listener)}));
+    agents.push_back(sys->spawn(
+      cluster_agent,
+      cluster_agent_settings{.nodes = three, .secret = secret, .listener = handle(listener)}));
     return agents.back();
   }
   node_hello hello(uint32_t node, caf::actor agent_handle, caf::actor coord = {}) {

@@ -10,8 +10,10 @@
 
 namespace rtfeat::test {
 
-inline std::optional<checkpoint_manifest> restorable(const checkpoint_store& store, std::optional<uint64_t> id,
-                                                     std::vector<std::string>& log, std::string& error) {
+inline std::optional<checkpoint_manifest> restorable(const checkpoint_store& store,
+                                                     std::optional<uint64_t> id,
+                                                     std::vector<std::string>& log,
+                                                     std::string& error) {
   auto found = store.find_restorable(id, log);
   error = found.error().message();
   return found ? *found : std::nullopt;

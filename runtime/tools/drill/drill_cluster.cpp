@@ -117,7 +117,8 @@ bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& 
   agree = true;
   for (size_t i = 0; i < current_.size(); ++i) {
     const auto* p = current_[i];
-    if (p == nullptr || !p->latest || p->latest->processing_since_unix_ms < since_unix_ms) return false;
+    if (p == nullptr || !p->latest || p->latest->processing_since_unix_ms < since_unix_ms)
+      return false;
     out.last_unix_ms = std::max(out.last_unix_ms, p->latest->processing_since_unix_ms);
     if (i == 0) out.checkpoint = p->latest->checkpoint;
     agree = agree && p->latest->checkpoint == out.checkpoint;

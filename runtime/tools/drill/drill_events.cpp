@@ -9,12 +9,12 @@
 #include <memory>
 #include <vector>
 
-#include "runtime/tools/drill/drill_run.hpp"
-#include "runtime/tools/progress_meter.hpp"
 #include "runtime/kafka/consumer.hpp"
 #include "runtime/kafka/producer.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/tools/gen/event_generator.hpp"
 #include "runtime/tools/kafka/line_producer.hpp"
+#include "runtime/tools/progress_meter.hpp"
 
 namespace rtfeat {
 

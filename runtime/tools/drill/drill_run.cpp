@@ -14,14 +14,14 @@
 
 #include <simdjson.h>
 
-#include "runtime/tools/drill/drill_cluster.hpp"
-#include "runtime/tools/drill/drill_events.hpp"
-#include "runtime/tools/drill/drill_scenario.hpp"
-#include "runtime/tools/drill/drill_services.hpp"
 #include "config/job_config.hpp"
 #include "runtime/checkpoint/manifest_json.hpp"
 #include "runtime/cluster/peer_identity.hpp"
 #include "runtime/crypto/hmac.hpp"
+#include "runtime/tools/drill/drill_cluster.hpp"
+#include "runtime/tools/drill/drill_events.hpp"
+#include "runtime/tools/drill/drill_scenario.hpp"
+#include "runtime/tools/drill/drill_services.hpp"
 #include "runtime/tools/drill/kill_plan.hpp"
 #include "runtime/tools/drill/node_log.hpp"
 

@@ -10,9 +10,9 @@
 #include <memory>
 #include <thread>
 
-#include "runtime/tools/drill/drill_run.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
 #include "runtime/event_parser.hpp"
+#include "runtime/tools/drill/drill_run.hpp"
 
 namespace rtfeat {
 

@@ -5,11 +5,11 @@
 
 #include <string>
 
-#include "runtime/tools/drill/drill_cluster.hpp"
-#include "runtime/tools/drill/drill_services.hpp"
 #include "runtime/tools/drill/checkpoint_watch.hpp"
+#include "runtime/tools/drill/drill_cluster.hpp"
 #include "runtime/tools/drill/drill_options.hpp"
 #include "runtime/tools/drill/drill_report.hpp"
+#include "runtime/tools/drill/drill_services.hpp"
 #include "runtime/tools/drill/kill_plan.hpp"
 
 namespace rtfeat {

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
-#include "test/support/restorable.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
+#include "test/support/restorable.hpp"
 
 using namespace rtfeat;
 using rtfeat::test::temp_dir;
@@ -135,7 +135,8 @@ TEST_SUITE("runtime.checkpoint.retention") {
     for (uint32_t t = 0; t < 4; ++t)
       threads.emplace_back([&, t] {
         for (uint32_t kg = t; kg < 128; kg += 4)
-          if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)), entries[kg]))
+          if (!s->write_snapshot(1, 7, kg, std::string(1000 + kg, static_cast<char>(kg)),
+                                 entries[kg]))
             ++failures;
       });
     for (auto& th : threads) th.join();

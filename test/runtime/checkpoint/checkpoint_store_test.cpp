@@ -7,8 +7,8 @@
 #include <string>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
-#include "test/support/restorable.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
+#include "test/support/restorable.hpp"
 
 using namespace rtfeat;
 using rtfeat::test::temp_dir;

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
-#include "test/support/restorable.hpp"
 #include "runtime/checkpoint/crc32c.hpp"
 #include "test/runtime/checkpoint/temp_dir.hpp"
+#include "test/support/restorable.hpp"
 
 using namespace rtfeat;
 

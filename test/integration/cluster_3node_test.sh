@@ -29,4 +29,25 @@ grep -q '"cluster.nodes": "n1,n2,n3"' "$manifest" || fail "$manifest does not na
 [ "$(grep -c '"key_group"' "$manifest")" = 256 ] || fail "a checkpoint lacks key groups"
 "$BIN" checkpoints --dir "$WORK/checkpoints" verify "$(basename "$(dirname "$manifest")" | sed 's/chk-//')" >/dev/null \
   || fail "a cluster checkpoint does not verify"
+# rtfeat cluster status after the drain: every node gone (exit 1), placement
+# covering every partition and key group once, and as lag what the newest
+# checkpoint's offsets leave of the $EVENTS events produced.
+rc=0
+"$BIN" cluster status --config "$CLUSTER_CONFIG" "${COMMON_ARGS[@]}" --json >"$WORK/status.json" \
+  2>"$WORK/status.log" || rc=$?
+[ $rc = 1 ] || fail "cluster status with every node stopped: exit $rc, expected 1: $(cat "$WORK/status.log")"
+newest_manifest=$(find "$WORK/checkpoints" -name MANIFEST | sort -V | tail -1)
+newest=$(jq .checkpoint_id "$newest_manifest")
+lag=$((EVENTS - $(jq '[.positions[].next_offset] | add' "$newest_manifest")))
+jq -e --argjson parts "$PARTITIONS" --argjson newest "$newest" --argjson lag "$lag" '
+  (.members | map(.id)) == ["n1", "n2", "n3"]
+  and all(.members[]; .reachable == false)
+  and ([.members[].partitions[]] == [range(0; $parts)])
+  and (.members[0].key_groups[0] == 0)
+  and (.members[0].key_groups[1] == .members[1].key_groups[0])
+  and (.members[1].key_groups[1] == .members[2].key_groups[0])
+  and (.members[2].key_groups[1] == .max_parallelism)
+  and .checkpoint.id == $newest and .checkpoint_lag == $lag
+  and ([.members[].checkpoint_lag] | add) == $lag' "$WORK/status.json" >/dev/null \
+  || fail "cluster status: $(cat "$WORK/status.json")"
 log "PASS: 3 nodes, $EVENTS events: zero differences, $(complete_count) cluster checkpoints, $malformed dead letters, $late late"

@@ -40,9 +40,10 @@ cluster_status describe_cluster(const job_config& cfg,
                         static_cast<uint32_t>(cfg.category_shards));
   if (newest) s.checkpoint_id = newest->id, s.checkpoint_created_ms = newest->created_ms;
   std::map<int32_t, const partition_offsets*> by_partition;
-  if (ends != nullptr)
+  if (ends != nullptr) {
     for (const auto& e : *ends) by_partition[e.partition] = &e;
-  if (ends != nullptr) s.checkpoint_lag = 0;
+    s.checkpoint_lag = 0;
+  }
   for (uint32_t n = 0; n < nodes; ++n) {
     member_status m;
     m.id = cfg.nodes[n].id;
@@ -80,7 +81,7 @@ std::string cluster_status_json(const cluster_status& s, int64_t now_ms) {
     out += "{\"id\":";
     json_append_string(out, m.id);
     out += ",\"address\":";
-    json_append_string(out, m.host + ":" + std::to_string(m.port));
+    json_append_string(out, m.address());
     out += ",\"reachable\":";
     out += m.reachable ? (*m.reachable ? "true" : "false") : "null";
     out += ",\"partitions\":[";
@@ -119,8 +120,7 @@ std::string cluster_status_text(const cluster_status& s, int64_t now_ms) {
     const char* open = m.reachable ? (*m.reachable ? "yes" : "NO") : "not asked";
     const std::string lag = m.checkpoint_lag ? std::to_string(*m.checkpoint_lag) : "unknown";
     std::snprintf(line, sizeof line, "%-12s %-22s %-11s %-13s %-13s %s\n", m.id.c_str(),
-                  (m.host + ":" + std::to_string(m.port)).c_str(), open, parts.c_str(),
-                  groups.c_str(), lag.c_str());
+                  m.address().c_str(), open, parts.c_str(), groups.c_str(), lag.c_str());
     out += line;
   }
   if (s.checkpoint_id)

@@ -28,6 +28,8 @@ struct member_status {
   /// one) and the end of its partitions: what a restart would read again or
   /// read for the first time. nullopt when the ends are unknown.
   std::optional<int64_t> checkpoint_lag;
+
+  std::string address() const { return host + ":" + std::to_string(port); }
 };
 
 struct cluster_status {

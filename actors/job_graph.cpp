@@ -124,6 +124,7 @@ void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const st
     rs.idle_timeout_ms = cfg.idle_timeout_ms;
     rs.batch_events = static_cast<size_t>(cfg.batch_events);
     rs.poll_max = std::clamp<size_t>(poll_budget / std::max<size_t>(1, s.sources.size()), 64, 2048);
+    rs.max_rate = cfg.source_max_rate_per_partition;
     rs.plan = s.plan;
     rs.routes = routes;
     rs.dead_letters = g.dead_letters;

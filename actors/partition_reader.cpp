@@ -159,14 +159,21 @@ void poll_once(reader_actor self) {
     st.starved = true;  // on_credit() polls again
     return;
   }
+  const size_t allowed = st.pace.allowance(steady_ms(), st.cfg.poll_max);
+  if (allowed == 0) {
+    self->delayed_send(self, std::chrono::milliseconds(st.pace.wait_ms(steady_ms())),
+                       poll_atom::value);
+    return;
+  }
   uint64_t accepted = 0, late = 0;
   st.parser->set_now(wall_clock_ms());
   st.trace.poll_started();
-  auto n = st.cfg.source->poll(st.cfg.poll_max, [&](int64_t offset, std::string_view payload) {
+  auto n = st.cfg.source->poll(allowed, [&](int64_t offset, std::string_view payload) {
     st.trace.message(st.cfg.source->message_timestamp_ms());
     on_message(self, offset, payload, accepted, late);
   });
   st.trace.poll_done(st.cfg.metrics->stages);
+  st.pace.take(n);
   st.cfg.metrics->events_read.fetch_add(n, std::memory_order_relaxed);
   st.cfg.metrics->events_accepted.fetch_add(accepted, std::memory_order_relaxed);
   st.cfg.metrics->events_late.fetch_add(late, std::memory_order_relaxed);
@@ -184,6 +191,8 @@ void poll_once(reader_actor self) {
     for (const auto& s : st.cfg.routes->categories.shards) self->send(s, idle_atom::value, st.cfg.index);
   }
   if (n == st.cfg.poll_max) self->send(self, poll_atom::value);
+  else if (n == allowed)
+    self->delayed_send(self, std::chrono::milliseconds(st.pace.wait_ms(now)), poll_atom::value);
   else self->delayed_send(self, std::chrono::milliseconds(poll_delay_ms(n, now - st.last_data_ms)), poll_atom::value);
 }
 
@@ -198,6 +207,7 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.future_guard = std::make_unique<future_skew_guard>(st.cfg.max_future_skew_ms);
   st.future_guard->restore(st.cfg.start_future_suspect);
   st.next_offset = st.cfg.start_offset;
+  st.pace = rate_limiter(st.cfg.max_rate);
   st.to_users.resize(st.cfg.routes->users.shards.size());
   st.to_categories.resize(st.cfg.routes->categories.shards.size());
   st.category_masks.assign(st.cfg.routes->categories.shards.size(), 0);

@@ -16,6 +16,7 @@
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
+#include "runtime/rate_limiter.hpp"
 #include "runtime/source/message_source.hpp"
 #include "runtime/window/future_skew_guard.hpp"
 #include "runtime/window/partition_watermark.hpp"
@@ -36,6 +37,7 @@ struct reader_settings {
   /// max_in_flight events ahead of a barrier: the node divides one budget
   /// among its readers so that barriers (and checkpoints) stay fast.
   size_t poll_max = 2048;
+  int64_t max_rate = 0;  // events/s this reader takes at most; 0 = no limit
   std::shared_ptr<const feature_plan> plan;
   std::shared_ptr<const routing> routes;
   caf::actor dead_letters;
@@ -66,6 +68,7 @@ struct partition_reader_state {
   bool ended = false;
   size_t in_flight = 0;   // batches sent and not yet taken by a shard
   bool starved = false;   // polling paused until credits come back
+  rate_limiter pace;      // source.max_rate_per_partition
   reader_stage_trace trace;  // stage latency metrics
 };
 

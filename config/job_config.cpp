@@ -36,6 +36,8 @@ const std::vector<key_spec>& key_table() {
     {"source.partitions", nullptr, &j::source_partitions, false,
      "partitions (logical ones for the file source)"},
     {"source.group_id", &j::source_group_id, nullptr, false, "Kafka group.id (offsets are ours)"},
+    {"source.max_rate_per_partition", nullptr, &j::source_max_rate_per_partition, false,
+     "events per second each partition reader takes at most (a backfill that spares Redis); 0 = no limit"},
     {"redis.host", &j::redis_host, nullptr, false, "Redis host"},
     {"redis.port", nullptr, &j::redis_port, false, "Redis port"},
     {"redis.username", &j::redis_username, nullptr, false,
@@ -297,6 +299,8 @@ bool validate(const job_config& c, std::string& error) {
     return fail("source.path: required when source.kind = 'file'");
   if (c.source_partitions < 1 || c.source_partitions > 4096)
     return fail("source.partitions: expected 1..4096");
+  if (c.source_max_rate_per_partition < 0 || c.source_max_rate_per_partition > 100'000'000)
+    return fail("source.max_rate_per_partition: expected 0..100000000 (0 = no limit)");
   if (c.redis_port < 1 || c.redis_port > 65535) return fail("redis.port: expected 1..65535");
   if (!validate_redis_cluster(c, error)) return false;
   if (c.max_parallelism < 1 || c.max_parallelism > 32768)

@@ -19,6 +19,7 @@ struct job_config {
   std::string source_topic = "events";
   int64_t source_partitions = 8;  // file: logical partitions; kafka: checked against the topic
   std::string source_group_id = "rtfeat";
+  int64_t source_max_rate_per_partition = 0;  // events/s a reader takes at most; 0 = no limit
   // [redis]
   std::string redis_host = "127.0.0.1";
   int64_t redis_port = 6379;

@@ -76,6 +76,17 @@ TEST_SUITE("config.job_config") {
     CHECK_FALSE(load_job_config("", {"watermark.max_future_skew_ms=86400001"}, c, error));
     CHECK(load_job_config("", {"watermark.max_future_skew_ms=86400000"}, c, error));
   }
+  TEST_CASE("max_rate_per_partition is off by default; negative or absurd rates are refused") {
+    job_config c;
+    std::string error;
+    REQUIRE(load_job_config("", {}, c, error));
+    CHECK(c.source_max_rate_per_partition == 0);
+    CHECK(load_job_config("", {"source.max_rate_per_partition=2500"}, c, error));
+    CHECK(c.source_max_rate_per_partition == 2500);
+    CHECK_FALSE(load_job_config("", {"source.max_rate_per_partition=-1"}, c, error));
+    CHECK(error == "source.max_rate_per_partition: expected 0..100000000 (0 = no limit)");
+    CHECK_FALSE(load_job_config("", {"source.max_rate_per_partition=100000001"}, c, error));
+  }
   TEST_CASE("the [serve] section and its [serve.cache] table load, and bad values are refused") {
     auto path = write_temp("serve.toml",
                            "[serve]\nport = 9090\nmax_batch = 10\nmodel = \"m/model.toml\"\n"

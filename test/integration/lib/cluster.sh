@@ -7,6 +7,7 @@ set -euo pipefail
 ROOT=$(cd "$ROOT" && pwd)  # the generated config names the catalogue by absolute path
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/work.sh"
+source "$ROOT/test/integration/lib/checkpoints.sh"
 
 work_dir cluster
 REDIS_PORT=$(free_port)
@@ -85,17 +86,16 @@ kill_cluster() {
   done
 }
 
-complete_count() { { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null || true; } | wc -l; }
-
-# Waits up to 30 s for more than $1 complete checkpoints; stops early if n1 exits.
-# True when a new checkpoint completed.
+# Waits up to 30 s for a complete checkpoint newer than id $1 (from newest_complete: a
+# count would stop growing once retention deletes as many as are made); stops early if
+# n1 exits. True when one completed.
 wait_new_checkpoint() {
   for _ in $(seq 1 600); do
-    [ "$(complete_count)" -gt "$1" ] && return 0
+    [ "$(newest_complete)" -gt "$1" ] && return 0
     kill -0 "${NODE_PIDS[n1]}" 2>/dev/null || break
     sleep 0.05
   done
-  [ "$(complete_count)" -gt "$1" ]
+  [ "$(newest_complete)" -gt "$1" ]
 }
 
 # Sum of a numeric stats field over the nodes of run $1.

@@ -5,6 +5,7 @@
 set -euo pipefail
 source "$ROOT/scripts/lib/common.sh"
 source "$ROOT/scripts/lib/work.sh"
+source "$ROOT/test/integration/lib/checkpoints.sh"
 
 work_dir recovery
 REDIS_PORT=$(free_port)
@@ -26,12 +27,6 @@ NODE_ARGS=(node --config "$ROOT/config/rtfeat.toml" --set "source.partitions=$PA
   --set "checkpoint.interval_ms=${CHECKPOINT_MS:-200}" --set "node.progress_interval_ms=0")
 RUN=0
 
-# Complete checkpoints on disk (0 before the directory exists), and the newest id.
-complete_count() { { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null || true; } | wc -l; }
-newest_complete() {
-  { find "$WORK/checkpoints" -name MANIFEST 2>/dev/null || true; } \
-    | sed 's|.*/chk-\([0-9]*\)/MANIFEST|\1|' | sort -n | tail -1 | grep . || echo 0
-}
 
 # Starts a restoring, draining node in the background; sets NODE_PID and NODE_LOG.
 start_node() {

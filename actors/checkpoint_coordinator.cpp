@@ -98,6 +98,7 @@ void maybe_complete(coord_actor self) {
   metrics.last_checkpoint_encode_ms = st.phases.encode_ms;
   metrics.last_checkpoint_write_ms = st.phases.write_ms;
   st.in_flight = 0;
+  if (st.cfg.on_commit) self->send(st.cfg.on_commit, committed_atom::value, m.id);
   on_checkpoint_over(self, true);
 }
 

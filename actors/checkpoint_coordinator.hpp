@@ -33,6 +33,7 @@ struct coordinator_settings {
   size_t sinks = 0;
   node_metrics* metrics = nullptr;
   std::map<std::string, std::string> meta;
+  caf::actor on_commit;  // gets (committed_atom, id) after each commit (node 0's cluster agent)
 };
 
 struct checkpoint_coordinator_state {

@@ -8,6 +8,8 @@
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/cluster/membership.hpp"
 #include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat {
@@ -53,7 +55,9 @@ caf::result<node_hello> on_hello(agent_actor self, const node_hello& theirs) {
   if (!why.empty()) {
     std::cerr << "cluster: refused a peer: " << why << "\n";
     // A checkpoint committed while the nodes chose: the one with the older choice chooses again.
-    if (is_restore_mismatch(why) && theirs.who.restore_id > st.mine.who.restore_id)
+    const auto& me = st.mine.who;
+    if (is_restore_mismatch(why)
+        && (theirs.who.epoch > me.epoch || (theirs.who.epoch == me.epoch && theirs.who.restore_id > me.restore_id)))
       self->send(st.cfg.listener, stale_atom::value);
     return caf::make_error(caf::sec::invalid_argument, "refused by node '" + st.mine.who.node_id + "': " + why);
   }
@@ -86,6 +90,43 @@ void on_finished(agent_actor self, uint32_t node) {
   st.done = true;
   for (size_t n = 1; n < st.peers.size(); ++n) self->send(st.peers[n].agent, done_atom::value);
   self->send(st.cfg.listener, done_atom::value);
+}
+
+/// Every node, this one included, ends its attempt and runs with the newest epoch.
+void announce_epoch(agent_actor self, uint64_t epoch) {
+  auto& st = self->state;
+  for (size_t i = 0; i < st.peers.size(); ++i)
+    if (st.joined[i] && i != st.mine.who.node) self->send(st.peers[i].agent, membership_atom::value, epoch);
+  self->send(st.cfg.listener, membership_atom::value, epoch);
+}
+
+/// Node 0, after checkpoint `id` committed: the oldest requested leave becomes the
+/// next epoch, resumed from that checkpoint. A request that cannot be honoured is
+/// dropped with a line saying why (the CLI waiting for it times out and says so).
+void on_committed(agent_actor self, uint64_t id) {
+  auto& st = self->state;
+  if (st.mine.who.node != 0 || st.cfg.checkpoint_dir.empty() || st.changing) return;
+  const auto leaves = pending_leaves(st.cfg.checkpoint_dir);
+  if (leaves.empty()) return;
+  const auto& who = leaves.front();
+  membership next{.epoch = st.cfg.epoch + 1, .members = st.cfg.nodes, .checkpoint_id = id,
+                  .created_ms = wall_clock_ms(), .change = "leave " + who};
+  std::erase_if(next.members, [&](const cluster_node& n) { return n.id == who; });
+  if (next.members.size() == st.cfg.nodes.size() || next.members.empty()) {
+    std::cerr << "cluster: ignoring the request that '" << who << "' leave: "
+              << (next.members.empty() ? "it is the last member" : "not a member of epoch " + std::to_string(st.cfg.epoch))
+              << "\n";
+    return drop_leave_request(st.cfg.checkpoint_dir, who);
+  }
+  if (auto done = commit_membership(st.cfg.checkpoint_dir, next); !done) {
+    std::cerr << "cluster: " << done.message() << "\n";  // fenced: every node reads the newest epoch again
+  } else {
+    drop_leave_request(st.cfg.checkpoint_dir, who);
+    std::cerr << "cluster: membership epoch " << next.epoch << " (" << next.ids() << "): '" << who
+              << "' leaves after checkpoint " << id << "\n";
+  }
+  st.changing = true;
+  announce_epoch(self, next.epoch);
 }
 
 }  // namespace
@@ -138,6 +179,8 @@ caf::behavior cluster_agent(agent_actor self, cluster_agent_settings cfg) {
       self->state.done = true;
       self->send(self->state.cfg.listener, done_atom::value);
     },
+    [=](committed_atom, uint64_t id) { on_committed(self, id); },
+    [=](membership_atom a, uint64_t epoch) { self->send(self->state.cfg.listener, a, epoch); },
   };
 }
 

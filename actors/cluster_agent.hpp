@@ -1,10 +1,11 @@
 // Cluster agent: the one actor a node publishes on its CAF port. It answers
 // peers' hellos (refusing those without the cluster secret, or whose config,
-// catalogue or checkpoint differ),
-// watches its peers, passes an operator's stop on to every peer, relays this
-// node's checkpoint reports to the coordinator
-// on node 0, and on node 0 starts the coordinator once every node's readers are
-// known and ends the job once every node has finished (docs/cluster.md).
+// catalogue, checkpoint or membership epoch differ), watches its peers, passes an
+// operator's stop on to every peer, and relays this node's checkpoint reports to
+// the coordinator on node 0. On node 0 it starts the coordinator once every
+// node's readers are known, ends the job once every node has finished, and after
+// each checkpoint commits a requested leave as the next membership epoch and
+// tells every node (docs/cluster.md).
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,9 @@ struct cluster_agent_settings {
   std::vector<cluster_node> nodes;
   std::string secret;   // the cluster secret ("" = none), see peer_identity.hpp
   caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id, after_done),
-                        // (done_atom), (stale_atom), (stop_atom, id)
+                        // (done_atom), (stale_atom), (stop_atom, id), (membership_atom, epoch)
+  std::string checkpoint_dir;  // node 0: where membership is committed and requested
+  uint64_t epoch = 0;          // the membership epoch `nodes` is
 };
 
 struct cluster_agent_state {
@@ -43,6 +46,7 @@ struct cluster_agent_state {
   size_t readers_reported = 0;
   std::vector<bool> finished;          // node 0: per node
   bool done = false;
+  bool changing = false;  // node 0: a new epoch was announced; this attempt is ending
 };
 
 caf::behavior cluster_agent(caf::stateful_actor<cluster_agent_state>* self, cluster_agent_settings cfg);

@@ -33,6 +33,7 @@ caf::actor spawn_coordinator(caf::actor_system& sys, const job_graph_settings& s
   cs.shards = shards * s.node_count;  // snapshots and sink acks come from every node
   cs.sinks = static_cast<size_t>(cfg.sinks) * s.node_count;
   cs.metrics = s.metrics;
+  cs.on_commit = s.checkpoint_listener;
   cs.meta = {{"source.kind", cfg.source_kind}, {"engine.max_parallelism", std::to_string(cfg.max_parallelism)}};
   if (!cfg.nodes.empty()) {
     std::string ids;

@@ -13,6 +13,7 @@
 #include "config/job_config.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/cluster/cluster_status_gather.hpp"
+#include "runtime/cluster/membership.hpp"
 #include "runtime/tools/drill/cluster_config_file.hpp"
 
 namespace rtfeat::cmd {
@@ -64,8 +65,16 @@ int run_cluster_status(const cluster_status_options& o) {
               << " has no [[cluster.node]] entries: not a cluster config\n";
     return 2;
   }
+  auto members = current_membership(cfg.checkpoint_dir, cfg.nodes);
+  if (!members) {
+    std::cerr << "rtfeat cluster status: " << members.error().message() << "\n";
+    return 2;
+  }
+  cfg.nodes = members->members;
   std::vector<std::string> warnings;
-  const auto s = gather_cluster_status(cfg, o.probe_timeout_ms, warnings);
+  auto s = gather_cluster_status(cfg, o.probe_timeout_ms, warnings);
+  s.epoch = members->epoch;
+  s.change = members->change;
   for (const auto& w : warnings) std::cerr << "rtfeat cluster status: " << w << "\n";
   std::cout << (o.json ? cluster_status_json(s, wall_clock_ms()) + "\n"
                        : cluster_status_text(s, wall_clock_ms()));
@@ -102,6 +111,7 @@ void add_cluster(CLI::App& app) {
     ->capture_default_str()
     ->check(CLI::Range(1, 60000));
   status->callback([so] { exit_code() = run_cluster_status(*so); });
+  add_cluster_leave(*sub);
 }
 
 }  // namespace rtfeat::cmd

@@ -20,5 +20,6 @@ void add_serve(CLI::App& app);
 void add_materialize(CLI::App& app);
 void add_export(CLI::App& app);
 void add_cluster(CLI::App& app);
+void add_cluster_leave(CLI::App& cluster);  // called by add_cluster
 
 }  // namespace rtfeat::cmd

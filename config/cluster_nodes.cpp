@@ -9,14 +9,14 @@
 
 namespace rtfeat {
 
-namespace {
-
-bool valid_id(const std::string& id) {
+bool valid_node_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
+
+namespace {
 
 std::string ids_of(const std::vector<cluster_node>& nodes) {
   std::string out;
@@ -48,7 +48,7 @@ bool parse_one(const toml::table& t, const std::string& key, const std::string& 
     }
     auto s = v.value<std::string>();
     if (!v.is_string() || !s) return error = at.append(key).append(".").append(name).append(": expected a string"), false;
-    if (name == "id" && !valid_id(*s))
+    if (name == "id" && !valid_node_id(*s))
       return error = at + key + ".id: '" + *s + "' is not a node id (1-64 of A-Z a-z 0-9 _ -)", false;
     if (name == "host" && (s->empty() || s->find_first_of(" \t/") != std::string::npos))
       return error = at + key + ".host: '" + *s + "' is not a host name or address", false;

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rtfeat {
@@ -17,6 +18,9 @@ struct cluster_node {
 };
 
 struct job_config;
+
+/// 1-64 of A-Z a-z 0-9 _ - (so an id is also a safe file name).
+bool valid_node_id(std::string_view id);
 
 /// Picks this process's node: `node_id` must name one of `cfg.nodes`. An empty
 /// `node_id` is allowed only when the list has at most one node (the single

@@ -139,7 +139,9 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   s->agent_ =
     sys.spawn(cluster_agent, cluster_agent_settings{.nodes = cfg.nodes,
                                                     .secret = secret,
-                                                    .listener = caf::actor_cast<caf::actor>(self)});
+                                                    .listener = caf::actor_cast<caf::actor>(self),
+                                                    .checkpoint_dir = cfg.checkpoint_dir,
+                                                    .epoch = mine.epoch});
   if (secret.empty())
     std::cerr << "cluster: warning: " << cluster_secret_env << " is not set: any process that reaches "
               << cfg.nodes[me].host << ":" << cfg.nodes[me].port << " with this config can join\n";
@@ -151,6 +153,7 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
               << cfg.nodes[me].host << "\n";
   auto settings = gs;
   settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
+  if (me == 0) settings.checkpoint_listener = s->agent_;         // membership changes follow checkpoints
   s->graph_ = spawn_node_part(sys, settings);
   node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.category_shards, s->agent_,
                    me == 0 ? s->graph_.coordinator : caf::actor{}};

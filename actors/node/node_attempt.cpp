@@ -68,6 +68,7 @@ peer_identity identity(const node_setup& ns, const restore_plan& restored) {
   id.fingerprint = cluster_fingerprint(ns.cfg);
   id.catalogue_hash = ns.catalogue.hash;
   id.restore_id = restored.manifest ? restored.manifest->id : 0;
+  id.epoch = ns.epoch;
   return id;
 }
 
@@ -215,7 +216,7 @@ void end_run(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self
   } else if (!session && f.w.ok) {  // a cluster's coordinator ends its own run
     f.final_checkpoint_committed = final_checkpoint(self, graph, c.ns.cfg, c.watchdog, f.checkpoint_why);
   }
-  if (f.w.lost) {
+  if (f.w.lost || f.w.new_epoch != 0) {
     // No split brain: stop writing at once; the rollback replays from the checkpoint.
     stop_all(sys, session, graph, caf::exit_reason::kill);
   } else {
@@ -293,6 +294,7 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
   if (f.early) return *f.early;
   print_stats(report, opt, started);
   if (f.w.lost) return {attempt_result::peer_lost, exit_status::failed};
+  if (f.w.new_epoch != 0) return {attempt_result::membership_changed, exit_status::failed};
   run_outcome out{.drain = opt.drain,
                   .stop_requested = f.w.stopped,
                   .sinks_ok = f.w.ok,

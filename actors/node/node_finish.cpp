@@ -55,7 +55,7 @@ sink_wait wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_
   bool remote_stop = false;
   kafka_watch kafka;
   auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
-  while (drained < g.sinks.size() && !r.lost && r.failure.empty() && !r.timed_out) {
+  while (drained < g.sinks.size() && !r.lost && r.new_epoch == 0 && r.failure.empty() && !r.timed_out) {
     auto wait = tick;
     if (stopping)  // wake up in time for the soft deadline
       wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(watchdog.soft_deadline() - clock::now()),
@@ -70,6 +70,11 @@ sink_wait wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_
                     std::cerr << "node: lost node '" << id << "': stopping at once\n";
                     r.lost = true, r.ok = false;
                     r.failure = "lost cluster node '" + id + "'";
+                  },
+                  [&](membership_atom, uint64_t epoch) {  // cluster: a checkpoint, then a new member list
+                    std::cerr << "node: membership epoch " << epoch << " committed: stopping at once\n";
+                    r.new_epoch = epoch, r.ok = false;
+                    r.failure = "membership epoch " + std::to_string(epoch);
                   },
                   caf::after(wait) >> [&] {
                     if (cfg.progress_interval_ms > 0 && !stopping) std::cerr << report.progress_line() << "\n";

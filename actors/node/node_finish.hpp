@@ -20,6 +20,7 @@ struct sink_wait {
   bool stopped = false;    // a stop signal (or a cluster peer's stop) ended the run early
   bool lost = false;       // a cluster peer went away
   bool timed_out = false;  // the stop outlived the watchdog's soft deadline
+  uint64_t new_epoch = 0;  // a cluster's membership changed: this run ends, the next uses the epoch
   std::string failure;     // why not ok: a sink's stall, a lost peer
 };
 

@@ -8,6 +8,7 @@
 #include "actors/node/node_attempt.hpp"
 #include "actors/node/node_restore.hpp"
 #include "config/cluster_hash_tags.hpp"
+#include "runtime/cluster/membership.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/redis/redis_reader.hpp"
 #include "runtime/redis/redis_target.hpp"
@@ -34,23 +35,75 @@ bool check_redis(const node_setup& ns, std::string& error) {
   return true;
 }
 
+/// A cluster node runs with the newest committed membership (the config's node
+/// list before any, docs/cluster.md "Membership"): its node list, this node's index
+/// and partitions. False with `error` when it cannot be read; `member` says whether
+/// this node is in it (`why_not` then names the epoch and its members).
+bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::string& error) {
+  auto m = current_membership(ns.cfg.checkpoint_dir, ns.seeds);
+  if (!m) return error = m.error().message(), false;
+  auto index = m->index_of(ns.node_id);
+  member = index.has_value();
+  if (!member) {
+    why_not = "membership epoch " + std::to_string(m->epoch) + " lists " + m->ids() + " (" + m->change + ")";
+    return true;
+  }
+  auto& cfg = ns.cfg;
+  cfg.nodes = m->members;
+  ns.node_index = *index;
+  ns.epoch = m->epoch;
+  placement place(static_cast<uint32_t>(cfg.nodes.size()), static_cast<uint32_t>(cfg.source_partitions),
+                  static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
+                  static_cast<uint32_t>(cfg.category_shards));
+  ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
+  return true;
+}
+
+/// Which node of the cluster this process is, and the membership it starts with.
+bool select_member(const node_options& opt, node_setup& ns, std::string& error) {
+  auto& cfg = ns.cfg;
+  ns.seeds = cfg.nodes;
+  auto committed = cfg.nodes.empty() ? result<std::optional<membership>>(std::optional<membership>{})
+                                     : load_membership(cfg.checkpoint_dir);
+  if (!committed) return error = committed.error().message(), false;
+  if (!*committed) {
+    if (!select_cluster_node(cfg, opt.config, opt.node_id, ns.node_index, error)) return false;
+    ns.cluster = cfg.nodes.size() > 1;
+  } else if (opt.node_id.empty()) {
+    return error = opt.config + ": membership epoch " + std::to_string((*committed)->epoch) + " lists "
+                   + (*committed)->ids() + ": pick this process's one with --node-id",
+           false;
+  } else {
+    ns.cluster = true;  // once a membership is committed, even one member is a cluster
+  }
+  if (!ns.cluster) return true;
+  ns.node_id = opt.node_id.empty() ? cfg.nodes[ns.node_index].id : opt.node_id;
+  bool member = false;
+  std::string why_not;
+  if (!apply_membership(ns, member, why_not, error)) return false;
+  if (!member)
+    return error = "node '" + ns.node_id + "' is not a member of the cluster: " + why_not
+                   + "; it left or was removed (the committed membership is in "
+                   + membership_dir(cfg.checkpoint_dir) + ")",
+           false;
+  return true;
+}
+
 /// Loads what this process is; false with `error` on a setup error (exit 2).
 bool load_setup(const node_options& opt, node_setup& ns, std::string& error) {
-  if (!load_job_config(opt.config, opt.overrides, ns.cfg, error)
-      || !select_cluster_node(ns.cfg, opt.config, opt.node_id, ns.node_index, error)
+  if (!load_job_config(opt.config, opt.overrides, ns.cfg, error) || !select_member(opt, ns, error)
       || !load_feature_catalogue(ns.cfg.features_file, ns.catalogue, error) || !check_redis(ns, error))
     return false;
   const auto& cfg = ns.cfg;
-  ns.cluster = cfg.nodes.size() > 1;
   if (ns.cluster) {
     // caf_openssl would only fail on these files mid-run, inside CAF's I/O thread.
     ns.transport = cluster_transport::from(cfg, opt.tls_io_hooks_active);
     if (auto why = ns.transport.check(); !why.empty()) return error = why, false;
+  } else {
+    placement place(1, static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
+                    static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
+    ns.partitions = place.partitions_of(0);
   }
-  placement place(static_cast<uint32_t>(std::max<size_t>(cfg.nodes.size(), 1)),
-                  static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
-                  static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
-  ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
   ns.plan = std::make_shared<const feature_plan>(build_feature_plan(ns.catalogue));
   return true;
 }
@@ -69,19 +122,34 @@ bool start_metrics(const node_options& opt, const node_setup& ns, std::unique_pt
 
 /// A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
 /// last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
-exit_status run_cluster_node(const node_options& opt, const node_setup& ns, node_status& status) {
+/// Every attempt runs with the newest membership; a node the newest one leaves out exits 0.
+exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_status& status) {
   uint64_t floor_id = opt.restore.empty() ? checkpoints_before(ns.cfg) : 0;
   std::string which = opt.restore;
   for (int joins_refused = 0;;) {
     auto [r, ended] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
     if (r == attempt_result::finished || r == attempt_result::failed) return ended;
+    bool member = true;
+    std::string why_not, error;
+    if (!apply_membership(ns, member, why_not, error)) {
+      std::cerr << "rtfeat node: " << error << "\n";
+      return exit_status::failed;
+    }
+    if (!member) {
+      std::cerr << "node: left the cluster: " << why_not << "\n";
+      return exit_status::ok;
+    }
     if (r == attempt_result::join_retry) {
-      // Peers restored another checkpoint: one committed while this node chose. Choose again.
+      // Peers restored another checkpoint or epoch: one committed while this node chose. Choose again.
       if (++joins_refused > 3) return exit_status::failed;
       continue;
     }
     joins_refused = 0;
-    std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node to rejoin\n";
+    if (r == attempt_result::membership_changed)
+      std::cerr << "node: membership epoch " << ns.epoch << " (" << ns.cfg.nodes.size()
+                << " members): resuming from the newest checkpoint as member " << ns.node_index << "\n";
+    else
+      std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node to rejoin\n";
     which = "latest";
   }
 }

@@ -74,7 +74,9 @@ cluster_status describe_cluster(const job_config& cfg,
 }
 
 std::string cluster_status_json(const cluster_status& s, int64_t now_ms) {
-  std::string out = "{\"members\":[";
+  std::string out = "{\"epoch\":" + std::to_string(s.epoch) + ",\"change\":";
+  json_append_string(out, s.change);
+  out += ",\"members\":[";
   for (size_t i = 0; i < s.members.size(); ++i) {
     const auto& m = s.members[i];
     out += i ? "," : "";
@@ -106,7 +108,7 @@ std::string cluster_status_json(const cluster_status& s, int64_t now_ms) {
 }
 
 std::string cluster_status_text(const cluster_status& s, int64_t now_ms) {
-  std::string out;
+  std::string out = "membership epoch " + std::to_string(s.epoch) + " (" + s.change + ")\n";
   char line[512];
   std::snprintf(line, sizeof line, "%-12s %-22s %-11s %-13s %-13s %s\n", "member", "address",
                 "port open", "partitions", "key groups", "events after the checkpoint");

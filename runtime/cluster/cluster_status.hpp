@@ -33,6 +33,8 @@ struct member_status {
 };
 
 struct cluster_status {
+  uint64_t epoch = 0;      // membership epoch (0: the config's node list, nothing committed)
+  std::string change;      // what made that epoch ("leave n2")
   std::vector<member_status> members;
   uint32_t partitions = 0;
   uint32_t max_parallelism = 0;
@@ -48,7 +50,7 @@ cluster_status describe_cluster(const job_config& cfg,
                                 const std::vector<partition_offsets>* ends,
                                 const std::vector<bool>& reachable);
 
-/// One JSON object: {"members": [...], "partitions", "max_parallelism",
+/// One JSON object: {"epoch", "change", "members": [...], "partitions", "max_parallelism",
 /// "checkpoint": {"id", "created_ms", "age_ms"} or null, "checkpoint_lag"}.
 std::string cluster_status_json(const cluster_status& s, int64_t now_ms);
 

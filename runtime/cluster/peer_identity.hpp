@@ -18,6 +18,7 @@ struct peer_identity {
   std::string fingerprint;   // cluster_fingerprint() of its config
   uint64_t catalogue_hash = 0;
   uint64_t restore_id = 0;   // checkpoint it restored, 0 = none
+  uint64_t epoch = 0;        // membership epoch it runs with (runtime/cluster/membership.hpp)
   // Challenge-response: `nonce` is fresh from the sender, `challenge` the peer's
   // nonce this identity answers, `proof` the HMAC-SHA256 under the cluster secret
   // of all the fields above ("" when the sender has no secret).
@@ -41,7 +42,8 @@ std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs
                           const std::string& challenge);
 
 /// True when `reason` (from refuse_reason, possibly inside a peer's error) says only
-/// that the nodes restored different checkpoints: choosing again may resolve it.
+/// that the nodes restored different checkpoints or read different membership
+/// epochs (one committed while they started): choosing again may resolve it.
 bool is_restore_mismatch(const std::string& reason);
 
 }  // namespace rtfeat

@@ -31,12 +31,13 @@ struct fixture : test::caf_test_system {
   caf::actor agent(const std::string& secret = "") {
     agents.push_back(sys->spawn(
       cluster_agent,
-      cluster_agent_settings{.nodes = three, .secret = secret, .listener = handle(listener)}));
+      cluster_agent_settings{
+        .nodes = three, .secret = secret, .listener = handle(listener), .checkpoint_dir = {}, .epoch = 0}));
     return agents.back();
   }
   node_hello hello(uint32_t node, caf::actor agent_handle, caf::actor coord = {}) {
     node_hello h;
-    h.who = {node, three[node].id, "fp", 7, 0, "", "", ""};
+    h.who = {node, three[node].id, "fp", 7, 0, 0, "", "", ""};
     h.agent = std::move(agent_handle);
     h.coordinator = std::move(coord);
     return h;

@@ -108,10 +108,11 @@ TEST_SUITE("actors.message_types") {
     CHECK(out.get_as<snapshot_written>(0).entries[0].file == "kg-5.snap");
     CHECK(out.get_as<snapshot_written>(0).entries[0].crc == 0x3a1f09c2);
     node_hello h;
-    h.who = {2, "n3", "nodes=n1@h:1", 0x9c4f2a7be1d03356, 12, "nonce", "challenge", "proof"};
+    h.who = {2, "n3", "nodes=n1@h:1", 0x9c4f2a7be1d03356, 12, 3, "nonce", "challenge", "proof"};
     REQUIRE_FALSE(t.round_trip(caf::make_message(h), out));
     CHECK(out.get_as<node_hello>(0).who.node_id == "n3");
     CHECK(out.get_as<node_hello>(0).who.catalogue_hash == 0x9c4f2a7be1d03356);
+    CHECK(out.get_as<node_hello>(0).who.epoch == 3);
     CHECK(out.get_as<node_hello>(0).who.proof == "proof");
   }
 

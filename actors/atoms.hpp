@@ -32,8 +32,9 @@ using finished_atom = caf::atom_constant<caf::atom("finished")>;  // a node's si
 using done_atom = caf::atom_constant<caf::atom("done")>;          // every node finished: exit
 using lost_atom = caf::atom_constant<caf::atom("lost")>;          // a peer disconnected
 using stale_atom = caf::atom_constant<caf::atom("stale")>;        // a peer restored a newer checkpoint
-// Membership changes (runtime/cluster/membership.hpp).
-using committed_atom = caf::atom_constant<caf::atom("committed")>;    // coordinator -> node 0's agent: checkpoint n
-using membership_atom = caf::atom_constant<caf::atom("membership")>;  // node 0 -> every node: epoch n committed
+// Membership changes (runtime/cluster/membership.hpp): the coordinator tells node 0's
+// agent that checkpoint n committed; node 0 tells every node that epoch n did.
+using committed_atom = caf::atom_constant<caf::atom("committed")>;
+using membership_atom = caf::atom_constant<caf::atom("membership")>;
 
 }  // namespace rtfeat

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <iostream>
 
-#include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/messages.hpp"
+#include "caf/all.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/cluster/membership.hpp"
 #include "runtime/crypto/hmac.hpp"
@@ -57,7 +57,8 @@ caf::result<node_hello> on_hello(agent_actor self, const node_hello& theirs) {
     // A checkpoint committed while the nodes chose: the one with the older choice chooses again.
     const auto& me = st.mine.who;
     if (is_restore_mismatch(why)
-        && (theirs.who.epoch > me.epoch || (theirs.who.epoch == me.epoch && theirs.who.restore_id > me.restore_id)))
+        && (theirs.who.epoch > me.epoch
+            || (theirs.who.epoch == me.epoch && theirs.who.restore_id > me.restore_id)))
       self->send(st.cfg.listener, stale_atom::value);
     return caf::make_error(caf::sec::invalid_argument, "refused by node '" + st.mine.who.node_id + "': " + why);
   }
@@ -96,7 +97,8 @@ void on_finished(agent_actor self, uint32_t node) {
 void announce_epoch(agent_actor self, uint64_t epoch) {
   auto& st = self->state;
   for (size_t i = 0; i < st.peers.size(); ++i)
-    if (st.joined[i] && i != st.mine.who.node) self->send(st.peers[i].agent, membership_atom::value, epoch);
+    if (st.joined[i] && i != st.mine.who.node)
+      self->send(st.peers[i].agent, membership_atom::value, epoch);
   self->send(st.cfg.listener, membership_atom::value, epoch);
 }
 
@@ -109,17 +111,22 @@ void on_committed(agent_actor self, uint64_t id) {
   const auto leaves = pending_leaves(st.cfg.checkpoint_dir);
   if (leaves.empty()) return;
   const auto& who = leaves.front();
-  membership next{.epoch = st.cfg.epoch + 1, .members = st.cfg.nodes, .checkpoint_id = id,
-                  .created_ms = wall_clock_ms(), .change = "leave " + who};
+  membership next{.epoch = st.cfg.epoch + 1,
+                  .members = st.cfg.nodes,
+                  .checkpoint_id = id,
+                  .created_ms = wall_clock_ms(),
+                  .change = "leave " + who};
   std::erase_if(next.members, [&](const cluster_node& n) { return n.id == who; });
   if (next.members.size() == st.cfg.nodes.size() || next.members.empty()) {
     std::cerr << "cluster: ignoring the request that '" << who << "' leave: "
-              << (next.members.empty() ? "it is the last member" : "not a member of epoch " + std::to_string(st.cfg.epoch))
+              << (next.members.empty() ? "it is the last member"
+                                       : "not a member of epoch " + std::to_string(st.cfg.epoch))
               << "\n";
     return drop_leave_request(st.cfg.checkpoint_dir, who);
   }
   if (auto done = commit_membership(st.cfg.checkpoint_dir, next); !done) {
-    std::cerr << "cluster: " << done.message() << "\n";  // fenced: every node reads the newest epoch again
+    // Fenced, or the disk failed: every node reads the newest epoch again either way.
+    std::cerr << "cluster: " << done.message() << "\n";
   } else {
     drop_leave_request(st.cfg.checkpoint_dir, who);
     std::cerr << "cluster: membership epoch " << next.epoch << " (" << next.ids() << "): '" << who
@@ -161,20 +168,27 @@ caf::behavior cluster_agent(agent_actor self, cluster_agent_settings cfg) {
       s.challenges.push_back(random_hex(16));
       return s.challenges.back();
     },
-    [=](hello_atom, const node_hello& theirs) -> caf::result<node_hello> { return on_hello(self, theirs); },
+    [=](hello_atom, const node_hello& theirs) -> caf::result<node_hello> {
+      return on_hello(self, theirs);
+    },
     [=](peer_atom, const node_hello& theirs) { add_peer(self, theirs); },
     [=](const reader_position& p) { relay(self, caf::make_message(p)); },
     [=](snapshot_written& w) { relay(self, caf::make_message(std::move(w))); },
     [=](barrier_atom a, uint64_t id, bool ok) { relay(self, caf::make_message(a, id, ok)); },
     [=](end_atom a, uint32_t reader) { relay(self, caf::make_message(a, reader)); },
-    [=](readers_atom, uint32_t node, std::vector<caf::actor>& readers) { on_readers(self, node, readers); },
+    [=](readers_atom, uint32_t node, std::vector<caf::actor>& readers) {
+      on_readers(self, node, readers);
+    },
     [=](finished_atom, uint32_t node) { on_finished(self, node); },
     [=](stop_atom) {  // the operator stopped this node: every node stops reading and drains
       auto& s = self->state;
       for (size_t i = 0; i < s.peers.size(); ++i)
-        if (s.joined[i] && i != s.mine.who.node) self->send(s.peers[i].agent, stop_atom::value, s.mine.who.node_id);
+        if (s.joined[i] && i != s.mine.who.node)
+          self->send(s.peers[i].agent, stop_atom::value, s.mine.who.node_id);
     },
-    [=](stop_atom, const std::string& from) { self->send(self->state.cfg.listener, stop_atom::value, from); },
+    [=](stop_atom, const std::string& from) {
+      self->send(self->state.cfg.listener, stop_atom::value, from);
+    },
     [=](done_atom) {
       self->state.done = true;
       self->send(self->state.cfg.listener, done_atom::value);

@@ -25,8 +25,9 @@ namespace rtfeat {
 struct cluster_agent_settings {
   std::vector<cluster_node> nodes;
   std::string secret;   // the cluster secret ("" = none), see peer_identity.hpp
-  caf::actor listener;  // the node's main actor: gets (peer_atom, hello), (lost_atom, id, after_done),
-                        // (done_atom), (stale_atom), (stop_atom, id), (membership_atom, epoch)
+  // The node's main actor: gets (peer_atom, hello), (lost_atom, id, after_done), (done_atom),
+  // (stale_atom), (stop_atom, id), (membership_atom, epoch).
+  caf::actor listener;
   std::string checkpoint_dir;  // node 0: where membership is committed and requested
   uint64_t epoch = 0;          // the membership epoch `nodes` is
 };

@@ -21,8 +21,8 @@ struct node_hello {
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_identity& x) {
-  return f(caf::meta::type_name("peer_identity"), x.node, x.node_id, x.fingerprint, x.catalogue_hash,
-           x.restore_id, x.epoch, x.nonce, x.challenge, x.proof);
+  return f(caf::meta::type_name("peer_identity"), x.node, x.node_id, x.fingerprint,
+           x.catalogue_hash, x.restore_id, x.epoch, x.nonce, x.challenge, x.proof);
 }
 
 template <class Inspector>

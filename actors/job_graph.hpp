@@ -44,7 +44,7 @@ struct job_graph_settings {
   std::vector<uint32_t> reader_indices;  // job-wide reader index of each source; empty = 0, 1, ...
   size_t total_readers = 0;              // readers of the whole job; 0 = sources.size()
   caf::actor coordinator;                // set: report checkpoints there (a relay), spawn none here
-  caf::actor checkpoint_listener;        // gets (committed_atom, id) from the coordinator spawned here
+  caf::actor checkpoint_listener;  // gets (committed_atom, id) from the coordinator spawned here
 };
 
 struct job_graph {

@@ -28,10 +28,12 @@ struct cluster_leave_options {
 };
 
 /// The membership after `node` left, once committed; nullopt at the deadline.
-std::optional<membership> await_leave(const job_config& cfg, const std::string& node, uint64_t from_epoch,
+std::optional<membership> await_leave(const job_config& cfg, const std::string& node,
+                                      uint64_t from_epoch,
                                       std::chrono::steady_clock::time_point deadline) {
   for (;;) {
-    if (auto m = current_membership(cfg.checkpoint_dir, cfg.nodes); m && m->epoch > from_epoch && !m->index_of(node))
+    if (auto m = current_membership(cfg.checkpoint_dir, cfg.nodes);
+        m && m->epoch > from_epoch && !m->index_of(node))
       return std::move(*m);
     if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -46,20 +48,25 @@ int run_cluster_leave(const cluster_leave_options& o) {
   job_config cfg;
   std::string error;
   if (!load_job_config(o.config, o.sets, cfg, error)) return fail(error, 2);
-  if (cfg.nodes.empty()) return fail(o.config + " has no [[cluster.node]] entries: not a cluster config", 2);
+  if (cfg.nodes.empty())
+    return fail(o.config + " has no [[cluster.node]] entries: not a cluster config", 2);
   auto now = current_membership(cfg.checkpoint_dir, cfg.nodes);
   if (!now) return fail(now.error().message(), 2);
   const auto where = "membership epoch " + std::to_string(now->epoch) + " lists " + now->ids();
   if (!now->index_of(o.node)) return fail("'" + o.node + "' is not a member: " + where, 2);
-  if (now->members.size() == 1) return fail("'" + o.node + "' is the last member: stop it instead (SIGTERM)", 2);
-  if (auto asked = request_leave(cfg.checkpoint_dir, o.node); !asked) return fail(asked.message(), 1);
+  if (now->members.size() == 1)
+    return fail("'" + o.node + "' is the last member: stop it instead (SIGTERM)", 2);
+  if (auto asked = request_leave(cfg.checkpoint_dir, o.node); !asked)
+    return fail(asked.message(), 1);
   std::cerr << "rtfeat cluster leave: asked node '" << now->members[0].id << "' to take '" << o.node
             << "' out after its next checkpoint (" << where << ")\n";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o.timeout_ms);
   auto left = await_leave(cfg, o.node, now->epoch, deadline);
   if (!left) {
-    drop_leave_request(cfg.checkpoint_dir, o.node);  // no surprise leave when the cluster starts later
-    left = await_leave(cfg, o.node, now->epoch, std::chrono::steady_clock::now());  // acted on meanwhile?
+    drop_leave_request(cfg.checkpoint_dir,
+                       o.node);  // no surprise leave when the cluster starts later
+    left = await_leave(cfg, o.node, now->epoch,
+                       std::chrono::steady_clock::now());  // acted on meanwhile?
   }
   if (!left)
     return fail("no node acted on the request within " + std::to_string(o.timeout_ms)
@@ -75,9 +82,11 @@ int run_cluster_leave(const cluster_leave_options& o) {
 void add_cluster_leave(CLI::App& cluster) {
   auto o = std::make_shared<cluster_leave_options>();
   auto* leave = cluster.add_subcommand(
-    "leave", "drain a member out of the running cluster: after a checkpoint, the others resume without it");
+    "leave",
+    "drain a member out of the running cluster: after a checkpoint, the others resume without it");
   leave->add_option("node", o->node, "the member's id")->required();
-  leave->add_option("--config", o->config, "the cluster's job config (TOML)")->capture_default_str();
+  leave->add_option("--config", o->config, "the cluster's job config (TOML)")
+    ->capture_default_str();
   leave->add_option("--set", o->sets, "override a config key: section.key=value (repeatable)");
   leave->add_option("--timeout-ms", o->timeout_ms, "how long to wait for the new membership")
     ->capture_default_str()

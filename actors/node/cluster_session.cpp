@@ -153,7 +153,7 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
               << cfg.nodes[me].host << "\n";
   auto settings = gs;
   settings.coordinator = me == 0 ? caf::actor{} : s->agent_;  // the agent relays to node 0
-  if (me == 0) settings.checkpoint_listener = s->agent_;         // membership changes follow checkpoints
+  if (me == 0) settings.checkpoint_listener = s->agent_;  // membership changes follow checkpoints
   s->graph_ = spawn_node_part(sys, settings);
   node_hello hello{std::move(mine), s->graph_.user_shards, s->graph_.category_shards, s->agent_,
                    me == 0 ? s->graph_.coordinator : caf::actor{}};

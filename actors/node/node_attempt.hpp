@@ -27,9 +27,9 @@ struct node_setup {
   std::shared_ptr<const feature_plan> plan;
   size_t node_index = 0;
   bool cluster = false;
-  std::string node_id;                // cluster: --node-id (or the one node of a one-node list)
-  std::vector<cluster_node> seeds;    // cluster: the config's node list (membership epoch 0)
-  uint64_t epoch = 0;                 // cluster: the membership epoch cfg.nodes is (this attempt's)
+  std::string node_id;              // cluster: --node-id (or the one node of a one-node list)
+  std::vector<cluster_node> seeds;  // cluster: the config's node list (membership epoch 0)
+  uint64_t epoch = 0;               // cluster: the membership epoch cfg.nodes is (this attempt's)
   metrics_endpoint* metrics = nullptr;  // null when metrics.port = 0
   cluster_transport transport;        // a cluster node's links: plain or TLS
   std::vector<int32_t> partitions;    // a cluster node's own

@@ -55,31 +55,35 @@ sink_wait wait_for_sinks(caf::scoped_actor& self, const job_graph& g, const job_
   bool remote_stop = false;
   kafka_watch kafka;
   auto tick = std::chrono::milliseconds(cfg.progress_interval_ms > 0 ? cfg.progress_interval_ms : 1000);
-  while (drained < g.sinks.size() && !r.lost && r.new_epoch == 0 && r.failure.empty() && !r.timed_out) {
+  while (drained < g.sinks.size() && !r.lost && r.new_epoch == 0 && r.failure.empty()
+         && !r.timed_out) {
     auto wait = tick;
     if (stopping)  // wake up in time for the soft deadline
       wait = std::clamp(std::chrono::ceil<std::chrono::milliseconds>(watchdog.soft_deadline() - clock::now()),
                         std::chrono::milliseconds(1), tick);
-    self->receive([&](drained_atom, bool sink_ok) { ++drained, r.ok = r.ok && sink_ok; },
-                  [&](stalled_atom, const std::string& why) { r.failure = why, r.ok = false; },
-                  [&](stop_atom, const std::string& id) {  // cluster: a peer was asked to stop
-                    if (!stopping) std::cerr << "node: node '" << id << "' stops the cluster\n";
-                    remote_stop = true;
-                  },
-                  [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
-                    std::cerr << "node: lost node '" << id << "': stopping at once\n";
-                    r.lost = true, r.ok = false;
-                    r.failure = "lost cluster node '" + id + "'";
-                  },
-                  [&](membership_atom, uint64_t epoch) {  // cluster: a checkpoint, then a new member list
-                    std::cerr << "node: membership epoch " << epoch << " committed: stopping at once\n";
-                    r.new_epoch = epoch, r.ok = false;
-                    r.failure = "membership epoch " + std::to_string(epoch);
-                  },
-                  caf::after(wait) >> [&] {
-                    if (cfg.progress_interval_ms > 0 && !stopping) std::cerr << report.progress_line() << "\n";
-                    kafka.poll(src, cfg);
-                  });
+    self->receive(
+      [&](drained_atom, bool sink_ok) { ++drained, r.ok = r.ok && sink_ok; },
+      [&](stalled_atom, const std::string& why) { r.failure = why, r.ok = false; },
+      [&](stop_atom, const std::string& id) {  // cluster: a peer was asked to stop
+        if (!stopping) std::cerr << "node: node '" << id << "' stops the cluster\n";
+        remote_stop = true;
+      },
+      [&](lost_atom, const std::string& id, bool) {  // cluster: a peer is gone
+        std::cerr << "node: lost node '" << id << "': stopping at once\n";
+        r.lost = true, r.ok = false;
+        r.failure = "lost cluster node '" + id + "'";
+      },
+      [&](membership_atom, uint64_t epoch) {  // cluster: a checkpoint, then a new member list
+        std::cerr << "node: membership epoch " << epoch << " committed: stopping at once\n";
+        r.new_epoch = epoch, r.ok = false;
+        r.failure = "membership epoch " + std::to_string(epoch);
+      },
+      caf::after(wait) >>
+        [&] {
+          if (cfg.progress_interval_ms > 0 && !stopping)
+            std::cerr << report.progress_line() << "\n";
+          kafka.poll(src, cfg);
+        });
     if ((stop_signal() != 0 || remote_stop) && !stopping) {
       stopping = r.stopped = true;
       watchdog.arm();

@@ -45,16 +45,18 @@ bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::s
   auto index = m->index_of(ns.node_id);
   member = index.has_value();
   if (!member) {
-    why_not = "membership epoch " + std::to_string(m->epoch) + " lists " + m->ids() + " (" + m->change + ")";
+    why_not = "membership epoch " + std::to_string(m->epoch) + " lists " + m->ids() + " ("
+              + m->change + ")";
     return true;
   }
   auto& cfg = ns.cfg;
   cfg.nodes = m->members;
   ns.node_index = *index;
   ns.epoch = m->epoch;
-  placement place(static_cast<uint32_t>(cfg.nodes.size()), static_cast<uint32_t>(cfg.source_partitions),
-                  static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
-                  static_cast<uint32_t>(cfg.category_shards));
+  placement place(
+    static_cast<uint32_t>(cfg.nodes.size()), static_cast<uint32_t>(cfg.source_partitions),
+    static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
+    static_cast<uint32_t>(cfg.category_shards));
   ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
   return true;
 }
@@ -63,15 +65,16 @@ bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::s
 bool select_member(const node_options& opt, node_setup& ns, std::string& error) {
   auto& cfg = ns.cfg;
   ns.seeds = cfg.nodes;
-  auto committed = cfg.nodes.empty() ? result<std::optional<membership>>(std::optional<membership>{})
-                                     : load_membership(cfg.checkpoint_dir);
+  auto committed = cfg.nodes.empty()
+                     ? result<std::optional<membership>>(std::optional<membership>{})
+                     : load_membership(cfg.checkpoint_dir);
   if (!committed) return error = committed.error().message(), false;
   if (!*committed) {
     if (!select_cluster_node(cfg, opt.config, opt.node_id, ns.node_index, error)) return false;
     ns.cluster = cfg.nodes.size() > 1;
   } else if (opt.node_id.empty()) {
-    return error = opt.config + ": membership epoch " + std::to_string((*committed)->epoch) + " lists "
-                   + (*committed)->ids() + ": pick this process's one with --node-id",
+    return error = opt.config + ": membership epoch " + std::to_string((*committed)->epoch)
+                   + " lists " + (*committed)->ids() + ": pick this process's one with --node-id",
            false;
   } else {
     ns.cluster = true;  // once a membership is committed, even one member is a cluster
@@ -92,7 +95,8 @@ bool select_member(const node_options& opt, node_setup& ns, std::string& error) 
 /// Loads what this process is; false with `error` on a setup error (exit 2).
 bool load_setup(const node_options& opt, node_setup& ns, std::string& error) {
   if (!load_job_config(opt.config, opt.overrides, ns.cfg, error) || !select_member(opt, ns, error)
-      || !load_feature_catalogue(ns.cfg.features_file, ns.catalogue, error) || !check_redis(ns, error))
+      || !load_feature_catalogue(ns.cfg.features_file, ns.catalogue, error)
+      || !check_redis(ns, error))
     return false;
   const auto& cfg = ns.cfg;
   if (ns.cluster) {
@@ -100,8 +104,9 @@ bool load_setup(const node_options& opt, node_setup& ns, std::string& error) {
     ns.transport = cluster_transport::from(cfg, opt.tls_io_hooks_active);
     if (auto why = ns.transport.check(); !why.empty()) return error = why, false;
   } else {
-    placement place(1, static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
-                    static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
+    placement place(
+      1, static_cast<uint32_t>(cfg.source_partitions), static_cast<uint32_t>(cfg.max_parallelism),
+      static_cast<uint32_t>(cfg.user_shards), static_cast<uint32_t>(cfg.category_shards));
     ns.partitions = place.partitions_of(0);
   }
   ns.plan = std::make_shared<const feature_plan>(build_feature_plan(ns.catalogue));
@@ -140,16 +145,18 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
       return exit_status::ok;
     }
     if (r == attempt_result::join_retry) {
-      // Peers restored another checkpoint or epoch: one committed while this node chose. Choose again.
+      // Peers restored another checkpoint or epoch (committed while this node chose): again.
       if (++joins_refused > 3) return exit_status::failed;
       continue;
     }
     joins_refused = 0;
     if (r == attempt_result::membership_changed)
       std::cerr << "node: membership epoch " << ns.epoch << " (" << ns.cfg.nodes.size()
-                << " members): resuming from the newest checkpoint as member " << ns.node_index << "\n";
+                << " members): resuming from the newest checkpoint as member " << ns.node_index
+                << "\n";
     else
-      std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node to rejoin\n";
+      std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node "
+                   "to rejoin\n";
     which = "latest";
   }
 }

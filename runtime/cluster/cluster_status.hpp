@@ -33,8 +33,8 @@ struct member_status {
 };
 
 struct cluster_status {
-  uint64_t epoch = 0;      // membership epoch (0: the config's node list, nothing committed)
-  std::string change;      // what made that epoch ("leave n2")
+  uint64_t epoch = 0;  // membership epoch (0: the config's node list, nothing committed)
+  std::string change;  // what made that epoch ("leave n2")
   std::vector<member_status> members;
   uint32_t partitions = 0;
   uint32_t max_parallelism = 0;

@@ -24,16 +24,20 @@ namespace {
 
 constexpr size_t epochs_kept = 32;  // history for operators; a node reads only the newest
 
-std::string requests_dir(const std::string& checkpoint_dir) { return membership_dir(checkpoint_dir) + "/requests"; }
+std::string requests_dir(const std::string& checkpoint_dir) {
+  return membership_dir(checkpoint_dir) + "/requests";
+}
 
 /// "epoch-<N>.json" with a canonical decimal N >= 1 -> N.
 std::optional<uint64_t> epoch_of(const std::string& name) {
   constexpr std::string_view prefix = "epoch-", suffix = ".json";
   if (!name.starts_with(prefix) || !name.ends_with(suffix)) return std::nullopt;
-  auto digits = std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size());
+  auto digits =
+    std::string_view(name).substr(prefix.size(), name.size() - prefix.size() - suffix.size());
   uint64_t n = 0;
   auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
-  if (ec != std::errc{} || end != digits.data() + digits.size() || n == 0 || digits[0] == '0') return std::nullopt;
+  if (ec != std::errc{} || end != digits.data() + digits.size() || n == 0 || digits[0] == '0')
+    return std::nullopt;
   return n;
 }
 
@@ -59,7 +63,8 @@ bool parse_member(simdjson::dom::element e, size_t i, cluster_node& out, std::st
   if (!json_string(o, "id", where, out.id, error) || !json_string(o, "host", where, out.host, error)
       || !json_i64(o, "port", where, port, error))
     return false;
-  if (!valid_node_id(out.id)) return error = where + ".id: '" + out.id + "' is not a node id", false;
+  if (!valid_node_id(out.id))
+    return error = where + ".id: '" + out.id + "' is not a node id", false;
   if (port < 1 || port > 65535) return error = where + ".port: expected 1..65535", false;
   out.port = port;
   return true;
@@ -79,7 +84,9 @@ std::string membership::ids() const {
   return out;
 }
 
-std::string membership_dir(const std::string& checkpoint_dir) { return checkpoint_dir + "/membership"; }
+std::string membership_dir(const std::string& checkpoint_dir) {
+  return checkpoint_dir + "/membership";
+}
 
 std::string membership_json(const membership& m) {
   std::string out = "{\"epoch\":" + std::to_string(m.epoch) + ",\"members\":[";
@@ -91,8 +98,8 @@ std::string membership_json(const membership& m) {
     json_append_string(out, n.host);
     out += ",\"port\":" + std::to_string(n.port) + "}";
   }
-  out += "],\"checkpoint_id\":" + std::to_string(m.checkpoint_id) + ",\"created_ms\":" + std::to_string(m.created_ms)
-         + ",\"change\":";
+  out += "],\"checkpoint_id\":" + std::to_string(m.checkpoint_id)
+         + ",\"created_ms\":" + std::to_string(m.created_ms) + ",\"change\":";
   json_append_string(out, m.change);
   return out += "}\n";
 }
@@ -101,11 +108,13 @@ bool parse_membership(std::string_view json, membership& out, std::string& error
   simdjson::dom::parser parser;
   simdjson::dom::element doc;
   simdjson::dom::object o;
-  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS || doc.get_object().get(o) != simdjson::SUCCESS)
+  if (parser.parse(json.data(), json.size()).get(doc) != simdjson::SUCCESS
+      || doc.get_object().get(o) != simdjson::SUCCESS)
     return error = "not a JSON object", false;
   membership m;
   simdjson::dom::array members;
-  if (!json_u64(o, "epoch", "membership", m.epoch, error) || !json_array(o, "members", "membership", members, error)
+  if (!json_u64(o, "epoch", "membership", m.epoch, error)
+      || !json_array(o, "members", "membership", members, error)
       || !json_u64(o, "checkpoint_id", "membership", m.checkpoint_id, error)
       || !json_i64(o, "created_ms", "membership", m.created_ms, error)
       || !json_string(o, "change", "membership", m.change, error))
@@ -116,7 +125,8 @@ bool parse_membership(std::string_view json, membership& out, std::string& error
     if (m.index_of(n.id)) return error = "members: '" + n.id + "' listed twice", false;
     m.members.push_back(std::move(n));
   }
-  if (m.epoch == 0 || m.members.empty()) return error = "membership: epoch >= 1 and members expected", false;
+  if (m.epoch == 0 || m.members.empty())
+    return error = "membership: epoch >= 1 and members expected", false;
   out = std::move(m);
   return true;
 }
@@ -130,11 +140,13 @@ result<std::optional<membership>> load_membership(const std::string& checkpoint_
   membership m;
   if (!read_whole_file(path, text, error)) return status::bad_input("membership: " + error);
   if (!parse_membership(text, m, error)) return status::bad_input(path + ": " + error);
-  if (m.epoch != epochs.back()) return status::bad_input(path + ": says epoch " + std::to_string(m.epoch));
+  if (m.epoch != epochs.back())
+    return status::bad_input(path + ": says epoch " + std::to_string(m.epoch));
   return std::optional<membership>(std::move(m));
 }
 
-result<membership> current_membership(const std::string& checkpoint_dir, const std::vector<cluster_node>& seeds) {
+result<membership> current_membership(const std::string& checkpoint_dir,
+                                      const std::vector<cluster_node>& seeds) {
   auto committed = load_membership(checkpoint_dir);
   if (!committed) return committed.error();
   if (*committed) return std::move(**committed);
@@ -142,11 +154,14 @@ result<membership> current_membership(const std::string& checkpoint_dir, const s
 }
 
 status commit_membership(const std::string& checkpoint_dir, const membership& m) {
-  if (m.epoch == 0 || m.members.empty()) return status::fatal("commit_membership: epoch >= 1 and members required");
+  if (m.epoch == 0 || m.members.empty())
+    return status::fatal("commit_membership: epoch >= 1 and members required");
   const auto dir = membership_dir(checkpoint_dir);
   std::string error;
-  if (!make_directory(checkpoint_dir, error) || !make_directory(dir, error)) return status::retriable(error);
-  const auto tmp = dir + "/.epoch-" + std::to_string(m.epoch) + "." + std::to_string(::getpid()) + ".tmp";
+  if (!make_directory(checkpoint_dir, error) || !make_directory(dir, error))
+    return status::retriable(error);
+  const auto tmp =
+    dir + "/.epoch-" + std::to_string(m.epoch) + "." + std::to_string(::getpid()) + ".tmp";
   if (!write_file_durable(tmp, {membership_json(m)}, error)) return status::retriable(error);
   const auto path = epoch_path(dir, m.epoch);
   // link() fails with EEXIST if the epoch is taken: the commit is a compare-and-set.
@@ -155,14 +170,16 @@ status commit_membership(const std::string& checkpoint_dir, const membership& m)
   ::unlink(tmp.c_str());
   if (linked != 0) {
     if (link_errno == EEXIST)
-      return status::retriable("membership epoch " + std::to_string(m.epoch)
-                               + " was committed by another node first: this node is fenced and re-reads it");
+      return status::retriable(
+        "membership epoch " + std::to_string(m.epoch)
+        + " was committed by another node first: this node is fenced and re-reads it");
     errno = link_errno;
     return status::retriable(os_error("link", path));
   }
   if (!fsync_directory(dir, error)) return status::retriable(error);
   auto epochs = committed_epochs(dir);
-  for (size_t i = 0; i + epochs_kept < epochs.size(); ++i) ::unlink(epoch_path(dir, epochs[i]).c_str());
+  for (size_t i = 0; i + epochs_kept < epochs.size(); ++i)
+    ::unlink(epoch_path(dir, epochs[i]).c_str());
   return {};
 }
 
@@ -170,11 +187,12 @@ status request_leave(const std::string& checkpoint_dir, const std::string& node_
   if (!valid_node_id(node_id)) return status::bad_input("'" + node_id + "' is not a node id");
   std::string error;
   const auto dir = requests_dir(checkpoint_dir);
-  if (!make_directory(checkpoint_dir, error) || !make_directory(membership_dir(checkpoint_dir), error)
-      || !make_directory(dir, error))
+  if (!make_directory(checkpoint_dir, error)
+      || !make_directory(membership_dir(checkpoint_dir), error) || !make_directory(dir, error))
     return status::retriable(error);
   const auto path = dir + "/leave-" + node_id;
-  if (!write_file_durable(path, {std::to_string(wall_clock_ms()), "\n"}, error) || !fsync_directory(dir, error))
+  if (!write_file_durable(path, {std::to_string(wall_clock_ms()), "\n"}, error)
+      || !fsync_directory(dir, error))
     return status::retriable(error);
   return {};
 }
@@ -182,7 +200,8 @@ status request_leave(const std::string& checkpoint_dir, const std::string& node_
 std::vector<std::string> pending_leaves(const std::string& checkpoint_dir) {
   std::vector<std::pair<fs::file_time_type, std::string>> found;
   std::error_code ec;
-  for (fs::directory_iterator it(requests_dir(checkpoint_dir), ec), end; !ec && it != end; it.increment(ec)) {
+  for (fs::directory_iterator it(requests_dir(checkpoint_dir), ec), end; !ec && it != end;
+       it.increment(ec)) {
     auto name = it->path().filename().string();
     if (!name.starts_with("leave-") || !valid_node_id(name.substr(6))) continue;
     std::error_code tec;
@@ -196,7 +215,8 @@ std::vector<std::string> pending_leaves(const std::string& checkpoint_dir) {
 }
 
 void drop_leave_request(const std::string& checkpoint_dir, const std::string& node_id) {
-  if (valid_node_id(node_id)) ::unlink((requests_dir(checkpoint_dir) + "/leave-" + node_id).c_str());
+  if (valid_node_id(node_id))
+    ::unlink((requests_dir(checkpoint_dir) + "/leave-" + node_id).c_str());
 }
 
 }  // namespace rtfeat

@@ -20,7 +20,7 @@
 namespace rtfeat {
 
 struct membership {
-  uint64_t epoch = 0;  // 0: the config's node list, nothing committed yet
+  uint64_t epoch = 0;                 // 0: the config's node list, nothing committed yet
   std::vector<cluster_node> members;  // in placement order: members[0] runs the coordinator
   uint64_t checkpoint_id = 0;         // the checkpoint the members resume from (0 = none)
   int64_t created_ms = 0;             // wall clock of the commit
@@ -42,7 +42,8 @@ result<std::optional<membership>> load_membership(const std::string& checkpoint_
 
 /// What a cluster runs with: the newest committed membership in `checkpoint_dir`,
 /// else epoch 0 with `seeds`, the config's node list.
-result<membership> current_membership(const std::string& checkpoint_dir, const std::vector<cluster_node>& seeds);
+result<membership> current_membership(const std::string& checkpoint_dir,
+                                      const std::vector<cluster_node>& seeds);
 
 /// Commits `m` as epoch m.epoch: writes and fsyncs a temporary file, links it to
 /// epoch-<N>.json (which fails if that exists) and fsyncs the directory. Retriable,

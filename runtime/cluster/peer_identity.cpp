@@ -11,8 +11,9 @@ constexpr const char* restore_mismatch = " restored checkpoint ";
 constexpr const char* epoch_mismatch = " runs membership epoch ";
 
 std::string signed_text(const peer_identity& id, const std::string& challenge) {
-  return "rtfeat-cluster-hello-v1|" + challenge + "|" + id.nonce + "|" + std::to_string(id.node) + "|" + id.node_id
-         + "|" + id.fingerprint + "|" + std::to_string(id.catalogue_hash) + "|" + std::to_string(id.restore_id) + "|" + std::to_string(id.epoch);
+  return "rtfeat-cluster-hello-v1|" + challenge + "|" + id.nonce + "|" + std::to_string(id.node)
+         + "|" + id.node_id + "|" + id.fingerprint + "|" + std::to_string(id.catalogue_hash) + "|"
+         + std::to_string(id.restore_id) + "|" + std::to_string(id.epoch);
 }
 
 }  // namespace
@@ -31,7 +32,8 @@ std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs
            + " differs, or is set on one node only)";
   auto who = "node '" + theirs.node_id + "'";
   if (theirs.epoch != mine.epoch)  // before the list: another epoch has another list
-    return who + epoch_mismatch + std::to_string(theirs.epoch) + ", this node epoch " + std::to_string(mine.epoch)
+    return who + epoch_mismatch + std::to_string(theirs.epoch) + ", this node epoch "
+           + std::to_string(mine.epoch)
            + ": the membership changed while they started; the older one reads it again";
   if (theirs.node >= nodes.size() || nodes[theirs.node].id != theirs.node_id)
     return who + " is not node " + std::to_string(theirs.node) + " of this cluster's node list";
@@ -53,7 +55,8 @@ std::string refuse_reason(const peer_identity& mine, const peer_identity& theirs
 namespace rtfeat {
 
 bool is_restore_mismatch(const std::string& reason) {
-  return reason.find(restore_mismatch) != std::string::npos || reason.find(epoch_mismatch) != std::string::npos;
+  return reason.find(restore_mismatch) != std::string::npos
+         || reason.find(epoch_mismatch) != std::string::npos;
 }
 
 }  // namespace rtfeat

@@ -29,10 +29,11 @@ struct fixture : test::caf_test_system {
     sched->run();
   }
   caf::actor agent(const std::string& secret = "") {
-    agents.push_back(sys->spawn(
-      cluster_agent,
-      cluster_agent_settings{
-        .nodes = three, .secret = secret, .listener = handle(listener), .checkpoint_dir = {}, .epoch = 0}));
+    agents.push_back(sys->spawn(cluster_agent, cluster_agent_settings{.nodes = three,
+                                                                      .secret = secret,
+                                                                      .listener = handle(listener),
+                                                                      .checkpoint_dir = {},
+                                                                      .epoch = 0}));
     return agents.back();
   }
   node_hello hello(uint32_t node, caf::actor agent_handle, caf::actor coord = {}) {

@@ -87,14 +87,17 @@ TEST_SUITE("runtime.cluster.membership") {
     CHECK(again.message() == "membership epoch 1 was committed by another node first: this node is fenced and re-reads it");
     CHECK(current_membership(cfg.checkpoint_dir, cfg.nodes)->ids() == "n1, n3");
     int files = 0;
-    for (const auto& e : fs::directory_iterator(membership_dir(d.path))) files += e.is_regular_file() ? 1 : 0;
+    for (const auto& e : fs::directory_iterator(membership_dir(d.path)))
+      files += e.is_regular_file() ? 1 : 0;
     CHECK(files == 1);  // no temporary file left behind
   }
 
   TEST_CASE("a malformed newest epoch is an error that names the file") {
     temp_dir d;
     auto cfg = three_nodes(d.path);
-    REQUIRE(commit_membership(d.path, without(*current_membership(cfg.checkpoint_dir, cfg.nodes), "n2", 1)).ok());
+    REQUIRE(commit_membership(d.path,
+                              without(*current_membership(cfg.checkpoint_dir, cfg.nodes), "n2", 1))
+              .ok());
     std::ofstream(membership_dir(d.path) + "/epoch-2.json") << "{\"epoch\": 2, \"members\": [";
     auto m = current_membership(cfg.checkpoint_dir, cfg.nodes);
     REQUIRE_FALSE(m.ok());
@@ -115,16 +118,18 @@ TEST_SUITE("runtime.cluster.membership") {
     CHECK(back.ids() == "a, b");
     CHECK(back.members[1].host == "10.0.0.2");
     CHECK(back.change == "leave \"c\"");
-    CHECK_FALSE(parse_membership(R"({"epoch":1,"members":[{"id":"a/b","host":"h","port":1}],"checkpoint_id":0,)"
-                                 R"("created_ms":0,"change":""})",
-                                 back, error));
+    CHECK_FALSE(parse_membership(
+      R"({"epoch":1,"members":[{"id":"a/b","host":"h","port":1}],"checkpoint_id":0,)"
+      R"("created_ms":0,"change":""})",
+      back, error));
     CHECK(error == "members[0].id: 'a/b' is not a node id");
-    CHECK_FALSE(parse_membership(R"({"epoch":1,"members":[{"id":"a","host":"h","port":1},{"id":"a","host":"h",)"
-                                 R"("port":2}],"checkpoint_id":0,"created_ms":0,"change":""})",
-                                 back, error));
+    CHECK_FALSE(parse_membership(
+      R"({"epoch":1,"members":[{"id":"a","host":"h","port":1},{"id":"a","host":"h",)"
+      R"("port":2}],"checkpoint_id":0,"created_ms":0,"change":""})",
+      back, error));
     CHECK(error == "members: 'a' listed twice");
-    CHECK_FALSE(parse_membership(R"({"epoch":0,"members":[],"checkpoint_id":0,"created_ms":0,"change":""})", back,
-                                 error));
+    CHECK_FALSE(parse_membership(
+      R"({"epoch":0,"members":[],"checkpoint_id":0,"created_ms":0,"change":""})", back, error));
   }
 
   TEST_CASE("leave requests are listed until dropped; a bad id is refused") {

@@ -33,8 +33,10 @@ TEST_SUITE("runtime.cluster.peer_identity") {
     CHECK(check({2, "n3", "other-config", 7, 12, 0, "", "", ""}, "wrong") == refused);
     CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "") == refused);
     CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "s3cret", "") == refused);
-    CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "s3cret", "s3cret", "c2") == refused);  // not our challenge
-    CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "s3cret", "s3cret", "") == refused);    // no challenge given
+    CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "s3cret", "s3cret", "c2")
+          == refused);  // not our challenge
+    CHECK(check({2, "n3", "fp", 7, 12, 0, "", "", ""}, "s3cret", "s3cret", "")
+          == refused);  // no challenge given
     peer_identity forged{2, "n3", "fp", 7, 12, 0, "n-peer", "", ""};
     sign_identity(forged, "s3cret", "c1");
     forged.restore_id = 13;  // changed after signing
@@ -44,12 +46,15 @@ TEST_SUITE("runtime.cluster.peer_identity") {
     CHECK(refuse_reason(me, forged, nodes, "s3cret", "c1") == refused);
   }
   TEST_CASE("a peer outside the node list or in this node's place is refused") {
-    CHECK(check({1, "n3", "fp", 7, 12, 0, "", "", ""}) == "node 'n3' is not node 1 of this cluster's node list");
-    CHECK(check({5, "n6", "fp", 7, 12, 0, "", "", ""}) == "node 'n6' is not node 5 of this cluster's node list");
+    CHECK(check({1, "n3", "fp", 7, 12, 0, "", "", ""})
+          == "node 'n3' is not node 1 of this cluster's node list");
+    CHECK(check({5, "n6", "fp", 7, 12, 0, "", "", ""})
+          == "node 'n6' is not node 5 of this cluster's node list");
     CHECK(check({0, "n1", "fp", 7, 12, 0, "", "", ""})
           == "node 'n1' has the same id as this node: two processes started as one node");
   }
-  TEST_CASE("another membership epoch is refused before the node list, and may resolve by choosing again") {
+  TEST_CASE(
+    "another membership epoch is refused before the node list, and may resolve by choosing again") {
     auto why = check({4, "n5", "fp3", 7, 12, 2, "", "", ""});
     CHECK(why == "node 'n5' runs membership epoch 2, this node epoch 0: the membership changed while they started;"
                  " the older one reads it again");
@@ -57,8 +62,10 @@ TEST_SUITE("runtime.cluster.peer_identity") {
     CHECK_FALSE(is_restore_mismatch(check({1, "n2", "fp2", 7, 12, 0, "", "", ""})));
   }
   TEST_CASE("another config, catalogue or restored checkpoint is refused with what differs") {
-    CHECK(check({1, "n2", "fp2", 7, 12, 0, "", "", ""}) == "node 'n2' has another cluster config: its 'fp2', this node's 'fp'");
-    CHECK(check({1, "n2", "fp", 8, 12, 0, "", "", ""}) == "node 'n2' runs another feature catalogue (features.file differs)");
+    CHECK(check({1, "n2", "fp2", 7, 12, 0, "", "", ""})
+          == "node 'n2' has another cluster config: its 'fp2', this node's 'fp'");
+    CHECK(check({1, "n2", "fp", 8, 12, 0, "", "", ""})
+          == "node 'n2' runs another feature catalogue (features.file differs)");
     CHECK(check({1, "n2", "fp", 7, 0, 0, "", "", ""})
           == "node 'n2' restored checkpoint 0, this node checkpoint 12 (0 = none): start every node with the same"
              " --restore while no node runs");

@@ -10,6 +10,7 @@
 #include "caf/all.hpp"
 #include "runtime/clock.hpp"
 #include "runtime/cluster/membership.hpp"
+#include "runtime/cluster/membership_requests.hpp"
 #include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat {
@@ -102,38 +103,34 @@ void announce_epoch(agent_actor self, uint64_t epoch) {
   self->send(st.cfg.listener, membership_atom::value, epoch);
 }
 
-/// Node 0, after checkpoint `id` committed: the oldest requested leave becomes the
-/// next epoch, resumed from that checkpoint. A request that cannot be honoured is
-/// dropped with a line saying why (the CLI waiting for it times out and says so).
+/// Node 0, after checkpoint `id` committed: the oldest request (a leave or a join)
+/// becomes the next epoch, resumed from that checkpoint. A request that cannot be
+/// honoured is dropped with a line saying why (whoever waits for it times out and says so).
 void on_committed(agent_actor self, uint64_t id) {
   auto& st = self->state;
   if (st.mine.who.node != 0 || st.cfg.checkpoint_dir.empty() || st.changing) return;
-  const auto leaves = pending_leaves(st.cfg.checkpoint_dir);
-  if (leaves.empty()) return;
-  const auto& who = leaves.front();
-  membership next{.epoch = st.cfg.epoch + 1,
-                  .members = st.cfg.nodes,
-                  .checkpoint_id = id,
-                  .created_ms = wall_clock_ms(),
-                  .change = "leave " + who};
-  std::erase_if(next.members, [&](const cluster_node& n) { return n.id == who; });
-  if (next.members.size() == st.cfg.nodes.size() || next.members.empty()) {
-    std::cerr << "cluster: ignoring the request that '" << who << "' leave: "
-              << (next.members.empty() ? "it is the last member"
-                                       : "not a member of epoch " + std::to_string(st.cfg.epoch))
-              << "\n";
-    return drop_leave_request(st.cfg.checkpoint_dir, who);
+  const auto requests = pending_requests(st.cfg.checkpoint_dir);
+  if (requests.empty()) return;
+  const auto& asked = requests.front();
+  std::string why_not;
+  membership now;
+  now.epoch = st.cfg.epoch;
+  now.members = st.cfg.nodes;
+  auto next = next_membership(now, asked, id, wall_clock_ms(), why_not);
+  if (!next) {
+    std::cerr << "cluster: ignoring the request to " << asked.text() << ": " << why_not << "\n";
+    return drop_request(st.cfg.checkpoint_dir, asked);
   }
-  if (auto done = commit_membership(st.cfg.checkpoint_dir, next); !done) {
+  if (auto done = commit_membership(st.cfg.checkpoint_dir, *next); !done) {
     // Fenced, or the disk failed: every node reads the newest epoch again either way.
     std::cerr << "cluster: " << done.message() << "\n";
   } else {
-    drop_leave_request(st.cfg.checkpoint_dir, who);
-    std::cerr << "cluster: membership epoch " << next.epoch << " (" << next.ids() << "): '" << who
-              << "' leaves after checkpoint " << id << "\n";
+    drop_request(st.cfg.checkpoint_dir, asked);
+    std::cerr << "cluster: membership epoch " << next->epoch << " (" << next->ids()
+              << "): " << asked.text() << " after checkpoint " << id << "\n";
   }
   st.changing = true;
-  announce_epoch(self, next.epoch);
+  announce_epoch(self, next->epoch);
 }
 
 }  // namespace

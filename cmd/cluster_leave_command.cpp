@@ -15,6 +15,7 @@
 #include "cmd/commands.hpp"
 #include "config/job_config.hpp"
 #include "runtime/cluster/membership.hpp"
+#include "runtime/cluster/membership_requests.hpp"
 
 namespace rtfeat::cmd {
 
@@ -56,17 +57,18 @@ int run_cluster_leave(const cluster_leave_options& o) {
   if (!now->index_of(o.node)) return fail("'" + o.node + "' is not a member: " + where, 2);
   if (now->members.size() == 1)
     return fail("'" + o.node + "' is the last member: stop it instead (SIGTERM)", 2);
-  if (auto asked = request_leave(cfg.checkpoint_dir, o.node); !asked)
-    return fail(asked.message(), 1);
+  membership_request leave;  // kind::leave
+  leave.node.id = o.node;
+  if (auto asked = file_request(cfg.checkpoint_dir, leave); !asked) return fail(asked.message(), 1);
   std::cerr << "rtfeat cluster leave: asked node '" << now->members[0].id << "' to take '" << o.node
             << "' out after its next checkpoint (" << where << ")\n";
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(o.timeout_ms);
   auto left = await_leave(cfg, o.node, now->epoch, deadline);
   if (!left) {
-    drop_leave_request(cfg.checkpoint_dir,
-                       o.node);  // no surprise leave when the cluster starts later
-    left = await_leave(cfg, o.node, now->epoch,
-                       std::chrono::steady_clock::now());  // acted on meanwhile?
+    // Withdrawn, so that a cluster started later does not drop the node unasked; it may
+    // have been acted on meanwhile.
+    drop_request(cfg.checkpoint_dir, leave);
+    left = await_leave(cfg, o.node, now->epoch, std::chrono::steady_clock::now());
   }
   if (!left)
     return fail("no node acted on the request within " + std::to_string(o.timeout_ms)

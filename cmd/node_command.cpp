@@ -21,6 +21,13 @@ void add_node(CLI::App& app) {
   sub->add_option("--restore", opt->restore,
                   "restore 'latest' (or checkpoint ID) from checkpoint.dir; 'latest' with none starts fresh");
   sub->add_option("--node-id", opt->node_id, "cluster: this process's node, an id of [[cluster.node]]");
+  sub->add_option(
+    "--join", opt->join,
+    "cluster: HOST:PORT of a running member; ask to be added to the cluster (it restores the next "
+    "checkpoint and resumes with this node)");
+  sub->add_option(
+    "--listen", opt->listen,
+    "cluster, with --join: this node's HOST:PORT when --node-id is not in the config's node list");
   sub->add_option("--status-file", opt->status_file,
                   "rewrite this JSON file each time the readers start: since when and from which checkpoint");
   sub->add_flag("--resync", opt->resync,

@@ -18,6 +18,8 @@ struct node_options {
   bool allow_catalogue_change = false;
   bool resync = false;              // rewrite every key from state at start
   std::string node_id;              // cluster: which [[cluster.node]] this process is
+  std::string join;                 // cluster: "host:port" of a member; ask to be added ("" = no)
+  std::string listen;               // with join: this node's "host:port" if not in the config
   std::string status_file;          // rewritten each time the readers start (runtime/lifecycle/node_status.hpp)
   /// Serves /metrics when metrics.port > 0; null: not served.
   metrics_endpoint_factory metrics;

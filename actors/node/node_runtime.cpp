@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "actors/node/node_attempt.hpp"
+#include "actors/node/node_membership.hpp"
 #include "actors/node/node_restore.hpp"
 #include "config/cluster_hash_tags.hpp"
 #include "runtime/cluster/membership.hpp"
@@ -35,36 +36,19 @@ bool check_redis(const node_setup& ns, std::string& error) {
   return true;
 }
 
-/// A cluster node runs with the newest committed membership (the config's node
-/// list before any, docs/cluster.md "Membership"): its node list, this node's index
-/// and partitions. False with `error` when it cannot be read; `member` says whether
-/// this node is in it (`why_not` then names the epoch and its members).
-bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::string& error) {
-  auto m = current_membership(ns.cfg.checkpoint_dir, ns.seeds);
-  if (!m) return error = m.error().message(), false;
-  auto index = m->index_of(ns.node_id);
-  member = index.has_value();
-  if (!member) {
-    why_not = "membership epoch " + std::to_string(m->epoch) + " lists " + m->ids() + " ("
-              + m->change + ")";
-    return true;
-  }
-  auto& cfg = ns.cfg;
-  cfg.nodes = m->members;
-  ns.node_index = *index;
-  ns.epoch = m->epoch;
-  placement place(
-    static_cast<uint32_t>(cfg.nodes.size()), static_cast<uint32_t>(cfg.source_partitions),
-    static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
-    static_cast<uint32_t>(cfg.category_shards));
-  ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
-  return true;
-}
-
 /// Which node of the cluster this process is, and the membership it starts with.
 bool select_member(const node_options& opt, node_setup& ns, std::string& error) {
   auto& cfg = ns.cfg;
   ns.seeds = cfg.nodes;
+  if (!opt.join.empty()) {  // a node asking to be added: join_cluster waits for its membership
+    if (cfg.nodes.empty())
+      return error = opt.config + ": --join needs a cluster config ([[cluster.node]] seeds)", false;
+    if (opt.node_id.empty())
+      return error = "--join needs --node-id: the id this node joins as", false;
+    ns.cluster = true;
+    ns.node_id = opt.node_id;
+    return true;
+  }
   auto committed = cfg.nodes.empty()
                      ? result<std::optional<membership>>(std::optional<membership>{})
                      : load_membership(cfg.checkpoint_dir);
@@ -86,8 +70,8 @@ bool select_member(const node_options& opt, node_setup& ns, std::string& error) 
   if (!apply_membership(ns, member, why_not, error)) return false;
   if (!member)
     return error = "node '" + ns.node_id + "' is not a member of the cluster: " + why_not
-                   + "; it left or was removed (the committed membership is in "
-                   + membership_dir(cfg.checkpoint_dir) + ")",
+                   + "; it left or was removed: add it back with --join HOST:PORT of a member (the committed"
+                   + " membership is in " + membership_dir(cfg.checkpoint_dir) + ")",
            false;
   return true;
 }
@@ -129,8 +113,9 @@ bool start_metrics(const node_options& opt, const node_setup& ns, std::unique_pt
 /// last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
 /// Every attempt runs with the newest membership; a node the newest one leaves out exits 0.
 exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_status& status) {
-  uint64_t floor_id = opt.restore.empty() ? checkpoints_before(ns.cfg) : 0;
-  std::string which = opt.restore;
+  // A joining node resumes from the checkpoint its membership was committed after.
+  uint64_t floor_id = opt.restore.empty() && opt.join.empty() ? checkpoints_before(ns.cfg) : 0;
+  std::string which = opt.join.empty() ? opt.restore : "latest";
   for (int joins_refused = 0;;) {
     auto [r, ended] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
     if (r == attempt_result::finished || r == attempt_result::failed) return ended;
@@ -172,6 +157,12 @@ node_outcome node_runtime::run(const node_options& opt) {
     return {exit_status::bad_setup};
   }
   ns.metrics = metrics.get();
+  if (!opt.join.empty()) {
+    if (auto joined = join_cluster(opt, ns, error); joined != exit_status::ok) {
+      std::cerr << "rtfeat node: --join: " << error << "\n";
+      return {joined};
+    }
+  }
   node_status status;  // across this process's attempts
   if (!ns.cluster) return {run_attempt(opt, ns, opt.restore, 0, status).status};
   return {run_cluster_node(opt, ns, status)};

@@ -14,7 +14,6 @@
 
 #include "runtime/checkpoint/file_io.hpp"
 #include "runtime/checkpoint/manifest_json.hpp"
-#include "runtime/clock.hpp"
 
 namespace rtfeat {
 
@@ -23,10 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t epochs_kept = 32;  // history for operators; a node reads only the newest
-
-std::string requests_dir(const std::string& checkpoint_dir) {
-  return membership_dir(checkpoint_dir) + "/requests";
-}
 
 /// "epoch-<N>.json" with a canonical decimal N >= 1 -> N.
 std::optional<uint64_t> epoch_of(const std::string& name) {
@@ -181,42 +176,6 @@ status commit_membership(const std::string& checkpoint_dir, const membership& m)
   for (size_t i = 0; i + epochs_kept < epochs.size(); ++i)
     ::unlink(epoch_path(dir, epochs[i]).c_str());
   return {};
-}
-
-status request_leave(const std::string& checkpoint_dir, const std::string& node_id) {
-  if (!valid_node_id(node_id)) return status::bad_input("'" + node_id + "' is not a node id");
-  std::string error;
-  const auto dir = requests_dir(checkpoint_dir);
-  if (!make_directory(checkpoint_dir, error)
-      || !make_directory(membership_dir(checkpoint_dir), error) || !make_directory(dir, error))
-    return status::retriable(error);
-  const auto path = dir + "/leave-" + node_id;
-  if (!write_file_durable(path, {std::to_string(wall_clock_ms()), "\n"}, error)
-      || !fsync_directory(dir, error))
-    return status::retriable(error);
-  return {};
-}
-
-std::vector<std::string> pending_leaves(const std::string& checkpoint_dir) {
-  std::vector<std::pair<fs::file_time_type, std::string>> found;
-  std::error_code ec;
-  for (fs::directory_iterator it(requests_dir(checkpoint_dir), ec), end; !ec && it != end;
-       it.increment(ec)) {
-    auto name = it->path().filename().string();
-    if (!name.starts_with("leave-") || !valid_node_id(name.substr(6))) continue;
-    std::error_code tec;
-    found.emplace_back(fs::last_write_time(it->path(), tec), name.substr(6));
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> out;
-  out.reserve(found.size());
-  for (auto& [when, id] : found) out.push_back(std::move(id));
-  return out;
-}
-
-void drop_leave_request(const std::string& checkpoint_dir, const std::string& node_id) {
-  if (valid_node_id(node_id))
-    ::unlink((requests_dir(checkpoint_dir) + "/leave-" + node_id).c_str());
 }
 
 }  // namespace rtfeat

@@ -4,8 +4,7 @@
 // is the seed (epoch 0, never written); every change commits epoch N+1 after a
 // checkpoint, and every node runs with the newest committed epoch. A commit
 // creates its file exclusively, so two nodes can never both commit epoch N+1:
-// the loser is fenced and re-reads. Requests to change it (a leave) are files in
-// membership/requests/ that node 0 acts on after its next checkpoint.
+// the loser is fenced and re-reads. Requests to change it: membership_requests.hpp.
 #pragma once
 
 #include <cstdint>
@@ -54,15 +53,5 @@ status commit_membership(const std::string& checkpoint_dir, const membership& m)
 
 std::string membership_json(const membership& m);
 bool parse_membership(std::string_view json, membership& out, std::string& error);
-
-/// Asks node 0 to drain `node_id` out of the cluster after its next checkpoint:
-/// creates membership/requests/leave-<node_id> (idempotent). Blocks on disk I/O.
-status request_leave(const std::string& checkpoint_dir, const std::string& node_id);
-
-/// The ids whose leave is requested, oldest request first.
-std::vector<std::string> pending_leaves(const std::string& checkpoint_dir);
-
-/// Removes the request once acted on (or refused).
-void drop_leave_request(const std::string& checkpoint_dir, const std::string& node_id);
 
 }  // namespace rtfeat

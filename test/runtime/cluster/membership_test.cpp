@@ -1,7 +1,6 @@
 // Committed membership: the config's list until an epoch is committed, the newest
 // epoch after; a commit of an epoch already taken fails (fencing); a malformed
-// newest file is an error, never a silent fall back to an older epoch; leave
-// requests are listed and dropped.
+// newest file is an error, never a silent fall back to an older epoch.
 #include "runtime/cluster/membership.hpp"
 
 #include <doctest/doctest.h>
@@ -130,17 +129,5 @@ TEST_SUITE("runtime.cluster.membership") {
     CHECK(error == "members: 'a' listed twice");
     CHECK_FALSE(parse_membership(
       R"({"epoch":0,"members":[],"checkpoint_id":0,"created_ms":0,"change":""})", back, error));
-  }
-
-  TEST_CASE("leave requests are listed until dropped; a bad id is refused") {
-    temp_dir d;
-    CHECK(pending_leaves(d.path).empty());
-    REQUIRE(request_leave(d.path, "n2").ok());
-    REQUIRE(request_leave(d.path, "n2").ok());  // asking twice is one request
-    CHECK(pending_leaves(d.path) == std::vector<std::string>{"n2"});
-    auto bad = request_leave(d.path, "../n2");
-    CHECK(bad.kind() == error_kind::bad_input);
-    drop_leave_request(d.path, "n2");
-    CHECK(pending_leaves(d.path).empty());
   }
 }

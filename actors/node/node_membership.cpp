@@ -1,0 +1,117 @@
+// A cluster node's membership (see node_membership.hpp).
+#include "actors/node/node_membership.hpp"
+
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "config/host_port.hpp"
+#include "runtime/cluster/membership.hpp"
+#include "runtime/cluster/membership_requests.hpp"
+#include "runtime/cluster/placement.hpp"
+#include "runtime/cluster/tcp_probe.hpp"
+
+namespace rtfeat::node {
+
+namespace {
+
+/// This node's address: --listen, else its entry in the config's node list.
+bool own_address(const node_options& opt, const node_setup& ns, cluster_node& me,
+                 std::string& error) {
+  me.id = ns.node_id;
+  if (!opt.listen.empty()) {
+    int port = 0;
+    if (!parse_host_port(opt.listen, me.host, port))
+      return error = "--listen: expected HOST:PORT, got '" + opt.listen + "'", false;
+    me.port = port;
+    return true;
+  }
+  for (const auto& n : ns.seeds)
+    if (n.id == ns.node_id) return me = n, true;
+  return error = "'" + ns.node_id
+                 + "' is not in the config's node list: give its address with --listen HOST:PORT",
+         false;
+}
+
+/// Node 0 drops a request it acted on or refused; a joiner not yet listed whose
+/// request is gone was refused.
+bool still_pending(const std::string& checkpoint_dir, const membership_request& r) {
+  for (const auto& p : pending_requests(checkpoint_dir))
+    if (p.what == r.what && p.node.id == r.node.id) return true;
+  return false;
+}
+
+}  // namespace
+
+bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::string& error) {
+  auto m = current_membership(ns.cfg.checkpoint_dir, ns.seeds);
+  if (!m) return error = m.error().message(), false;
+  auto index = m->index_of(ns.node_id);
+  member = index.has_value();
+  if (!member) {
+    why_not = "membership epoch " + std::to_string(m->epoch) + " lists " + m->ids() + " ("
+              + m->change + ")";
+    return true;
+  }
+  auto& cfg = ns.cfg;
+  cfg.nodes = m->members;
+  ns.node_index = *index;
+  ns.epoch = m->epoch;
+  placement place(
+    static_cast<uint32_t>(cfg.nodes.size()), static_cast<uint32_t>(cfg.source_partitions),
+    static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
+    static_cast<uint32_t>(cfg.category_shards));
+  ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
+  return true;
+}
+
+exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& error) {
+  bool member = false;
+  std::string why_not;
+  if (!apply_membership(ns, member, why_not, error)) return exit_status::bad_setup;
+  if (member) {
+    std::cerr << "node: --join: '" << ns.node_id << "' is a member of membership epoch " << ns.epoch
+              << " already\n";
+    return exit_status::ok;
+  }
+  membership_request join;
+  join.what = membership_request::kind::join;
+  std::string host;
+  int port = 0;
+  if (!own_address(opt, ns, join.node, error)) return exit_status::bad_setup;
+  if (!parse_host_port(opt.join, host, port))
+    return error = "expected HOST:PORT, got '" + opt.join + "'", exit_status::bad_setup;
+  if (!tcp_port_open(host, port, 2000))
+    return error = "no cluster member listens on " + opt.join + " (is the cluster running?)",
+           exit_status::bad_setup;
+  if (auto filed = file_request(ns.cfg.checkpoint_dir, join); !filed)
+    return error = filed.message(), exit_status::bad_setup;
+  std::cerr << "node: asked to " << join.text() << " the cluster (" << why_not
+            << "); node 0 adds it after its next checkpoint\n";
+  const auto deadline =
+    std::chrono::steady_clock::now()
+    + std::chrono::milliseconds(ns.cfg.cluster_connect_timeout_ms + ns.cfg.checkpoint_interval_ms);
+  for (;;) {
+    if (!apply_membership(ns, member, why_not, error)) return exit_status::failed;
+    if (member) break;
+    if (!still_pending(ns.cfg.checkpoint_dir, join)) {
+      // Node 0 commits the membership before it drops the request: look once more.
+      if (!apply_membership(ns, member, why_not, error)) return exit_status::failed;
+      if (member) break;
+      return error = "node 0 refused to " + join.text() + " (its log says why): " + why_not,
+             exit_status::bad_setup;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      drop_request(ns.cfg.checkpoint_dir, join);
+      return error = "no membership listed '" + ns.node_id + "' within cluster.connect_timeout_ms"
+                     " + checkpoint.interval_ms (" + why_not + "); the request is withdrawn",
+             exit_status::failed;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::cerr << "node: joined: membership epoch " << ns.epoch << " lists " << ns.cfg.nodes.size()
+            << " members, this node is member " << ns.node_index << "\n";
+  return exit_status::ok;
+}
+
+}  // namespace rtfeat::node

@@ -15,6 +15,9 @@ struct cluster_node {
   std::string id;                  // [A-Za-z0-9_-]{1,64}, unique
   std::string host = "127.0.0.1";  // the interface this node's CAF port binds to
   int64_t port = 0;                // 1..65535; host:port unique
+
+  /// "host:port"
+  std::string address() const { return host + ":" + std::to_string(port); }
 };
 
 struct job_config;

@@ -106,6 +106,8 @@ const std::vector<key_spec>& key_table() {
      "how long a node waits for every peer of [[cluster.node]] to be reachable"},
     {"cluster.peer_timeout_ms", nullptr, &j::cluster_peer_timeout_ms, false,
      "a peer silent this long (no heartbeat) is lost, as if it had died"},
+    {"cluster.replace_after_ms", nullptr, &j::cluster_replace_after_ms, false,
+     "a member lost this long is replaced by a majority of the others (0 = never)"},
     {"cluster.tls.certificate", &j::cluster_tls_certificate, nullptr, true,
      "this node's certificate (PEM, may be followed by its chain); TLS between nodes"},
     {"cluster.tls.key", &j::cluster_tls_key, nullptr, true,
@@ -338,6 +340,7 @@ bool validate(const job_config& c, std::string& error) {
   if (c.serve_cache_max_entries < 0) return fail("serve.cache.max_entries: expected >= 0 (0 = off)");
   if (c.cluster_connect_timeout_ms < 1) return fail("cluster.connect_timeout_ms: expected >= 1");
   if (c.cluster_peer_timeout_ms < 1000) return fail("cluster.peer_timeout_ms: expected >= 1000");
+  if (c.cluster_replace_after_ms < 0) return fail("cluster.replace_after_ms: expected >= 0 (0 = never)");
   return validate_tls(c, error);
 }
 

@@ -71,6 +71,7 @@ struct job_config {
   // [cluster] and [[cluster.node]]: empty = single node (docs/cluster.md)
   int64_t cluster_connect_timeout_ms = 30000;
   int64_t cluster_peer_timeout_ms = 10000;
+  int64_t cluster_replace_after_ms = 60000;  // 0 = a lost member is never replaced
   std::vector<cluster_node> nodes;
   // [cluster.tls]: PEM paths; all three set = TLS between nodes, none = plain TCP
   std::string cluster_tls_certificate;

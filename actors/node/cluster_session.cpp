@@ -57,61 +57,60 @@ exchange exchange_hellos(caf::actor_system& sys, caf::scoped_actor& self, const 
   return exchange::ok;
 }
 
-/// Connects to peer `n` (retrying until `deadline`) and exchanges hellos.
-bool hello_to(caf::actor_system& sys, caf::scoped_actor& self, const cluster_transport& transport,
-              const job_config& cfg, size_t j, const node_hello& mine, const std::string& secret,
-              steady::time_point deadline, node_hello& theirs, std::string& error) {
+enum class reach { ok, refused, not_yet };
+
+/// One try to connect to peer `j` and exchange hellos. not_yet: unreachable or
+/// restarting (try again next round); refused: it will not join this node.
+reach hello_to(caf::actor_system& sys, caf::scoped_actor& self, const cluster_transport& transport,
+               const job_config& cfg, size_t j, const node_hello& mine, const std::string& secret,
+               steady::time_point deadline, node_hello& theirs, std::string& error) {
   const auto& n = cfg.nodes[j];
-  for (int attempt = 1;; ++attempt) {
-    auto peer = transport.connect(sys, n);
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-    if (peer) {
-      // A restarting peer can still be reached for a moment: a bounded request, then connect again.
-      auto wait = std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
-      auto r = exchange_hellos(sys, self, *peer, n, cfg, mine, secret, wait, theirs, error);
-      if (r != exchange::transient) return r == exchange::ok;
-      std::cerr << "cluster: " << error << " (attempt " << attempt << ", retrying)\n";
-    } else {
-      error = where(n) + " is unreachable (" + sys.render(peer.error()) + ") after cluster.connect_timeout_ms";
-      if (steady::now() >= deadline) return error += transport.explain(peer.error(), n), false;
-    }
-    if (steady::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  auto peer = transport.connect(sys, n);
+  if (!peer) {
+    error = where(n) + " is unreachable (" + sys.render(peer.error())
+            + ") after cluster.connect_timeout_ms" + transport.explain(peer.error(), n);
+    return reach::not_yet;
   }
+  // A restarting peer can still be reached for a moment: a bounded request, then connect again.
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
+  auto wait = std::clamp(left, std::chrono::milliseconds(100), std::chrono::milliseconds(5000));
+  auto r = exchange_hellos(sys, self, *peer, n, cfg, mine, secret, wait, theirs, error);
+  if (r == exchange::ok) return reach::ok;
+  if (r == exchange::refused) return reach::refused;
+  std::cerr << "cluster: " << error << " (retrying)\n";
+  return reach::not_yet;
 }
 
-/// Waits for the hellos of the nodes after `me` (they connect to us).
-bool await_hellos(caf::scoped_actor& self, const job_config& cfg, size_t me, steady::time_point deadline,
-                  std::vector<node_hello>& view, std::vector<bool>& have, std::string& error, bool& stale) {
-  auto missing = [&] {
-    std::string out;
-    for (size_t j = 0; j < have.size(); ++j)
-      if (!have[j]) out += (out.empty() ? "" : ", ") + where(cfg.nodes[j]);
-    return out;
-  };
-  for (size_t j = me + 1; j < cfg.nodes.size(); ++j) {
-    while (!have[j]) {
-      bool failed = false;
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
-      self->receive(
-        [&](peer_atom, node_hello& h) {
-          auto n = h.who.node;
-          view[n] = std::move(h), have[n] = true;
-        },
-        [&](lost_atom, const std::string& id, bool) {
-          error = "node '" + id + "' left while the cluster was forming", failed = true;
-        },
-        [&](stale_atom) {
-          error = "a peer restored a newer checkpoint than this node", failed = stale = true;
-        },
-        caf::after(std::max(left, std::chrono::milliseconds(1))) >> [&] {
-          error = "no hello after cluster.connect_timeout_ms from " + missing() + ": is it started with this config?";
-          failed = true;
-        });
-      if (failed) return false;
-    }
-  }
-  return true;
+enum class forming { going, peer_left, stale };
+
+/// Takes the hellos of nodes after `me` (they connect to us) that arrive within
+/// `wait`. peer_left: a peer that said hello went (its own attempt ended: it counts
+/// as reached); stale: a peer restored a newer checkpoint than this node.
+forming take_hellos(caf::scoped_actor& self, std::chrono::milliseconds wait,
+                    std::vector<node_hello>& view, std::vector<bool>& have, std::string& error) {
+  auto state = forming::going;
+  bool quiet = false;
+  while (state == forming::going && !quiet)
+    self->receive(
+      [&](peer_atom, node_hello& h) {
+        auto n = h.who.node;
+        if (n < view.size()) view[n] = std::move(h), have[n] = true;
+      },
+      [&](lost_atom, const std::string& id, bool) {
+        error = "node '" + id + "' left while the cluster was forming", state = forming::peer_left;
+      },
+      [&](stale_atom) {
+        error = "a peer restored a newer checkpoint than this node", state = forming::stale;
+      },
+      caf::after(wait) >> [&] { quiet = true; });
+  return state;
+}
+
+std::string missing_of(const job_config& cfg, const std::vector<bool>& have) {
+  std::string out;
+  for (size_t j = 0; j < have.size(); ++j)
+    if (!have[j]) out += (out.empty() ? "" : ", ") + where(cfg.nodes[j]);
+  return out;
 }
 
 std::shared_ptr<routing> routes_of(const std::vector<node_hello>& view, uint32_t groups) {
@@ -166,16 +165,32 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   }
   auto deadline = steady::now() + std::chrono::milliseconds(cfg.cluster_connect_timeout_ms);
   s->view_.resize(cfg.nodes.size());
-  std::vector<bool> have(cfg.nodes.size(), false);
+  auto& have = s->reached_;
+  have.assign(cfg.nodes.size(), false);
   s->view_[me] = hello, have[me] = true;
-  for (size_t j = 0; j < me; ++j) {
-    if (!hello_to(sys, self, *transport_, cfg, j, hello, secret, deadline, s->view_[j], error))
-      return retry = is_restore_mismatch(error), false;
-    have[j] = true;
-    self->send(s->agent_, peer_atom::value, s->view_[j]);
+  // Round after round, every node not reached yet: one that is down for good must
+  // not keep this node from reaching the others (who reaches a majority decides).
+  for (;;) {
+    for (size_t j = 0; j < me; ++j) {
+      if (have[j]) continue;
+      auto r =
+        hello_to(sys, self, *transport_, cfg, j, hello, secret, deadline, s->view_[j], error);
+      if (r == reach::refused) return retry = is_restore_mismatch(error), false;
+      if (r != reach::ok) continue;
+      have[j] = true;
+      self->send(s->agent_, peer_atom::value, s->view_[j]);
+    }
+    auto formed = take_hellos(self, std::chrono::milliseconds(100), s->view_, have, error);
+    if (formed == forming::stale) return s->refused_restore_ = retry = true, false;
+    if (formed == forming::peer_left) return s->incomplete_ = true, false;
+    if (std::find(have.begin(), have.end(), false) == have.end()) break;
+    if (steady::now() >= deadline) {
+      error = "no hello after cluster.connect_timeout_ms from " + missing_of(cfg, have)
+              + ": is it started with this config?";
+      s->incomplete_ = true;
+      return false;
+    }
   }
-  if (!await_hellos(self, cfg, me, deadline, s->view_, have, error, s->refused_restore_))
-    return retry = s->refused_restore_, false;
   std::cerr << "cluster: node '" << node.id << "' joined " << cfg.nodes.size() << " nodes\n";
   auto routes = routes_of(s->view_, static_cast<uint32_t>(cfg.max_parallelism));
   spawn_readers(sys, settings, routes, s->graph_);

@@ -28,13 +28,19 @@ public:
   /// Joins the cluster as node `me` of cfg.nodes. `gs` describes this node's
   /// sources (its partitions only); `secret` is the cluster secret ("" = none).
   /// Blocks until every peer said hello, or fails after
-  /// cluster.connect_timeout_ms naming the missing peers; `retry` is then set when
+  /// cluster.connect_timeout_ms naming the missing peers (reached() tells who
+  /// answered, for a majority decision); `retry` is then set when
   /// the only problem is that a peer restored another checkpoint. On failure
   /// all() still lists what was spawned, for shutdown.
   /// Runs in: the node's main thread, whose actor is `self`.
   bool join(caf::actor_system& sys, caf::scoped_actor& self, const job_graph_settings& gs, size_t me,
             peer_identity mine, const std::string& secret, std::string& error, bool& retry);
 
+  /// Per node of cfg.nodes: whether it said hello in the last join (this node included).
+  const std::vector<bool>& reached() const { return reached_; }
+  /// The last join failed only because some peers never said hello in time (or
+  /// one that did left again): after a loss, maybe a member gone for good.
+  bool incomplete() const { return incomplete_; }
   const job_graph& graph() const { return graph_; }
   /// This node's agent: (stop_atom) to it stops every node.
   const caf::actor& agent() const { return agent_; }
@@ -55,6 +61,8 @@ private:
   caf::actor agent_;
   job_graph graph_;
   std::vector<node_hello> view_;  // per node
+  std::vector<bool> reached_;     // per node: view_ holds its hello
+  bool incomplete_ = false;
   bool refused_restore_ = false;  // a peer that restored a newer checkpoint was refused
 };
 

@@ -199,7 +199,10 @@ bool join(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self, c
     return true;
   std::cerr << "rtfeat node: cluster: " << error << "\n";
   session.close(sys, caf::exit_reason::kill);
-  f.early = attempt_end{retry ? attempt_result::join_retry : attempt_result::failed, exit_status::failed};
+  auto result = retry                  ? attempt_result::join_retry
+                : session.incomplete() ? attempt_result::peers_missing
+                                       : attempt_result::failed;
+  f.early = attempt_end{result, exit_status::failed, session.reached()};
   return false;
 }
 

@@ -35,12 +35,26 @@ struct node_setup {
   std::vector<int32_t> partitions;    // a cluster node's own
 };
 
-enum class attempt_result { finished, failed, peer_lost, join_retry, membership_changed };
+/// peers_missing: the cluster did not form within cluster.connect_timeout_ms
+/// (attempt_end::reached says who answered).
+enum class attempt_result {
+  finished,
+  failed,
+  peer_lost,
+  join_retry,
+  membership_changed,
+  peers_missing
+};
 
 /// How one attempt ended and, when finished or failed, the node's exit status.
 struct attempt_end {
   attempt_result result = attempt_result::failed;
   exit_status status = exit_status::failed;
+  std::vector<bool> reached;  // peers_missing: per member, whether it said hello
+
+  attempt_end() = default;
+  attempt_end(attempt_result r, exit_status s, std::vector<bool> who = {})
+      : result(r), status(s), reached(std::move(who)) {}
 };
 
 /// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the

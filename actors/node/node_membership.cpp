@@ -65,7 +65,12 @@ bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::s
   return true;
 }
 
-exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& error) {
+namespace {
+
+/// Files a join request for `me` once a member listens at `probe` and waits until
+/// an epoch lists this node.
+exit_status join_as(node_setup& ns, const cluster_node& me, const std::string& probe,
+                    std::string& error) {
   bool member = false;
   std::string why_not;
   if (!apply_membership(ns, member, why_not, error)) return exit_status::bad_setup;
@@ -76,13 +81,13 @@ exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& e
   }
   membership_request join;
   join.what = membership_request::kind::join;
+  join.node = me;
   std::string host;
   int port = 0;
-  if (!own_address(opt, ns, join.node, error)) return exit_status::bad_setup;
-  if (!parse_host_port(opt.join, host, port))
-    return error = "expected HOST:PORT, got '" + opt.join + "'", exit_status::bad_setup;
+  if (!parse_host_port(probe, host, port))
+    return error = "expected HOST:PORT, got '" + probe + "'", exit_status::bad_setup;
   if (!tcp_port_open(host, port, 2000))
-    return error = "no cluster member listens on " + opt.join + " (is the cluster running?)",
+    return error = "no cluster member listens on " + probe + " (is the cluster running?)",
            exit_status::bad_setup;
   if (auto filed = file_request(ns.cfg.checkpoint_dir, join); !filed)
     return error = filed.message(), exit_status::bad_setup;
@@ -112,6 +117,24 @@ exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& e
   std::cerr << "node: joined: membership epoch " << ns.epoch << " lists " << ns.cfg.nodes.size()
             << " members, this node is member " << ns.node_index << "\n";
   return exit_status::ok;
+}
+
+}  // namespace
+
+exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& error) {
+  cluster_node me;
+  if (!own_address(opt, ns, me, error)) return exit_status::bad_setup;
+  return join_as(ns, me, opt.join, error);
+}
+
+std::optional<exit_status> rejoin_if_replaced(node_setup& ns, std::string& error) {
+  auto m = current_membership(ns.cfg.checkpoint_dir, ns.seeds);
+  if (!m) return error = m.error().message(), exit_status::failed;
+  if (!m->change.starts_with("replace ") || m->members.empty()) return std::nullopt;
+  const auto me = ns.cfg.nodes[ns.node_index];  // this node's entry in the epoch it ran with
+  std::cerr << "node: membership epoch " << m->epoch << " (" << m->change
+            << ") replaced this node while it was cut off: asking to join again\n";
+  return join_as(ns, me, m->members.front().address(), error);
 }
 
 }  // namespace rtfeat::node

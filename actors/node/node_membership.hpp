@@ -3,6 +3,7 @@
 // node and waits until an epoch lists it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "actors/node/node_attempt.hpp"
@@ -24,5 +25,10 @@ bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::s
 /// it. ok, bad_setup (no address, nothing listens there, refused) or failed
 /// (timed out: the request is withdrawn), with `error`.
 exit_status join_cluster(const node_options& opt, node_setup& ns, std::string& error);
+
+/// A node the newest epoch left out because it was silent (a replacement, not a
+/// leave) asks to join again with its old address, through the first member;
+/// nullopt when the newest epoch is not a replacement. Waits like join_cluster.
+std::optional<exit_status> rejoin_if_replaced(node_setup& ns, std::string& error);
 
 }  // namespace rtfeat::node

@@ -2,13 +2,17 @@
 #include "actors/node/node_runtime.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "actors/node/node_attempt.hpp"
 #include "actors/node/node_membership.hpp"
 #include "actors/node/node_restore.hpp"
 #include "config/cluster_hash_tags.hpp"
+#include "runtime/clock.hpp"
+#include "runtime/cluster/member_replacement.hpp"
 #include "runtime/cluster/membership.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/redis/redis_reader.hpp"
@@ -109,6 +113,33 @@ bool start_metrics(const node_options& opt, const node_setup& ns, std::unique_pt
   return true;
 }
 
+/// After a loss, the cluster did not form again: a member silent for
+/// cluster.replace_after_ms is replaced if this node decides (member_replacement.hpp).
+void replace_silent(const node_setup& ns, const std::vector<bool>& reached,
+                    std::chrono::steady_clock::time_point lost_since) {
+  membership now;
+  now.epoch = ns.epoch;
+  now.members = ns.cfg.nodes;
+  survivor_view v;
+  v.me = ns.node_index;
+  v.reached = reached;
+  v.silent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::steady_clock::now() - lost_since)
+                  .count();
+  v.replace_after_ms = ns.cfg.cluster_replace_after_ms;
+  auto d = decide_replacement(now, v, checkpoints_before(ns.cfg), wall_clock_ms());
+  if (d.step != replacement_step::commit) {
+    std::cerr << "node: waiting for the cluster to form: " << d.why << "\n";
+    return;
+  }
+  if (auto done = commit_membership(ns.cfg.checkpoint_dir, *d.next_epoch); !done) {
+    std::cerr << "node: " << done.message() << "\n";  // another survivor was first: follow it
+    return;
+  }
+  std::cerr << "cluster: membership epoch " << d.next_epoch->epoch << " (" << d.next_epoch->ids()
+            << "): " << d.next_epoch->change << "\n";
+}
+
 /// A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
 /// last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
 /// Every attempt runs with the newest membership; a node the newest one leaves out exits 0.
@@ -116,9 +147,17 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
   // A joining node resumes from the checkpoint its membership was committed after.
   uint64_t floor_id = opt.restore.empty() && opt.join.empty() ? checkpoints_before(ns.cfg) : 0;
   std::string which = opt.join.empty() ? opt.restore : "latest";
+  std::optional<std::chrono::steady_clock::time_point> lost_since;  // a peer lost, not back yet
   for (int joins_refused = 0;;) {
-    auto [r, ended] = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
-    if (r == attempt_result::finished || r == attempt_result::failed) return ended;
+    auto end = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
+    const auto r = end.result;
+    if (r == attempt_result::finished || r == attempt_result::failed) return end.status;
+    // At a first start a missing peer is a setup problem; after a loss, it may be gone for good.
+    if (r == attempt_result::peers_missing && !lost_since) return end.status;
+    if (r == attempt_result::peer_lost)
+      lost_since = std::chrono::steady_clock::now();  // the cluster ran
+    if (r == attempt_result::membership_changed) lost_since.reset();
+    if (r == attempt_result::peers_missing) replace_silent(ns, end.reached, *lost_since);
     bool member = true;
     std::string why_not, error;
     if (!apply_membership(ns, member, why_not, error)) {
@@ -126,6 +165,15 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
       return exit_status::failed;
     }
     if (!member) {
+      if (auto rejoined = rejoin_if_replaced(ns, error)) {
+        if (*rejoined != exit_status::ok) {
+          std::cerr << "rtfeat node: " << error << "\n";
+          return *rejoined;
+        }
+        lost_since.reset();
+        which = "latest";
+        continue;
+      }
       std::cerr << "node: left the cluster: " << why_not << "\n";
       return exit_status::ok;
     }
@@ -139,9 +187,10 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
       std::cerr << "node: membership epoch " << ns.epoch << " (" << ns.cfg.nodes.size()
                 << " members): resuming from the newest checkpoint as member " << ns.node_index
                 << "\n";
-    else
+    else if (r == attempt_result::peer_lost)
       std::cerr << "node: rolling back to the last complete checkpoint and waiting for every node "
-                   "to rejoin\n";
+                   "to rejoin (a member silent for cluster.replace_after_ms = "
+                << ns.cfg.cluster_replace_after_ms << " ms is replaced)\n";
     which = "latest";
   }
 }

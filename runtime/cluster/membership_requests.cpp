@@ -26,8 +26,6 @@ std::string file_name(const membership_request& r) {
   return (r.what == membership_request::kind::leave ? "leave-" : "join-") + r.node.id;
 }
 
-std::string address(const cluster_node& n) { return n.host + ":" + std::to_string(n.port); }
-
 /// The request a file of the requests directory holds, or nullopt.
 std::optional<membership_request> read_request(const fs::path& path) {
   const auto name = path.filename().string();
@@ -55,7 +53,7 @@ std::optional<membership_request> read_request(const fs::path& path) {
 }  // namespace
 
 std::string membership_request::text() const {
-  return what == kind::leave ? "leave " + node.id : "join " + node.id + " (" + address(node) + ")";
+  return what == kind::leave ? "leave " + node.id : "join " + node.id + " (" + node.address() + ")";
 }
 
 status file_request(const std::string& checkpoint_dir, const membership_request& r) {
@@ -69,7 +67,7 @@ status file_request(const std::string& checkpoint_dir, const membership_request&
       || !make_directory(membership_dir(checkpoint_dir), error) || !make_directory(dir, error))
     return status::retriable(error);
   const auto body =
-    r.what == membership_request::kind::join ? address(r.node) : std::string("asked");
+    r.what == membership_request::kind::join ? r.node.address() : std::string("asked");
   if (!write_file_durable(dir + "/" + file_name(r), {body, "\n"}, error)
       || !fsync_directory(dir, error))
     return status::retriable(error);
@@ -121,7 +119,7 @@ std::optional<membership> next_membership(const membership& current, const membe
     return why_not = "'" + r.node.id + "' is a member already: " + where, std::nullopt;
   for (const auto& m : current.members)
     if (m.host == r.node.host && m.port == r.node.port)
-      return why_not = "member '" + m.id + "' has the address " + address(m), std::nullopt;
+      return why_not = "member '" + m.id + "' has the address " + m.address(), std::nullopt;
   next.members.push_back(r.node);
   return next;
 }

@@ -87,6 +87,16 @@ TEST_SUITE("config.job_config") {
     CHECK(error == "source.max_rate_per_partition: expected 0..100000000 (0 = no limit)");
     CHECK_FALSE(load_job_config("", {"source.max_rate_per_partition=100000001"}, c, error));
   }
+  TEST_CASE("replace_after_ms defaults to a minute; 0 turns replacement off; negative is refused") {
+    job_config c;
+    std::string error;
+    REQUIRE(load_job_config("", {}, c, error));
+    CHECK(c.cluster_replace_after_ms == 60000);
+    CHECK(load_job_config("", {"cluster.replace_after_ms=0"}, c, error));
+    CHECK(c.cluster_replace_after_ms == 0);
+    CHECK_FALSE(load_job_config("", {"cluster.replace_after_ms=-5"}, c, error));
+    CHECK(error == "cluster.replace_after_ms: expected >= 0 (0 = never)");
+  }
   TEST_CASE("the [serve] section and its [serve.cache] table load, and bad values are refused") {
     auto path = write_temp("serve.toml",
                            "[serve]\nport = 9090\nmax_batch = 10\nmodel = \"m/model.toml\"\n"

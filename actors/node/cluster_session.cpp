@@ -170,13 +170,18 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
   s->view_[me] = hello, have[me] = true;
   // Round after round, every node not reached yet: one that is down for good must
   // not keep this node from reaching the others (who reaches a majority decides).
+  std::string unreachable;  // why the first node before this one that is not reached is not
   for (;;) {
+    unreachable.clear();
     for (size_t j = 0; j < me; ++j) {
       if (have[j]) continue;
       auto r =
         hello_to(sys, self, *transport_, cfg, j, hello, secret, deadline, s->view_[j], error);
       if (r == reach::refused) return retry = is_restore_mismatch(error), false;
-      if (r != reach::ok) continue;
+      if (r != reach::ok) {
+        if (unreachable.empty()) unreachable = error;
+        continue;
+      }
       have[j] = true;
       self->send(s->agent_, peer_atom::value, s->view_[j]);
     }
@@ -185,8 +190,10 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
     if (formed == forming::peer_left) return s->incomplete_ = true, false;
     if (std::find(have.begin(), have.end(), false) == have.end()) break;
     if (steady::now() >= deadline) {
-      error = "no hello after cluster.connect_timeout_ms from " + missing_of(cfg, have)
-              + ": is it started with this config?";
+      // Why a node could not be reached (a TLS refusal, say) says more than who is missing.
+      error = !unreachable.empty() ? unreachable
+                                   : "no hello after cluster.connect_timeout_ms from "
+                                       + missing_of(cfg, have) + ": is it started with this config?";
       s->incomplete_ = true;
       return false;
     }

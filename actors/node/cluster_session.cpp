@@ -191,9 +191,10 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
     if (std::find(have.begin(), have.end(), false) == have.end()) break;
     if (steady::now() >= deadline) {
       // Why a node could not be reached (a TLS refusal, say) says more than who is missing.
-      error = !unreachable.empty() ? unreachable
-                                   : "no hello after cluster.connect_timeout_ms from "
-                                       + missing_of(cfg, have) + ": is it started with this config?";
+      error = !unreachable.empty()
+                ? unreachable
+                : "no hello after cluster.connect_timeout_ms from " + missing_of(cfg, have)
+                    + ": is it started with this config?";
       s->incomplete_ = true;
       return false;
     }

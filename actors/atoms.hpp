@@ -22,6 +22,9 @@ using ready_atom = caf::atom_constant<caf::atom("ready")>;      // shard: state 
 using shards_atom = caf::atom_constant<caf::atom("shards")>;    // sink: the node's shards, for resyncs
 using resync_atom = caf::atom_constant<caf::atom("resync")>;    // sink -> shard: Redis lost data, rewrite all
 using rewritten_atom = caf::atom_constant<caf::atom("rewritten")>;  // shard -> sink: whole state sent
+using sweep_atom = caf::atom_constant<caf::atom("sweep")>;          // sink: next page of keys
+using swept_atom = caf::atom_constant<caf::atom("swept")>;  // shard -> sink: n orphans deleted
+using sweep_end_atom = caf::atom_constant<caf::atom("sweepend")>;  // sink -> shard: n sweeps over
 
 // Cluster handshake and shutdown (actors/cluster_agent, docs/cluster.md).
 using challenge_atom = caf::atom_constant<caf::atom("challenge")>;  // a node asks a peer for a nonce

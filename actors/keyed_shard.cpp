@@ -68,6 +68,7 @@ void save_changes(shard_actor self, bool at_barrier) {
 void send_updates(shard_actor self, std::vector<key_update>& updates) {
   auto& st = self->state;
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
+  st.held.record(updates);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
   for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
   for (size_t i = 0; i < per_sink.size(); ++i) {
@@ -229,9 +230,24 @@ void restore(shard_actor self) {
 /// A sink found that Redis lost data: every key this shard owns is written
 /// whole, and the sink hears of it after the updates (FIFO per pair).
 void resync(shard_actor self) {
+  self->state.held.open();  // the rewrite's keys are what the state holds
   for (auto& f : self->state.features) f.state->rewrite_all();
   flush(self, true);
   self->send(caf::actor_cast<caf::actor>(self->current_sender()), rewritten_atom::value);
+}
+
+/// A sink's orphan sweep found these keys of this shard's key groups in Redis:
+/// those the state did not write since the rewrite it no longer holds, and
+/// their deletes go out like any update, after its writes of the same key
+/// (flushed first, so a key an event re-created since is held, not deleted).
+void sweep_orphans(shard_actor self, const orphan_batch& b) {
+  auto& st = self->state;
+  flush(self, true);
+  std::vector<key_update> deletes;
+  auto n = st.held.deletes_for(b.keys, deletes);
+  if (!deletes.empty()) send_updates(self, deletes);
+  self->send(caf::actor_cast<caf::actor>(self->current_sender()), swept_atom::value,
+             static_cast<uint64_t>(n));
 }
 
 }  // namespace
@@ -266,12 +282,16 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       // Credit back to the reader: it keeps only a few batches in flight.
       self->send(caf::actor_cast<caf::actor>(self->current_sender()), credit_atom::value);
       auto reader = b.reader;  // hold()'s arguments may be evaluated after the move
-      if (self->state.alignment->is_blocked(reader)) self->state.alignment->hold(reader, std::move(b));
-      else on_batch(self, b);
+      if (self->state.alignment->is_blocked(reader))
+        self->state.alignment->hold(reader, std::move(b));
+      else
+        on_batch(self, b);
     },
     [=](const reader_end& end) {
-      if (self->state.alignment->is_blocked(end.reader)) self->state.alignment->hold(end.reader, end);
-      else on_reader_end(self, end);
+      if (self->state.alignment->is_blocked(end.reader))
+        self->state.alignment->hold(end.reader, end);
+      else
+        on_reader_end(self, end);
     },
     [=](const barrier_marker& b) { on_barrier(self, b); },
     [=](ready_atom) -> caf::result<ready_atom> {  // answered once the restore in init is done
@@ -298,6 +318,10 @@ caf::behavior keyed_shard(shard_actor self, shard_settings cfg) {
       if (s.outstanding == 0 && s.flush_wanted) schedule_flush(self);
     },
     [=](resync_atom) { resync(self); },
+    [=](const orphan_batch& b) { sweep_orphans(self, b); },
+    [=](sweep_end_atom, uint32_t sweeps) {
+      for (uint32_t i = 0; i < sweeps; ++i) self->state.held.close();
+    },
     [=](end_atom) {  // a shard with no readers at all
       for (const auto& s : self->state.cfg.sinks) self->send(s, end_atom::value);
     },

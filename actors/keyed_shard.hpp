@@ -19,6 +19,7 @@
 #include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/features/feature_state.hpp"
+#include "runtime/features/held_keys.hpp"
 #include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
 #include "runtime/window/watermark_merge.hpp"
@@ -76,6 +77,7 @@ struct keyed_shard_state {
   shard_changes changes;           // saved since the last checkpoint, for the next one
   shard_stage_trace trace;         // stage latency metrics
   std::string restore_error;       // a body that did not decode: the node fails at its ready request
+  held_keys held;  // keys written since a resync's rewrite: what an orphan sweep keeps
 };
 
 caf::behavior keyed_shard(caf::stateful_actor<keyed_shard_state>* self, shard_settings cfg);

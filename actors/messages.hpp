@@ -14,6 +14,7 @@
 #include "runtime/checkpoint/manifest.hpp"
 #include "runtime/checkpoint/state_changes.hpp"
 #include "runtime/event.hpp"
+#include "runtime/features/held_keys.hpp"
 #include "runtime/key_update.hpp"
 #include "runtime/reject_reason.hpp"
 
@@ -44,6 +45,12 @@ struct reader_end {
 struct update_batch {
   std::vector<key_update> updates;
   int64_t sent_us = 0;  // stage_clock_us() when the shard sent it
+};
+
+/// Keys a resync's orphan sweep found in Redis for one shard: it deletes those
+/// its state does not hold and answers (swept_atom, deleted).
+struct orphan_batch {
+  std::vector<orphan_candidate> keys;
 };
 
 /// Checkpoint barrier `id` from reader `reader`, in order with its event batches.
@@ -105,5 +112,6 @@ struct dead_letter {
 #include "actors/message_inspect.hpp"  // event_batch, reader_end, barrier_marker, reader_position, snapshot_written
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::update_batch)     // shard -> sink of the same node
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::orphan_batch)     // sink -> shard of the same node
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::dead_letter)      // reader -> dead-letter sink of the same node
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(rtfeat::shard_snapshot)   // shard -> snapshot writer of the same node

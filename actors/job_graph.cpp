@@ -3,6 +3,7 @@
 #include "actors/job_graph.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "caf/all.hpp"
 #include "actors/atoms.hpp"
@@ -43,6 +44,21 @@ caf::actor spawn_coordinator(caf::actor_system& sys, const job_graph_settings& s
   return sys.spawn(checkpoint_coordinator, std::move(cs));
 }
 
+/// This node's shards by key group, in the order the sinks are given them
+/// (user shards, then category shards): where an orphan sweep sends a key.
+std::shared_ptr<const orphan_routes> orphan_routes_of(const job_graph_settings& s,
+                                                      const placement& place) {
+  const auto& cfg = *s.config;
+  auto routes =
+    std::make_shared<orphan_routes>(*s.plan, static_cast<uint32_t>(cfg.max_parallelism));
+  for (auto [user, n] : {std::pair{true, cfg.user_shards}, std::pair{false, cfg.category_shards}}) {
+    auto per_node = static_cast<uint32_t>(n);
+    for (uint32_t i = 0; i < per_node; ++i)
+      routes->add_shard(user, place.key_groups_of_shard(s.node_index * per_node + i, per_node));
+  }
+  return routes;
+}
+
 }  // namespace
 
 std::vector<caf::actor> job_graph::all() const {
@@ -65,6 +81,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
   g.dead_letters = sys.spawn<caf::detached>(dead_letter_sink, s.dead_letters, s.metrics);
   g.coordinator = s.coordinator ? s.coordinator : spawn_coordinator(sys, s, shard_count);
   if (s.store) g.snapshot_writer = sys.spawn<caf::detached>(snapshot_writer, s.store, s.catalogue_hash, g.coordinator);
+  auto orphans = orphan_routes_of(s, place);
   for (int64_t i = 0; i < cfg.sinks; ++i) {
     sink_settings ss{.host = cfg.redis_host,
                      .port = static_cast<int>(cfg.redis_port),
@@ -79,7 +96,10 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
                      .track_ttl = s.node_count == 1,
                      .stall_timeout_ms = cfg.sink_stall_timeout_ms,
                      .abandon = s.abandon_sinks,
-                     .writer = std::to_string(s.node_index) + "." + std::to_string(i)};
+                     .writer = std::to_string(s.node_index) + "." + std::to_string(i),
+                     .orphans = orphans,
+                     .index = static_cast<size_t>(i),
+                     .sinks = static_cast<size_t>(cfg.sinks)};
     g.sinks.push_back(sys.spawn<caf::detached>(redis_sink, ss));
   }
   auto spawn_shards = [&](shard_kind kind, int64_t n) {

@@ -1,7 +1,8 @@
 // Redis sink (see redis_sink.hpp). A failed write keeps its updates pending and
 // is retried: values are absolute, so writing one twice is harmless. Every
 // pipeline checks the dataset marker; a loss starts a resync, and a barrier is
-// acked (or the drain reported) only once the shards' rewrites are written.
+// acked (or the drain reported) only once the shards' rewrites are written and
+// the orphan sweep that follows them is done.
 #include "actors/redis_sink.hpp"
 
 #include <chrono>
@@ -27,6 +28,19 @@ std::unique_ptr<feature_writer> make_writer(const sink_settings& cfg) {
   for (const auto& seed : cfg.cluster_seeds)
     if (auto a = parse_node_address(seed)) cs.seeds.push_back(*a);  // the config was validated
   return std::make_unique<cluster_writer>(std::move(cs));
+}
+
+std::unique_ptr<orphan_sweep> make_sweep(const sink_settings& cfg) {
+  if (!cfg.orphans) return nullptr;
+  std::vector<node_address> nodes;
+  if (cfg.cluster) {
+    for (const auto& seed : cfg.cluster_seeds)
+      if (auto a = parse_node_address(seed)) nodes.push_back(*a);
+  } else {
+    nodes.push_back({.host = cfg.host, .port = cfg.port});
+  }
+  auto scanner = std::make_unique<key_scanner>(std::move(nodes), cfg.cluster, cfg.credentials);
+  return std::make_unique<orphan_sweep>(cfg.orphans, std::move(scanner), cfg.index, cfg.sinks);
 }
 
 void on_write_succeeded(sink_actor self) {
@@ -66,6 +80,14 @@ void start_resync(sink_actor self) {
             << st.redis->loss_detail() << "): resync, every key is rewritten from state\n";
   for (const auto& s : st.shards) self->send(s, resync_atom::value);
   st.rewrites_pending += st.shards.size();
+  ++st.sweeps_opened;
+  st.sweep_wanted = true;  // a sweep under way is over: the next one starts after these rewrites
+  st.sweeping = false;
+}
+
+/// Rewrites, then the orphan sweep: acks and drains wait for both.
+bool resync_busy(const redis_sink_state& st) {
+  return st.rewrites_pending > 0 || st.sweep_wanted || st.sweeping;
 }
 
 bool abandoned(const redis_sink_state& st) {
@@ -117,9 +139,9 @@ bool write_all(sink_actor self) {
 /// Sends the held barrier ack and drained report once no rewrite is pending.
 void release_held(sink_actor self) {
   auto& st = self->state;
-  if (st.rewrites_pending > 0 || (!st.ack_held && !st.drain_held)) return;
-  bool ok = write_all(self);  // the rewrites, checked: may find another loss
-  if (st.rewrites_pending > 0) return;
+  if (resync_busy(st) || (!st.ack_held && !st.drain_held)) return;
+  bool ok = write_all(self);  // the rewrites and deletes, checked: may find another loss
+  if (resync_busy(st)) return;
   if (st.ack_held) {
     st.ack_held = false;
     self->send(st.cfg.coordinator, barrier_atom::value, st.barrier, ok && st.ack_ok);
@@ -133,7 +155,7 @@ void release_held(sink_actor self) {
 void drain(sink_actor self) {
   auto& st = self->state;
   bool ok = write_all(self);
-  if (st.rewrites_pending > 0 && !abandoned(st)) {
+  if (resync_busy(st) && !abandoned(st)) {
     st.drain_held = true;
     return;
   }
@@ -150,11 +172,63 @@ void on_barrier(sink_actor self, uint64_t id) {
   if (id != st.barrier) st.barrier = id, st.barriers = 0;
   if (++st.barriers < st.cfg.shards) return;
   bool ok = write_all(self);
-  if (st.rewrites_pending > 0 && !abandoned(st)) {
+  if (resync_busy(st) && !abandoned(st)) {
     st.ack_held = true, st.ack_ok = ok;
     return;
   }
   self->send(st.cfg.coordinator, barrier_atom::value, id, ok);
+}
+
+/// Ends the sweep: counted, logged, the shards told to forget their held keys,
+/// and what waited for it released.
+void finish_sweep(sink_actor self) {
+  auto& st = self->state;
+  st.sweeping = false;
+  st.cfg.metrics->redis_orphans_deleted.fetch_add(st.sweep_deleted, std::memory_order_relaxed);
+  if (st.sweep) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now()
+                                                                    - st.sweep_started);
+    std::cerr << "rtfeat: redis sink: orphan sweep of " << st.redis->where() << ": "
+              << st.sweep_deleted << " keys deleted that no shard holds (" << st.sweep->candidates()
+              << " of " << st.sweep->scanned() << " keys checked, " << ms.count() << " ms)\n";
+  }
+  st.sweep_deleted = 0;
+  for (const auto& s : st.shards) self->send(s, sweep_end_atom::value, st.sweeps_opened);
+  st.sweeps_opened = 0;
+  release_held(self);
+}
+
+/// Reads the next page of keys and hands each shard its candidates; the next
+/// page waits for every answer, so one page at a time is in flight.
+void sweep_step(sink_actor self) {
+  auto& st = self->state;
+  if (!st.sweeping || st.sweep_replies > 0) return;
+  if (abandoned(st) || st.sweep->done()) return finish_sweep(self);
+  std::vector<std::vector<orphan_candidate>> per_shard;
+  std::string error;
+  if (!st.sweep->next(st.shards.size(), per_shard, error)) {
+    std::cerr << "rtfeat: redis sink: orphan sweep: " << error << " (starting the sweep over)\n";
+    self->delayed_send(self, std::chrono::milliseconds(500), sweep_atom::value);
+    return;
+  }
+  for (size_t i = 0; i < per_shard.size(); ++i) {
+    if (per_shard[i].empty()) continue;
+    self->send(st.shards[i], orphan_batch{std::move(per_shard[i])});
+    ++st.sweep_replies;
+  }
+  if (st.sweep_replies == 0) self->send(self, sweep_atom::value);
+}
+
+/// Every shard rewrote its keys: sweep for the orphans (when this sink can).
+void on_rewritten(sink_actor self) {
+  auto& st = self->state;
+  if (!st.sweep_wanted) return release_held(self);
+  st.sweep_wanted = false;
+  if (!st.sweep) return finish_sweep(self);
+  st.sweeping = true;
+  st.sweep_started = std::chrono::steady_clock::now();
+  st.sweep->restart();
+  sweep_step(self);
 }
 
 }  // namespace
@@ -163,6 +237,7 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->state.cfg = std::move(cfg);
   self->state.failures = write_failures(self->state.cfg.stall_timeout_ms);
   self->state.redis = make_writer(self->state.cfg);
+  self->state.sweep = make_sweep(self->state.cfg);
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);
   return {
     [=](update_batch& b) {
@@ -184,7 +259,13 @@ caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
     [=](shards_atom, std::vector<caf::actor>& shards) { self->state.shards = std::move(shards); },
     [=](rewritten_atom) {  // a shard sent its whole state (before this, FIFO)
       auto& st = self->state;
-      if (st.rewrites_pending > 0 && --st.rewrites_pending == 0) release_held(self);
+      if (st.rewrites_pending > 0 && --st.rewrites_pending == 0) on_rewritten(self);
+    },
+    [=](sweep_atom) { sweep_step(self); },
+    [=](swept_atom, uint64_t deleted) {  // a shard sent its deletes (before this, FIFO)
+      auto& st = self->state;
+      st.sweep_deleted += deleted;
+      if (st.sweep_replies > 0 && --st.sweep_replies == 0) sweep_step(self);
     },
   };
 }

@@ -1,15 +1,18 @@
 // Redis sink actor: coalesces the shards' key updates and writes them as
 // pipelines every flush interval. Runs detached: hiredis blocks. When Redis
-// lost earlier writes it asks every shard to rewrite its keys (a resync).
+// lost earlier writes it asks every shard to rewrite its keys (a resync), then
+// sweeps Redis for its keys that no shard holds any more (orphans).
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "actors/messages.hpp"
+#include "actors/orphan_sweep.hpp"
 #include "caf/actor.hpp"
 #include "caf/fwd.hpp"
 #include "caf/stateful_actor.hpp"
@@ -44,6 +47,10 @@ struct sink_settings {
   /// Set by the node when it stops waiting (shutdown timeout): retries end at once.
   std::shared_ptr<const std::atomic<bool>> abandon{};
   std::string writer{};  // this sink among all sinks on the Redis: "<node>.<sink>" (dataset_marker)
+  /// Where this node's keys live, for the orphan sweep after a resync; null: no sweep.
+  std::shared_ptr<const orphan_routes> orphans{};
+  size_t index = 0;  // this sink among the node's sinks (sink_of): it sweeps its own keys
+  size_t sinks = 1;
 };
 
 struct redis_sink_state {
@@ -64,6 +71,14 @@ struct redis_sink_state {
   bool ack_held = false;           // the barrier ack waits for the rewrites
   bool ack_ok = true;
   bool drain_held = false;         // the drained report waits for them
+  // Orphan sweep after the rewrites (keys Redis kept that no state holds).
+  std::unique_ptr<orphan_sweep> sweep;  // null: no sweep (no routes)
+  bool sweep_wanted = false;            // a resync's rewrites are pending: sweep once answered
+  bool sweeping = false;                // pages being read, or batches being decided
+  size_t sweep_replies = 0;             // orphan batches the shards have not answered
+  uint32_t sweeps_opened = 0;           // resyncs whose sweep_end the shards have not had
+  uint64_t sweep_deleted = 0;
+  std::chrono::steady_clock::time_point sweep_started{};
   sink_stage_trace trace;          // stage latency metrics
 };
 

@@ -28,6 +28,7 @@ struct node_metrics {
   std::atomic<uint64_t> redis_commands{0};
   std::atomic<uint64_t> redis_errors{0};
   std::atomic<uint64_t> redis_resyncs{0};  // full rewrites: Redis lost data, or --resync
+  std::atomic<uint64_t> redis_orphans_deleted{0};  // keys a resync's sweep found no shard holds
   std::atomic<uint64_t> redis_moved{0};    // Redis Cluster: commands resent after MOVED (a slot moved)
   std::atomic<uint64_t> redis_ask{0};      // Redis Cluster: commands resent after ASK (a slot migrating)
   std::atomic<int64_t> watermark{no_watermark};  // min over shards when the run ends, for display

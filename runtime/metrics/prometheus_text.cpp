@@ -45,6 +45,10 @@ std::string prometheus_text(const node_metrics& m, std::string_view node, int64_
   x.counter("rtfeat_redis_errors_total", "Failed Redis writes (retried; nothing is dropped).", m.redis_errors);
   x.counter("rtfeat_redis_resyncs_total", "Full rewrites of Redis from state: it lost data, or --resync.",
             m.redis_resyncs);
+  x.counter(
+    "rtfeat_redis_orphan_keys_deleted_total",
+    "Keys a resync's orphan sweep deleted: in Redis after a loss, held by no shard's state.",
+    m.redis_orphans_deleted);
   x.counter("rtfeat_redis_moved_total", "Redis Cluster: sink writes resent after MOVED (the slot had moved).",
             m.redis_moved);
   x.counter("rtfeat_redis_ask_total", "Redis Cluster: sink writes resent after ASK (the slot was migrating).",

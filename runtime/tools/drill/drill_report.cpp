@@ -21,6 +21,9 @@ __attribute__((format(printf, 1, 2))) std::string format(const char* fmt, ...) {
   return buf;
 }
 
+/// The pace is worth a line only when the nodes had one.
+bool rate_line_wanted(const drill_report& r) { return r.rate_per_partition > 0; }
+
 std::string checkpoint_name(uint64_t id) {
   return id == 0 ? "the beginning" : "chk " + std::to_string(id);
 }
@@ -41,6 +44,18 @@ void kill_table(std::string& out, const drill_report& r) {
       k.moment.c_str(), in_flight_text(k.checkpoint_in_flight, k.in_flight_committed).c_str(),
       checkpoint_name(k.complete_at_kill).c_str(), checkpoint_name(k.restored_checkpoint).c_str(),
       static_cast<long long>(k.pause_ms), static_cast<long long>(k.rollback_ms));
+  }
+}
+
+void membership_table(std::string& out, const drill_report& r) {
+  out += format("  %-3s %-8s %-6s %-6s %-8s %-12s %-14s %9s %16s\n", "#", "kind", "node", "epoch",
+                "at s", "committed s", "resumed from", "pause ms", "since action ms");
+  for (size_t i = 0; i < r.membership_changes.size(); ++i) {
+    const auto& c = r.membership_changes[i];
+    out += format("  %-3zu %-8s %-6s %-6llu %-8.2f %-12.2f %-14s %9lld %16lld\n", i + 1,
+                  c.kind.c_str(), c.node.c_str(), static_cast<unsigned long long>(c.epoch), c.at_s,
+                  c.committed_s, checkpoint_name(c.restored_checkpoint).c_str(),
+                  static_cast<long long>(c.pause_ms), static_cast<long long>(c.since_action_ms));
   }
 }
 
@@ -82,6 +97,25 @@ void json_kill(std::string& out, const kill_record& k) {
   json_number(out, "pause_ms", k.pause_ms);
   json_number(out, "rollback_ms", k.rollback_ms);
   close_object(out);
+}
+
+void json_membership_change(std::string& out, const membership_change_record& c) {
+  out += '{';
+  json_field(out, "kind", c.kind);
+  json_field(out, "node", c.node);
+  json_number(out, "epoch", c.epoch);
+  json_number(out, "at_s", c.at_s);
+  json_number(out, "committed_s", c.committed_s);
+  json_number(out, "restored_checkpoint", c.restored_checkpoint);
+  json_number(out, "pause_ms", c.pause_ms);
+  json_number(out, "since_action_ms", c.since_action_ms);
+  close_object(out);
+}
+
+std::string summary_json(const duration_summary& s) {
+  return format("{\"count\":%zu,\"min\":%lld,\"p50\":%lld,\"p95\":%lld,\"max\":%lld}", s.count,
+                static_cast<long long>(s.min), static_cast<long long>(s.p50),
+                static_cast<long long>(s.p95), static_cast<long long>(s.max));
 }
 
 void json_rescale(std::string& out, const std::optional<rescale_record>& r) {
@@ -126,6 +160,12 @@ std::vector<int64_t> drill_report::rollback_ms() const {
   return out;
 }
 
+std::vector<int64_t> drill_report::membership_pause_ms() const {
+  std::vector<int64_t> out;
+  for (const auto& c : membership_changes) out.push_back(c.pause_ms);
+  return out;
+}
+
 std::string format_report_text(const drill_report& r) {
   std::string out = std::string("rtfeat drill: ") + (r.passed() ? "PASSED" : "FAILED") + "\n";
   out += format("events            %llu (%s), %u partitions\n",
@@ -146,6 +186,21 @@ std::string format_report_text(const drill_report& r) {
       checkpoint_name(r.rescale->complete_at_kill).c_str(),
       checkpoint_name(r.rescale->restored_checkpoint).c_str(),
       static_cast<long long>(r.rescale->pause_ms), static_cast<long long>(r.rescale->rollback_ms));
+  if (rate_line_wanted(r))
+    out += format(
+      "pace              %lld events/s per partition reader%s\n",
+      static_cast<long long>(r.rate_per_partition),
+      r.rate_defaulted ? " (chosen by the drill for the membership changes; --rate sets it)" : "");
+  if (!r.membership_changes.empty()) {
+    out += format("membership        %zu changes\n", r.membership_changes.size());
+    membership_table(out, r);
+    auto p = summarize(r.membership_pause_ms());
+    out += format(
+      "pause ms          min %lld, median %lld, max %lld over %zu changes (epoch commit -> every "
+      "member processing again)\n",
+      static_cast<long long>(p.min), static_cast<long long>(p.p50), static_cast<long long>(p.max),
+      p.count);
+  }
   out +=
     format("restores          %llu (node starts and rollbacks that resumed from a checkpoint)\n",
            static_cast<unsigned long long>(r.restores));
@@ -190,12 +245,16 @@ std::string format_report_json(const drill_report& r) {
   if (out.back() == ',') out.pop_back();
   out += "],";
   json_rescale(out, r.rescale);
+  out += "\"membership_changes\":[";
+  for (const auto& c : r.membership_changes) json_membership_change(out, c), out += ',';
+  if (out.back() == ',') out.pop_back();
+  out += "],";
+  out += "\"membership_pause_ms\":" + summary_json(summarize(r.membership_pause_ms())) + ",";
+  json_number(out, "rate_per_partition", r.rate_per_partition);
+  out += std::string("\"rate_defaulted\":") + (r.rate_defaulted ? "true" : "false") + ",";
   json_number(out, "restores", r.restores);
   auto s = summarize(r.rollback_ms());
-  out +=
-    format("\"rollback_ms\":{\"count\":%zu,\"min\":%lld,\"p50\":%lld,\"p95\":%lld,\"max\":%lld},",
-           s.count, static_cast<long long>(s.min), static_cast<long long>(s.p50),
-           static_cast<long long>(s.p95), static_cast<long long>(s.max));
+  out += "\"rollback_ms\":" + summary_json(s) + ",";
   json_number(out, "final_checkpoint", r.final_checkpoint);
   json_number(out, "events_at_checkpoint", r.events_at_checkpoint);
   json_number(out, "events_read_after", r.events_read_after);

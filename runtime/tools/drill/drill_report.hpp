@@ -36,6 +36,19 @@ struct rescale_record {
   int64_t rollback_ms = 0;
 };
 
+/// A committed membership epoch the drill caused (a join, a leave, or the
+/// replacement of a node it lost) and how long the cluster stood still for it.
+struct membership_change_record {
+  std::string kind;                  // join, leave, replace
+  std::string node;                  // the joiner, the leaver, the node lost
+  uint64_t epoch = 0;                // the membership epoch committed for it
+  double at_s = 0;                   // the drill acted (start, leave command, SIGKILL)
+  double committed_s = 0;            // the epoch's commit (its created_ms)
+  uint64_t restored_checkpoint = 0;  // every member of the epoch resumed from it
+  int64_t pause_ms = 0;              // the commit -> every member of the epoch processing
+  int64_t since_action_ms = 0;       // the drill's action -> every member processing
+};
+
 /// min / median / 95th percentile / max of a few durations (nearest rank).
 struct duration_summary {
   size_t count = 0;
@@ -58,6 +71,9 @@ struct drill_report {
   uint32_t kills_planned = 0;
   std::vector<kill_record> kills;
   std::optional<rescale_record> rescale;
+  std::vector<membership_change_record> membership_changes;
+  int64_t rate_per_partition = 0;     // source.max_rate_per_partition of the nodes; 0 = no limit
+  bool rate_defaulted = false;        // the drill chose it (membership changes, no --rate)
   uint64_t restores = 0;              // node starts and rollbacks that resumed from a checkpoint
   uint64_t final_checkpoint = 0;      // the checkpoint the last run of the cluster resumed from
   uint64_t events_at_checkpoint = 0;  // its Kafka positions, summed
@@ -75,6 +91,7 @@ struct drill_report {
   /// Events per second of cluster time (first node start -> last node exit).
   double throughput() const { return cluster_s > 0 ? static_cast<double>(events) / cluster_s : 0; }
   std::vector<int64_t> rollback_ms() const;
+  std::vector<int64_t> membership_pause_ms() const;
 };
 
 std::string format_report_text(const drill_report& r);

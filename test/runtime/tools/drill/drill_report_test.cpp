@@ -101,6 +101,37 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(std::string(doc["failures"].at(0).get_string().value()) == "a \"quoted\" reason");
   }
 
+  TEST_CASE("membership changes get a row each, their pause summary, and the pace") {
+    auto r = sample();
+    r.rescale.reset();
+    r.rate_per_partition = 109;
+    r.rate_defaulted = true;
+    r.membership_changes.push_back({"join", "n4", 1, 5.5, 6.25, 12, 900, 1650});
+    r.membership_changes.push_back({"leave", "n4", 2, 9.0, 9.5, 14, 700, 1200});
+    r.membership_changes.push_back({"replace", "n3", 3, 12.0, 17.0, 20, 1100, 6100});
+    auto text = format_report_text(r);
+    CHECK(text.find("pace              109 events/s per partition reader (chosen by the drill")
+          != std::string::npos);
+    CHECK(text.find("membership        3 changes") != std::string::npos);
+    CHECK(text.find("  3   replace  n3     3      12.00    17.00        chk 20              1100")
+          != std::string::npos);
+    CHECK(text.find("pause ms          min 700, median 900, max 1100 over 3 changes")
+          != std::string::npos);
+    CHECK(text.find("rollback ms       min 1621, median 1621") != std::string::npos);
+
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(format_report_json(r)).get(doc) == simdjson::SUCCESS);
+    auto changes = doc["membership_changes"].get_array().value();
+    REQUIRE(changes.size() == 3);
+    CHECK(std::string(changes.at(1)["kind"].get_string().value()) == "leave");
+    CHECK(changes.at(2)["epoch"].get_uint64().value() == 3);
+    CHECK(changes.at(2)["since_action_ms"].get_int64().value() == 6100);
+    CHECK(doc["membership_pause_ms"]["p50"].get_int64().value() == 900);
+    CHECK(doc["rate_per_partition"].get_int64().value() == 109);
+    CHECK(doc["rollback_ms"]["count"].get_uint64().value() == 2);
+  }
+
   TEST_CASE("a drill without kills, rescale or oracle run still reports valid JSON") {
     drill_report r;
     r.failures.push_back("interrupted");

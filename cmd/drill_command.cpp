@@ -32,6 +32,18 @@ void add_drill(CLI::App& app) {
     ->capture_default_str();
   sub->add_option("--checkpoint-ms", o->checkpoint_ms, "checkpoint interval of the nodes")
     ->capture_default_str();
+  sub->add_option("--join-at", o->join_at,
+                  "seconds after the cluster processes: start one more node with --join");
+  sub->add_option("--leave-at", o->leave_at,
+                  "seconds after the cluster processes: rtfeat cluster leave of one member");
+  sub->add_option("--leave", o->leave,
+                  "the node --leave-at takes out (default: the last member but the coordinator)");
+  sub->add_option("--lose", o->lose,
+                  "after the kills and a checkpoint, SIGKILL this node for good: the others "
+                  "replace it");
+  sub->add_option("--rate", o->rate,
+                  "events/s per partition reader of every node (default with membership "
+                  "changes: a pace that outlasts them; 0 = no limit)");
   sub->add_flag("--keep", o->keep, "keep the work dir (logs, configs, checkpoints, events)");
   sub->add_option("--report", o->report, "also write the report as JSON to this file");
   sub

@@ -34,6 +34,38 @@ bool drill_cluster::configure(uint32_t nodes, std::string& error) {
 }
 
 bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
+  std::vector<std::string> extra;
+  if (restore) extra = {"--restore", "latest"};
+  return start_process(node, std::move(extra), error);
+}
+
+bool drill_cluster::start_joiner(const std::string& id, const std::string& member_address,
+                                 std::string& error) {
+  auto port = ports_.pick();
+  if (!port) return error = "no free loopback port below the ephemeral range for " + id, false;
+  nodes_.push_back({id, "127.0.0.1", *port});
+  current_.push_back(nullptr);
+  return start_process(size() - 1, {"--join", member_address, "--listen", nodes_.back().address()},
+                       error);
+}
+
+std::string drill_cluster::address(uint32_t node) const { return nodes_.at(node).address(); }
+
+std::optional<uint32_t> drill_cluster::index_of(const std::string& id) const {
+  for (uint32_t i = 0; i < size(); ++i)
+    if (nodes_.at(i).id == id) return i;
+  return std::nullopt;
+}
+
+const node_process* drill_cluster::remove(uint32_t node) {
+  const node_process* p = current_.at(node);
+  nodes_.erase(nodes_.begin() + node);
+  current_.erase(current_.begin() + node);
+  return p;
+}
+
+bool drill_cluster::start_process(uint32_t node, std::vector<std::string> extra,
+                                  std::string& error) {
   auto p = std::make_unique<node_process>();
   p->id = nodes_.at(node).id;
   auto name = work_dir_ + "/node-" + p->id + "-" + std::to_string(++starts_);
@@ -54,7 +86,7 @@ bool drill_cluster::start(uint32_t node, bool restore, std::string& error) {
     p->status_path,
     "--set",
     "dead_letter.path=" + work_dir_ + "/dead-letter-" + p->id + ".jsonl"};
-  if (restore) argv.insert(argv.end(), {"--restore", "latest"});
+  argv.insert(argv.end(), extra.begin(), extra.end());
   p->child = child_process::start(argv, p->log_path, error);
   if (!p->child) return false;
   current_.at(node) = p.get();

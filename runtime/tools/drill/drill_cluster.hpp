@@ -47,6 +47,19 @@ public:
   /// Starts node `node` of the current config with --drain (and --restore latest).
   bool start(uint32_t node, bool restore, std::string& error);
   bool start_all(bool restore, std::string& error);
+  /// Starts node `id` (not in the config) with --join `member_address` --listen
+  /// 127.0.0.1:<a free port> and the flags of the others, as the last node.
+  bool start_joiner(const std::string& id, const std::string& member_address, std::string& error);
+  /// "host:port" of node `node`.
+  std::string address(uint32_t node) const;
+  /// The index of node `id` in the current list, or nullopt.
+  std::optional<uint32_t> index_of(const std::string& id) const;
+  /// Takes node `node` out of the current list (it left or was replaced): its
+  /// process, if still running, is no longer counted as a node of the cluster, and
+  /// an exit 0 of it is no drain; a non-zero exit stays a failure.
+  /// Returns its last process (nullptr if it never started).
+  const node_process* remove(uint32_t node);
+  const std::string& work_dir() const { return work_dir_; }
   /// SIGKILLs (and reaps) node `node` / every node.
   void kill(uint32_t node);
   void kill_all();
@@ -71,6 +84,8 @@ public:
   const node_process* failed_process() const;
 
 private:
+  bool start_process(uint32_t node, std::vector<std::string> extra, std::string& error);
+
   std::string work_dir_;
   job_config base_;
   loopback_ports& ports_;

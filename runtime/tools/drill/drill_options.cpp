@@ -2,6 +2,9 @@
 #include "runtime/tools/drill/drill_options.hpp"
 
 #include <algorithm>
+#include <cmath>
+
+#include "runtime/tools/drill/membership_plan.hpp"
 
 namespace rtfeat {
 
@@ -25,8 +28,25 @@ std::string validate_drill_options(const drill_options& o) {
   // Kills are timed by checkpoints, and only a checkpoint makes a rollback more than a restart.
   if (o.checkpoint_ms < 50 || o.checkpoint_ms > 60000)
     return "--checkpoint-ms: expected 50..60000, got " + std::to_string(o.checkpoint_ms);
+  if (auto problem = validate_membership_options(o); !problem.empty()) return problem;
+  if (o.rate && (*o.rate < 0 || *o.rate > 100000000))
+    return "--rate: expected 0..100000000 events/s per partition reader (0 = no limit), got "
+           + std::to_string(*o.rate);
   if (o.events) return check_drill_events(o, *o.events);
   return "";
+}
+
+int64_t drill_rate(const drill_options& o, uint64_t events, uint32_t partitions, bool& defaulted) {
+  defaulted = !o.rate && has_membership_changes(o);
+  if (o.rate) return *o.rate;
+  if (!defaulted) return 0;
+  // Long enough for the kills, the timed changes and a replacement, with room to spare: each
+  // takes a few seconds of rollback on a busy box, and a replacement waits replace_after_ms.
+  // (Measured: the paced drain takes about 1.5 times this, rollbacks and replays included.)
+  double seconds = 10.0 + std::max(o.join_at.value_or(0), o.leave_at.value_or(0)) + 5.0 * o.kills
+                   + (o.lose.empty() ? 0.0 : 8.0);
+  double per_partition = static_cast<double>(events) / std::max<uint32_t>(partitions, 1) / seconds;
+  return std::max<int64_t>(1, static_cast<int64_t>(std::llround(per_partition)));
 }
 
 std::string check_drill_events(const drill_options& o, uint64_t events) {

@@ -22,6 +22,12 @@ struct drill_options {
   std::string report;                          // also write the report as JSON here
   std::string config = "config/cluster.toml";  // every key but the services and the node list
   std::string redis_server = "redis-server";   // looked up in PATH unless it has a '/'
+  // Membership changes (membership_plan.hpp); seconds count from the cluster processing.
+  std::optional<double> join_at;   // start one more node with --join
+  std::optional<double> leave_at;  // `rtfeat cluster leave` of `leave`
+  std::string leave;               // default: the last member but the coordinator and `lose`
+  std::string lose;                // SIGKILL for good after a checkpoint; the others replace it
+  std::optional<int64_t> rate;     // source.max_rate_per_partition of every node (0 = no limit)
 };
 
 /// Most nodes a drill starts on one host (each is a process with its own threads).
@@ -40,6 +46,11 @@ uint32_t default_drill_partitions(uint64_t events);
 /// Empty when the flags make sense together, else the error (naming the flags).
 /// The event count of --from is unknown here: check_drill_events does that part.
 std::string validate_drill_options(const drill_options& o);
+
+/// The pace (events/s per partition reader) the nodes get: --rate, else a
+/// default when membership changes are asked for (so the cluster does not drain
+/// before they are done), else 0 = no limit. `defaulted` says which.
+int64_t drill_rate(const drill_options& o, uint64_t events, uint32_t partitions, bool& defaulted);
 
 /// Empty when `events` are enough for the kills and rescale asked for.
 std::string check_drill_events(const drill_options& o, uint64_t events);

@@ -71,6 +71,11 @@ void point_at_services(job_config& cfg, const drill_options& o, const std::strin
   cfg.dead_letter_path = work + "/dead-letter.jsonl";  // each node gets its own with --set
   cfg.progress_interval_ms = 1000;
   cfg.features_file = fs::absolute(cfg.features_file).string();
+  if (!o.lose.empty()) {
+    // Replace the lost node within seconds, not the production minute.
+    cfg.cluster_replace_after_ms = drill_replace_after_ms;
+    cfg.cluster_connect_timeout_ms = drill_connect_timeout_ms;
+  }
 }
 
 /// Runs `rtfeat oracle --diff` as a child, echoing its progress; the differences
@@ -148,6 +153,7 @@ void run_cluster_and_checks(const drill_options& o, job_config& cfg, drill_servi
   checkpoint_watch checkpoints(cfg.checkpoint_dir);
   drill_context ctx{o, cluster, services, checkpoints, cfg.checkpoint_dir, input.events};
   auto plan = plan_drill(o.seed, o.nodes, o.kills, o.rescale_to.has_value(), o.checkpoint_ms);
+  plan.membership = plan_membership(o);
   if (!run_drill_scenario(ctx, plan, r)) return;  // children end with `cluster`
   check_events(cfg, cluster, input.events, r);
   auto started = steady::now();
@@ -214,6 +220,14 @@ int run_drill(const drill_options& o) {
     r.events = input.events;
     r.produce_s = input.seconds;
     point_at_services(cfg, o, work.path(), services, partitions);
+    cfg.source_max_rate_per_partition = r.rate_per_partition =
+      drill_rate(o, input.events, partitions, r.rate_defaulted);
+    if (r.rate_defaulted)
+      std::fprintf(stderr,
+                   "drill: readers paced at %" PRId64
+                   " events/s per partition so that the cluster does not drain before the "
+                   "membership changes are done (--rate N sets it)\n",
+                   r.rate_per_partition);
     run_cluster_and_checks(o, cfg, services, input, ports, work.path(), r);
   }
   r.events = input.events;

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "runtime/checkpoint/checkpoint_store.hpp"
+#include "runtime/cluster/membership.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/tools/drill/drill_run.hpp"
 
@@ -35,7 +36,9 @@ public:
     auto opened = checkpoint_store::open(ctx_.checkpoint_dir, open_mode::create);
     if (!opened) return fail(opened.error().message());
     store_ = std::move(*opened);
-    bool ok = start() && kills(plan) && (!plan.rescale || rescale(*plan.rescale)) && drain();
+    bool ok = start() && kills(plan) && membership_changes(plan.membership)
+              && (!plan.rescale || rescale(*plan.rescale)) && drain();
+    if (!plan.membership.empty()) r_.nodes_after = ctx_.cluster.size();
     r_.cluster_s = std::chrono::duration<double>(steady::now() - start_).count();
     r_.checkpoints_completed = ctx_.checkpoints.completed_count();
     r_.restores = ctx_.cluster.restores();
@@ -141,6 +144,123 @@ private:
     std::fprintf(stderr, "drill: %u nodes processing after %" PRId64 " ms\n", ctx_.cluster.size(),
                  c.last_unix_ms - t);
     expect_running_ = true;
+    processing_start_ = steady::now();
+    return true;
+  }
+
+  bool membership_changes(const std::vector<planned_membership_change>& changes) {
+    for (const auto& c : changes)
+      if (!membership_change(c)) return false;
+    return true;
+  }
+
+  /// Waits for the change's moment, acts, waits for the epoch it leads to and
+  /// for every member of that epoch to process again.
+  bool membership_change(const planned_membership_change& c) {
+    membership_change_record rec;
+    rec.kind = std::string(to_string(c.kind));
+    rec.node = c.node;
+    auto what = rec.kind + " " + c.node;
+    if (!wait_for_change_moment(c, what)) return false;
+    uint64_t epoch_before = 0;
+    if (!newest_epoch(epoch_before)) return false;
+    rec.at_s = since_start();
+    auto t = wall_clock_ms();
+    const node_process* leaver = nullptr;
+    if (!act(c, what, leaver)) return false;
+    std::fprintf(stderr, "drill: %s at %.2f s\n", what.c_str(), rec.at_s);
+    membership m;
+    if (!await_epoch(epoch_before, what, m)) return false;
+    phase_ = what + ": epoch " + std::to_string(m.epoch) + ", waiting for every member to process";
+    cluster_resume resume;
+    if (!resumed(m.created_ms, resume)) return false;
+    if (leaver != nullptr && !left_cleanly(*leaver, what)) return false;
+    rec.epoch = m.epoch;
+    rec.committed_s = rec.at_s + static_cast<double>(m.created_ms - t) / 1000.0;
+    rec.restored_checkpoint = resume.checkpoint;
+    rec.pause_ms = resume.last_unix_ms - m.created_ms;
+    rec.since_action_ms = resume.last_unix_ms - t;
+    std::fprintf(stderr,
+                 "drill: %s: membership epoch %" PRIu64 " (%s), every member processing %" PRId64
+                 " ms after the commit\n",
+                 what.c_str(), m.epoch, m.ids().c_str(), rec.pause_ms);
+    r_.membership_changes.push_back(rec);
+    return true;
+  }
+
+  bool wait_for_change_moment(const planned_membership_change& c, const std::string& what) {
+    if (c.kind == membership_change_kind::replace) {
+      phase_ = what + ": waiting for a checkpoint, then " + std::to_string(c.delay_ms) + " ms";
+      return wait_for_moment(kill_moment::after_checkpoint, c.delay_ms);
+    }
+    phase_ = what + ": waiting until " + std::to_string(c.at_s) + " s of processing";
+    auto due = processing_start_ + milliseconds(static_cast<int64_t>(c.at_s * 1000));
+    return wait_until([&] { return steady::now() >= due; },
+                      milliseconds(static_cast<int64_t>(c.at_s * 1000) + 60000));
+  }
+
+  /// Starts the joiner, asks for the leave, or SIGKILLs the node to lose.
+  bool act(const planned_membership_change& c, const std::string& what,
+           const node_process*& leaver) {
+    auto& cluster = ctx_.cluster;
+    std::string error;
+    phase_ = what + ": waiting for the membership epoch";
+    if (c.kind == membership_change_kind::join) {
+      if (!cluster.start_joiner(c.node, cluster.address(0), error)) return fail(error);
+      return true;
+    }
+    auto index = cluster.index_of(c.node);
+    if (!index) return fail(what + ": " + c.node + " is not a member any more");
+    if (c.kind == membership_change_kind::replace) {
+      cluster.kill(*index);
+      cluster.remove(*index);
+      return true;
+    }
+    leave_command_ =
+      child_process::start({self_executable(), "cluster", "leave", "--config",
+                            cluster.config_path(), "--timeout-ms", "60000", c.node},
+                           leave_log_ = cluster.work_dir() + "/leave-" + c.node + ".log", error);
+    if (!leave_command_) return fail(error);
+    leaver = cluster.remove(*index);  // its exit 0 is the leave, not a drain
+    return true;
+  }
+
+  bool newest_epoch(uint64_t& epoch) {
+    auto loaded = load_membership(ctx_.checkpoint_dir);
+    if (!loaded) return fail("membership: " + loaded.error().message());
+    epoch = *loaded ? (*loaded)->epoch : 0;
+    return true;
+  }
+
+  /// Waits for an epoch newer than `before`, which must be the one `what` asked for.
+  bool await_epoch(uint64_t before, const std::string& what, membership& out) {
+    bool read_error = false;
+    auto committed = [&] {
+      auto loaded = load_membership(ctx_.checkpoint_dir);
+      if (!loaded) return read_error = true;
+      if (!*loaded || (*loaded)->epoch <= before) return false;
+      out = **loaded;
+      return true;
+    };
+    if (!wait_until(committed, resume_timeout)) return false;
+    if (read_error) return fail("cannot read the membership in " + ctx_.checkpoint_dir);
+    if (out.epoch != before + 1 || !out.change.starts_with(what))
+      return fail("membership epoch " + std::to_string(out.epoch) + " (" + out.change
+                  + ") is not the " + what + " the drill asked for");
+    return true;
+  }
+
+  /// The leave command and the node that left both exit 0.
+  bool left_cleanly(const node_process& leaver, const std::string& what) {
+    phase_ = what + ": waiting for the leave command and the node to exit";
+    if (!wait_until([&] { return !leave_command_->running() && leaver.child->status(); },
+                    resume_timeout))
+      return false;
+    if (!leave_command_->status()->ok())
+      return fail("rtfeat cluster leave " + leaver.id + " failed ("
+                  + leave_command_->status()->describe() + "), see " + leave_log_);
+    if (!leaver.child->status()->ok())
+      return fail(leaver.id + " did not exit 0 after leaving, see " + leaver.log_path);
     return true;
   }
 
@@ -270,6 +390,9 @@ private:
   drill_report& r_;
   std::unique_ptr<checkpoint_store> store_;
   steady::time_point start_ = steady::now();
+  steady::time_point processing_start_ = steady::now();  // every node first processed
+  std::unique_ptr<child_process> leave_command_;
+  std::string leave_log_;
   steady::time_point last_progress_ = steady::now();
   std::string phase_;
   bool expect_running_ = false;  // a node that drains now ends the drill too early

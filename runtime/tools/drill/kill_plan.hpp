@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/tools/drill/membership_plan.hpp"
+
 namespace rtfeat {
 
 enum class kill_moment : uint8_t {
@@ -33,6 +35,7 @@ struct planned_rescale {
 struct drill_plan {
   std::vector<planned_kill> kills;
   std::optional<planned_rescale> rescale;
+  std::vector<planned_membership_change> membership;  // after the kills (membership_plan.hpp)
 };
 
 inline constexpr int64_t min_pause_ms = 200;

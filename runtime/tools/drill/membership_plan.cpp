@@ -71,8 +71,11 @@ std::string validate_membership_options(const drill_options& o) {
            "restarts the seed node list, which is no longer the membership";
   if (o.leave_at && o.nodes < 2)
     return "--leave-at: a 1-node cluster has no member to leave but its coordinator";
-  if (!o.leave.empty() && !is_seed_node(o.leave, o.nodes))
-    return "--leave " + o.leave + ": not a node of the drill (" + seed_ids(o.nodes) + ")";
+  // The joiner may leave too, once it has joined.
+  const bool leaves_joiner = joins_before_leave(o) && o.leave == joiner_id(o.nodes);
+  if (!o.leave.empty() && !is_seed_node(o.leave, o.nodes) && !leaves_joiner)
+    return "--leave " + o.leave + ": not a node of the drill (" + seed_ids(o.nodes)
+           + (o.join_at ? ", or " + joiner_id(o.nodes) + " once it joined" : "") + ")";
   if (!o.lose.empty() && !is_seed_node(o.lose, o.nodes))
     return "--lose " + o.lose + ": not a node of the drill (" + seed_ids(o.nodes) + ")";
   if (o.leave_at && !o.lose.empty() && o.leave == o.lose)

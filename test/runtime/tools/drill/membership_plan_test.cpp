@@ -66,6 +66,13 @@ TEST_SUITE("runtime.drill.membership_plan") {
     o.leave_at = 5;
     o.leave = "n7";
     CHECK(validate_drill_options(o) == "--leave n7: not a node of the drill (n1..n3)");
+    o.join_at = 2;  // the joiner may leave once it joined, not before
+    o.leave = "n4";
+    CHECK(validate_drill_options(o) == "");
+    o.join_at = 9;
+    CHECK(validate_drill_options(o)
+          == "--leave n4: not a node of the drill (n1..n3, or n4 once it joined)");
+    o.join_at.reset();
     o.leave_at.reset();
     o.leave = "n2";
     CHECK(validate_drill_options(o) == "--leave n2: give --leave-at S too");

@@ -148,18 +148,25 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
   uint64_t floor_id = opt.restore.empty() && opt.join.empty() ? checkpoints_before(ns.cfg) : 0;
   std::string which = opt.join.empty() ? opt.restore : "latest";
   std::optional<std::chrono::steady_clock::time_point> lost_since;  // a peer lost, not back yet
+  bool formed = false;  // this process ran in a formed cluster at least once
   for (int joins_refused = 0;;) {
     auto end = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
     const auto r = end.result;
     if (r == attempt_result::finished || r == attempt_result::failed) return end.status;
-    // At a first start a missing peer is a setup problem; after a loss, it may be gone for good.
-    if (r == attempt_result::peers_missing && !lost_since) return end.status;
-    if (r == attempt_result::peer_lost)
-      lost_since = std::chrono::steady_clock::now();  // the cluster ran
+    // Before the cluster first formed a missing peer is a setup problem; after, it may be
+    // gone for good.
+    if (r == attempt_result::peer_lost || r == attempt_result::membership_changed) formed = true;
+    if (r == attempt_result::peers_missing && !formed) return end.status;
+    const auto now = std::chrono::steady_clock::now();
+    if (r == attempt_result::peer_lost) lost_since = now;
     if (r == attempt_result::membership_changed) lost_since.reset();
-    if (r == attempt_result::peers_missing) replace_silent(ns, end.reached, *lost_since);
+    if (r == attempt_result::peers_missing) {
+      if (!lost_since) lost_since = now;  // a member of a new epoch never came
+      replace_silent(ns, end.reached, *lost_since);
+    }
     bool member = true;
     std::string why_not, error;
+    const auto epoch_before = ns.epoch;
     if (!apply_membership(ns, member, why_not, error)) {
       std::cerr << "rtfeat node: " << error << "\n";
       return exit_status::failed;
@@ -183,7 +190,8 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
       continue;
     }
     joins_refused = 0;
-    if (r == attempt_result::membership_changed)
+    // A peer that stops for the new epoch may be seen as lost before the epoch is announced.
+    if (ns.epoch != epoch_before)
       std::cerr << "node: membership epoch " << ns.epoch << " (" << ns.cfg.nodes.size()
                 << " members): resuming from the newest checkpoint as member " << ns.node_index
                 << "\n";

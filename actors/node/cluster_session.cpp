@@ -14,6 +14,7 @@
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
 #include "actors/node/cluster_transport.hpp"
+#include "runtime/cluster/membership.hpp"
 #include "runtime/crypto/hmac.hpp"
 
 namespace rtfeat::node {
@@ -106,6 +107,13 @@ forming take_hellos(caf::scoped_actor& self, std::chrono::milliseconds wait,
   return state;
 }
 
+/// A membership newer than `epoch` is committed (a replacement decided while this
+/// node waited): forming this one is pointless.
+bool newer_epoch_committed(const std::string& checkpoint_dir, uint64_t epoch) {
+  auto m = load_membership(checkpoint_dir);
+  return m && *m && (*m)->epoch > epoch;
+}
+
 std::string missing_of(const job_config& cfg, const std::vector<bool>& have) {
   std::string out;
   for (size_t j = 0; j < have.size(); ++j)
@@ -189,6 +197,10 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
     if (formed == forming::stale) return s->refused_restore_ = retry = true, false;
     if (formed == forming::peer_left) return s->incomplete_ = true, false;
     if (std::find(have.begin(), have.end(), false) == have.end()) break;
+    if (newer_epoch_committed(cfg.checkpoint_dir, hello.who.epoch)) {
+      error = "a newer membership epoch was committed while the cluster formed";
+      return s->epoch_changed_ = true, false;
+    }
     if (steady::now() >= deadline) {
       // Why a node could not be reached (a TLS refusal, say) says more than who is missing.
       error = !unreachable.empty()

@@ -41,6 +41,8 @@ public:
   /// The last join failed only because some peers never said hello in time (or
   /// one that did left again): after a loss, maybe a member gone for good.
   bool incomplete() const { return incomplete_; }
+  /// The last join stopped because a newer membership epoch was committed meanwhile.
+  bool epoch_changed() const { return epoch_changed_; }
   const job_graph& graph() const { return graph_; }
   /// This node's agent: (stop_atom) to it stops every node.
   const caf::actor& agent() const { return agent_; }
@@ -63,6 +65,7 @@ private:
   std::vector<node_hello> view_;  // per node
   std::vector<bool> reached_;     // per node: view_ holds its hello
   bool incomplete_ = false;
+  bool epoch_changed_ = false;
   bool refused_restore_ = false;  // a peer that restored a newer checkpoint was refused
 };
 

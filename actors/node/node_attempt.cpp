@@ -199,10 +199,10 @@ bool join(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self, c
     return true;
   std::cerr << "rtfeat node: cluster: " << error << "\n";
   session.close(sys, caf::exit_reason::kill);
-  auto result = retry                  ? attempt_result::join_retry
+  auto result = retry                     ? attempt_result::join_retry
                 : session.epoch_changed() ? attempt_result::membership_changed
-                : session.incomplete() ? attempt_result::peers_missing
-                                       : attempt_result::failed;
+                : session.incomplete()    ? attempt_result::peers_missing
+                                          : attempt_result::failed;
   f.early = attempt_end{result, exit_status::failed, session.reached()};
   return false;
 }

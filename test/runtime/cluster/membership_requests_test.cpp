@@ -4,25 +4,15 @@
 
 #include <doctest/doctest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <thread>
 
+#include "test/runtime/checkpoint/temp_dir.hpp"
+
 using namespace rtfeat;
-namespace fs = std::filesystem;
+using rtfeat::test::temp_dir;
 
 namespace {
-
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char name[] = "/tmp/rtfeat_requests_XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-};
 
 membership members(uint64_t epoch, std::vector<cluster_node> nodes) {
   membership m;
@@ -51,30 +41,30 @@ membership_request join(const std::string& id, int64_t port) {
 TEST_SUITE("runtime.cluster.membership_requests") {
   TEST_CASE("requests are listed oldest first until dropped; asking twice is one request") {
     temp_dir d;
-    CHECK(pending_requests(d.path).empty());
-    REQUIRE(file_request(d.path, leave("n2")).ok());
+    CHECK(pending_requests(d.path()).empty());
+    REQUIRE(file_request(d.path(), leave("n2")).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // distinct modification times
-    REQUIRE(file_request(d.path, join("n4", 4604)).ok());
-    REQUIRE(file_request(d.path, join("n4", 4604)).ok());
-    auto all = pending_requests(d.path);
+    REQUIRE(file_request(d.path(), join("n4", 4604)).ok());
+    REQUIRE(file_request(d.path(), join("n4", 4604)).ok());
+    auto all = pending_requests(d.path());
     REQUIRE(all.size() == 2);
     CHECK(all[0].text() == "leave n2");
     CHECK(all[1].text() == "join n4 (127.0.0.1:4604)");
     CHECK(all[1].node.port == 4604);
-    drop_request(d.path, all[0]);
-    all = pending_requests(d.path);
+    drop_request(d.path(), all[0]);
+    all = pending_requests(d.path());
     REQUIRE(all.size() == 1);
     CHECK(all[0].what == membership_request::kind::join);
   }
 
   TEST_CASE("a bad id or address is refused; a malformed file is skipped") {
     temp_dir d;
-    CHECK(file_request(d.path, leave("../n2")).kind() == error_kind::bad_input);
-    CHECK(file_request(d.path, join("n4", 0)).kind() == error_kind::bad_input);
-    REQUIRE(file_request(d.path, leave("n2")).ok());
-    std::ofstream(membership_dir(d.path) + "/requests/join-n9") << "no port here\n";
-    std::ofstream(membership_dir(d.path) + "/requests/stray.txt") << "x\n";
-    auto all = pending_requests(d.path);
+    CHECK(file_request(d.path(), leave("../n2")).kind() == error_kind::bad_input);
+    CHECK(file_request(d.path(), join("n4", 0)).kind() == error_kind::bad_input);
+    REQUIRE(file_request(d.path(), leave("n2")).ok());
+    std::ofstream(membership_dir(d.path()) + "/requests/join-n9") << "no port here\n";
+    std::ofstream(membership_dir(d.path()) + "/requests/stray.txt") << "x\n";
+    auto all = pending_requests(d.path());
     REQUIRE(all.size() == 1);
     CHECK(all[0].node.id == "n2");
   }

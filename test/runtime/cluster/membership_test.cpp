@@ -9,22 +9,13 @@
 #include <fstream>
 
 #include "config/job_config.hpp"
+#include "test/runtime/checkpoint/temp_dir.hpp"
 
 using namespace rtfeat;
+using rtfeat::test::temp_dir;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct temp_dir {
-  std::string path;
-  temp_dir() {
-    char name[] = "/tmp/rtfeat_membership_XXXXXX";
-    path = ::mkdtemp(name);
-  }
-  ~temp_dir() { fs::remove_all(path); }
-  temp_dir(const temp_dir&) = delete;
-  temp_dir& operator=(const temp_dir&) = delete;
-};
 
 job_config three_nodes(const std::string& dir) {
   job_config cfg;
@@ -48,7 +39,7 @@ membership without(const membership& m, const std::string& id, uint64_t checkpoi
 TEST_SUITE("runtime.cluster.membership") {
   TEST_CASE("without a commit the cluster runs with the config's list as epoch 0") {
     temp_dir d;
-    auto cfg = three_nodes(d.path);
+    auto cfg = three_nodes(d.path());
     auto m = current_membership(cfg.checkpoint_dir, cfg.nodes);
     REQUIRE(m.ok());
     CHECK(m->epoch == 0);
@@ -59,16 +50,16 @@ TEST_SUITE("runtime.cluster.membership") {
 
   TEST_CASE("a committed epoch replaces the config's list, and the newest epoch wins") {
     temp_dir d;
-    auto cfg = three_nodes(d.path);
+    auto cfg = three_nodes(d.path());
     auto first = without(*current_membership(cfg.checkpoint_dir, cfg.nodes), "n2", 7);
-    REQUIRE(commit_membership(d.path, first).ok());
+    REQUIRE(commit_membership(d.path(), first).ok());
     auto m = current_membership(cfg.checkpoint_dir, cfg.nodes);
     REQUIRE(m.ok());
     CHECK(m->epoch == 1);
     CHECK(m->ids() == "n1, n3");
     CHECK(m->checkpoint_id == 7);
     CHECK(m->change == "leave n2");
-    REQUIRE(commit_membership(d.path, without(*m, "n1", 9)).ok());
+    REQUIRE(commit_membership(d.path(), without(*m, "n1", 9)).ok());
     m = current_membership(cfg.checkpoint_dir, cfg.nodes);
     CHECK(m->epoch == 2);
     CHECK(m->ids() == "n3");
@@ -77,27 +68,27 @@ TEST_SUITE("runtime.cluster.membership") {
 
   TEST_CASE("an epoch can be committed once: the second committer is fenced") {
     temp_dir d;
-    auto cfg = three_nodes(d.path);
+    auto cfg = three_nodes(d.path());
     auto base = *current_membership(cfg.checkpoint_dir, cfg.nodes);
-    REQUIRE(commit_membership(d.path, without(base, "n2", 1)).ok());
-    auto again = commit_membership(d.path, without(base, "n3", 1));
+    REQUIRE(commit_membership(d.path(), without(base, "n2", 1)).ok());
+    auto again = commit_membership(d.path(), without(base, "n3", 1));
     REQUIRE_FALSE(again.ok());
     CHECK(again.kind() == error_kind::retriable);
     CHECK(again.message() == "membership epoch 1 was committed by another node first: this node is fenced and re-reads it");
     CHECK(current_membership(cfg.checkpoint_dir, cfg.nodes)->ids() == "n1, n3");
     int files = 0;
-    for (const auto& e : fs::directory_iterator(membership_dir(d.path)))
+    for (const auto& e : fs::directory_iterator(membership_dir(d.path())))
       files += e.is_regular_file() ? 1 : 0;
     CHECK(files == 1);  // no temporary file left behind
   }
 
   TEST_CASE("a malformed newest epoch is an error that names the file") {
     temp_dir d;
-    auto cfg = three_nodes(d.path);
-    REQUIRE(commit_membership(d.path,
+    auto cfg = three_nodes(d.path());
+    REQUIRE(commit_membership(d.path(),
                               without(*current_membership(cfg.checkpoint_dir, cfg.nodes), "n2", 1))
               .ok());
-    std::ofstream(membership_dir(d.path) + "/epoch-2.json") << "{\"epoch\": 2, \"members\": [";
+    std::ofstream(membership_dir(d.path()) + "/epoch-2.json") << "{\"epoch\": 2, \"members\": [";
     auto m = current_membership(cfg.checkpoint_dir, cfg.nodes);
     REQUIRE_FALSE(m.ok());
     CHECK(m.error().kind() == error_kind::bad_input);

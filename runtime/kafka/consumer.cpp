@@ -4,6 +4,8 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <algorithm>
+
 namespace rtfeat {
 
 namespace {
@@ -106,15 +108,26 @@ int32_t kafka_consumer::partition_count(const std::string& topic, std::string& e
 
 bool kafka_consumer::query_offsets(const std::string& topic, int32_t partitions,
                                    std::vector<partition_offsets>& out, std::string& error) {
-  out.clear();
-  for (int32_t p = 0; p < partitions; ++p) {
-    partition_offsets o{p, 0, 0};
-    auto err = rd_kafka_query_watermark_offsets(handle(rk_), topic.c_str(), p, &o.low, &o.high, 10000);
-    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-      error = "kafka offsets of " + topic + "[" + std::to_string(p) + "]: " + rd_kafka_err2str(err);
-      return false;
+  // One ListOffsets request per bound for every partition (the timestamps -2 and -1
+  // mean earliest and latest): per-partition queries cost a round trip each, 100-200
+  // ms of every node start and rollback with 200 partitions.
+  out.assign(static_cast<size_t>(std::max(partitions, 0)), partition_offsets{});
+  for (int64_t bound : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
+    auto* list = rd_kafka_topic_partition_list_new(std::max(partitions, 1));
+    for (int32_t p = 0; p < partitions; ++p) rd_kafka_topic_partition_list_add(list, topic.c_str(), p)->offset = bound;
+    auto err = rd_kafka_offsets_for_times(handle(rk_), list, 10000);
+    std::string where = topic;
+    for (int i = 0; err == RD_KAFKA_RESP_ERR_NO_ERROR && i < list->cnt; ++i) {
+      const auto& tp = list->elems[i];
+      err = tp.err;
+      where = topic + "[" + std::to_string(tp.partition) + "]";
+      auto& o = out[static_cast<size_t>(tp.partition)];
+      o.partition = tp.partition;
+      (bound == RD_KAFKA_OFFSET_BEGINNING ? o.low : o.high) = tp.offset;
     }
-    out.push_back(o);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) error = "kafka offsets of " + where + ": " + rd_kafka_err2str(err);
+    rd_kafka_topic_partition_list_destroy(list);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return false;
   }
   return true;
 }

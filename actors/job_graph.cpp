@@ -169,4 +169,12 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s) {
   return g;
 }
 
+std::string await_restored_shards(caf::actor_system& sys, caf::scoped_actor& self, const job_graph& g) {
+  std::string failure;
+  for (const auto& shard : g.shards)
+    self->request(shard, caf::infinite, ready_atom::value)
+      .receive([](ready_atom) {}, [&](caf::error& e) { failure = sys.render(e); });
+  return failure;
+}
+
 }  // namespace rtfeat

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "actors/keyed_shard.hpp"
@@ -68,6 +69,10 @@ job_graph spawn_job_graph(caf::actor_system& sys, const job_graph_settings& s);
 /// groups placement gives node s.node_index), dead letters, snapshot writer,
 /// and the coordinator unless s.coordinator is set.
 job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s);
+
+/// Shards decode their checkpointed state when they first run (seconds for a large
+/// state): waits until every shard of `g` did. "" or why a shard could not.
+std::string await_restored_shards(caf::actor_system& sys, caf::scoped_actor& self, const job_graph& g);
 
 /// Spawns this node's readers into `g`, sending to `routes` (every shard of the job).
 void spawn_readers(caf::actor_system& sys, const job_graph_settings& s, const std::shared_ptr<const routing>& routes,

@@ -14,6 +14,7 @@
 #include "actors/atoms.hpp"
 #include "actors/cluster_agent.hpp"
 #include "actors/node/cluster_transport.hpp"
+#include "actors/urgent_exit.hpp"
 #include "runtime/cluster/membership.hpp"
 #include "runtime/crypto/hmac.hpp"
 
@@ -91,7 +92,8 @@ forming take_hellos(caf::scoped_actor& self, std::chrono::milliseconds wait,
                     std::vector<node_hello>& view, std::vector<bool>& have, std::string& error) {
   auto state = forming::going;
   bool quiet = false;
-  while (state == forming::going && !quiet)
+  auto all = [&] { return std::find(have.begin(), have.end(), false) == have.end(); };
+  while (state == forming::going && !quiet && !all())
     self->receive(
       [&](peer_atom, node_hello& h) {
         auto n = h.who.node;
@@ -212,16 +214,25 @@ bool cluster_session::join(caf::actor_system& sys, caf::scoped_actor& self, cons
     }
   }
   std::cerr << "cluster: node '" << node.id << "' joined " << cfg.nodes.size() << " nodes\n";
+  if (stages_) stages_->mark("handshake");
+  // Readers start once this node's shards hold their checkpoint state (they decode it
+  // while the cluster forms): "processing" means it, and no batch waits behind a decode.
+  if (auto failure = await_restored_shards(sys, self, s->graph_); !failure.empty()) {
+    error = "fatal: a shard could not restore its checkpoint: " + failure;
+    return false;
+  }
+  if (stages_) stages_->mark("decode");
   auto routes = routes_of(s->view_, static_cast<uint32_t>(cfg.max_parallelism));
   spawn_readers(sys, settings, routes, s->graph_);
   self->send(s->view_[0].agent, readers_atom::value, static_cast<uint32_t>(me), s->graph_.readers);
+  if (stages_) stages_->mark("readers");
   return true;
 }
 
 void cluster_session::close(caf::actor_system& sys, caf::exit_reason how) {
   // Unpublish first: a restarting peer must not reach this node's dying agent.
   if (agent_) sys.middleman().unpublish(agent_, static_cast<uint16_t>(cfg_->nodes[me_].port));
-  for (const auto& a : all()) caf::anon_send_exit(a, how);
+  for (const auto& a : all()) send_exit(a, how);
 }
 
 std::vector<caf::actor> cluster_session::all() const {

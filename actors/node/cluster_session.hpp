@@ -15,6 +15,7 @@
 #include "actors/cluster_messages.hpp"
 #include "actors/job_graph.hpp"
 #include "config/job_config.hpp"
+#include "runtime/lifecycle/stage_clock.hpp"
 
 namespace rtfeat::node {
 
@@ -22,12 +23,16 @@ struct cluster_transport;
 
 class cluster_session {
 public:
-  /// Links to peers go through `transport` (plain or TLS), which must outlive the session.
-  explicit cluster_session(const cluster_transport& transport) : transport_(&transport) {}
+  /// Links to peers go through `transport` (plain or TLS), which must outlive the
+  /// session; `stages` (when given) times the handshake and the shards' restore.
+  explicit cluster_session(const cluster_transport& transport, stage_clock* stages = nullptr)
+      : transport_(&transport), stages_(stages) {}
 
   /// Joins the cluster as node `me` of cfg.nodes. `gs` describes this node's
   /// sources (its partitions only); `secret` is the cluster secret ("" = none).
-  /// Blocks until every peer said hello, or fails after
+  /// Blocks until every peer said hello and this node's shards restored their
+  /// checkpoint state (then its readers start), or fails (a shard that cannot
+  /// restore is a failure too) after
   /// cluster.connect_timeout_ms naming the missing peers (reached() tells who
   /// answered, for a majority decision); `retry` is then set when
   /// the only problem is that a peer restored another checkpoint. On failure
@@ -58,6 +63,7 @@ public:
 
 private:
   const cluster_transport* transport_;
+  stage_clock* stages_;
   const job_config* cfg_ = nullptr;
   size_t me_ = 0;
   caf::actor agent_;

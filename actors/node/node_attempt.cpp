@@ -20,6 +20,7 @@
 #include "actors/node/node_restore.hpp"
 #include "actors/node/node_sources.hpp"
 #include "actors/node/shutdown_watchdog.hpp"
+#include "actors/urgent_exit.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
 #include "runtime/redis/redis_target.hpp"
@@ -95,24 +96,16 @@ void print_stats(const node_report& report, const node_options& opt, std::chrono
     std::cerr << "rtfeat node: cannot write " << opt.stats << "\n";
 }
 
-/// Shards decode their checkpointed state when they first run (seconds for a large
-/// state); "processing" must mean that this is done. "" or why a shard could not.
-std::string await_restored_shards(caf::actor_system& sys, caf::scoped_actor& self, const job_graph& graph) {
-  std::string failure;
-  for (const auto& shard : graph.shards)
-    self->request(shard, caf::infinite, ready_atom::value)
-      .receive([](ready_atom) {}, [&](caf::error& e) { failure = sys.render(e); });
-  return failure;
-}
-
 /// The moment this node works again after a (re)start or a rollback: `rtfeat drill`
 /// measures rollbacks up to it on every node, through --status-file (docs/cluster.md).
 void announce_processing(const node_options& opt, const node_setup& ns, const node_sources& src,
-                         const restore_plan& restored, node_status& status) {
+                         const restore_plan& restored, node_status& status, const stage_clock& stages) {
   const int64_t processing_ms = wall_clock_ms();
   const uint64_t from_checkpoint = restored.manifest ? restored.manifest->id : 0;
   std::cerr << "node: processing: readers started at unix_ms=" << processing_ms << " from checkpoint "
             << from_checkpoint << " (0 = the beginning)\n";
+  std::cerr << "node: processing " << stages.total_ms() << " ms after " << (status.starts == 0 ? "start" : "the stop")
+            << ": " << stages.text() << "\n";
   if (!opt.status_file.empty()) {
     status.processing_since_unix_ms = processing_ms;
     status.checkpoint = from_checkpoint;
@@ -130,7 +123,7 @@ void announce_processing(const node_options& opt, const node_setup& ns, const no
 void stop_all(caf::actor_system& sys, cluster_session* session, const job_graph& graph, caf::exit_reason how) {
   if (session) session->close(sys, how);
   else
-    for (const auto& a : graph.all()) caf::anon_send_exit(a, how);
+    for (const auto& a : graph.all()) send_exit(a, how);
 }
 
 /// After the sinks: whether every rejected event reached the dead-letter sink,
@@ -156,6 +149,7 @@ struct attempt_context {
   std::shared_ptr<node_metrics> metrics;
   node_report& report;
   shutdown_watchdog& watchdog;
+  stage_clock& stages;
   std::shared_ptr<std::atomic<bool>> abandon_sinks = std::make_shared<std::atomic<bool>>(false);
 };
 
@@ -202,7 +196,7 @@ bool join(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self, c
   auto result = retry                     ? attempt_result::join_retry
                 : session.epoch_changed() ? attempt_result::membership_changed
                 : session.incomplete()    ? attempt_result::peers_missing
-                                          : attempt_result::failed;
+                                          : attempt_result::failed;  // refused, or a shard could not restore
   f.early = attempt_end{result, exit_status::failed, session.reached()};
   return false;
 }
@@ -221,7 +215,9 @@ void end_run(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self
     f.final_checkpoint_committed = final_checkpoint(self, graph, c.ns.cfg, c.watchdog, f.checkpoint_why);
   }
   if (f.w.lost || f.w.new_epoch != 0) {
-    // No split brain: stop writing at once; the rollback replays from the checkpoint.
+    // No split brain: stop writing at once (a sink ends the write under way first);
+    // the rollback replays from the checkpoint.
+    *c.abandon_sinks = true;
     stop_all(sys, session, graph, caf::exit_reason::kill);
   } else {
     f.dead_letters_ok = end_dead_letters(self, graph, c.watchdog);
@@ -229,53 +225,64 @@ void end_run(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self
   }
 }
 
-/// Spawns (or joins), runs to the end and stops every actor; the actor system is
-/// gone when this returns.
-run_facts run_graph(attempt_context& c, node_status& status) {
-  run_facts f;
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys{system_config(sys_cfg, c.ns)};
+/// Spawns (or joins), runs to the end and sends every actor its exit.
+void drive_graph(caf::actor_system& sys, attempt_context& c, node_status& status, run_facts& f) {
   caf::scoped_actor self{sys};
+  c.stages.mark("actor system");
   auto gs = settings_of(c, self);
   std::unique_ptr<cluster_session> session;
   job_graph graph;
   if (c.ns.cluster) {
-    session = std::make_unique<cluster_session>(c.ns.transport);
-    if (!join(c, sys, self, gs, *session, f)) return f;
+    session = std::make_unique<cluster_session>(c.ns.transport, &c.stages);
+    if (!join(c, sys, self, gs, *session, f)) return;  // the shards restored before the readers started
     graph = session->graph();
   } else {
     graph = spawn_job_graph(sys, gs);
+    c.stages.mark("spawn");
+    if (auto failure = await_restored_shards(sys, self, graph); !failure.empty()) {
+      // Nothing was read or written: stop every actor, exit 1.
+      std::cerr << "rtfeat node: fatal: a shard could not restore its checkpoint: " << failure << "\n";
+      stop_all(sys, nullptr, graph, caf::exit_reason::kill);
+      f.early = attempt_end{attempt_result::failed, exit_status::failed};
+      return;
+    }
+    c.stages.mark("decode");
   }
-  if (auto failure = await_restored_shards(sys, self, graph); !failure.empty()) {
-    // Nothing was read or written: stop every actor, exit 1.
-    std::cerr << "rtfeat node: fatal: a shard could not restore its checkpoint: " << failure << "\n";
-    stop_all(sys, session.get(), graph, caf::exit_reason::kill);
-    f.early = attempt_end{attempt_result::failed, exit_status::failed};
-    return f;
-  }
-  announce_processing(c.opt, c.ns, c.src, c.restored, status);
+  announce_processing(c.opt, c.ns, c.src, c.restored, status, c.stages);
   f.w = wait_for_sinks(self, graph, c.ns.cfg, c.src, c.report, session ? session->agent() : caf::actor{},
                        c.watchdog);
+  if (f.w.lost || f.w.new_epoch != 0) c.stages.restart();  // the way back starts here
   end_run(c, sys, self, graph, session.get(), f);
+  if (f.w.lost || f.w.new_epoch != 0) c.stages.mark("stop");
+}
+
+/// drive_graph in an actor system of its own, which is gone when this returns.
+run_facts run_graph(attempt_context& c, node_status& status) {
+  run_facts f;
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{system_config(sys_cfg, c.ns)};
+  drive_graph(sys, c, status, f);
   return f;
 }
 
 }  // namespace
 
 attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id,
-                        node_status& status) {
+                        node_status& status, stage_clock& stages) {
   const auto& cfg = ns.cfg;
   std::string error;
   restore_plan restored;
   node_sources src;
   std::shared_ptr<dead_letter_writer> dead_letters;
-  bool prepared = prepare_restore(cfg, ns.catalogue, which, opt.allow_catalogue_change, restored, error);
-  if (prepared) ignore_older(restored, floor_id);
+  bool prepared =
+    prepare_restore(cfg, ns.catalogue, which, opt.allow_catalogue_change, restored, error, ns.key_groups);
+  if (prepared) ignore_older(restored, floor_id), stages.mark("restore read");
   if (!prepared || !(dead_letters = open_dead_letters(cfg, error))
       || !open_node_sources(cfg, opt.drain, restored.offsets, src, error, ns.cluster ? &ns.partitions : nullptr)) {
     std::cerr << "rtfeat node: " << error << "\n";
     return {attempt_result::failed, exit_status::bad_setup};
   }
+  stages.mark("sources");
   auto metrics = std::make_shared<node_metrics>();
   if (ns.metrics) ns.metrics->publish(metrics);
   node_report report(*metrics);
@@ -293,8 +300,13 @@ attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std
                     .dead_letters = dead_letters,
                     .metrics = metrics,
                     .report = report,
-                    .watchdog = watchdog};
+                    .watchdog = watchdog,
+                    .stages = stages};
   auto f = run_graph(c, status);
+  if (f.w.lost || f.w.new_epoch != 0) {
+    stages.mark("actor system down");
+    close_in_background(src);
+  }
   if (f.early) return *f.early;
   print_stats(report, opt, started);
   if (f.w.lost) return {attempt_result::peer_lost, exit_status::failed};

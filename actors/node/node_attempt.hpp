@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "actors/node/cluster_transport.hpp"
@@ -17,6 +19,7 @@
 #include "runtime/features/feature_plan.hpp"
 #include "runtime/lifecycle/exit_status.hpp"
 #include "runtime/lifecycle/node_status.hpp"
+#include "runtime/lifecycle/stage_clock.hpp"
 
 namespace rtfeat::node {
 
@@ -33,6 +36,7 @@ struct node_setup {
   metrics_endpoint* metrics = nullptr;  // null when metrics.port = 0
   cluster_transport transport;        // a cluster node's links: plain or TLS
   std::vector<int32_t> partitions;    // a cluster node's own
+  std::optional<std::pair<uint32_t, uint32_t>> key_groups;  // a cluster node's own: [first, last)
 };
 
 /// peers_missing: the cluster did not form within cluster.connect_timeout_ms
@@ -59,9 +63,10 @@ struct attempt_end {
 
 /// One run of the node: restore `which` (ignoring checkpoints <= floor_id), open the
 /// sources, spawn (and in a cluster join), run to the end, a failure or a lost peer.
-/// `status` counts the starts across attempts (--status-file).
+/// `status` counts the starts across attempts (--status-file). `stages` times the way
+/// to processing; the attempt restarts it when it sees a peer lost or a new epoch.
 /// Runs in: the calling thread, which it blocks (it owns the attempt's actor system).
 attempt_end run_attempt(const node_options& opt, const node_setup& ns, const std::string& which, uint64_t floor_id,
-                        node_status& status);
+                        node_status& status, stage_clock& stages);
 
 }  // namespace rtfeat::node

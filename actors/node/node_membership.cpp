@@ -62,6 +62,7 @@ bool apply_membership(node_setup& ns, bool& member, std::string& why_not, std::s
     static_cast<uint32_t>(cfg.max_parallelism), static_cast<uint32_t>(cfg.user_shards),
     static_cast<uint32_t>(cfg.category_shards));
   ns.partitions = place.partitions_of(static_cast<uint32_t>(ns.node_index));
+  ns.key_groups = place.key_groups_of(static_cast<uint32_t>(ns.node_index));
   return true;
 }
 

@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <iostream>
 
 #include "runtime/checkpoint/shard_state_codec.hpp"
@@ -25,13 +26,16 @@ bool parse_which(const std::string& which, std::optional<uint64_t>& id, std::str
 
 /// Reads (and checksums) every snapshot file; a progress line about once a second,
 /// since a large state takes a while (SPEC §7).
-bool load_bodies(restore_plan& out, std::string& error) {
+bool load_bodies(restore_plan& out, const std::function<bool(uint32_t)>& wanted, std::string& error) {
   using clock = std::chrono::steady_clock;
   out.bodies = std::make_shared<restored_bodies>();
-  const uint64_t total = out.manifest->snapshot_bytes();
+  uint64_t total = 0;
+  for (const auto& e : out.manifest->snapshots)
+    if (wanted(e.key_group)) total += e.size;
   uint64_t done = 0;
   auto started = clock::now(), shown = started;
   for (const auto& e : out.manifest->snapshots) {
+    if (!wanted(e.key_group)) continue;
     std::string body;
     if (auto read = out.store->read_snapshot(*out.manifest, e.key_group, body); !read)
       return error = read.message(), false;
@@ -56,7 +60,8 @@ bool load_bodies(restore_plan& out, std::string& error) {
 }  // namespace
 
 bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, const std::string& which,
-                     bool allow_catalogue_change, restore_plan& out, std::string& error) {
+                     bool allow_catalogue_change, restore_plan& out, std::string& error,
+                     std::optional<key_group_range> own) {
   if (cfg.checkpoint_interval_ms == 0 && which.empty()) return true;
   auto opened = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create);
   if (!opened) return error = opened.error().message(), false;
@@ -99,7 +104,11 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
             + ": keep the checkpoint's value (key groups cannot be re-split)";
     return false;
   }
-  if (!load_bodies(out, error)) return false;
+  const auto groups = static_cast<uint32_t>(cfg.max_parallelism);
+  auto wanted = [&](uint32_t file_key_group) {
+    return !own || (file_key_group % groups >= own->first && file_key_group % groups < own->second);
+  };
+  if (!load_bodies(out, wanted, error)) return false;
   for (const auto& [kg, body] : *out.bodies) {
     std::string why;
     if (check_shard_body_format(body, why)) continue;
@@ -108,8 +117,11 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
     return false;
   }
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-  std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.manifest->snapshots.size()
-            << " key groups, " << out.manifest->snapshot_bytes() << " bytes, read in " << ms.count() << " ms)\n";
+  uint64_t bytes = 0;
+  for (const auto& [kg, body] : *out.bodies) bytes += body.size();
+  std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.bodies->size() << " of "
+            << out.manifest->snapshots.size() << " key groups, " << bytes << " of " << out.manifest->snapshot_bytes()
+            << " bytes, read in " << ms.count() << " ms)\n";
   return true;
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "actors/keyed_shard.hpp"
 #include "config/feature_catalogue.hpp"
@@ -25,10 +26,15 @@ struct restore_plan {
   std::shared_ptr<restored_bodies> bodies;
 };
 
+/// Key groups [first, last) of engine.max_parallelism, user and category files alike.
+using key_group_range = std::pair<uint32_t, uint32_t>;
+
 /// `which` is "" (no restore), "latest" or a checkpoint id. Prints what it decides.
-/// Blocks: reads (and checksums) every snapshot of the chosen checkpoint.
+/// Blocks: reads (and checksums) every snapshot of the chosen checkpoint, or only
+/// those of `own` (a cluster node's share: the others are its peers' to read).
 bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, const std::string& which,
-                     bool allow_catalogue_change, restore_plan& out, std::string& error);
+                     bool allow_catalogue_change, restore_plan& out, std::string& error,
+                     std::optional<key_group_range> own = std::nullopt);
 
 /// A rollback must not restore a checkpoint of an older job in the same directory:
 /// one with id <= `floor_id` counts as none (start from the beginning). Prints so.

@@ -143,14 +143,14 @@ void replace_silent(const node_setup& ns, const std::vector<bool>& reached,
 /// A cluster node rolls back when a peer is lost (docs/cluster.md): it restores the
 /// last complete checkpoint and rejoins; the lost node is restarted with --restore latest.
 /// Every attempt runs with the newest membership; a node the newest one leaves out exits 0.
-exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_status& status) {
+exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_status& status, stage_clock& stages) {
   // A joining node resumes from the checkpoint its membership was committed after.
   uint64_t floor_id = opt.restore.empty() && opt.join.empty() ? checkpoints_before(ns.cfg) : 0;
   std::string which = opt.join.empty() ? opt.restore : "latest";
   std::optional<std::chrono::steady_clock::time_point> lost_since;  // a peer lost, not back yet
   bool formed = false;  // this process ran in a formed cluster at least once
   for (int joins_refused = 0;;) {
-    auto end = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status);
+    auto end = run_attempt(opt, ns, which, which == opt.restore ? 0 : floor_id, status, stages);
     const auto r = end.result;
     if (r == attempt_result::finished || r == attempt_result::failed) return end.status;
     // Before the cluster first formed a missing peer is a setup problem; after, it may be
@@ -206,6 +206,7 @@ exit_status run_cluster_node(const node_options& opt, node_setup& ns, node_statu
 }  // namespace
 
 node_outcome node_runtime::run(const node_options& opt) {
+  stage_clock stages;  // from this process's start to processing, then per rollback
   node_setup ns;
   std::string error;
   std::unique_ptr<metrics_endpoint> metrics;
@@ -214,15 +215,17 @@ node_outcome node_runtime::run(const node_options& opt) {
     return {exit_status::bad_setup};
   }
   ns.metrics = metrics.get();
+  stages.mark("setup");
   if (!opt.join.empty()) {
     if (auto joined = join_cluster(opt, ns, error); joined != exit_status::ok) {
       std::cerr << "rtfeat node: --join: " << error << "\n";
       return {joined};
     }
+    stages.mark("admission");
   }
   node_status status;  // across this process's attempts
-  if (!ns.cluster) return {run_attempt(opt, ns, opt.restore, 0, status).status};
-  return {run_cluster_node(opt, ns, status)};
+  if (!ns.cluster) return {run_attempt(opt, ns, opt.restore, 0, status, stages).status};
+  return {run_cluster_node(opt, ns, status, stages)};
 }
 
 }  // namespace rtfeat::node

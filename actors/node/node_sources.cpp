@@ -3,12 +3,28 @@
 
 #include <algorithm>
 #include <iostream>
+#include <mutex>
+#include <thread>
 
 #include "runtime/source/file_source.hpp"
 
 namespace rtfeat::node {
 
 namespace {
+
+/// Consumers being destroyed off the node's thread; joined when the process exits.
+struct retired_consumers {
+  std::mutex mutex;
+  std::vector<std::thread> threads;
+  ~retired_consumers() {
+    for (auto& t : threads) t.join();
+  }
+};
+
+retired_consumers& retired() {
+  static retired_consumers r;
+  return r;
+}
 
 bool wanted(const std::vector<int32_t>* only, int32_t p) {
   return only == nullptr || std::binary_search(only->begin(), only->end(), p);
@@ -71,6 +87,14 @@ bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t
     out.sources.push_back(std::move(all[static_cast<size_t>(i)]));
   }
   return true;
+}
+
+void close_in_background(node_sources& src) {
+  src.sources.clear();  // the partition queues go before their consumer
+  if (!src.consumer) return;
+  auto& r = retired();
+  std::lock_guard lock(r.mutex);
+  r.threads.emplace_back([consumer = std::move(src.consumer)]() mutable { consumer.reset(); });
 }
 
 }  // namespace rtfeat::node

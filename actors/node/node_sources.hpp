@@ -27,4 +27,9 @@ struct node_sources {
 bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t, int64_t>& resume,
                        node_sources& out, std::string& error, const std::vector<int32_t>* only = nullptr);
 
+/// Closes `src` with its Kafka consumer destroyed on a thread of its own (joined at
+/// exit): rd_kafka_destroy waits for its broker threads, 10-130 ms that a rollback
+/// need not wait for.
+void close_in_background(node_sources& src);
+
 }  // namespace rtfeat::node

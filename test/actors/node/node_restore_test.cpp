@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <vector>
 
 #include "actors/node/node_restore.hpp"
 #include "runtime/checkpoint/checkpoint_store.hpp"
@@ -39,9 +40,9 @@ std::string empty_body(uint64_t seq) {
   return std::string(w.bytes());
 }
 
-/// Commits checkpoint `id` with two key groups and positions for `partitions` partitions.
+/// Commits checkpoint `id` with snapshot files 0..files-1 and positions for `partitions` partitions.
 void commit_checkpoint(const job_config& cfg, uint64_t id, size_t partitions = 2, uint64_t hash = catalogue_hash,
-                       const std::string& max_parallelism = "4") {
+                       const std::string& max_parallelism = "4", uint32_t files = 2) {
   std::string warning;
   auto opened = checkpoint_store::open(cfg.checkpoint_dir, open_mode::create);
   REQUIRE_MESSAGE(opened, opened.error());
@@ -49,7 +50,7 @@ void commit_checkpoint(const job_config& cfg, uint64_t id, size_t partitions = 2
   checkpoint_manifest m;
   m.id = id;
   m.catalogue_hash = hash;
-  for (uint32_t kg = 0; kg < 2; ++kg) {
+  for (uint32_t kg = 0; kg < files; ++kg) {
     snapshot_entry e;
     REQUIRE(store->write_snapshot(id, hash, kg, empty_body(id), e));
     m.snapshots.push_back(e);
@@ -109,6 +110,22 @@ TEST_SUITE("actors.node.restore") {
     CHECK(plan.watermarks == std::map<int32_t, int64_t>{{0, 5002}});  // partition 1 had none
     REQUIRE(plan.bodies);
     CHECK(plan.bodies->size() == 2);
+  }
+
+  TEST_CASE("a cluster node reads only the snapshot files of its own key groups, user and category alike") {
+    temp_dir dir;
+    auto cfg = config_in(dir);  // max_parallelism 4: user files 0-3, category files 4-7
+    commit_checkpoint(cfg, 1, 2, catalogue_hash, "4", 8);
+    node::restore_plan plan;
+    std::string error;
+    REQUIRE_MESSAGE(node::prepare_restore(cfg, catalogue_with(catalogue_hash), "latest", false, plan, error,
+                                          node::key_group_range{1, 3}),
+                    error);
+    REQUIRE(plan.bodies);
+    std::vector<uint32_t> read;
+    for (const auto& [kg, body] : *plan.bodies) read.push_back(kg);
+    CHECK(read == std::vector<uint32_t>{1, 2, 5, 6});
+    CHECK(plan.offsets.size() == 2);  // positions of every partition, whoever reads them
   }
 
   TEST_CASE("--restore ID takes that checkpoint, not the newest") {

@@ -109,6 +109,8 @@ void announce_processing(const node_options& opt, const node_setup& ns, const no
   if (!opt.status_file.empty()) {
     status.processing_since_unix_ms = processing_ms;
     status.checkpoint = from_checkpoint;
+    status.resume_ms = stages.total_ms();
+    status.resume_stages = stages.text();
     ++status.starts;
     if (from_checkpoint > 0) ++status.resumed_from_checkpoint;
     std::string why;

@@ -15,6 +15,8 @@ struct node_status {
   uint64_t checkpoint = 0;               // the checkpoint they resumed from, 0 = the beginning
   uint64_t starts = 0;                   // times the readers started in this process
   uint64_t resumed_from_checkpoint = 0;  // of those, the ones from a checkpoint (> 0)
+  int64_t resume_ms = 0;                 // the way to this start: from the process start or the stop
+  std::string resume_stages = {};        // ... by stage: "stop 0 ms, actor system down 93 ms, ..."
 };
 
 /// Writes `s` to `path` through a temp file and a rename, so a reader never sees

@@ -151,7 +151,12 @@ bool drill_cluster::all_processing_since(int64_t since_unix_ms, cluster_resume& 
     const auto* p = current_[i];
     if (p == nullptr || !p->latest || p->latest->processing_since_unix_ms < since_unix_ms)
       return false;
-    out.last_unix_ms = std::max(out.last_unix_ms, p->latest->processing_since_unix_ms);
+    if (p->latest->processing_since_unix_ms >= out.last_unix_ms) {
+      out.last_unix_ms = p->latest->processing_since_unix_ms;
+      out.last_node = p->id;
+      out.last_resume_ms = p->latest->resume_ms;
+      out.last_resume_stages = p->latest->resume_stages;
+    }
     if (i == 0) out.checkpoint = p->latest->checkpoint;
     agree = agree && p->latest->checkpoint == out.checkpoint;
   }

@@ -29,6 +29,9 @@ struct node_process {
 struct cluster_resume {
   int64_t last_unix_ms = 0;  // when the last node started processing
   uint64_t checkpoint = 0;   // the checkpoint every node resumed from (0 = the beginning)
+  std::string last_node;     // that last node: what held the rollback up
+  int64_t last_resume_ms = 0;       // its way back, from its start or its stop
+  std::string last_resume_stages;   // ... by stage, as the node wrote it
 };
 
 class drill_cluster {

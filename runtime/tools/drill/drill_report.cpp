@@ -45,6 +45,14 @@ void kill_table(std::string& out, const drill_report& r) {
       checkpoint_name(k.complete_at_kill).c_str(), checkpoint_name(k.restored_checkpoint).c_str(),
       static_cast<long long>(k.pause_ms), static_cast<long long>(k.rollback_ms));
   }
+  out += "rollback stages   per kill, the last node to process again and its way back:\n";
+  for (size_t i = 0; i < r.kills.size(); ++i) {
+    const auto& k = r.kills[i];
+    if (k.last_node.empty()) continue;
+    out += format("  %-3zu %-6s %lld ms after its %s: %s\n", i + 1, k.last_node.c_str(),
+                  static_cast<long long>(k.last_resume_ms), k.last_node == k.node ? "restart" : "stop",
+                  k.last_resume_stages.c_str());
+  }
 }
 
 void membership_table(std::string& out, const drill_report& r) {
@@ -96,6 +104,9 @@ void json_kill(std::string& out, const kill_record& k) {
   json_number(out, "restored_checkpoint", k.restored_checkpoint);
   json_number(out, "pause_ms", k.pause_ms);
   json_number(out, "rollback_ms", k.rollback_ms);
+  json_field(out, "last_node", k.last_node);
+  json_number(out, "last_resume_ms", k.last_resume_ms);
+  json_field(out, "last_resume_stages", k.last_resume_stages);
   close_object(out);
 }
 
@@ -160,6 +171,12 @@ std::vector<int64_t> drill_report::rollback_ms() const {
   return out;
 }
 
+std::vector<int64_t> drill_report::after_restart_ms() const {
+  std::vector<int64_t> out;
+  for (const auto& k : kills) out.push_back(k.rollback_ms - k.pause_ms);
+  return out;
+}
+
 std::vector<int64_t> drill_report::membership_pause_ms() const {
   std::vector<int64_t> out;
   for (const auto& c : membership_changes) out.push_back(c.pause_ms);
@@ -210,6 +227,12 @@ std::string format_report_text(const drill_report& r) {
     "(SIGKILL -> every node processing again)\n",
     static_cast<long long>(s.min), static_cast<long long>(s.p50), static_cast<long long>(s.p95),
     static_cast<long long>(s.max), s.count);
+  auto a = summarize(r.after_restart_ms());
+  out += format(
+    "after restart ms  min %lld, median %lld, p95 %lld, max %lld (rollback less the drill's "
+    "restart pause)\n",
+    static_cast<long long>(a.min), static_cast<long long>(a.p50), static_cast<long long>(a.p95),
+    static_cast<long long>(a.max));
   out += format("events read       %llu = %llu at %s + %llu read after it (Kafka holds %llu)\n",
                 static_cast<unsigned long long>(r.events_read()),
                 static_cast<unsigned long long>(r.events_at_checkpoint),
@@ -255,6 +278,7 @@ std::string format_report_json(const drill_report& r) {
   json_number(out, "restores", r.restores);
   auto s = summarize(r.rollback_ms());
   out += "\"rollback_ms\":" + summary_json(s) + ",";
+  out += "\"after_restart_ms\":" + summary_json(summarize(r.after_restart_ms())) + ",";
   json_number(out, "final_checkpoint", r.final_checkpoint);
   json_number(out, "events_at_checkpoint", r.events_at_checkpoint);
   json_number(out, "events_read_after", r.events_read_after);

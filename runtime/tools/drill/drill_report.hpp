@@ -22,6 +22,9 @@ struct kill_record {
   uint64_t restored_checkpoint = 0;  // the cluster resumed from it; 0 = the beginning
   int64_t pause_ms = 0;              // SIGKILL -> the node restarted
   int64_t rollback_ms = 0;           // SIGKILL -> every node processing again
+  std::string last_node = {};           // the last node processing again: what the rollback waited for
+  int64_t last_resume_ms = 0;           // its way back (from its start if it is the victim, else its stop)
+  std::string last_resume_stages = {};  // ... by stage
 };
 
 /// SIGKILL of the whole cluster, then the new node list restored the checkpoint.
@@ -92,6 +95,9 @@ struct drill_report {
   double throughput() const { return cluster_s > 0 ? static_cast<double>(events) / cluster_s : 0; }
   std::vector<int64_t> rollback_ms() const;
   std::vector<int64_t> membership_pause_ms() const;
+  /// Per kill, the rollback less the drill's restart pause: what the engine took
+  /// once the killed node was started again.
+  std::vector<int64_t> after_restart_ms() const;
 };
 
 std::string format_report_text(const drill_report& r);

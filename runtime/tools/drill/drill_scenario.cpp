@@ -310,6 +310,11 @@ private:
     if (!resumed(t, c)) return false;
     rec.restored_checkpoint = c.checkpoint;
     rec.rollback_ms = c.last_unix_ms - t;
+    if constexpr (requires { rec.last_resume_stages; }) {
+      rec.last_node = c.last_node;
+      rec.last_resume_ms = c.last_resume_ms;
+      rec.last_resume_stages = c.last_resume_stages;
+    }
     std::fprintf(stderr,
                  "drill: %s: every node processing again from checkpoint %" PRIu64 ", %" PRId64
                  " ms after the %s\n",

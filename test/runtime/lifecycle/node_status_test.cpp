@@ -20,13 +20,15 @@ TEST_SUITE("runtime.lifecycle.node_status") {
     REQUIRE(s);
     CHECK(s->processing_since_unix_ms == 1796385789912);
     CHECK(s->checkpoint == 0);
-    REQUIRE(write_node_status(path, {1796385799000, 7, 2, 1}, error));
+    REQUIRE(write_node_status(path, {1796385799000, 7, 2, 1, 812, "stop 0 ms, \"handshake\" 12 ms"}, error));
     s = read_node_status(path);
     REQUIRE(s);
     CHECK(s->processing_since_unix_ms == 1796385799000);
     CHECK(s->checkpoint == 7);
     CHECK(s->starts == 2);
     CHECK(s->resumed_from_checkpoint == 1);
+    CHECK(s->resume_ms == 812);
+    CHECK(s->resume_stages == "stop 0 ms, handshake 12 ms");  // quotes dropped, not a torn file
   }
 
   TEST_CASE("a torn or foreign file reads as no status; an unwritable path is an error") {

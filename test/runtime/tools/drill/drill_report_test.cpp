@@ -20,8 +20,10 @@ drill_report sample() {
   r.checkpoint_interval_ms = 500;
   r.checkpoints_completed = 40;
   r.kills_planned = 2;
-  r.kills.push_back({"n2", 4.5, "checkpoint in flight", 7, false, 6, 6, 640, 1830});
-  r.kills.push_back({"n1", 9.25, "checkpoint + delay", 0, false, 11, 11, 512, 1621});
+  r.kills.push_back({"n2", 4.5, "checkpoint in flight", 7, false, 6, 6, 640, 1830, "n2", 1150,
+                     "setup 20 ms, restore read 80 ms, handshake 1050 ms"});
+  r.kills.push_back({"n1", 9.25, "checkpoint + delay", 0, false, 11, 11, 512, 1621, "n3", 1500,
+                     "stop 0 ms, actor system down 900 ms, handshake 600 ms"});
   r.rescale = rescale_record{3, 4, 20.0, 0, false, 30, 30, 400, 2100};
   r.restores = 9;
   r.final_checkpoint = 30;
@@ -75,6 +77,11 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(text.find("chk 7 (abandoned)") != std::string::npos);
     CHECK(text.find("rollback ms       min 1621, median 1621, p95 1830, max 1830 over 2 kills")
           != std::string::npos);
+    // Per kill, what the last node to resume spent its time on; the victim counts from its restart.
+    CHECK(text.find("  1   n2     1150 ms after its restart: setup 20 ms, restore read 80 ms, handshake 1050 ms\n")
+          != std::string::npos);
+    CHECK(text.find("  2   n3     1500 ms after its stop: stop 0 ms, actor system down 900 ms") != std::string::npos);
+    CHECK(text.find("after restart ms  min 1109, median 1109, p95 1190, max 1190") != std::string::npos);
     CHECK(text.find("events read       2000000 = 1500000 at chk 30 + 500000 read after it")
           != std::string::npos);
     CHECK(text.find("differences       0\n") != std::string::npos);
@@ -97,6 +104,9 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(doc["kill_list"].at(0)["during_checkpoint"].get_bool().value() == true);
     CHECK(doc["kill_list"].at(1)["during_checkpoint"].get_bool().value() == false);
     CHECK(doc["kill_list"].at(1)["complete_at_kill"].get_uint64().value() == 11);
+    CHECK(std::string(doc["kill_list"].at(1)["last_node"].get_string().value()) == "n3");
+    CHECK(doc["kill_list"].at(1)["last_resume_ms"].get_int64().value() == 1500);
+    CHECK(doc["after_restart_ms"]["max"].get_int64().value() == 1190);
     CHECK(doc["rescale"]["to_nodes"].get_uint64().value() == 4);
     CHECK(std::string(doc["failures"].at(0).get_string().value()) == "a \"quoted\" reason");
   }

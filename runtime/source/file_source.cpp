@@ -35,6 +35,12 @@ private:
 
 }  // namespace
 
+int32_t file_partition_of(std::optional<std::string_view> user_id, uint64_t line_no,
+                          int32_t partitions) {
+  return user_id ? partition_of(*user_id, partitions)
+                 : static_cast<int32_t>(line_no % static_cast<uint64_t>(partitions));
+}
+
 std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string& path,
                                                                 int32_t partitions,
                                                                 const std::vector<int64_t>& start,
@@ -55,9 +61,7 @@ std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string
   std::string line;
   uint64_t line_no = 0;
   while (std::getline(in, line)) {
-    auto user = keys.user_id(line);
-    auto p = user ? partition_of(*user, partitions)
-                  : static_cast<int32_t>(line_no % static_cast<uint64_t>(partitions));
+    auto p = file_partition_of(keys.user_id(line), line_no, partitions);
     parts[static_cast<size_t>(p)]->push(std::move(line));
     ++line_no;
   }

@@ -10,20 +10,16 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
-
-#include <simdjson.h>
 
 #include "config/job_config.hpp"
-#include "runtime/checkpoint/manifest_json.hpp"
 #include "runtime/cluster/peer_identity.hpp"
 #include "runtime/crypto/hmac.hpp"
 #include "runtime/tools/drill/drill_cluster.hpp"
 #include "runtime/tools/drill/drill_events.hpp"
+#include "runtime/tools/drill/drill_oracle.hpp"
 #include "runtime/tools/drill/drill_scenario.hpp"
 #include "runtime/tools/drill/drill_services.hpp"
 #include "runtime/tools/drill/kill_plan.hpp"
-#include "runtime/tools/drill/node_log.hpp"
 
 namespace rtfeat {
 
@@ -76,45 +72,6 @@ void point_at_services(job_config& cfg, const drill_options& o, const std::strin
     cfg.cluster_replace_after_ms = drill_replace_after_ms;
     cfg.cluster_connect_timeout_ms = drill_connect_timeout_ms;
   }
-}
-
-/// Runs `rtfeat oracle --diff` as a child, echoing its progress; the differences
-/// it counted, or nullopt (with a failure in `r`) when it could not tell.
-std::optional<uint64_t> run_oracle(const std::string& work, const std::string& config,
-                                   const std::string& events, uint16_t redis_port,
-                                   drill_report& r) {
-  auto log = work + "/oracle.log", stats = work + "/oracle.json";
-  std::string error;
-  auto child = child_process::start(
-    {self_executable(), "oracle", "--config", config, "--events", events, "--redis",
-     "127.0.0.1:" + std::to_string(redis_port), "--diff", "--stats", stats},
-    log, error);
-  if (!child) return r.failures.push_back(error), std::nullopt;
-  log_tail tail(log);
-  auto echo = [&] {
-    for (const auto& line : tail.new_lines())
-      if (line.rfind("oracle:", 0) == 0 || line.rfind("diff:", 0) == 0)
-        std::fprintf(stderr, "drill: %s\n", line.c_str());
-  };
-  while (child->running()) {
-    if (drill_stop_requested) return r.failures.push_back("interrupted"), std::nullopt;
-    echo();
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  echo();
-  simdjson::dom::parser parser;
-  simdjson::dom::object o;
-  uint64_t differences = 0;
-  if (parser.load(stats).get(o) != simdjson::SUCCESS
-      || !json_u64(o, "differences", stats, differences, error)) {
-    r.failures.push_back("the oracle diff failed (" + child->status()->describe() + ", see " + log
-                         + ")");
-    return std::nullopt;
-  }
-  if (differences > 0)
-    r.failures.push_back(std::to_string(differences)
-                         + " differences between Redis and the oracle (see " + log + ")");
-  return differences;
 }
 
 /// After the drain: Kafka still holds every event, and the last run read from

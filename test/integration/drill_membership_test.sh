@@ -7,36 +7,23 @@
 # Usage: drill_membership_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$(cd "$2" && pwd)
-source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/scripts/lib/work.sh"
-work_dir drill-membership-test
-export TMPDIR=$WORK  # the drills make their work dirs in here
-drill() { "$BIN" drill --config "$ROOT/config/cluster.toml" "$@"; }
+source "$ROOT/test/integration/lib/drill.sh"
+drill_work_dir drill-membership-test
 
-expect_refused() {
-  local want=$1; shift
-  local rc=0
-  drill "$@" 2>"$WORK/err.txt" >/dev/null || rc=$?
-  [ "$rc" = 2 ] || fail "drill $* exited $rc, expected 2"
-  grep -qF -- "$want" "$WORK/err.txt" || fail "drill $*: expected '$want', got: $(cat "$WORK/err.txt")"
-}
 expect_refused "--lose n5: not a node of the drill (n1..n3)" --nodes 3 --events 150000 --kills 0 --lose n5
 expect_refused "1 of 2 is no majority" --nodes 2 --events 150000 --kills 0 --lose n2
 expect_refused "--leave-at: a 1-node cluster" --nodes 1 --events 150000 --kills 0 --leave-at 3
 expect_refused "--join-at: expected seconds > 0" --nodes 2 --events 150000 --kills 0 --join-at 0
 [ -z "$(ls -A "$WORK" | grep rtfeat-drill || true)" ] || fail "a refused drill left a work dir"
 
-drill --nodes 3 --events 150000 --kills 1 --join-at 3 --leave-at 8 --lose n3 --seed 3 --report "$WORK/r.json" \
-  >"$WORK/report.txt" 2>"$WORK/drill.err" || { cat "$WORK/report.txt" "$WORK/drill.err" >&2; fail "the drill failed"; }
-cat "$WORK/report.txt" >&2
-check() { jq -e "$1" "$WORK/r.json" >/dev/null || fail "report: $1 does not hold: $(cat "$WORK/r.json")"; }
-check '.passed == true and .differences == 0 and (.failures | length) == 0'
-check '.events_read == .events and .kills == 1 and .rollback_ms.count == 1'
-check '[.membership_changes[] | .kind] == ["join", "leave", "replace"]'
-check '[.membership_changes[] | .node] == ["n4", "n4", "n3"]'
-check '[.membership_changes[] | .epoch] as $e | $e[0] >= 1 and $e[1] > $e[0] and $e[2] > $e[1]'
-check '[.membership_changes[] | select(.pause_ms >= 0 and .since_action_ms >= .pause_ms)] | length == 3'
-check '.nodes == 3 and .nodes_after == 2 and .rate_defaulted == true and .rate_per_partition > 0'
+drill_passes --nodes 3 --events 150000 --kills 1 --join-at 3 --leave-at 8 --lose n3 --seed 3
+report_holds '.passed == true and .differences == 0 and (.failures | length) == 0'
+report_holds '.events_read == .events and .kills == 1 and .rollback_ms.count == 1'
+report_holds '[.membership_changes[] | .kind] == ["join", "leave", "replace"]'
+report_holds '[.membership_changes[] | .node] == ["n4", "n4", "n3"]'
+report_holds '[.membership_changes[] | .epoch] as $e | $e[0] >= 1 and $e[1] > $e[0] and $e[2] > $e[1]'
+report_holds '[.membership_changes[] | select(.pause_ms >= 0 and .since_action_ms >= .pause_ms)] | length == 3'
+report_holds '.nodes == 3 and .nodes_after == 2 and .rate_defaulted == true and .rate_per_partition > 0'
 grep -q '^drill: readers paced at' "$WORK/drill.err" || fail "the drill does not say it paced the readers"
 grep -q '^membership        3 changes$' "$WORK/report.txt" || fail "no membership lines in the text report"
 log "PASS: drill with a join, a leave and a replacement, zero differences"

@@ -8,20 +8,10 @@
 # Usage: drill_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$(cd "$2" && pwd)
-source "$ROOT/scripts/lib/common.sh"
-source "$ROOT/scripts/lib/work.sh"
-work_dir drill-test
-export TMPDIR=$WORK  # the drills make their work dirs in here
-drill() { "$BIN" drill --config "$ROOT/config/cluster.toml" "$@"; }
+source "$ROOT/test/integration/lib/drill.sh"
+drill_work_dir drill-test
 
 # Bad flags: exit 2 with one clear line, nothing started.
-expect_refused() {
-  local want=$1; shift
-  local rc=0
-  drill "$@" 2>"$WORK/err.txt" >/dev/null || rc=$?
-  [ "$rc" = 2 ] || fail "drill $* exited $rc, expected 2"
-  grep -qF -- "$want" "$WORK/err.txt" || fail "drill $*: expected '$want', got: $(cat "$WORK/err.txt")"
-}
 expect_refused "--nodes: expected 1..16, got 0" --nodes 0 --events 200000 --kills 1
 expect_refused "not both" --nodes 2 --events 200000 --from "$WORK/x.jsonl" --kills 1
 expect_refused "--events 150000: too few for 2 kills" --nodes 2 --events 150000 --kills 2
@@ -29,19 +19,16 @@ expect_refused "cannot find 'no-such-redis-server'" --nodes 2 --events 200000 --
 [ -z "$(ls -A "$WORK" | grep rtfeat-drill || true)" ] || fail "a refused drill left a work dir"
 
 # The drill itself.
-drill --nodes 2 --events 1000000 --kills 2 --rescale-to 3 --checkpoint-ms 200 --seed 5 --report "$WORK/r.json" \
-  >"$WORK/report.txt" 2>"$WORK/drill.err" || { cat "$WORK/report.txt" "$WORK/drill.err" >&2; fail "the drill failed"; }
-cat "$WORK/report.txt" >&2
-check() { jq -e "$1" "$WORK/r.json" >/dev/null || fail "report: $1 does not hold: $(cat "$WORK/r.json")"; }
-check '.passed == true and .differences == 0 and (.failures | length) == 0'
-check '.kills == 2 and (.kill_list | length) == 2'
-check '.restores >= 2 and ([.kill_list[] | select(.restored_checkpoint > 0)] | length) == 2'
-check '.events == 1000000 and .events_read == .events and .events_in_kafka == .events'
-check '.nodes == 2 and .nodes_after == 3 and .rescale.to_nodes == 3'
-check '[.kill_list[] | select(.waited_for == "checkpoint in flight")] | length == 1'
-check '[.kill_list[] | select(.restored_checkpoint >= .complete_at_kill)] | length == 2'
-check '[.kill_list[] | select(.rollback_ms > 0 and .rollback_ms >= .pause_ms)] | length == 2'
-check '.rescale.rollback_ms >= .rescale.pause_ms and .checkpoints_completed >= 1'
+drill_passes --nodes 2 --events 1000000 --kills 2 --rescale-to 3 --checkpoint-ms 200 --seed 5
+report_holds '.passed == true and .differences == 0 and (.failures | length) == 0'
+report_holds '.kills == 2 and (.kill_list | length) == 2'
+report_holds '.restores >= 2 and ([.kill_list[] | select(.restored_checkpoint > 0)] | length) == 2'
+report_holds '.events == 1000000 and .events_read == .events and .events_in_kafka == .events'
+report_holds '.nodes == 2 and .nodes_after == 3 and .rescale.to_nodes == 3'
+report_holds '[.kill_list[] | select(.waited_for == "checkpoint in flight")] | length == 1'
+report_holds '[.kill_list[] | select(.restored_checkpoint >= .complete_at_kill)] | length == 2'
+report_holds '[.kill_list[] | select(.rollback_ms > 0 and .rollback_ms >= .pause_ms)] | length == 2'
+report_holds '.rescale.rollback_ms >= .rescale.pause_ms and .checkpoints_completed >= 1'
 grep -q '^drill: .* ev/s' "$WORK/drill.err" || fail "no progress lines with rates"
 grep -q '^differences       0$' "$WORK/report.txt" || fail "the text report does not show zero differences"
 

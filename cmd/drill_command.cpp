@@ -42,8 +42,9 @@ void add_drill(CLI::App& app) {
                   "after the kills and a checkpoint, SIGKILL this node for good: the others "
                   "replace it");
   sub->add_option("--rate", o->rate,
-                  "events/s per partition reader of every node (default with membership "
-                  "changes: a pace that outlasts them; 0 = no limit)");
+                  "events/s per partition reader of every node (default with kills, a rescale "
+                  "or membership changes: a pace at which the fullest partition outlasts them; "
+                  "0 = no limit)");
   sub->add_flag("--keep", o->keep, "keep the work dir (logs, configs, checkpoints, events)");
   sub->add_option("--report", o->report, "also write the report as JSON to this file");
   sub

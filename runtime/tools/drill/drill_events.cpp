@@ -1,4 +1,4 @@
-// Producing the drill's events and checking Kafka kept them (see drill_events.hpp).
+// The drill's log, producing it and checking Kafka kept it (see drill_events.hpp).
 #include "runtime/tools/drill/drill_events.hpp"
 
 #include <algorithm>
@@ -22,18 +22,16 @@ namespace {
 
 void print_progress(progress_meter& progress, uint64_t done, uint64_t total) {
   if (!progress.due()) return;
-  if (total > 0)
-    std::fprintf(stderr, "drill: produced %" PRIu64 "/%" PRIu64 " events (%.0f%%), %.0f ev/s\n",
-                 done, total, 100.0 * static_cast<double>(done) / static_cast<double>(total),
-                 progress.rate(done));
-  else
-    std::fprintf(stderr, "drill: produced %" PRIu64 " events, %.0f ev/s\n", done,
-                 progress.rate(done));
+  std::fprintf(
+    stderr, "drill: produced %" PRIu64 "/%" PRIu64 " events (%.0f%%), %.0f ev/s\n", done, total,
+    100.0 * static_cast<double>(done) / static_cast<double>(std::max<uint64_t>(total, 1)),
+    progress.rate(done));
 }
 
-/// Generated events: each line goes to the events file and to Kafka with the key gen gives it.
-bool generate(const drill_options& o, const std::string& topic, kafka_producer& producer,
-              drill_input& out, progress_meter& progress, std::string& error) {
+/// Generated events, written to the work dir: the log the oracle recomputes from
+/// and the one produced (or read by the file source) afterwards.
+bool generate(const drill_options& o, drill_input& out, progress_meter& progress,
+              std::string& error) {
   gen_config cfg;
   cfg.seed = o.seed;
   event_generator gen(cfg);
@@ -47,25 +45,13 @@ bool generate(const drill_options& o, const std::string& topic, kafka_producer& 
     ok = std::fwrite(line.text.data(), 1, line.text.size(), f) == line.text.size()
          && std::fputc('\n', f) != EOF;
     if (!ok) error = "cannot write " + out.events_file + ": " + std::strerror(errno);
-    if (ok && !(ok = producer.send(topic, line.key, line.text) && producer.failed() == 0))
-      error = "producing to " + topic + " failed: " + producer.last_error();
     out.events += ok ? 1 : 0;
-    print_progress(progress, i, *o.events);
+    if (progress.due())
+      std::fprintf(stderr, "drill: generated %" PRIu64 "/%" PRIu64 " events\n", i, *o.events);
   }
   if (std::fclose(f) != 0 && ok)
     return error = "cannot write " + out.events_file + ": " + std::strerror(errno), false;
-  return ok;
-}
-
-bool replay(const drill_options& o, const std::string& topic, kafka_producer& producer,
-            drill_input& out, progress_meter& progress, std::string& error) {
-  std::FILE* in = std::fopen(o.from.c_str(), "rb");
-  if (in == nullptr) return error = "--from " + o.from + ": " + std::strerror(errno), false;
-  std::setvbuf(in, nullptr, _IOFBF, 1 << 20);
-  bool ok = produce_lines(in, topic, producer, out.events, error,
-                          [&](uint64_t n) { print_progress(progress, n, 0); });
-  std::fclose(in);
-  if (!ok) error = "--from " + o.from + ": " + error;
+  if (ok && drill_stop_requested) ok = false, error = "interrupted";
   return ok;
 }
 
@@ -88,15 +74,28 @@ bool count_lines(const std::string& path, uint64_t& lines, std::string& error) {
   return true;
 }
 
-bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
-                          const std::string& topic, const std::string& work_dir, drill_input& out,
+bool generate_drill_events(const drill_options& o, const std::string& path, drill_input& out,
+                           std::string& error) {
+  out.events_file = path;
+  progress_meter progress;
+  bool ok = generate(o, out, progress, error);
+  out.seconds += progress.elapsed_s();
+  return ok;
+}
+
+bool produce_drill_events(const std::string& bootstrap, const std::string& topic, drill_input& in,
                           std::string& error) {
   auto producer = kafka_producer::create(bootstrap, error, {{"message.timeout.ms", "60000"}});
   if (producer == nullptr) return false;
+  std::FILE* f = std::fopen(in.events_file.c_str(), "rb");
+  if (f == nullptr) return error = in.events_file + ": " + std::strerror(errno), false;
+  std::setvbuf(f, nullptr, _IOFBF, 1 << 20);
   progress_meter progress;
-  out.events_file = o.from.empty() ? work_dir + "/events.jsonl" : o.from;
-  bool ok = o.from.empty() ? generate(o, topic, *producer, out, progress, error)
-                           : replay(o, topic, *producer, out, progress, error);
+  uint64_t sent = 0;
+  bool ok = produce_lines(f, topic, *producer, sent, error,
+                          [&](uint64_t n) { print_progress(progress, n, in.events); });
+  std::fclose(f);
+  if (!ok) error = in.events_file + ": " + error;
   if (ok && drill_stop_requested) ok = false, error = "interrupted";
   while (ok && !producer->flush(1000))  // ends: every message fails after message.timeout.ms
     std::fprintf(stderr, "drill: waiting for %zu deliveries (%s)\n", producer->in_flight(),
@@ -104,10 +103,10 @@ bool produce_drill_events(const drill_options& o, const std::string& bootstrap,
   if (ok && producer->failed() > 0)
     ok = false, error = std::to_string(producer->failed()) + " messages to " + topic
                         + " failed: " + producer->last_error();
-  out.seconds = progress.elapsed_s();
+  in.seconds += progress.elapsed_s();
   if (ok)
-    std::fprintf(stderr, "drill: produced %" PRIu64 " events to %s in %.1f s (%.0f ev/s)\n",
-                 out.events, topic.c_str(), out.seconds, progress.rate(out.events));
+    std::fprintf(stderr, "drill: produced %" PRIu64 " events to %s in %.1f s (%.0f ev/s)\n", sent,
+                 topic.c_str(), progress.elapsed_s(), progress.rate(sent));
   return ok;
 }
 

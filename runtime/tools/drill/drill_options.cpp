@@ -36,29 +36,42 @@ std::string validate_drill_options(const drill_options& o) {
   return "";
 }
 
-int64_t drill_rate(const drill_options& o, uint64_t events, uint32_t partitions, bool& defaulted) {
-  defaulted = !o.rate && has_membership_changes(o);
+bool has_disruptions(const drill_options& o) {
+  return o.kills > 0 || o.rescale_to || has_membership_changes(o);
+}
+
+double planned_reading_s(const drill_options& o) {
+  // Each disruption takes a few seconds of rollback on a busy box, and a replacement waits
+  // replace_after_ms. (Measured: the paced drain takes about 1.5 times this, rollbacks and
+  // replays included.)
+  return 10.0 + std::max(o.join_at.value_or(0), o.leave_at.value_or(0)) + 5.0 * o.kills
+         + (o.rescale_to ? 5.0 : 0.0) + (o.lose.empty() ? 0.0 : 8.0);
+}
+
+int64_t drill_rate(const drill_options& o, uint64_t max_partition_events, bool& defaulted) {
+  defaulted = !o.rate && has_disruptions(o);
   if (o.rate) return *o.rate;
   if (!defaulted) return 0;
-  // Long enough for the kills, the timed changes and a replacement, with room to spare: each
-  // takes a few seconds of rollback on a busy box, and a replacement waits replace_after_ms.
-  // (Measured: the paced drain takes about 1.5 times this, rollbacks and replays included.)
-  double seconds = 10.0 + std::max(o.join_at.value_or(0), o.leave_at.value_or(0)) + 5.0 * o.kills
-                   + (o.lose.empty() ? 0.0 : 8.0);
-  double per_partition = static_cast<double>(events) / std::max<uint32_t>(partitions, 1) / seconds;
+  // The cluster drains when its fullest partition does: pace that one to last the plan.
+  double per_partition = static_cast<double>(max_partition_events) / planned_reading_s(o);
   return std::max<int64_t>(1, static_cast<int64_t>(std::llround(per_partition)));
 }
 
 std::string check_drill_events(const drill_options& o, uint64_t events) {
+  const bool paced = !o.rate || *o.rate > 0;
+  const uint64_t per = paced ? min_paced_events_per_disruption : min_events_per_disruption;
   const uint64_t disruptions = o.kills + (o.rescale_to ? 1 : 0);
-  const uint64_t needed = disruptions * min_events_per_disruption;
+  const uint64_t needed = disruptions * per;
   if (events >= needed) return "";
   std::string what = std::to_string(o.kills) + " kill" + (o.kills == 1 ? "" : "s")
                      + (o.rescale_to ? " and a rescale" : "");
   auto given = o.from.empty() ? "--events " + std::to_string(events)
                               : "--from " + o.from + " has " + std::to_string(events) + " events";
-  return given + ": too few for " + what + ": give at least " + std::to_string(needed) + " ("
-         + std::to_string(min_events_per_disruption) + " per kill or rescale), or fewer --kills";
+  auto per_text =
+    std::to_string(per) + " per kill or rescale"
+    + (paced ? "" : " unpaced, " + std::to_string(min_paced_events_per_disruption) + " paced");
+  return given + ": too few for " + what + (paced ? "" : " with --rate 0") + ": give at least "
+         + std::to_string(needed) + " (" + per_text + "), or fewer --kills";
 }
 
 }  // namespace rtfeat

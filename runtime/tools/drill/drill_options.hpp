@@ -28,6 +28,7 @@ struct drill_options {
   std::string leave;               // default: the last member but the coordinator and `lose`
   std::string lose;                // SIGKILL for good after a checkpoint; the others replace it
   std::optional<int64_t> rate;     // source.max_rate_per_partition of every node (0 = no limit)
+                                   // default: drill_rate
 };
 
 /// Most nodes a drill starts on one host (each is a process with its own threads).
@@ -35,9 +36,11 @@ inline constexpr uint32_t max_drill_nodes = 16;
 /// Kills and the rescale wait for checkpoints to complete, and under a full
 /// drain a checkpoint takes the cluster seconds (barriers queue behind data), a
 /// few hundred thousand events on a busy 2-core box. Below this many events per
-/// kill or rescale the cluster usually drains before the drill is done (the
-/// drill then fails and says so).
+/// kill or rescale an unpaced drill (--rate 0) usually drains before it is done.
 inline constexpr uint64_t min_events_per_disruption = 100000;
+/// A paced drill lasts as long as its plan whatever the events, as long as the
+/// fullest partition has a few events per second of it.
+inline constexpr uint64_t min_paced_events_per_disruption = 10000;
 
 /// One partition per 10 000 events, at least 32 (as bench/ does): the mock keeps
 /// only ~100 000 messages or 5 MiB per partition and silently drops older ones.
@@ -47,12 +50,20 @@ uint32_t default_drill_partitions(uint64_t events);
 /// The event count of --from is unknown here: check_drill_events does that part.
 std::string validate_drill_options(const drill_options& o);
 
-/// The pace (events/s per partition reader) the nodes get: --rate, else a
-/// default when membership changes are asked for (so the cluster does not drain
-/// before they are done), else 0 = no limit. `defaulted` says which.
-int64_t drill_rate(const drill_options& o, uint64_t events, uint32_t partitions, bool& defaulted);
+/// True when the drill disrupts the cluster (kills, a rescale, membership
+/// changes): then the cluster must not drain before the plan is done.
+bool has_disruptions(const drill_options& o);
 
-/// Empty when `events` are enough for the kills and rescale asked for.
+/// Seconds of reading that outlast the plan's disruptions with room to spare.
+double planned_reading_s(const drill_options& o);
+
+/// The pace (events/s per partition reader) the nodes get: --rate, else, when the
+/// drill has disruptions, one at which its fullest partition (`max_partition_events`)
+/// lasts planned_reading_s(), else 0 = no limit. `defaulted` says the drill chose it.
+int64_t drill_rate(const drill_options& o, uint64_t max_partition_events, bool& defaulted);
+
+/// Empty when `events` are enough for the kills and rescale asked for: fewer when
+/// the drill paces the readers (the default) than with --rate 0.
 std::string check_drill_events(const drill_options& o, uint64_t events);
 
 }  // namespace rtfeat

@@ -204,10 +204,10 @@ std::string format_report_text(const drill_report& r) {
       checkpoint_name(r.rescale->restored_checkpoint).c_str(),
       static_cast<long long>(r.rescale->pause_ms), static_cast<long long>(r.rescale->rollback_ms));
   if (rate_line_wanted(r))
-    out += format(
-      "pace              %lld events/s per partition reader%s\n",
-      static_cast<long long>(r.rate_per_partition),
-      r.rate_defaulted ? " (chosen by the drill for the membership changes; --rate sets it)" : "");
+    out +=
+      format("pace              %lld events/s per partition reader%s\n",
+             static_cast<long long>(r.rate_per_partition),
+             r.rate_defaulted ? " (chosen by the drill to outlast its plan; --rate sets it)" : "");
   if (!r.membership_changes.empty()) {
     out += format("membership        %zu changes\n", r.membership_changes.size());
     membership_table(out, r);

@@ -76,7 +76,7 @@ struct drill_report {
   std::optional<rescale_record> rescale;
   std::vector<membership_change_record> membership_changes;
   int64_t rate_per_partition = 0;     // source.max_rate_per_partition of the nodes; 0 = no limit
-  bool rate_defaulted = false;        // the drill chose it (membership changes, no --rate)
+  bool rate_defaulted = false;        // the drill chose it (disruptions and no --rate)
   uint64_t restores = 0;              // node starts and rollbacks that resumed from a checkpoint
   uint64_t final_checkpoint = 0;      // the checkpoint the last run of the cluster resumed from
   uint64_t events_at_checkpoint = 0;  // its Kafka positions, summed

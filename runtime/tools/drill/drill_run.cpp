@@ -16,6 +16,7 @@
 #include "runtime/crypto/hmac.hpp"
 #include "runtime/tools/drill/drill_cluster.hpp"
 #include "runtime/tools/drill/drill_events.hpp"
+#include "runtime/tools/drill/drill_feed.hpp"
 #include "runtime/tools/drill/drill_oracle.hpp"
 #include "runtime/tools/drill/drill_scenario.hpp"
 #include "runtime/tools/drill/drill_services.hpp"
@@ -167,27 +168,19 @@ int run_drill(const drill_options& o) {
                o.keep ? " (kept)" : " (removed at the end; --keep keeps it)");
   loopback_ports ports;
   drill_services services;
-  drill_input input;
-  if (!services.start(work.path(), cfg.source_topic, partitions, o.redis_server, ports, error)
-      || !produce_drill_events(o, services.bootstrap(), cfg.source_topic, work.path(), input, error)
-      || !check_topic_holds(services.bootstrap(), cfg.source_topic, partitions, input.events,
-                            r.events_in_kafka, error)) {
+  drill_feed feed;
+  if (!prepare_drill_feed(o, expected, partitions, work.path(), feed, error)
+      || !services.start_redis(work.path(), o.redis_server, ports, error)
+      || !produce_drill_feed(work.path(), cfg.source_topic, partitions, services, feed, r, error)) {
     r.failures.push_back(error);
   } else {
-    r.events = input.events;
-    r.produce_s = input.seconds;
+    r.events = feed.input.events;
+    r.produce_s = feed.input.seconds;
     point_at_services(cfg, o, work.path(), services, partitions);
-    cfg.source_max_rate_per_partition = r.rate_per_partition =
-      drill_rate(o, input.events, partitions, r.rate_defaulted);
-    if (r.rate_defaulted)
-      std::fprintf(stderr,
-                   "drill: readers paced at %" PRId64
-                   " events/s per partition so that the cluster does not drain before the "
-                   "membership changes are done (--rate N sets it)\n",
-                   r.rate_per_partition);
-    run_cluster_and_checks(o, cfg, services, input, ports, work.path(), r);
+    cfg.source_max_rate_per_partition = pace_drill_feed(o, feed, r);
+    run_cluster_and_checks(o, cfg, services, feed.input, ports, work.path(), r);
   }
-  r.events = input.events;
+  r.events = feed.input.events;
   r.wall_s = std::chrono::duration<double>(steady::now() - started).count();
   write_outputs(o, r);
   if (drill_stop_requested) return 130;

@@ -70,7 +70,7 @@ private:
     ctx_.checkpoints.poll();
     if (expect_running_ && ctx_.cluster.finished() > 0)
       return fail("the cluster drained before the drill was done (" + phase_
-                  + "): give it more --events or fewer --kills");
+                  + "): give it more --events, fewer --kills or a lower --rate");
     progress();
     return true;
   }

@@ -33,13 +33,6 @@ bool wait_ready(child_process& child, Ready ready, const std::string& what, std:
 
 }  // namespace
 
-bool drill_services::start(const std::string& work_dir, const std::string& topic,
-                           uint32_t partitions, const std::string& redis_server,
-                           loopback_ports& ports, std::string& error) {
-  return start_redis(work_dir, redis_server, ports, error)
-         && start_kafka(work_dir, topic, partitions, error);
-}
-
 bool drill_services::start_redis(const std::string& work_dir, const std::string& redis_server,
                                  loopback_ports& ports, std::string& error) {
   auto binary = find_executable(redis_server);

@@ -45,14 +45,27 @@ TEST_SUITE("runtime.drill.drill_options") {
   }
 
   TEST_CASE("kills need enough events, counting the rescale as one more") {
-    CHECK(validate_drill_options(generated(2, 200000, 2)) == "");
-    CHECK(validate_drill_options(generated(2, 199999, 2))
-          == "--events 199999: too few for 2 kills: give at least 200000 (100000 per kill or rescale), or fewer --kills");
-    auto o = generated(2, 200000, 2);
+    CHECK(validate_drill_options(generated(2, 20000, 2)) == "");
+    CHECK(validate_drill_options(generated(2, 19999, 2))
+          == "--events 19999: too few for 2 kills: give at least 20000 (10000 per kill or rescale), or fewer --kills");
+    auto o = generated(2, 20000, 2);
     o.rescale_to = 3;
     CHECK(validate_drill_options(o)
-          == "--events 200000: too few for 2 kills and a rescale: give at least 300000 (100000 per kill or rescale), "
+          == "--events 20000: too few for 2 kills and a rescale: give at least 30000 (10000 per kill or rescale), "
              "or fewer --kills");
+  }
+
+  TEST_CASE(
+    "an unpaced drill (--rate 0) needs ten times the events: the cluster drains at full speed") {
+    auto o = generated(2, 200000, 2);
+    o.rate = 0;
+    CHECK(validate_drill_options(o) == "");
+    o.events = 199999;
+    CHECK(validate_drill_options(o)
+          == "--events 199999: too few for 2 kills with --rate 0: give at least 200000 (100000 per kill or rescale "
+             "unpaced, 10000 paced), or fewer --kills");
+    o.rate = 500;  // paced by the operator
+    CHECK(validate_drill_options(o) == "");
   }
 
   TEST_CASE("a recorded log is checked once its events are counted") {
@@ -62,9 +75,29 @@ TEST_SUITE("runtime.drill.drill_options") {
     o.from = "prod-sample.jsonl";
     CHECK(validate_drill_options(o) == "");
     CHECK(check_drill_events(o, 1000)
-          == "--from prod-sample.jsonl has 1000 events: too few for 1 kill: give at least 100000 (100000 per kill or "
+          == "--from prod-sample.jsonl has 1000 events: too few for 1 kill: give at least 10000 (10000 per kill or "
              "rescale), or fewer --kills");
-    CHECK(check_drill_events(o, 100000) == "");
+    CHECK(check_drill_events(o, 10000) == "");
+  }
+
+  TEST_CASE("kills alone get a default pace at which the fullest partition outlasts them") {
+    auto o = generated(3, 200000, 4);
+    bool defaulted = false;
+    // 10 s + 5 s per kill = 30 s for the fullest partition's 6500 events.
+    CHECK(planned_reading_s(o) == doctest::Approx(30.0));
+    CHECK(drill_rate(o, 6500, defaulted) == 217);
+    CHECK(defaulted);
+    o.rescale_to = 4;  // a rescale is one more disruption
+    CHECK(drill_rate(o, 7000, defaulted) == 200);
+    o.rate = 0;  // unpaced on request
+    CHECK(drill_rate(o, 7000, defaulted) == 0);
+    CHECK_FALSE(defaulted);
+    o.rate = 1000;
+    CHECK(drill_rate(o, 7000, defaulted) == 1000);
+    CHECK_FALSE(defaulted);
+    CHECK(drill_rate(generated(3, 200000, 0), 6500, defaulted) == 0);  // nothing to outlast
+    CHECK_FALSE(defaulted);
+    CHECK(drill_rate(generated(3, 200, 1), 3, defaulted) == 1);  // never 0, which is no limit
   }
 
   TEST_CASE("partitions and the checkpoint interval are range-checked") {

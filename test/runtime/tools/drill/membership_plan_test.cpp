@@ -136,20 +136,20 @@ TEST_SUITE("runtime.drill.membership_plan") {
     CHECK(plan[1].kind == membership_change_kind::join);
   }
 
-  TEST_CASE("membership changes get a default pace, --rate wins, and without them no limit") {
+  TEST_CASE("membership changes lengthen the default pace's plan, and --rate wins") {
     auto o = three_nodes();
     bool defaulted = false;
-    CHECK(drill_rate(o, 150000, 32, defaulted) == 0);
-    CHECK_FALSE(defaulted);
+    CHECK(drill_rate(o, 4688, defaulted) == 313);  // the kill alone: 15 s
+    CHECK(defaulted);
     o.join_at = 3;
     o.leave_at = 8;
     o.lose = "n3";
-    auto rate = drill_rate(o, 150000, 32, defaulted);
+    auto rate = drill_rate(o, 4688, defaulted);
     CHECK(defaulted);
     // 10 s + the last timed change (8 s) + 5 s per kill + 8 s for the replacement = 31 s.
     CHECK(rate == 151);
     o.rate = 0;
-    CHECK(drill_rate(o, 150000, 32, defaulted) == 0);
+    CHECK(drill_rate(o, 4688, defaulted) == 0);
     CHECK_FALSE(defaulted);
     o.rate = -1;
     CHECK(validate_drill_options(o).starts_with("--rate: expected 0..100000000"));

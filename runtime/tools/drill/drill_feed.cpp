@@ -1,0 +1,43 @@
+// The drill's log on its way to the nodes (see drill_feed.hpp).
+#include "runtime/tools/drill/drill_feed.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace rtfeat {
+
+bool prepare_drill_feed(const drill_options& o, uint64_t from_lines, uint32_t partitions,
+                        const std::string& work_dir, drill_feed& feed, std::string& error) {
+  auto& in = feed.input;
+  if (o.from.empty()) {
+    if (!generate_drill_events(o, work_dir + "/events.jsonl", in, error)) return false;
+  } else {
+    in.events_file = o.from, in.events = from_lines;
+  }
+  return count_partition_load(in.events_file, partitions, feed.load, error);
+}
+
+bool produce_drill_feed(const std::string& work_dir, const std::string& topic, uint32_t partitions,
+                        drill_services& services, drill_feed& feed, drill_report& r,
+                        std::string& error) {
+  return services.start_kafka(work_dir, topic, partitions, error)
+         && produce_drill_events(services.bootstrap(), topic, feed.input, error)
+         && check_topic_holds(services.bootstrap(), topic, partitions, feed.input.events,
+                              r.events_in_kafka, error);
+}
+
+int64_t pace_drill_feed(const drill_options& o, const drill_feed& feed, drill_report& r) {
+  r.rate_per_partition = drill_rate(o, feed.load.max_events(), r.rate_defaulted);
+  if (r.rate_defaulted)
+    std::fprintf(stderr,
+                 "drill: readers paced at %" PRId64
+                 " events/s per partition: its fullest partition (%u, %" PRIu64
+                 " events) then lasts %.0f s, so that the cluster does not drain before the "
+                 "kills, rescale and membership changes are done (--rate N sets it, --rate 0 = "
+                 "unpaced)\n",
+                 r.rate_per_partition, feed.load.fullest(), feed.load.max_events(),
+                 planned_reading_s(o));
+  return r.rate_per_partition;
+}
+
+}  // namespace rtfeat

@@ -1,0 +1,28 @@
+// How the drill's log spreads over the partitions, counted before anything is
+// produced with the file source's partitioner (file_partition_of: murmur2 of
+// user_id, as the producer keys it): the pace is set by the fullest partition.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rtfeat {
+
+struct partition_load {
+  std::vector<uint64_t> events;  // per partition
+  std::vector<uint64_t> bytes;   // per partition, as Kafka records (line + key + overhead)
+
+  uint64_t total_events() const;
+  /// The partition with the most events (the one that drains last at a given pace).
+  uint32_t fullest() const;
+  uint64_t max_events() const { return events.empty() ? 0 : events[fullest()]; }
+};
+
+/// Counts every line of `path` into `partitions` partitions as the file source
+/// and the producer place them. False with `error` when the file cannot be read.
+/// Blocks: reads the whole file (about a second per million lines).
+bool count_partition_load(const std::string& path, uint32_t partitions, partition_load& out,
+                          std::string& error);
+
+}  // namespace rtfeat

@@ -27,7 +27,8 @@ void add_drill(CLI::App& app) {
   sub->add_option("--rescale-to", o->rescale_to,
                   "after the kills, stop every node and restore on this many");
   sub->add_option("--partitions", o->partitions,
-                  "topic partitions (default: one per 10 000 events, at least 32)");
+                  "topic partitions (default: one per 10 000 events, at least 32; a partition "
+                  "the Kafka mock cannot hold sends the nodes to the file source)");
   sub->add_option("--seed", o->seed, "seed of the events and of the kill plan")
     ->capture_default_str();
   sub->add_option("--checkpoint-ms", o->checkpoint_ms, "checkpoint interval of the nodes")

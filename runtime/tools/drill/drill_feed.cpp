@@ -7,19 +7,29 @@
 namespace rtfeat {
 
 bool prepare_drill_feed(const drill_options& o, uint64_t from_lines, uint32_t partitions,
-                        const std::string& work_dir, drill_feed& feed, std::string& error) {
+                        const std::string& work_dir, drill_feed& feed, drill_report& r,
+                        std::string& error) {
   auto& in = feed.input;
   if (o.from.empty()) {
     if (!generate_drill_events(o, work_dir + "/events.jsonl", in, error)) return false;
   } else {
     in.events_file = o.from, in.events = from_lines;
   }
-  return count_partition_load(in.events_file, partitions, feed.load, error);
+  if (!count_partition_load(in.events_file, partitions, feed.load, error)) return false;
+  auto overflow = mock_kafka_overflow(feed.load);
+  feed.through_file = overflow.has_value();
+  r.source_kind = feed.through_file ? "file" : "kafka";
+  r.source_kind_why = overflow.value_or("");
+  if (feed.through_file)
+    std::fprintf(stderr, "drill: %s: the nodes read the log through the file source instead\n",
+                 overflow->c_str());
+  return true;
 }
 
 bool produce_drill_feed(const std::string& work_dir, const std::string& topic, uint32_t partitions,
                         drill_services& services, drill_feed& feed, drill_report& r,
                         std::string& error) {
+  if (feed.through_file) return true;
   return services.start_kafka(work_dir, topic, partitions, error)
          && produce_drill_events(services.bootstrap(), topic, feed.input, error)
          && check_topic_holds(services.bootstrap(), topic, partitions, feed.input.events,

@@ -187,6 +187,8 @@ std::string format_report_text(const drill_report& r) {
   std::string out = std::string("rtfeat drill: ") + (r.passed() ? "PASSED" : "FAILED") + "\n";
   out += format("events            %llu (%s), %u partitions\n",
                 static_cast<unsigned long long>(r.events), r.source.c_str(), r.partitions);
+  if (r.source_kind != "kafka")
+    out += "source.kind       " + r.source_kind + " (" + r.source_kind_why + ")\n";
   out += format("nodes             %u -> %u\n", r.nodes, r.nodes_after);
   out += format("checkpoints       %llu completed, one every %lld ms\n",
                 static_cast<unsigned long long>(r.checkpoints_completed),
@@ -233,12 +235,14 @@ std::string format_report_text(const drill_report& r) {
     "restart pause)\n",
     static_cast<long long>(a.min), static_cast<long long>(a.p50), static_cast<long long>(a.p95),
     static_cast<long long>(a.max));
-  out += format("events read       %llu = %llu at %s + %llu read after it (Kafka holds %llu)\n",
+  auto held = r.source_kind == "kafka"
+                ? format("Kafka holds %llu", static_cast<unsigned long long>(r.events_in_kafka))
+                : std::string("read from the file");
+  out += format("events read       %llu = %llu at %s + %llu read after it (%s)\n",
                 static_cast<unsigned long long>(r.events_read()),
                 static_cast<unsigned long long>(r.events_at_checkpoint),
                 checkpoint_name(r.final_checkpoint).c_str(),
-                static_cast<unsigned long long>(r.events_read_after),
-                static_cast<unsigned long long>(r.events_in_kafka));
+                static_cast<unsigned long long>(r.events_read_after), held.c_str());
   out += format("wall time         %.1f s (produce %.1f s, cluster %.1f s, oracle %.1f s)\n",
                 r.wall_s, r.produce_s, r.cluster_s, r.oracle_s);
   out += format(
@@ -257,6 +261,8 @@ std::string format_report_json(const drill_report& r) {
   json_field(out, "source", r.source);
   json_number(out, "events", r.events);
   json_number(out, "partitions", r.partitions);
+  json_field(out, "source_kind", r.source_kind);
+  json_field(out, "source_kind_why", r.source_kind_why);
   json_number(out, "nodes", r.nodes);
   json_number(out, "nodes_after", r.nodes_after);
   json_number(out, "checkpoint_interval_ms", r.checkpoint_interval_ms);

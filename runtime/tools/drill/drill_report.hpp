@@ -67,6 +67,9 @@ struct drill_report {
   std::string source;  // "generated, seed 7" or the --from path
   uint64_t events = 0;
   uint32_t partitions = 0;
+  std::string source_kind =
+    "kafka";                    // what the nodes read: kafka, or file when the mock would truncate
+  std::string source_kind_why;  // for file: the partition the mock could not hold
   uint32_t nodes = 0;
   uint32_t nodes_after = 0;  // = nodes without a rescale
   int64_t checkpoint_interval_ms = 0;
@@ -81,7 +84,7 @@ struct drill_report {
   uint64_t final_checkpoint = 0;      // the checkpoint the last run of the cluster resumed from
   uint64_t events_at_checkpoint = 0;  // its Kafka positions, summed
   uint64_t events_read_after = 0;     // read by the last run's nodes
-  uint64_t events_in_kafka = 0;       // high - low watermarks, summed, after the run
+  uint64_t events_in_kafka = 0;       // high - low watermarks, summed, after the run (0: file)
   double produce_s = 0, cluster_s = 0, oracle_s = 0, wall_s = 0;
   std::optional<uint64_t> differences;  // nullopt: the oracle diff did not run
   std::vector<std::string> failures;    // why the drill failed; empty = passed

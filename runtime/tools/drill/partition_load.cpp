@@ -2,6 +2,8 @@
 #include "runtime/tools/drill/partition_load.hpp"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 #include <fstream>
 
 #include "runtime/source/file_source.hpp"
@@ -14,6 +16,12 @@ namespace {
 /// A v2 record's own bytes besides key and value: length, attributes, timestamp
 /// and offset deltas, key and value lengths, header count (varints), rounded up.
 constexpr uint64_t record_overhead_bytes = 24;
+
+std::string mib(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1 << 20));
+  return buf;
+}
 
 }  // namespace
 
@@ -43,6 +51,22 @@ bool count_partition_load(const std::string& path, uint32_t partitions, partitio
   }
   if (in.bad()) return error = path + ": cannot read it", false;
   return true;
+}
+
+std::optional<std::string> mock_kafka_overflow(const partition_load& load) {
+  for (size_t p = 0; p < load.events.size(); ++p) {
+    if (load.events[p] * 10 <= mock_partition_max_messages * 9
+        && load.bytes[p] * 10 <= mock_partition_max_bytes * 9)
+      continue;
+    char buf[256];
+    std::snprintf(buf, sizeof buf,
+                  "partition %zu of %zu would hold %" PRIu64
+                  " events (%s), more than the Kafka mock keeps (~100 000 messages or 5 MiB per "
+                  "partition)",
+                  p, load.events.size(), load.events[p], mib(load.bytes[p]).c_str());
+    return std::string(buf);
+  }
+  return std::nullopt;
 }
 
 }  // namespace rtfeat

@@ -142,6 +142,23 @@ TEST_SUITE("runtime.drill.drill_report") {
     CHECK(doc["rollback_ms"]["count"].get_uint64().value() == 2);
   }
 
+  TEST_CASE("a drill through the file source says so and why, in text and JSON") {
+    auto r = sample();
+    CHECK(format_report_text(r).find("source.kind") == std::string::npos);  // Kafka: as always
+    r.source_kind = "file";
+    r.source_kind_why = "partition 0 of 2 would hold 120000 events (24.0 MiB), more than ...";
+    r.events_in_kafka = 0;
+    auto text = format_report_text(r);
+    CHECK(text.find("source.kind       file (partition 0 of 2 would hold 120000 events")
+          != std::string::npos);
+    CHECK(text.find("read after it (read from the file)") != std::string::npos);
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    REQUIRE(parser.parse(format_report_json(r)).get(doc) == simdjson::SUCCESS);
+    CHECK(std::string(doc["source_kind"].get_string().value()) == "file");
+    CHECK(std::string(doc["source_kind_why"].get_string().value()).starts_with("partition 0 of 2"));
+  }
+
   TEST_CASE("a drill without kills, rescale or oracle run still reports valid JSON") {
     drill_report r;
     r.failures.push_back("interrupted");

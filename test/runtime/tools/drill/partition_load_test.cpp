@@ -1,5 +1,6 @@
 // The drill's count of its log per partition: the same partitions the file
-// source fills, and the fullest one found.
+// source fills, the fullest one found, and a partition the Kafka mock would
+// truncate reported with its numbers.
 #include <doctest/doctest.h>
 
 #include <string>
@@ -36,6 +37,23 @@ TEST_SUITE("runtime.drill.partition_load") {
     for (size_t p = 0; p < 5; ++p)
       CHECK(load.events[p] == sources[p]->poll(1000, [](int64_t, std::string_view) {}));
     CHECK(load.max_events() == load.events[load.fullest()]);
+  }
+
+  TEST_CASE("a hot user's partition past nine tenths of the mock's limits is an overflow") {
+    partition_load load;
+    load.events = {10, 89000, 10};
+    load.bytes = {1000, 4 << 20, 1000};
+    CHECK_FALSE(mock_kafka_overflow(load));
+    CHECK(load.fullest() == 1);
+    load.events[1] = 91000;
+    auto why = mock_kafka_overflow(load);
+    REQUIRE(why);
+    CHECK(*why
+          == "partition 1 of 3 would hold 91000 events (4.0 MiB), more than the Kafka mock keeps "
+             "(~100 000 messages or 5 MiB per partition)");
+    load.events[1] = 20000;
+    load.bytes[1] = 5 << 20;  // few events, but large ones
+    CHECK(mock_kafka_overflow(load));
   }
 
   TEST_CASE("an unreadable log is an error naming it") {

@@ -78,7 +78,7 @@ bool open_node_sources(const job_config& cfg, bool drain, const std::map<int32_t
     auto r = resume.find(i);
     start.push_back(r != resume.end() ? r->second : 0);
   }
-  auto all = open_file_sources(cfg.source_path, p, start, error);
+  auto all = open_file_sources(cfg.source_path, p, start, error, only);
   if (all.empty()) return false;
   for (int32_t i = 0; i < p; ++i) {
     if (!wanted(only, i)) continue;  // a cluster node reads its own partitions of the file

@@ -24,9 +24,11 @@ int32_t file_partition_of(std::optional<std::string_view> user_id, uint64_t line
 /// cannot be read (they will be rejected anyway) go to partition line % P.
 /// Returns an empty vector and sets `error` when the file cannot be read.
 /// `start[p]` (when given) is the first offset (line index within partition p) to deliver.
-std::vector<std::unique_ptr<message_source>> open_file_sources(const std::string& path,
-                                                                int32_t partitions,
-                                                                const std::vector<int64_t>& start,
-                                                                std::string& error);
+/// Only the partitions in `only` (ascending; null = all) hold their lines, from
+/// their start on: a cluster node keeps its own share of the file in memory;
+/// the others come back empty.
+std::vector<std::unique_ptr<message_source>> open_file_sources(
+  const std::string& path, int32_t partitions, const std::vector<int64_t>& start,
+  std::string& error, const std::vector<int32_t>* only = nullptr);
 
 }  // namespace rtfeat

@@ -37,16 +37,17 @@ bool produce_drill_feed(const std::string& work_dir, const std::string& topic, u
 }
 
 int64_t pace_drill_feed(const drill_options& o, const drill_feed& feed, drill_report& r) {
-  r.rate_per_partition = drill_rate(o, feed.load.max_events(), r.rate_defaulted);
+  r.rate_per_partition = drill_rate(o, feed.load, r.rate_defaulted);
   if (r.rate_defaulted)
-    std::fprintf(stderr,
-                 "drill: readers paced at %" PRId64
-                 " events/s per partition: its fullest partition (%u, %" PRIu64
-                 " events) then lasts %.0f s, so that the cluster does not drain before the "
-                 "kills, rescale and membership changes are done (--rate N sets it, --rate 0 = "
-                 "unpaced)\n",
-                 r.rate_per_partition, feed.load.fullest(), feed.load.max_events(),
-                 planned_reading_s(o));
+    std::fprintf(
+      stderr,
+      "drill: readers paced at %" PRId64
+      " events/s per partition, for a plan of %.0f s of reading, so that the cluster "
+      "does not drain before the kills, rescale and membership changes are done; its "
+      "fullest partition (%u, %" PRIu64
+      " events) then lasts %.0f s (--rate N sets the pace, --rate 0 = unpaced)\n",
+      r.rate_per_partition, planned_reading_s(o), feed.load.fullest(), feed.load.max_events(),
+      static_cast<double>(feed.load.max_events()) / static_cast<double>(r.rate_per_partition));
   return r.rate_per_partition;
 }
 

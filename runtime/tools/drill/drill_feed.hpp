@@ -1,8 +1,8 @@
 // What the drill's nodes read and how fast: the log (generated or --from) is
 // counted per partition first; when the Kafka mock could not hold a partition of
 // it the nodes read it through the file source (source.kind = file) instead of
-// the drill refusing it, else it is produced to the mock. The fullest partition
-// sets the default pace, so that a disrupted drill does not drain before its plan.
+// the drill refusing it, else it is produced to the mock. The counts set the
+// default pace, so that a disrupted drill does not drain before its plan.
 #pragma once
 
 #include <cstdint>

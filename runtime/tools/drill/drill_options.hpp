@@ -7,6 +7,8 @@
 #include <optional>
 #include <string>
 
+#include "runtime/tools/drill/partition_load.hpp"
+
 namespace rtfeat {
 
 struct drill_options {
@@ -57,10 +59,15 @@ bool has_disruptions(const drill_options& o);
 /// Seconds of reading that outlast the plan's disruptions with room to spare.
 double planned_reading_s(const drill_options& o);
 
+/// Longest a hot partition may stretch the drill, in planned_reading_s().
+inline constexpr double max_fullest_partition_plans = 3.0;
+
 /// The pace (events/s per partition reader) the nodes get: --rate, else, when the
-/// drill has disruptions, one at which its fullest partition (`max_partition_events`)
-/// lasts planned_reading_s(), else 0 = no limit. `defaulted` says the drill chose it.
-int64_t drill_rate(const drill_options& o, uint64_t max_partition_events, bool& defaulted);
+/// drill has disruptions, one at which the cluster reads the log (`load`) in
+/// planned_reading_s(), or its fullest partition in at most
+/// max_fullest_partition_plans of that; else 0 = no limit. `defaulted` says the
+/// drill chose it.
+int64_t drill_rate(const drill_options& o, const partition_load& load, bool& defaulted);
 
 /// Empty when `events` are enough for the kills and rescale asked for: fewer when
 /// the drill paces the readers (the default) than with --rate 0.

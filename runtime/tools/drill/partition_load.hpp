@@ -1,6 +1,6 @@
 // How the drill's log spreads over the partitions, counted before anything is
 // produced with the file source's partitioner (file_partition_of: murmur2 of
-// user_id, as the producer keys it): the pace is set by the fullest partition,
+// user_id, as the producer keys it): the default pace comes from these counts,
 // and a partition the Kafka mock would truncate sends the drill to the file source.
 #pragma once
 

@@ -8,6 +8,14 @@ using namespace rtfeat;
 
 namespace {
 
+/// `total` events over `partitions`, `fullest` of them in partition 0.
+partition_load spread(uint32_t partitions, uint64_t total, uint64_t fullest) {
+  partition_load load;
+  load.events.assign(partitions, (total - fullest) / (partitions - 1));
+  load.events[0] = fullest;
+  return load;
+}
+
 drill_options generated(uint32_t nodes, uint64_t events, uint32_t kills) {
   drill_options o;
   o.nodes = nodes;
@@ -80,24 +88,34 @@ TEST_SUITE("runtime.drill.drill_options") {
     CHECK(check_drill_events(o, 10000) == "");
   }
 
-  TEST_CASE("kills alone get a default pace at which the fullest partition outlasts them") {
+  TEST_CASE("kills alone get a default pace at which the log outlasts them") {
     auto o = generated(3, 200000, 4);
     bool defaulted = false;
-    // 10 s + 5 s per kill = 30 s for the fullest partition's 6500 events.
+    // 10 s + 5 s per kill = 30 s for the mean partition's 6250 events.
     CHECK(planned_reading_s(o) == doctest::Approx(30.0));
-    CHECK(drill_rate(o, 6500, defaulted) == 217);
+    CHECK(drill_rate(o, spread(32, 200000, 9190), defaulted) == 208);
     CHECK(defaulted);
-    o.rescale_to = 4;  // a rescale is one more disruption
-    CHECK(drill_rate(o, 7000, defaulted) == 200);
+    o.rescale_to = 4;  // a rescale is one more disruption: 35 s
+    CHECK(drill_rate(o, spread(32, 200000, 9190), defaulted) == 179);
     o.rate = 0;  // unpaced on request
-    CHECK(drill_rate(o, 7000, defaulted) == 0);
+    CHECK(drill_rate(o, spread(32, 200000, 9190), defaulted) == 0);
     CHECK_FALSE(defaulted);
     o.rate = 1000;
-    CHECK(drill_rate(o, 7000, defaulted) == 1000);
+    CHECK(drill_rate(o, spread(32, 200000, 9190), defaulted) == 1000);
     CHECK_FALSE(defaulted);
-    CHECK(drill_rate(generated(3, 200000, 0), 6500, defaulted) == 0);  // nothing to outlast
-    CHECK_FALSE(defaulted);
-    CHECK(drill_rate(generated(3, 200, 1), 3, defaulted) == 1);  // never 0, which is no limit
+    CHECK(drill_rate(generated(3, 200000, 0), spread(32, 200000, 9190), defaulted) == 0);
+    CHECK_FALSE(defaulted);  // nothing to outlast
+    CHECK(drill_rate(generated(3, 200, 1), spread(32, 200, 10), defaulted)
+          == 1);  // never 0 = no limit
+  }
+
+  TEST_CASE("a hot partition may stretch the drill to three plans, not more") {
+    auto o = generated(3, 600000, 4);
+    o.rescale_to = 4;  // 35 s
+    bool defaulted = false;
+    // One user's partition holds 124 882 of 600 000 events: at the mean's pace (286/s) it would
+    // last 437 s; at 1189/s it lasts 105 s, three plans.
+    CHECK(drill_rate(o, spread(60, 600000, 124882), defaulted) == 1189);
   }
 
   TEST_CASE("partitions and the checkpoint interval are range-checked") {

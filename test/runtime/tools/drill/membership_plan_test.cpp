@@ -139,17 +139,21 @@ TEST_SUITE("runtime.drill.membership_plan") {
   TEST_CASE("membership changes lengthen the default pace's plan, and --rate wins") {
     auto o = three_nodes();
     bool defaulted = false;
-    CHECK(drill_rate(o, 4688, defaulted) == 313);  // the kill alone: 15 s
+    partition_load load;
+    load.events.assign(32, 4600);
+    load.events[0] = 7400;  // 150 000 events in all, a mean of 4687.5
+    REQUIRE(load.total_events() == 150000);
+    CHECK(drill_rate(o, load, defaulted) == 313);  // the kill alone: 15 s
     CHECK(defaulted);
     o.join_at = 3;
     o.leave_at = 8;
     o.lose = "n3";
-    auto rate = drill_rate(o, 4688, defaulted);
+    auto rate = drill_rate(o, load, defaulted);
     CHECK(defaulted);
     // 10 s + the last timed change (8 s) + 5 s per kill + 8 s for the replacement = 31 s.
     CHECK(rate == 151);
     o.rate = 0;
-    CHECK(drill_rate(o, 4688, defaulted) == 0);
+    CHECK(drill_rate(o, load, defaulted) == 0);
     CHECK_FALSE(defaulted);
     o.rate = -1;
     CHECK(validate_drill_options(o).starts_with("--rate: expected 0..100000000"));

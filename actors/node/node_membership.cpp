@@ -1,10 +1,12 @@
 // A cluster node's membership (see node_membership.hpp).
 #include "actors/node/node_membership.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
 
+#include "actors/node/node_restore.hpp"
 #include "config/host_port.hpp"
 #include "runtime/cluster/membership.hpp"
 #include "runtime/cluster/membership_requests.hpp"
@@ -94,9 +96,15 @@ exit_status join_as(node_setup& ns, const cluster_node& me, const std::string& p
     return error = filed.message(), exit_status::bad_setup;
   std::cerr << "node: asked to " << join.text() << " the cluster (" << why_not
             << "); node 0 adds it after its next checkpoint\n";
-  const auto deadline =
-    std::chrono::steady_clock::now()
-    + std::chrono::milliseconds(ns.cfg.cluster_connect_timeout_ms + ns.cfg.checkpoint_interval_ms);
+  // Node 0 takes the request after a checkpoint; a loaded cluster's checkpoints take
+  // seconds (one join failed after 2 s while the cluster was fine), so the wait is long
+  // and says where it stands.
+  const auto timeout_ms =
+    ns.cfg.cluster_connect_timeout_ms + std::max<int64_t>(20 * ns.cfg.checkpoint_interval_ms, 30000);
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::milliseconds(timeout_ms);
+  auto next_word = started + std::chrono::seconds(5);
+  const uint64_t checkpoint_at_request = checkpoints_before(ns.cfg);
   for (;;) {
     if (!apply_membership(ns, member, why_not, error)) return exit_status::failed;
     if (member) break;
@@ -107,11 +115,19 @@ exit_status join_as(node_setup& ns, const cluster_node& me, const std::string& p
       return error = "node 0 refused to " + join.text() + " (its log says why): " + why_not,
              exit_status::bad_setup;
     }
-    if (std::chrono::steady_clock::now() >= deadline) {
+    const auto now = std::chrono::steady_clock::now();
+    const uint64_t committed = checkpoints_before(ns.cfg) - checkpoint_at_request;
+    if (now >= deadline) {
       drop_request(ns.cfg.checkpoint_dir, join);
-      return error = "no membership listed '" + ns.node_id + "' within cluster.connect_timeout_ms"
-                     " + checkpoint.interval_ms (" + why_not + "); the request is withdrawn",
+      return error = "no membership listed '" + ns.node_id + "' within " + std::to_string(timeout_ms)
+                     + " ms (" + std::to_string(committed) + " checkpoints committed meanwhile; " + why_not
+                     + "); the request is withdrawn",
              exit_status::failed;
+    }
+    if (now >= next_word) {
+      next_word = now + std::chrono::seconds(5);
+      std::cerr << "node: --join: waiting for node 0 to add '" << ns.node_id << "' (" << committed
+                << " checkpoints committed since the request)\n";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }

@@ -24,10 +24,16 @@ std::vector<node_address> redis_cluster_seeds(const job_config& cfg) {
 
 namespace {
 
-/// "" when `c` keeps what it is given; else why it may not.
+/// Unknown is not fine: a master whose policy could not be read may evict.
+std::string unreadable(const std::string& where, const std::string& why) {
+  return where + ": cannot read its maxmemory-policy (" + why
+         + "): check that it does not evict (docs/redis-cluster.md \"Memory\")";
+}
+
+/// "" when `c` keeps what it is given; else why it may not (or why that is unknown).
 std::string eviction_risk(redisContext* c, const std::string& where) {
   auto* reply = static_cast<redisReply*>(redisCommand(c, "CONFIG GET maxmemory*"));
-  if (reply == nullptr) return "";
+  if (reply == nullptr) return unreadable(where, c->errstr[0] != 0 ? c->errstr : "no reply");
   std::string maxmemory = "0", policy = "noeviction";
   if (reply->type == REDIS_REPLY_ARRAY) {
     for (size_t i = 0; i + 1 < reply->elements; i += 2) {
@@ -56,7 +62,10 @@ std::vector<std::string> redis_eviction_warnings(const job_config& cfg) {
     if (!conns.refresh(error)) return out;
     for (const auto& m : conns.map().masters()) {
       auto* c = conns.to(m, error);
-      if (c == nullptr) continue;
+      if (c == nullptr) {
+        out.push_back(unreadable("redis " + m.to_string(), error));
+        continue;
+      }
       if (auto why = eviction_risk(c, "redis " + m.to_string()); !why.empty()) out.push_back(why);
     }
     return out;

@@ -116,7 +116,8 @@ exit_status join_as(node_setup& ns, const cluster_node& me, const std::string& p
              exit_status::bad_setup;
     }
     const auto now = std::chrono::steady_clock::now();
-    const uint64_t committed = checkpoints_before(ns.cfg) - checkpoint_at_request;
+    const uint64_t newest = checkpoints_before(ns.cfg);  // 0 when the directory cannot be read
+    const uint64_t committed = newest > checkpoint_at_request ? newest - checkpoint_at_request : 0;
     if (now >= deadline) {
       drop_request(ns.cfg.checkpoint_dir, join);
       return error = "no membership listed '" + ns.node_id + "' within " + std::to_string(timeout_ms)

@@ -227,8 +227,12 @@ void end_run(attempt_context& c, caf::actor_system& sys, caf::scoped_actor& self
   }
 }
 
-/// Spawns (or joins), runs to the end and sends every actor its exit.
-void drive_graph(caf::actor_system& sys, attempt_context& c, node_status& status, run_facts& f) {
+/// Spawns (or joins), runs to the end and stops every actor; the actor system is
+/// gone when this returns.
+run_facts run_graph(attempt_context& c, node_status& status) {
+  run_facts f;
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys{system_config(sys_cfg, c.ns)};
   caf::scoped_actor self{sys};
   c.stages.mark("actor system");
   auto gs = settings_of(c, self);
@@ -236,7 +240,7 @@ void drive_graph(caf::actor_system& sys, attempt_context& c, node_status& status
   job_graph graph;
   if (c.ns.cluster) {
     session = std::make_unique<cluster_session>(c.ns.transport, &c.stages);
-    if (!join(c, sys, self, gs, *session, f)) return;  // the shards restored before the readers started
+    if (!join(c, sys, self, gs, *session, f)) return f;  // the shards restored before the readers started
     graph = session->graph();
   } else {
     graph = spawn_job_graph(sys, gs);
@@ -246,7 +250,7 @@ void drive_graph(caf::actor_system& sys, attempt_context& c, node_status& status
       std::cerr << "rtfeat node: fatal: a shard could not restore its checkpoint: " << failure << "\n";
       stop_all(sys, nullptr, graph, caf::exit_reason::kill);
       f.early = attempt_end{attempt_result::failed, exit_status::failed};
-      return;
+      return f;
     }
     c.stages.mark("decode");
   }
@@ -256,14 +260,6 @@ void drive_graph(caf::actor_system& sys, attempt_context& c, node_status& status
   if (f.w.lost || f.w.new_epoch != 0) c.stages.restart();  // the way back starts here
   end_run(c, sys, self, graph, session.get(), f);
   if (f.w.lost || f.w.new_epoch != 0) c.stages.mark("stop");
-}
-
-/// drive_graph in an actor system of its own, which is gone when this returns.
-run_facts run_graph(attempt_context& c, node_status& status) {
-  run_facts f;
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys{system_config(sys_cfg, c.ns)};
-  drive_graph(sys, c, status, f);
   return f;
 }
 

@@ -116,18 +116,20 @@ exit_status join_as(node_setup& ns, const cluster_node& me, const std::string& p
              exit_status::bad_setup;
     }
     const auto now = std::chrono::steady_clock::now();
-    const uint64_t newest = checkpoints_before(ns.cfg);  // 0 when the directory cannot be read
-    const uint64_t committed = newest > checkpoint_at_request ? newest - checkpoint_at_request : 0;
+    auto committed = [&] {  // a directory scan: only when the node says something
+      const uint64_t newest = checkpoints_before(ns.cfg);  // 0 when the directory cannot be read
+      return std::to_string(newest > checkpoint_at_request ? newest - checkpoint_at_request : 0);
+    };
     if (now >= deadline) {
       drop_request(ns.cfg.checkpoint_dir, join);
       return error = "no membership listed '" + ns.node_id + "' within " + std::to_string(timeout_ms)
-                     + " ms (" + std::to_string(committed) + " checkpoints committed meanwhile; " + why_not
+                     + " ms (" + committed() + " checkpoints committed meanwhile; " + why_not
                      + "); the request is withdrawn",
              exit_status::failed;
     }
     if (now >= next_word) {
       next_word = now + std::chrono::seconds(5);
-      std::cerr << "node: --join: waiting for node 0 to add '" << ns.node_id << "' (" << committed
+      std::cerr << "node: --join: waiting for node 0 to add '" << ns.node_id << "' (" << committed()
                 << " checkpoints committed since the request)\n";
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

@@ -15,6 +15,15 @@ USER_ID = re.compile(r"u[0-9]+")
 ITEM_ID = re.compile(r"i[0-9]+")
 
 
+def is_item_event(e, start_ts, max_skew_ms):
+    """A well-formed item event (the generator's malformed lines break types or ids) whose
+    ts lies within max_skew_ms of start_ts."""
+    return (isinstance(e, dict) and e.get("behavior") in ITEM_BEHAVIORS and type(e.get("ts")) is int
+            and abs(e["ts"] - start_ts) < max_skew_ms and type(e.get("category_id")) is int
+            and USER_ID.fullmatch(str(e.get("user_id"))) is not None
+            and ITEM_ID.fullmatch(str(e.get("item_id"))) is not None)
+
+
 def item_events(path, start_ts, end_ts):
     """The well-formed item events of the log with start_ts <= ts < end_ts. Reading stops
     once the log is past end_ts by more than any line can be behind."""
@@ -24,10 +33,7 @@ def item_events(path, start_ts, end_ts):
                 e = json.loads(line)
             except ValueError:
                 continue
-            # The generator's malformed lines break types or ids; keep well-formed item events.
-            if not (isinstance(e, dict) and e.get("behavior") in ITEM_BEHAVIORS and type(e.get("ts")) is int
-                    and abs(e["ts"] - start_ts) < 30 * DAY_MS and type(e.get("category_id")) is int
-                    and USER_ID.fullmatch(str(e.get("user_id"))) and ITEM_ID.fullmatch(str(e.get("item_id")))):
+            if not is_item_event(e, start_ts, 30 * DAY_MS):
                 continue
             if e["ts"] >= end_ts + MAX_BEHIND_MS:
                 return

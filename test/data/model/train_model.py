@@ -29,7 +29,6 @@ import csv
 import json
 import math
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -62,11 +61,7 @@ def generate(rtfeat, seed, path):
                 e = json.loads(line)
             except ValueError:
                 continue
-            # The generator's malformed lines break types or ids; keep well-formed item events only.
-            if isinstance(e, dict) and e.get("behavior") in WEIGHTS and type(e.get("ts")) is int \
-                    and abs(e["ts"] - GEN_START_TS) < 86_400_000 \
-                    and type(e.get("category_id")) is int and re.fullmatch(r"u[0-9]+", str(e.get("user_id"))) \
-                    and re.fullmatch(r"i[0-9]+", str(e.get("item_id"))):
+            if shared_tables.is_item_event(e, GEN_START_TS, shared_tables.DAY_MS):
                 events.append(e)
     events.sort(key=lambda e: e["ts"])
     return events

@@ -12,28 +12,14 @@
 #include "actors/keyed_shard.hpp"
 #include "actors/partition_reader.hpp"
 #include "test/support/caf_test_system.hpp"
+#include "test/support/memory_source.hpp"
 #include "test/support/test_catalogue.hpp"
 
 using namespace rtfeat;
 
 namespace {
 
-/// Messages handed out in order, a few per poll if asked; bounded (drain mode).
-class memory_source final : public message_source {
-public:
-  explicit memory_source(std::vector<std::string> lines) : lines_(std::move(lines)) {}
-  size_t poll(size_t max, const visitor& fn) override {
-    size_t n = 0;
-    for (; n < max && next_ < lines_.size(); ++n, ++next_) fn(static_cast<int64_t>(next_), lines_[next_]);
-    return n;
-  }
-  bool at_end() const override { return next_ == lines_.size(); }
-  size_t delivered() const { return next_; }
-
-private:
-  std::vector<std::string> lines_;
-  size_t next_ = 0;
-};
+using test::memory_source;
 
 std::string view_line(int i) {
   return R"({"user_id":"u)" + std::to_string(i) + R"(","behavior":"view","item_id":"i1","category_id":5,"ts":)"

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "caf/all.hpp"
 #include "actors/atoms.hpp"
 #include "actors/keyed_shard.hpp"
 #include "actors/partition_reader.hpp"
-#include "caf/all.hpp"
 #include "runtime/checkpoint/snapshot_bodies.hpp"
 #include "test/support/caf_test_system.hpp"
 #include "test/support/memory_source.hpp"

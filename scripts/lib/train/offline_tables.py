@@ -24,21 +24,26 @@ def is_item_event(e, start_ts, max_skew_ms):
             and ITEM_ID.fullmatch(str(e.get("item_id"))) is not None)
 
 
-def item_events(path, start_ts, end_ts):
-    """The well-formed item events of the log with start_ts <= ts < end_ts. Reading stops
-    once the log is past end_ts by more than any line can be behind."""
+def json_lines(path):
+    """Each line of the log that parses as JSON (the generator writes some that do not)."""
     with open(path) as f:
         for line in f:
             try:
-                e = json.loads(line)
+                yield json.loads(line)
             except ValueError:
                 continue
-            if not is_item_event(e, start_ts, 30 * DAY_MS):
-                continue
-            if e["ts"] >= end_ts + MAX_BEHIND_MS:
-                return
-            if start_ts <= e["ts"] < end_ts:
-                yield e
+
+
+def item_events(path, start_ts, end_ts):
+    """The well-formed item events of the log with start_ts <= ts < end_ts. Reading stops
+    once the log is past end_ts by more than any line can be behind."""
+    for e in json_lines(path):
+        if not is_item_event(e, start_ts, 30 * DAY_MS):
+            continue
+        if e["ts"] >= end_ts + MAX_BEHIND_MS:
+            return
+        if start_ts <= e["ts"] < end_ts:
+            yield e
 
 
 def build(events):

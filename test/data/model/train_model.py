@@ -26,7 +26,6 @@ import argparse
 import bisect
 import collections
 import csv
-import json
 import math
 import os
 import subprocess
@@ -54,15 +53,8 @@ def generate(rtfeat, seed, path):
     subprocess.run([rtfeat, "gen", "--events", "200000", "--seed", str(seed), "--users", "500",
                     "--items", "300", "--categories", "12", "--rate", "20", "--out", path],
                    check=True, stderr=subprocess.DEVNULL)
-    events = []
-    with open(path) as f:
-        for line in f:
-            try:
-                e = json.loads(line)
-            except ValueError:
-                continue
-            if shared_tables.is_item_event(e, GEN_START_TS, shared_tables.DAY_MS):
-                events.append(e)
+    events = [e for e in shared_tables.json_lines(path)
+              if shared_tables.is_item_event(e, GEN_START_TS, shared_tables.DAY_MS)]
     events.sort(key=lambda e: e["ts"])
     return events
 

@@ -4,7 +4,7 @@
 // Prints one JSON object: events, kept, late, seconds, events_per_s, key_updates,
 // redis_commands, commands_by_name and commands_by_family per event (with --count-commands),
 // cpu_seconds and events_per_cpu_s (the loop thread's CPU time: comparable while other
-// processes load the box).
+// processes load the box); resp_bytes with --sink.
 #include <chrono>
 #include <ctime>
 #include <cstdint>
@@ -24,6 +24,7 @@
 #include "runtime/redis/update_coalescer.hpp"
 #include "runtime/murmur2.hpp"
 #include "runtime/redis/command_plan.hpp"
+#include "runtime/redis/resp_command_sink.hpp"
 #include "runtime/window/partition_watermark.hpp"
 #include "runtime/window/watermark_merge.hpp"
 
@@ -55,7 +56,7 @@ std::vector<event> load_events(const std::string& path, uint64_t& lines) {
 }
 
 struct loop_result {
-  uint64_t kept = 0, late = 0, key_updates = 0, redis_commands = 0;
+  uint64_t kept = 0, late = 0, key_updates = 0, redis_commands = 0, resp_bytes = 0;
   double seconds = 0;
   command_breakdown commands;  // filled with --count-commands
   double cpu_seconds = 0;  // of this thread: robust when other processes share the cores
@@ -72,6 +73,10 @@ struct loop_options {
   // Also coalesce each flush per key and plan its Redis commands, as the sink
   // does (not sent anywhere): a repeatable commands-per-event figure.
   bool count_commands = false;
+  // The sink's own CPU work on each flush instead (no Redis): the updates moved
+  // into a coalescer one by one, planned and encoded as RESP into a reused
+  // buffer, as redis_writer does; instruction counts of the shard -> sink path.
+  bool sink = false;
 };
 
 loop_result run_loop(const std::vector<event>& events, const feature_plan& plan, const job_config& cfg,
@@ -94,6 +99,8 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
   loop_result r;
   update_coalescer coalescer;
   ttl_tracker ttl;
+  std::string resp;
+  std::vector<std::string_view> resp_args;
   auto advance_all = [&] {
     for (size_t p = 0; p < marks.size(); ++p) merge.update(p, marks[p].current());
     int64_t w = merge.current();
@@ -107,6 +114,12 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
     if (opt.count_commands) {
       for (auto& u : updates) coalescer.add(std::move(u));
       r.redis_commands += plan_commands(coalescer.take(), ttl, 0, r.commands);
+    } else if (opt.sink) {
+      for (auto& u : updates) coalescer.add(std::move(u));
+      resp.clear();
+      resp_command_sink out(resp, resp_args);
+      r.redis_commands += plan_commands(coalescer.take(), ttl, 0, out);
+      r.resp_bytes += resp.size();
     }
     updates.clear();  // the sink's work is not part of this baseline
   };
@@ -177,6 +190,8 @@ int main(int argc, char** argv) {
     ->capture_default_str();
   app.add_flag("--count-commands", opt.count_commands,
                "coalesce each flush and count the Redis commands the sink would send (slower)");
+  app.add_flag("--sink", opt.sink, "also do the sink's CPU work per flush: coalesce, plan, encode RESP (no Redis)")
+    ->excludes("--count-commands");
   CLI11_PARSE(app, argc, argv);
 
   rtfeat::job_config cfg;
@@ -201,6 +216,7 @@ int main(int argc, char** argv) {
     static_cast<unsigned long long>(r.late), static_cast<unsigned long long>(r.key_updates),
     static_cast<unsigned long long>(r.redis_commands), r.seconds, eps, r.cpu_seconds, cpu_eps);
   if (opt.count_commands) std::printf(",%s", r.commands.json(lines).c_str());
+  if (opt.sink) std::printf(",\"resp_bytes\":%llu", static_cast<unsigned long long>(r.resp_bytes));
   std::printf("}\n");
   return 0;
 }

@@ -20,7 +20,6 @@ public:
   void end() override;
 
 private:
-  void number(char prefix, size_t n);
   std::string& buf_;
   std::vector<std::string_view>& args_;  // the command being built; its strings outlive end()
 };

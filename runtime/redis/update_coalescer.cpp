@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string_view>
+#include <utility>
 
 namespace rtfeat {
 
@@ -25,12 +27,17 @@ void del_field(key_update& into, std::string field) {
 }  // namespace
 
 void update_coalescer::add(key_update&& u) {
-  auto [it, fresh] = index_.try_emplace(u.key, pending_.size());
+  bool fresh = false;
+  const auto at = static_cast<uint32_t>(pending_.size());
+  auto it = index_.lazy_emplace(std::string_view(u.key), [&](const auto& construct) {
+    fresh = true;
+    construct(at);  // pending_[at] is the key from now on: pushed before the next lookup
+  });
   if (fresh) {
     pending_.push_back(std::move(u));
     return;
   }
-  auto& into = pending_[it->second];
+  auto& into = pending_[*it];
   into.ttl_s = std::max(into.ttl_s, u.ttl_s);
   switch (u.type) {
     case redis_type::hash: case redis_type::zset:
@@ -58,7 +65,10 @@ void update_coalescer::add(key_update&& u) {
 
 std::vector<key_update> update_coalescer::take() {
   index_.clear();
-  return std::exchange(pending_, {});
+  auto out = std::exchange(pending_, {});
+  pending_.reserve(out.size());  // about as many keys next time: no doubling, no rehashing
+  index_.reserve(out.size());
+  return out;
 }
 
 }  // namespace rtfeat

@@ -67,4 +67,24 @@ TEST_SUITE("runtime.update_coalescer") {
     CHECK(out[0].values == std::vector<std::string>{"c", "d"});
     CHECK(out[0].replace);
   }
+  TEST_CASE("many keys, short and long, keep one entry each in first-seen order across takes") {
+    update_coalescer c;
+    for (int round = 0; round < 2; ++round) {  // the second round reuses the emptied index
+      for (int pass = 0; pass < 2; ++pass)  // each key twice: the index must find it after rehashes
+        for (int i = 0; i < 5000; ++i) {
+          auto key = (i % 2 == 0 ? "k" : "user:feature:{a-long-entity-id-") + std::to_string(i);
+          c.add(hash(key, {{"f", std::to_string(pass)}}, {}, 10));
+        }
+      CHECK(c.keys() == 5000);
+      auto out = c.take();
+      REQUIRE(out.size() == 5000);
+      for (int i = 0; i < 5000; ++i) {
+        auto key = (i % 2 == 0 ? "k" : "user:feature:{a-long-entity-id-") + std::to_string(i);
+        CHECK(out[static_cast<size_t>(i)].key == key);
+        CHECK(out[static_cast<size_t>(i)].set
+              == std::vector<std::pair<std::string, std::string>>{{"f", "1"}});
+      }
+      CHECK(c.empty());
+    }
+  }
 }

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <iterator>
+#include <span>
 #include <thread>
 
 #include "caf/all.hpp"
@@ -101,7 +101,7 @@ bool abandoned(const redis_sink_state& st) {
 constexpr size_t max_updates_per_write = 1024;
 
 /// One write of `part`; false when Redis failed.
-bool write_part(sink_actor self, std::vector<key_update>& part, std::string& error) {
+bool write_part(sink_actor self, std::span<const key_update> part, std::string& error) {
   auto& st = self->state;
   uint64_t commands = 0;
   auto started = std::chrono::steady_clock::now();
@@ -134,13 +134,10 @@ bool write_pending(sink_actor self, bool check = false) {
     for (; i < updates.size(); ++i) st.pending.add(std::move(updates[i]));
   };
   size_t from = 0;
-  do {
+  do {  // slices of `updates`, written in place
     const size_t to = std::min(updates.size(), from + max_updates_per_write);
-    std::vector<key_update> part(std::make_move_iterator(updates.begin() + static_cast<ptrdiff_t>(from)),
-                                 std::make_move_iterator(updates.begin() + static_cast<ptrdiff_t>(to)));
-    if (std::string error; !write_part(self, part, error)) {
-      for (auto& u : part) st.pending.add(std::move(u));
-      keep_from(to);
+    if (std::string error; !write_part(self, std::span<const key_update>(updates).subspan(from, to - from), error)) {
+      keep_from(from);
       on_write_failed(self, error);
       return false;
     }

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
-#include <vector>
 
 #include "runtime/key_update.hpp"
 
@@ -20,13 +20,13 @@ enum class write_result : uint8_t {
 class feature_writer {
 public:
   virtual ~feature_writer() = default;
-  /// Writes `updates` (it may reorder them) and checks the marker(s); empty
+  /// Writes `updates` and checks the marker(s); empty
   /// `updates` only checks. On failed nothing may be assumed written: the caller
   /// keeps the updates and calls again (values are absolute, so resending is
   /// harmless). `commands` grows by the commands sent.
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
-  virtual write_result write(std::vector<key_update>& updates, uint64_t& commands, std::string& error) = 0;
+  virtual write_result write(std::span<const key_update> updates, uint64_t& commands, std::string& error) = 0;
   /// "redis 127.0.0.1:6379" or "redis cluster (seeds ...)", for log lines.
   virtual std::string where() const = 0;
   /// After lost_before: the marker(s) that showed the loss.

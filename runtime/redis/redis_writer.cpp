@@ -39,7 +39,7 @@ std::unique_ptr<redis_writer> redis_writer::connect(const std::string& host, int
   return std::unique_ptr<redis_writer>(new redis_writer(c, track_ttl, host + ":" + std::to_string(port)));
 }
 
-write_result redis_writer::write(const std::vector<key_update>& updates, dataset_marker& marker,
+write_result redis_writer::write(std::span<const key_update> updates, dataset_marker& marker,
                                  uint64_t& commands, std::string& error) {
   resp_.clear();
   resp_command_sink sink(resp_, args_);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -37,7 +38,7 @@ public:
   /// values are absolute. On lost_before every TTL is set again from now on.
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
-  write_result write(const std::vector<key_update>& updates, dataset_marker& marker, uint64_t& commands,
+  write_result write(std::span<const key_update> updates, dataset_marker& marker, uint64_t& commands,
                      std::string& error);
 
 private:

@@ -40,7 +40,8 @@ void log_late(reader_actor self, int64_t now, bool force) {
   st.last_late_log_ms = now;
 }
 
-void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
+void send_batch(reader_actor self, const caf::actor& shard, event_batch& b, uint32_t& sent) {
+  if (!b.events.empty()) sent = static_cast<uint32_t>(b.events.size());
   b.watermark = self->state.watermark->current();
   b.sent_us = stage_clock_us();
   self->state.trace.batch_sent(b.sent_us, b.events.size(), self->state.cfg.metrics->stages);
@@ -54,20 +55,21 @@ void send_batch(reader_actor self, const caf::actor& shard, event_batch& b) {
 void send_all(reader_actor self) {
   auto& st = self->state;
   bool moved = st.watermark->current() != st.last_sent_watermark;
-  auto flush = [&](std::vector<event_batch>& batches, const shard_table& table) {
+  auto flush = [&](std::vector<event_batch>& batches, std::vector<uint32_t>& sent, const shard_table& table) {
     for (size_t i = 0; i < batches.size(); ++i)
-      if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i]);
+      if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i], sent[i]);
   };
-  flush(st.to_users, st.cfg.routes->users);
-  flush(st.to_categories, st.cfg.routes->categories);
+  flush(st.to_users, st.users_sent, st.cfg.routes->users);
+  flush(st.to_categories, st.categories_sent, st.cfg.routes->categories);
   st.last_sent_watermark = st.watermark->current();
 }
 
-void push(reader_actor self, const shard_table& table, std::vector<event_batch>& batches, size_t i,
-          routed_event&& r) {
+void push(reader_actor self, const shard_table& table, std::vector<event_batch>& batches,
+          std::vector<uint32_t>& sent, size_t i, routed_event&& r) {
   auto& b = batches[i];
+  if (b.events.empty()) b.events.reserve(sent[i]);
   b.events.push_back(std::move(r));
-  if (b.events.size() >= self->state.cfg.batch_events) send_batch(self, table.shards[i], b);
+  if (b.events.size() >= self->state.cfg.batch_events) send_batch(self, table.shards[i], b, sent[i]);
 }
 
 /// Sends `e` once to its user shard and once to every category shard that owns
@@ -90,13 +92,13 @@ void route(reader_actor self, event&& e, int64_t wm_at_read) {
     auto i = st.touched[n];
     bool last = n + 1 == st.touched.size() && !to_user;
     // Moved by the last push only, and nothing reads `e` after that one.
-    push(self, routes.categories, st.to_categories, i,
+    push(self, routes.categories, st.to_categories, st.categories_sent, i,
          {last ? std::move(e) : e, wm_at_read, st.category_masks[i]});  // NOLINT(bugprone-use-after-move)
     st.category_masks[i] = 0;
   }
   if (to_user) {
     auto i = routes.users.index_of(e.user_id);
-    push(self, routes.users, st.to_users, i, {std::move(e), wm_at_read, scope_bit(feature_scope::user)});
+    push(self, routes.users, st.to_users, st.users_sent, i, {std::move(e), wm_at_read, scope_bit(feature_scope::user)});
   }
 }
 
@@ -210,6 +212,8 @@ caf::behavior partition_reader(reader_actor self, reader_settings cfg) {
   st.pace = rate_limiter(st.cfg.max_rate);
   st.to_users.resize(st.cfg.routes->users.shards.size());
   st.to_categories.resize(st.cfg.routes->categories.shards.size());
+  st.users_sent.assign(st.to_users.size(), 0);
+  st.categories_sent.assign(st.to_categories.size(), 0);
   st.category_masks.assign(st.cfg.routes->categories.shards.size(), 0);
   for (auto& b : st.to_users) b.reader = st.cfg.index;
   for (auto& b : st.to_categories) b.reader = st.cfg.index;

@@ -56,6 +56,9 @@ struct partition_reader_state {
   std::unique_ptr<future_skew_guard> future_guard;
   std::vector<event_batch> to_users;
   std::vector<event_batch> to_categories;
+  // Events of the last batch sent to each shard: a batch's first event reserves
+  // as many (a batch that grew by doubling moved each event about once more).
+  std::vector<uint32_t> users_sent, categories_sent;
   std::vector<uint32_t> category_masks;  // scratch for route(): scopes per category shard
   std::vector<size_t> touched;           // scratch: category shards with a non-zero mask
   std::string key;                       // scratch: scope key

@@ -70,8 +70,11 @@ void send_updates(shard_actor self, std::vector<key_update>& updates) {
   st.cfg.metrics->key_updates.fetch_add(updates.size(), std::memory_order_relaxed);
   st.held.record(updates);
   std::vector<update_batch> per_sink(st.cfg.sinks.size());
-  if (per_sink.size() == 1) per_sink[0].updates = std::move(updates);  // the usual case: no update moved
-  else for (auto& u : updates) per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
+  if (per_sink.size() == 1)
+    per_sink[0].updates = std::move(updates);  // the usual case: no update moved
+  else
+    for (auto& u : updates)
+      per_sink[sink_of(u.key, per_sink.size())].updates.push_back(std::move(u));
   for (size_t i = 0; i < per_sink.size(); ++i) {
     if (per_sink[i].updates.empty()) continue;
     ++st.outstanding;

@@ -55,9 +55,11 @@ void send_batch(reader_actor self, const caf::actor& shard, event_batch& b, uint
 void send_all(reader_actor self) {
   auto& st = self->state;
   bool moved = st.watermark->current() != st.last_sent_watermark;
-  auto flush = [&](std::vector<event_batch>& batches, std::vector<uint32_t>& sent, const shard_table& table) {
+  auto flush = [&](std::vector<event_batch>& batches, std::vector<uint32_t>& sent,
+                   const shard_table& table) {
     for (size_t i = 0; i < batches.size(); ++i)
-      if (moved || !batches[i].events.empty()) send_batch(self, table.shards[i], batches[i], sent[i]);
+      if (moved || !batches[i].events.empty())
+        send_batch(self, table.shards[i], batches[i], sent[i]);
   };
   flush(st.to_users, st.users_sent, st.cfg.routes->users);
   flush(st.to_categories, st.categories_sent, st.cfg.routes->categories);
@@ -69,7 +71,8 @@ void push(reader_actor self, const shard_table& table, std::vector<event_batch>&
   auto& b = batches[i];
   if (b.events.empty()) b.events.reserve(sent[i]);
   b.events.push_back(std::move(r));
-  if (b.events.size() >= self->state.cfg.batch_events) send_batch(self, table.shards[i], b, sent[i]);
+  if (b.events.size() >= self->state.cfg.batch_events)
+    send_batch(self, table.shards[i], b, sent[i]);
 }
 
 /// Sends `e` once to its user shard and once to every category shard that owns
@@ -98,7 +101,8 @@ void route(reader_actor self, event&& e, int64_t wm_at_read) {
   }
   if (to_user) {
     auto i = routes.users.index_of(e.user_id);
-    push(self, routes.users, st.to_users, st.users_sent, i, {std::move(e), wm_at_read, scope_bit(feature_scope::user)});
+    push(self, routes.users, st.to_users, st.users_sent, i,
+         {std::move(e), wm_at_read, scope_bit(feature_scope::user)});
   }
 }
 

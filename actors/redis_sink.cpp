@@ -136,7 +136,8 @@ bool write_pending(sink_actor self, bool check = false) {
   size_t from = 0;
   do {  // slices of `updates`, written in place
     const size_t to = std::min(updates.size(), from + max_updates_per_write);
-    if (std::string error; !write_part(self, std::span<const key_update>(updates).subspan(from, to - from), error)) {
+    if (std::string error;
+        !write_part(self, std::span<const key_update>(updates).subspan(from, to - from), error)) {
       keep_from(from);
       on_write_failed(self, error);
       return false;

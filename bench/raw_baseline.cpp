@@ -190,7 +190,9 @@ int main(int argc, char** argv) {
     ->capture_default_str();
   app.add_flag("--count-commands", opt.count_commands,
                "coalesce each flush and count the Redis commands the sink would send (slower)");
-  app.add_flag("--sink", opt.sink, "also do the sink's CPU work per flush: coalesce, plan, encode RESP (no Redis)")
+  app
+    .add_flag("--sink", opt.sink,
+              "also do the sink's CPU work per flush: coalesce, plan, encode RESP (no Redis)")
     ->excludes("--count-commands");
   CLI11_PARSE(app, argc, argv);
 

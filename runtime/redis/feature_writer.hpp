@@ -26,7 +26,8 @@ public:
   /// harmless). `commands` grows by the commands sent.
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
-  virtual write_result write(std::span<const key_update> updates, uint64_t& commands, std::string& error) = 0;
+  virtual write_result write(std::span<const key_update> updates, uint64_t& commands,
+                             std::string& error) = 0;
   /// "redis 127.0.0.1:6379" or "redis cluster (seeds ...)", for log lines.
   virtual std::string where() const = 0;
   /// After lost_before: the marker(s) that showed the loss.

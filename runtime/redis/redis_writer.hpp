@@ -38,8 +38,8 @@ public:
   /// values are absolute. On lost_before every TTL is set again from now on.
   /// REQUIRES: at most one update per key (coalesced).
   /// Runs in: the sink actor (blocking I/O).
-  write_result write(std::span<const key_update> updates, dataset_marker& marker, uint64_t& commands,
-                     std::string& error);
+  write_result write(std::span<const key_update> updates, dataset_marker& marker,
+                     uint64_t& commands, std::string& error);
 
 private:
   redis_writer(void* ctx, bool track_ttl, std::string address)

@@ -11,7 +11,8 @@ single_redis_writer::single_redis_writer(std::string host, int port, redis_crede
     track_ttl_(track_ttl),
     marker_(writer, random_marker_token()) {}
 
-write_result single_redis_writer::write(std::span<const key_update> updates, uint64_t& commands, std::string& error) {
+write_result single_redis_writer::write(std::span<const key_update> updates, uint64_t& commands,
+                                        std::string& error) {
   if (!redis_) redis_ = redis_writer::connect(host_, port_, track_ttl_, credentials_, error);
   if (!redis_) return write_result::failed;
   auto result = redis_->write(updates, marker_, commands, error);

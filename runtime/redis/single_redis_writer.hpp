@@ -19,7 +19,8 @@ public:
   /// `writer`: this sink among all sinks on the Redis ("<node>.<sink>").
   single_redis_writer(std::string host, int port, redis_credentials credentials, bool track_ttl,
                       const std::string& writer);
-  write_result write(std::span<const key_update> updates, uint64_t& commands, std::string& error) override;
+  write_result write(std::span<const key_update> updates, uint64_t& commands,
+                     std::string& error) override;
   std::string where() const override { return "redis " + host_ + ":" + std::to_string(port_); }
   std::string loss_detail() const override { return "marker " + marker_.key() + " missing or older"; }
 

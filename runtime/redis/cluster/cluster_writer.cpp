@@ -18,7 +18,8 @@ cluster_writer::cluster_writer(cluster_writer_settings settings)
     sender_(cfg_.seeds, cfg_.credentials, cfg_.timeout_ms, cfg_.limits),
     token_(random_marker_token()) {}
 
-write_result cluster_writer::write(std::span<const key_update> updates, uint64_t& commands, std::string& error) {
+write_result cluster_writer::write(std::span<const key_update> updates, uint64_t& commands,
+                                   std::string& error) {
   auto& buf = sender_.buffer();
   resp_command_sink sink(buf, args_);
   const auto now_ms = steady_ms();  // steady: immune to clock steps

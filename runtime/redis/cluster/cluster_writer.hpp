@@ -34,7 +34,8 @@ struct cluster_writer_settings {
 class cluster_writer final : public feature_writer {
 public:
   explicit cluster_writer(cluster_writer_settings settings);
-  write_result write(std::span<const key_update> updates, uint64_t& commands, std::string& error) override;
+  write_result write(std::span<const key_update> updates, uint64_t& commands,
+                     std::string& error) override;
   std::string where() const override { return "redis cluster (seeds " + sender_.seeds_text() + ")"; }
   std::string loss_detail() const override { return loss_detail_; }
   uint64_t moved() const override { return sender_.counts().moved; }

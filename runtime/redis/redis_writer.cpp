@@ -6,7 +6,7 @@
 
 #include "runtime/clock.hpp"
 #include "runtime/redis/command_plan.hpp"
-#include "runtime/redis/reply_error.hpp"
+#include "runtime/redis/reply_scan.hpp"
 #include "runtime/redis/resp_command_sink.hpp"
 
 namespace rtfeat {
@@ -16,6 +16,12 @@ namespace {
 redisContext* ctx_of(void* p) { return static_cast<redisContext*>(p); }
 
 }  // namespace
+
+redis_writer::redis_writer(void* ctx, bool track_ttl, std::string address)
+    : ctx_(ctx), track_ttl_(track_ttl), address_(std::move(address)) {
+  // After the handshake (redis_authenticate), which reads redisReply objects.
+  scan_replies_into(ctx_of(ctx_)->reader, scan_);
+}
 
 redis_writer::~redis_writer() { redisFree(ctx_of(ctx_)); }
 
@@ -75,19 +81,17 @@ bool redis_writer::read_replies(uint64_t n, std::optional<std::string>& last, st
   auto* c = ctx_of(ctx_);
   bool ok = true;
   for (uint64_t i = 0; i < n; ++i) {
-    void* raw = nullptr;
-    if (redisGetReply(c, &raw) != REDIS_OK) {
+    void* placeholder = nullptr;  // the reply is in scan_ (reply_scan.hpp): nothing to free
+    if (redisGetReply(c, &placeholder) != REDIS_OK) {
       error = "redis " + address_ + ": " + c->errstr;
       return false;
     }
-    auto* reply = static_cast<redisReply*>(raw);
-    if (ok && first_error_in(reply) != nullptr) {
-      error = "redis " + address_ + ": error reply: "
-              + std::string(reply->type == REDIS_REPLY_ERROR ? reply->str : "in EXEC");
+    if (ok && scan_.error) {
+      const std::string& what = scan_.nested_error ? "in EXEC" : scan_.error_text;
+      error = "redis " + address_ + ": error reply: " + what;
       ok = false;
     }
-    if (i + 1 == n && reply->type == REDIS_REPLY_STRING) last.emplace(reply->str, reply->len);
-    freeReplyObject(reply);
+    if (i + 1 == n && scan_.has_string) last.emplace(std::move(scan_.string));
   }
   return ok;
 }

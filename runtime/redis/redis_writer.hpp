@@ -15,6 +15,7 @@
 #include "runtime/redis/dataset_marker.hpp"
 #include "runtime/redis/feature_writer.hpp"
 #include "runtime/redis/redis_auth.hpp"
+#include "runtime/redis/reply_scan.hpp"
 #include "runtime/redis/ttl_tracker.hpp"
 
 namespace rtfeat {
@@ -42,8 +43,7 @@ public:
                      uint64_t& commands, std::string& error);
 
 private:
-  redis_writer(void* ctx, bool track_ttl, std::string address)
-    : ctx_(ctx), track_ttl_(track_ttl), address_(std::move(address)) {}
+  redis_writer(void* ctx, bool track_ttl, std::string address);
   /// Reads `n` replies; `last` gets the last one's string (nullopt: nil).
   bool read_replies(uint64_t n, std::optional<std::string>& last, std::string& error);
 
@@ -51,6 +51,7 @@ private:
   std::string resp_;                   // the pipeline, encoded
   std::vector<std::string_view> args_;  // one command's arguments
   ttl_tracker ttl_;
+  reply_scan scan_;  // the reply hiredis last read
   bool track_ttl_;
   std::string address_;  // host:port, in every error: an operator must know which Redis failed
 };

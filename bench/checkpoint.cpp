@@ -254,7 +254,9 @@ bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings&
     }
   r.read_ms = ms_since(start);
   std::atomic<bool> ok{true};
+  std::vector<double> cpu(shards.size());
   r.decode_ms = on_each(shards, [&](shard& s) {
+    auto cpu_start = thread_cpu_ms();
     int64_t watermark = no_watermark;
     uint64_t seq = 0;
     std::vector<std::string> dropped;
@@ -263,7 +265,13 @@ bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings&
       if (!decode_shard_state(body, s.named(), watermark, seq, dropped, why)) ok = false;
     for (auto& f : s.states) f->rewrite_all();
     s.bodies.clear();
+    cpu[static_cast<size_t>(&s - shards.data())] = thread_cpu_ms() - cpu_start;
   });
+  // What the decode costs whatever the neighbours do: on a loaded machine the wall time waits for a core.
+  std::string each;
+  for (auto ms : cpu) each += " " + std::to_string(static_cast<int64_t>(ms)) + " ms";
+  std::fprintf(stderr, "bench_checkpoint: each shard's decode, CPU time (user shards, category shard):%s\n",
+               each.c_str());
   if (!ok) error = "a snapshot body did not decode";
   return ok;
 }

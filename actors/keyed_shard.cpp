@@ -202,6 +202,11 @@ void restore(shard_actor self) {
     shard += " of key groups " + std::to_string(st.cfg.key_groups.front()) + "-" + std::to_string(st.cfg.key_groups.back());
   size_t groups = 0;
   std::vector<std::string> dropped;
+  std::vector<std::string_view> bodies;
+  for (auto kg : st.cfg.key_groups)
+    if (auto it = st.cfg.restore->find(kg + st.cfg.file_offset); it != st.cfg.restore->end())
+      bodies.push_back(it->second);
+  reserve_shard_state(bodies, st.named);
   for (auto kg : st.cfg.key_groups) {
     auto it = st.cfg.restore->find(kg + st.cfg.file_offset);
     if (it == st.cfg.restore->end()) continue;

@@ -261,6 +261,9 @@ bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings&
     uint64_t seq = 0;
     std::vector<std::string> dropped;
     std::string why;
+    std::vector<std::string_view> views;
+    for (const auto& [kg, body] : s.bodies) views.push_back(body);
+    reserve_shard_state(views, s.named());
     for (const auto& [kg, body] : s.bodies)
       if (!decode_shard_state(body, s.named(), watermark, seq, dropped, why)) ok = false;
     for (auto& f : s.states) f->rewrite_all();

@@ -92,6 +92,7 @@ void snapshot_bodies::put(group& g, size_t state, std::string_view identity, std
   if (seg.spans.size() <= slot) seg.spans.resize(slot + 1);
   auto& sp = seg.spans[slot];
   seg.dead += sp.size;
+  if (sp.size == 0) ++seg.live;
   // A section is a str32 (state_writer::begin_nested): a body's segment stays below 4 GiB.
   if (seg.bytes.size() + encoding.size() > UINT32_MAX) fail("a key group's state passed 4 GiB");
   sp = {static_cast<uint32_t>(seg.bytes.size()), static_cast<uint32_t>(encoding.size())};
@@ -104,6 +105,7 @@ void snapshot_bodies::erase(group& g, size_t state, std::string_view identity) {
   auto slot = it->second;
   auto& seg = g.segments[state];
   if (seg.spans.size() <= slot) return;
+  if (seg.spans[slot].size > 0) --seg.live;
   seg.dead += seg.spans[slot].size;
   seg.spans[slot] = {};
   for (const auto& other : g.segments)
@@ -148,7 +150,7 @@ std::string snapshot_bodies::body(uint32_t key_group) {
   for (size_t i = 0; i < g.segments.size(); ++i) {
     auto& seg = g.segments[i];
     if (seg.dead > 0) compact(seg);
-    w.str(g.names[i]);
+    write_section_head(w, g.names[i], seg.live);
     auto mark = w.begin_nested();
     w.raw(seg.bytes);
     w.end_nested(mark);

@@ -43,6 +43,7 @@ private:
     std::string bytes;
     std::vector<span> spans;  // by slot
     size_t dead = 0;          // bytes of dropped encodings still in `bytes`
+    size_t live = 0;          // spans in use: the entities of the body's section
   };
   struct group {
     std::vector<std::string> names;  // of the states, in body order

@@ -30,6 +30,7 @@ public:
   size_t entities() const override { return entities_.size(); }
   void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
+  void reserve(size_t entities) override { entities_.reserve(entities); }
   void rewrite_all() override;
 
 private:

@@ -40,6 +40,12 @@ public:
     return id;
   }
 
+  /// Room for `n` live ids without rehashing (a restore: see feature_state::reserve).
+  void reserve(size_t n) {
+    ids_.reserve(n);
+    refs_.reserve(n);
+  }
+
   /// The routing key of a live id.
   const std::string& key(entity_id id) const { return keys_[id]; }
 

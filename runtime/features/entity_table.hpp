@@ -53,6 +53,13 @@ public:
     return &rows_[where_[id] - 1];
   }
 
+  /// Room for `n` more rows, and for as many ids in the interner (shared by the
+  /// scope's states: each asks for its own count, the largest wins).
+  void reserve(size_t n) {
+    rows_.reserve(rows_.size() + n);
+    ids_->reserve(ids_->size() + n);
+  }
+
   /// The row of `id`, a default one (and a reference on the id) when new.
   std::pair<row*, bool> try_emplace(entity_id id) {
     if (auto* r = find(id)) return {r, false};

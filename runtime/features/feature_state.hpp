@@ -87,6 +87,9 @@ public:
   /// Restore: reads the encodings save() put for one key group, back to back
   /// in any order; false on a bad stream.
   virtual bool load(state_reader& in) = 0;
+  /// Before a restore's load()s: room for `entities` more, so that the tables
+  /// grow once instead of by copies. Only a hint: loads may bring more or fewer.
+  virtual void reserve(size_t /*entities*/) {}
   /// After a restore Redis may hold values newer than the state: forget what
   /// was written and rewrite every entity (whole values) at the next flush.
   virtual void rewrite_all() = 0;

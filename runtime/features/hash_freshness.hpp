@@ -31,6 +31,7 @@ public:
   size_t entities() const override { return entries_.size(); }
   void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
+  void reserve(size_t entities) override { entries_.reserve(entities); }
   void rewrite_all() override;
 
   /// The `_ts` of `hash_key`: the newest kept ts behind it, nullopt before any.

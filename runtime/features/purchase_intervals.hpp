@@ -22,6 +22,7 @@ public:
   size_t entities() const override { return users_.size(); }
   void save(snapshot_sink& out) override;
   bool load(state_reader& in) override;
+  void reserve(size_t entities) override { users_.reserve(entities); }
   void rewrite_all() override;
 
 private:

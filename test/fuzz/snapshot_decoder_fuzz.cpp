@@ -1,7 +1,8 @@
 // libFuzzer target: a key group's snapshot file (kg-<n>.snap) through the header
-// check and the shard body decoder, into the feature states of the sample
-// catalogue (config/features.toml), as a restore does. The body is decoded
-// whatever its CRC says, so that the fuzzer reaches every feature's load().
+// check, the reservation from its entity counts and the shard body decoder, into
+// the feature states of the sample catalogue (config/features.toml), as a restore
+// does. The body is decoded whatever its CRC says, so that the fuzzer reaches
+// every feature's load().
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -38,6 +39,7 @@ void decode_into(bool user_shard, std::string_view body) {
   uint64_t seq = 0;
   std::vector<std::string> dropped;
   std::string error;
+  rtfeat::reserve_shard_state({body}, named);  // a corrupt entity count must not reserve gigabytes
   rtfeat::decode_shard_state(body, named, watermark, seq, dropped, error);
 }
 

@@ -57,6 +57,7 @@ double thread_cpu_ms() {
 }
 
 struct shard {
+  std::unique_ptr<scope_interners> ids = std::make_unique<scope_interners>();  // the states point into it
   state_list states;
   std::vector<feature_scope> scopes;
   std::vector<std::string> names;
@@ -81,7 +82,7 @@ struct shard {
 /// Shard `index` of `count` of its kind, with the node's contiguous key-group range.
 shard make_shard(const feature_plan& plan, bool user, size_t index, size_t count) {
   shard s;
-  s.states = make_feature_states(plan, user, s.scopes, &s.names);
+  s.states = make_feature_states(plan, user, s.scopes, &s.names, s.ids.get());  // as the node: ids shared by scope
   s.file_offset = user ? 0 : max_parallelism;
   for (uint32_t g = 0; g < max_parallelism; ++g)
     if (g * count / max_parallelism == index) s.key_groups.push_back(g);

@@ -31,6 +31,14 @@ int body_format(std::string_view body, std::string& error) {
   return error = "not a shard snapshot body", 0;
 }
 
+/// Ends the interners' shortcut of one body (entity_interner::start_section) however its decode ends.
+struct sections_of_one_body {
+  const std::vector<named_state>& states;
+  ~sections_of_one_body() {
+    for (const auto& s : states) s.state->ids().end_sections();
+  }
+};
+
 std::vector<named_state>::const_iterator find_state(const std::vector<named_state>& states, std::string_view name) {
   return std::find_if(states.begin(), states.end(), [&](const named_state& s) { return s.name == name; });
 }
@@ -71,6 +79,7 @@ bool decode_shard_state(std::string_view body, const std::vector<named_state>& s
   r.str_view();
   watermark = std::max(watermark, r.i64());
   seq = std::max(seq, r.u64());
+  sections_of_one_body sections{states};
   for (auto n = r.u64(); r.ok() && n > 0; --n) {
     auto name = r.str();
     if (format >= 3) r.u64();  // the entities: reserve_shard_state's
@@ -81,6 +90,7 @@ bool decode_shard_state(std::string_view body, const std::vector<named_state>& s
       continue;
     }
     state_reader part(section);
+    it->state->ids().start_section();
     if (!it->state->load(part)) return error = "feature '" + name + "': corrupt state", false;
   }
   if (!r.ok() || !r.at_end()) return error = "truncated or trailing bytes in shard snapshot body", false;

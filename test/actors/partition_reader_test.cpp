@@ -12,6 +12,7 @@
 #include "actors/keyed_shard.hpp"
 #include "actors/partition_reader.hpp"
 #include "test/support/caf_test_system.hpp"
+#include "test/support/drained_reader.hpp"
 #include "test/support/memory_source.hpp"
 #include "test/support/test_catalogue.hpp"
 
@@ -66,19 +67,9 @@ struct reader_rig : test::caf_test_system {
     auto routes = std::make_shared<routing>();
     routes->users.assign({std::move(users)}, 128);
     routes->categories.assign({handle(category_shard)}, 128);
-    reader_settings r;
-    r.source = &source;
-    r.drain = true;
-    r.out_of_orderness_ms = 5000;
-    r.max_lateness_ms = 60000;
-    r.idle_timeout_ms = 10000;
+    auto r = test::drained_reader(source, plan, routes, handle(dead_letters), handle(coordinator), metrics);
     r.batch_events = 1;
     r.poll_max = poll_max;
-    r.plan = plan;
-    r.routes = routes;
-    r.dead_letters = handle(dead_letters);
-    r.coordinator = handle(coordinator);
-    r.metrics = &metrics;
     spawned.push_back(sys->spawn(partition_reader, std::move(r)));
     sched->run();
     return spawned.back();

@@ -22,6 +22,7 @@
 #include "actors/partition_reader.hpp"
 #include "runtime/checkpoint/snapshot_bodies.hpp"
 #include "test/support/caf_test_system.hpp"
+#include "test/support/drained_reader.hpp"
 #include "test/support/memory_source.hpp"
 #include "test/support/redis_image.hpp"
 #include "test/support/test_catalogue.hpp"
@@ -109,22 +110,12 @@ struct pipeline : test::caf_test_system {
     auto routes = std::make_shared<routing>();
     routes->users.assign({users}, 128);
     routes->categories.assign({categories}, 128);
-    reader_settings r;
-    r.source = &source;
-    r.drain = true;
-    r.out_of_orderness_ms = 5000;
-    r.max_lateness_ms = 60000;
-    r.idle_timeout_ms = 10000;
+    auto r = test::drained_reader(source, plan, routes, handle(dead_letters), handle(coordinator), metrics);
     r.batch_events = 8;
     r.poll_max = 4;
-    r.plan = plan;
-    r.routes = routes;
-    r.dead_letters = handle(dead_letters);
-    r.coordinator = handle(coordinator);
     r.start_offset = at.next_offset;
     r.start_watermark = at.watermark;
     r.start_future_suspect = at.future_suspect;
-    r.metrics = &metrics;
     reader = sys->spawn(partition_reader, std::move(r));
   }
   caf::actor shard(shard_kind kind, std::shared_ptr<const restored_bodies> bodies) {

@@ -200,25 +200,23 @@ void restore(shard_actor self) {
   std::string shard = st.cfg.kind == shard_kind::user ? "user shard" : "category shard";
   if (!st.cfg.key_groups.empty())
     shard += " of key groups " + std::to_string(st.cfg.key_groups.front()) + "-" + std::to_string(st.cfg.key_groups.back());
-  size_t groups = 0;
-  std::vector<std::string> dropped;
-  std::vector<std::string_view> bodies;
+  std::vector<uint32_t> found;           // the key groups the checkpoint holds a body of
+  std::vector<std::string_view> bodies;  // theirs, in the same order
   for (auto kg : st.cfg.key_groups)
     if (auto it = st.cfg.restore->find(kg + st.cfg.file_offset); it != st.cfg.restore->end())
-      bodies.push_back(it->second);
+      found.push_back(kg), bodies.push_back(it->second);
   reserve_shard_state(bodies, st.named);
-  for (auto kg : st.cfg.key_groups) {
-    auto it = st.cfg.restore->find(kg + st.cfg.file_offset);
-    if (it == st.cfg.restore->end()) continue;
+  size_t groups = 0;
+  std::vector<std::string> dropped;
+  for (; groups < bodies.size(); ++groups) {
     std::string error;
-    if (!decode_shard_state(it->second, st.named, st.watermark, st.seq, dropped, error)) {
-      st.restore_error = "restoring key group " + std::to_string(kg) + ": " + error;
+    if (!decode_shard_state(bodies[groups], st.named, st.watermark, st.seq, dropped, error)) {
+      st.restore_error = "restoring key group " + std::to_string(found[groups]) + ": " + error;
       return;
     }
-    ++groups;
     if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {  // a large state takes seconds
       shown = now;
-      std::cerr << "node: " << shard << " restoring: " << groups << " of " << st.cfg.key_groups.size()
+      std::cerr << "node: " << shard << " restoring: " << groups + 1 << " of " << st.cfg.key_groups.size()
                 << " key groups\n";
     }
   }

@@ -111,11 +111,11 @@ loop_result run_loop(const std::vector<event>& events, const feature_plan& plan,
     for (auto& s : user) s->flush(updates);
     for (auto& s : group) s->flush(updates);
     r.key_updates += updates.size();
-    if (opt.count_commands) {
+    if (opt.count_commands || opt.sink)
       for (auto& u : updates) coalescer.add(std::move(u));
+    if (opt.count_commands) {
       r.redis_commands += plan_commands(coalescer.take(), ttl, 0, r.commands);
     } else if (opt.sink) {
-      for (auto& u : updates) coalescer.add(std::move(u));
       resp.clear();
       resp_command_sink out(resp, resp_args);
       r.redis_commands += plan_commands(coalescer.take(), ttl, 0, out);

@@ -2,7 +2,6 @@
 #include "runtime/features/distinct_users.hpp"
 
 #include <algorithm>
-#include <map>
 
 #include "runtime/features/template_vars.hpp"
 
@@ -77,19 +76,27 @@ constexpr int64_t registers_bucket = no_watermark;
 
 void distinct_users::save(snapshot_sink& out) {
   bool sliding = sliding_;
-  entities_.save(out, [sliding](state_writer& w, const std::string& id, const entity_state& st) {
+  auto& members = save_order_;
+  entities_.save(out, [sliding, &members](state_writer& w, const std::string& id, const entity_state& st) {
     if (!sliding) {
       w.str(id).str(st.key).u64(1).i64(registers_bucket).u64(1).str(st.registers.encode());
       return;
     }
-    std::map<int64_t, std::vector<const std::string*>> buckets;
-    for (const auto& [user, bucket] : st.newest) buckets[bucket].push_back(&user);
-    w.str(id).str(st.key).u64(buckets.size());
-    for (auto& [start, users] : buckets) {
-      // Sorted: the same set gives the same bytes, whatever the hash map's order.
-      std::sort(users.begin(), users.end(), [](const std::string* a, const std::string* b) { return *a < *b; });
-      w.i64(start).u64(users.size());
-      for (const auto* u : users) w.str(*u);
+    // Sorted by bucket, then member: the same set gives the same bytes, whatever the
+    // hash map's order. One reused vector: a hot item's set is saved at every checkpoint.
+    members.clear();
+    for (const auto& [user, bucket] : st.newest) members.emplace_back(bucket, &user);
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+    });
+    size_t buckets = 0;
+    for (size_t i = 0; i < members.size(); ++i) buckets += i == 0 || members[i].first != members[i - 1].first;
+    w.str(id).str(st.key).u64(buckets);
+    for (size_t i = 0; i < members.size();) {
+      size_t end = i;
+      while (end < members.size() && members[end].first == members[i].first) ++end;
+      w.i64(members[i].first).u64(end - i);
+      for (; i < end; ++i) w.str(*members[i].second);
     }
   });
 }

@@ -53,6 +53,7 @@ private:
   int64_t tail_ = no_watermark;
   table entities_;
   basic_bucket_index<entity_id> index_;  // each entity once, under (at most) its oldest member bucket
+  std::vector<std::pair<int64_t, const std::string*>> save_order_;  // save(): one entity's members, sorted
 };
 
 }  // namespace rtfeat

@@ -1,14 +1,22 @@
 // TTL tracking for the sink (see ttl_tracker.hpp).
 #include "runtime/redis/ttl_tracker.hpp"
 
-#include <string>
+#include <functional>
+
+#include <absl/hash/hash.h>
 
 namespace rtfeat {
 
-bool ttl_tracker::needs_expire(const std::string& key, int64_t ttl_s, int64_t now_ms, bool recreated,
+// Two unrelated hash functions (absl's, seeded per process; libstdc++'s murmur):
+// their outputs are independent, so the pair collides as a 128-bit hash would.
+ttl_tracker::name_hash ttl_tracker::name_hash::of(std::string_view key) {
+  return {absl::Hash<std::string_view>{}(key), std::hash<std::string_view>{}(key)};
+}
+
+bool ttl_tracker::needs_expire(std::string_view key, int64_t ttl_s, int64_t now_ms, bool recreated,
                                bool sets_kept_field) {
   if (ttl_s <= 0) return false;
-  auto [it, fresh] = keys_.try_emplace(key, tracked{now_ms, sets_kept_field});
+  auto [it, fresh] = keys_.try_emplace(name_hash::of(key), tracked{now_ms, sets_kept_field});
   if (fresh) return true;
   auto& t = it->second;
   // A refresh after a tenth of the TTL keeps every written key above 90 % of it.
@@ -22,8 +30,8 @@ bool ttl_tracker::needs_expire(const std::string& key, int64_t ttl_s, int64_t no
   return false;
 }
 
-void ttl_tracker::fields_removed(const std::string& key) {
-  auto it = keys_.find(key);
+void ttl_tracker::fields_removed(std::string_view key) {
+  auto it = keys_.find(name_hash::of(key));
   if (it != keys_.end() && !it->second.has_kept_field) keys_.erase(it);
 }
 

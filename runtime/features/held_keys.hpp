@@ -53,9 +53,4 @@ private:
   uint32_t open_ = 0;
 };
 
-/// The update that deletes `key`, a key of Redis type `type` (command_plan
-/// writes DEL): an empty list or string, an empty whole hash, zset or HLL. A
-/// later update of the same key coalesced into it keeps the delete's meaning.
-key_update delete_of(std::string key, redis_type type);
-
 }  // namespace rtfeat

@@ -1,9 +1,9 @@
-// An orphan sweep's delete (held_keys.hpp delete_of) as the sink writes it:
+// An orphan sweep's delete (key_update.hpp delete_of) as the sink writes it:
 // DEL for every type, and a write of the same key coalesced after it (an event
 // re-created the key before the pipeline went out) still lands on an empty key.
 #include <doctest/doctest.h>
 
-#include "runtime/features/held_keys.hpp"
+#include "runtime/key_update.hpp"
 #include "runtime/redis/command_plan.hpp"
 #include "runtime/redis/update_coalescer.hpp"
 

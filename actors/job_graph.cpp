@@ -95,6 +95,7 @@ job_graph spawn_node_part(caf::actor_system& sys, const job_graph_settings& s) {
                      .metrics = s.metrics,
                      .track_ttl = s.node_count == 1,
                      .stall_timeout_ms = cfg.sink_stall_timeout_ms,
+                     .delete_journal_ms = cfg.sink_delete_journal_ms,
                      .abandon = s.abandon_sinks,
                      .writer = std::to_string(s.node_index) + "." + std::to_string(i),
                      .orphans = orphans,

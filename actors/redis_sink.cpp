@@ -73,13 +73,27 @@ void on_write_failed(sink_actor self, const std::string& error) {
   if (st.cfg.on_drained) self->send(st.cfg.on_drained, stalled_atom::value, why);
 }
 
-/// Redis lost writes this sink had confirmed: every shard rewrites every key it
-/// owns (all sinks' keys: the loss is not one sink's).
+/// The journal's deletes go to the front of what is pending: they are older
+/// than anything in it, so a field set since wins over its delete.
+size_t replay_deletes(redis_sink_state& st) {
+  auto newer = st.pending.take();
+  auto deletes = st.journal.deletes();
+  for (auto& d : deletes) st.pending.add(std::move(d));
+  for (auto& u : newer) st.pending.add(std::move(u));
+  return deletes.size();
+}
+
+/// Redis lost writes this sink had confirmed: the deletes it wrote lately are
+/// sent again, and every shard rewrites every key it owns (all sinks' keys: the
+/// loss is not one sink's). The rewrites come after the deletes (they are
+/// asked for after), so what the state holds is what stays.
 void start_resync(sink_actor self) {
   auto& st = self->state;
   st.cfg.metrics->redis_resyncs.fetch_add(1, std::memory_order_relaxed);
+  auto replayed = replay_deletes(st);
   std::cerr << "rtfeat: redis sink: " << st.redis->where() << " lost data it had acknowledged ("
-            << st.redis->loss_detail() << "): resync, every key is rewritten from state\n";
+            << st.redis->loss_detail() << "): resync: " << replayed << " deletes of the last "
+            << st.journal.reach().count() << " ms written again, every key rewritten from state\n";
   for (const auto& s : st.shards) self->send(s, resync_atom::value);
   st.rewrites_pending += st.shards.size();
   ++st.sweeps_opened;
@@ -117,6 +131,7 @@ bool write_part(sink_actor self, std::span<const key_update> part, std::string& 
   m.redis_ask.fetch_add(st.redis->asked() - st.asked_seen, std::memory_order_relaxed);
   st.moved_seen = st.redis->moved(), st.asked_seen = st.redis->asked();
   st.trace.written(took / std::chrono::microseconds(1), m.stages);
+  st.journal.record(part, std::chrono::steady_clock::now());
   on_write_succeeded(self);
   if (result == write_result::lost_before) start_resync(self);
   return true;
@@ -257,6 +272,7 @@ void on_rewritten(sink_actor self) {
 caf::behavior redis_sink(sink_actor self, sink_settings cfg) {
   self->state.cfg = std::move(cfg);
   self->state.failures = write_failures(self->state.cfg.stall_timeout_ms);
+  self->state.journal = delete_journal(std::chrono::milliseconds(self->state.cfg.delete_journal_ms));
   self->state.redis = make_writer(self->state.cfg);
   self->state.sweep = make_sweep(self->state.cfg);
   self->delayed_send(self, std::chrono::milliseconds(self->state.cfg.flush_interval_ms), flush_atom::value);

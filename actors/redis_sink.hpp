@@ -1,7 +1,8 @@
 // Redis sink actor: coalesces the shards' key updates and writes them as
 // pipelines every flush interval. Runs detached: hiredis blocks. When Redis
-// lost earlier writes it asks every shard to rewrite its keys (a resync), then
-// sweeps Redis for its keys that no shard holds any more (orphans).
+// lost earlier writes it writes its recent deletes again (delete_journal), asks
+// every shard to rewrite its keys (a resync), then sweeps Redis for its keys
+// that no shard holds any more (orphans).
 #pragma once
 
 #include <atomic>
@@ -18,6 +19,7 @@
 #include "caf/stateful_actor.hpp"
 #include "runtime/metrics/node_metrics.hpp"
 #include "runtime/metrics/stage_trace.hpp"
+#include "runtime/redis/delete_journal.hpp"
 #include "runtime/redis/feature_writer.hpp"
 #include "runtime/redis/redis_auth.hpp"
 #include "runtime/redis/update_coalescer.hpp"
@@ -44,6 +46,9 @@ struct sink_settings {
   /// Redis refusing every write this long (sink.stall_timeout_ms) makes the sink
   /// give up: (stalled_atom, why) to on_drained, then no more retries. 0 = never.
   int64_t stall_timeout_ms = 0;
+  /// The deletes of this much written time are kept and sent again by a
+  /// resync (sink.delete_journal_ms; delete_journal.hpp). 0 = none kept.
+  int64_t delete_journal_ms = 10000;
   /// Set by the node when it stops waiting (shutdown timeout): retries end at once.
   std::shared_ptr<const std::atomic<bool>> abandon{};
   std::string writer{};  // this sink among all sinks on the Redis: "<node>.<sink>" (dataset_marker)
@@ -67,6 +72,7 @@ struct redis_sink_state {
   bool stalled = false;      // gave up (stall_timeout_ms): pending updates stay unwritten
   // Resync (docs/exactly-once.md): Redis lost writes, every shard rewrites its keys.
   std::vector<caf::actor> shards;  // every shard of this node (shards_atom, after spawn)
+  delete_journal journal{std::chrono::milliseconds(0)};  // recent deletes, sent again first
   size_t rewrites_pending = 0;     // shards yet to answer (rewritten_atom)
   bool ack_held = false;           // the barrier ack waits for the rewrites
   bool ack_ok = true;

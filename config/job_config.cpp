@@ -81,6 +81,8 @@ const std::vector<key_spec>& key_table() {
      "a stop (SIGTERM, Ctrl-C) ends within this; past it the final checkpoint is skipped"},
     {"sink.stall_timeout_ms", nullptr, &j::sink_stall_timeout_ms, false,
      "Redis refusing every write this long fails the node (exit 1), 0 = retry forever"},
+    {"sink.delete_journal_ms", nullptr, &j::sink_delete_journal_ms, false,
+     "a resync sends again the deletes of this much written time (Redis lost them), 0 = none"},
     {"metrics.host", &j::metrics_host, nullptr, false, "interface the Prometheus /metrics endpoint binds to"},
     {"metrics.port", nullptr, &j::metrics_port, false,
      "port of the Prometheus /metrics endpoint, 0 = off (one per node: --set per process)"},
@@ -323,6 +325,8 @@ bool validate(const job_config& c, std::string& error) {
     return fail("dead_letter.kind: expected 'file' or 'kafka'");
   if (c.shutdown_timeout_ms < 100) return fail("node.shutdown_timeout_ms: expected >= 100");
   if (c.sink_stall_timeout_ms < 0) return fail("sink.stall_timeout_ms: expected >= 0 (0 = retry forever)");
+  if (c.sink_delete_journal_ms < 0 || c.sink_delete_journal_ms > 3600000)
+    return fail("sink.delete_journal_ms: expected 0..3600000 (0 = no deletes kept for a resync)");
   if (c.dead_letter_max_payload_bytes < 1 || c.dead_letter_max_payload_bytes > 16LL * 1024 * 1024)
     return fail("dead_letter.max_payload_bytes: expected 1..16777216");
   if (c.dead_letter_kafka_max_message_bytes < 1000 || c.dead_letter_kafka_max_message_bytes > 1000000000)

@@ -53,6 +53,7 @@ struct job_config {
   int64_t progress_interval_ms = 1000;
   int64_t shutdown_timeout_ms = 10000;  // a stop (SIGTERM) ends within this, final checkpoint or not
   int64_t sink_stall_timeout_ms = 60000;  // Redis refusing every write this long fails the node; 0 = never
+  int64_t sink_delete_journal_ms = 10000;  // deletes of this much written time are sent again by a resync
   // [metrics]: Prometheus /metrics of this node (docs/metrics.md)
   std::string metrics_host = "127.0.0.1";
   int64_t metrics_port = 0;  // 0 = off

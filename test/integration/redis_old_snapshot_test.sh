@@ -7,6 +7,9 @@
 # keys are back. The node must see the loss (its marker is older), rewrite every
 # key it holds, and sweep Redis for the keys it no longer holds: the oracle diff
 # is 0 (before the sweep existed: "unexpected key user:seq:{u} (type list)").
+# The sinks' delete journal is off: it would delete those lists again itself,
+# and the sweep is what removes keys deleted before the journal's reach.
+# (redis_lost_deletes_test.sh is the journal's test.)
 # Usage: redis_old_snapshot_test.sh RTFEAT_BIN REPO_ROOT
 set -euo pipefail
 BIN=$1 ROOT=$2 EVENTS=${EVENTS:-300000} RATE=${RATE:-8000} DELETED=${DELETED:-200}
@@ -22,7 +25,7 @@ fail_shows '$NODE_LOG' 15
 
 "$BIN" gen --events "$EVENTS" --seed 21 --out "$WORK/events.jsonl" 2>/dev/null
 common=(--config "$ROOT/config/rtfeat.toml" --set source.kind=file --set "source.path=$WORK/events.jsonl"
-  --set source.partitions=4 --set "redis.port=$PORT")
+  --set source.partitions=4 --set "redis.port=$PORT" --set sink.delete_journal_ms=0)
 r() { redis-cli -p "$PORT" "$@"; }
 running() { kill -0 "$NODE_PID" 2>/dev/null || fail "the node finished too early ($1): use more EVENTS or a lower RATE"; }
 

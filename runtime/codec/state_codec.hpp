@@ -119,15 +119,9 @@ public:
   bool ok() const { return ok_; }
 
 private:
-  struct value {
-    bool is_int = false;
-    bool is_wide = false;  // fixext16 of wide_ext_type: `wide` holds it
-    bool negative = false;
-    uint64_t bits = 0;
-    wide_int wide = 0;
-    std::string_view text;
-  };
-  bool next(value& out);
+  /// An integer of the int family (fixints, int/uint 8..64): its bits and sign.
+  /// False (ok() false) on anything else, a truncation included.
+  bool integer(uint64_t& bits, bool& negative);
 
   std::string_view bytes_;
   size_t offset_ = 0;

@@ -74,7 +74,9 @@ void on_write_failed(sink_actor self, const std::string& error) {
 }
 
 /// The journal's deletes go to the front of what is pending: they are older
-/// than anything in it, so a field set since wins over its delete.
+/// than anything in it, so a field set since wins over its delete. (The rest
+/// of a write under way still goes out before them; the rewrite that follows
+/// sets again every field the state holds.)
 size_t replay_deletes(redis_sink_state& st) {
   auto newer = st.pending.take();
   auto deletes = st.journal.deletes();

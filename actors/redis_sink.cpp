@@ -74,9 +74,8 @@ void on_write_failed(sink_actor self, const std::string& error) {
 }
 
 /// The journal's deletes go to the front of what is pending: they are older
-/// than anything in it, so a field set since wins over its delete. (The rest
-/// of a write under way still goes out before them; the rewrite that follows
-/// sets again every field the state holds.)
+/// than anything in it, so a field set since wins over its delete (the rest of
+/// a write under way goes back behind them: write_pending).
 size_t replay_deletes(redis_sink_state& st) {
   auto newer = st.pending.take();
   auto deletes = st.journal.deletes();
@@ -92,6 +91,7 @@ size_t replay_deletes(redis_sink_state& st) {
 void start_resync(sink_actor self) {
   auto& st = self->state;
   st.cfg.metrics->redis_resyncs.fetch_add(1, std::memory_order_relaxed);
+  ++st.resyncs_started;
   auto replayed = replay_deletes(st);
   std::cerr << "rtfeat: redis sink: " << st.redis->where() << " lost data it had acknowledged ("
             << st.redis->loss_detail() << "): resync: " << replayed << " deletes of the last "
@@ -141,11 +141,14 @@ bool write_part(sink_actor self, std::span<const key_update> part, std::string& 
 
 /// Writes everything pending (with `check`, also when nothing is: the marker is
 /// checked anyway), max_updates_per_write at a time; false (the unwritten updates
-/// kept) when Redis failed or the node abandoned the sink meanwhile.
+/// kept) when Redis failed or the node abandoned the sink meanwhile. A write that
+/// finds a loss stops there: the rest goes back behind the journal's deletes
+/// (start_resync), and what is pending then is written.
 bool write_pending(sink_actor self, bool check = false) {
   auto& st = self->state;
   if (st.pending.empty() && !check) return true;
   if (abandoned(st)) return false;
+  const auto resyncs = st.resyncs_started;
   auto updates = st.pending.take();
   auto keep_from = [&](size_t i) {  // back to pending, in order: written by a later attempt
     for (; i < updates.size(); ++i) st.pending.add(std::move(updates[i]));
@@ -160,8 +163,9 @@ bool write_pending(sink_actor self, bool check = false) {
       return false;
     }
     from = to;
-  } while (from < updates.size() && !abandoned(st));
+  } while (from < updates.size() && !abandoned(st) && st.resyncs_started == resyncs);
   keep_from(from);
+  if (st.resyncs_started != resyncs) return write_pending(self);
   return from == updates.size();
 }
 

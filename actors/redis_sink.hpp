@@ -73,6 +73,7 @@ struct redis_sink_state {
   // Resync (docs/exactly-once.md): Redis lost writes, every shard rewrites its keys.
   std::vector<caf::actor> shards;  // every shard of this node (shards_atom, after spawn)
   delete_journal journal{std::chrono::milliseconds(0)};  // recent deletes, sent again first
+  uint64_t resyncs_started = 0;    // a write under way stops at a new one (write_pending)
   size_t rewrites_pending = 0;     // shards yet to answer (rewritten_atom)
   bool ack_held = false;           // the barrier ack waits for the rewrites
   bool ack_ok = true;

@@ -7,23 +7,23 @@
 
 namespace rtfeat {
 
-std::optional<key_update> deletes_of(const key_update& u) {
+namespace {
+
+enum class deletion : uint8_t { none, fields, key };
+
+/// What `u` deletes that a resync needs (see deletes_of).
+deletion deletion_of(const key_update& u) {
   switch (u.type) {
     case redis_type::hash: case redis_type::zset:
-      if (u.replace) return u.set.empty() ? std::optional(delete_of(u.key, u.type)) : std::nullopt;
-      if (u.del.empty()) return std::nullopt;
-      return key_update{.key = u.key, .del = u.del, .type = u.type};
+      if (u.replace) return u.set.empty() ? deletion::key : deletion::none;
+      return u.del.empty() ? deletion::none : deletion::fields;
     case redis_type::list: case redis_type::string:
-      if (!u.values.empty()) return std::nullopt;  // a whole new value, written again by a rewrite
-      return delete_of(u.key, u.type);
+      return u.values.empty() ? deletion::key : deletion::none;  // else a whole new value, written again by a rewrite
     case redis_type::hyperloglog:
-      if (!u.replace || !u.values.empty() || !u.registers.empty()) return std::nullopt;
-      return delete_of(u.key, u.type);
+      return u.replace && u.values.empty() && u.registers.empty() ? deletion::key : deletion::none;
   }
-  return std::nullopt;
+  return deletion::none;
 }
-
-namespace {
 
 // A packed delete: type, whole-key flag, the key, the number of fields, the
 // fields; lengths as uint32 in host order (the journal never leaves the process).
@@ -37,12 +37,14 @@ void put_text(std::string& out, const std::string& s) {
   out += s;
 }
 
-void pack(std::string& out, const key_update& d) {
-  out += static_cast<char>(d.type);
-  out += static_cast<char>(d.replace ? 1 : 0);
-  put_text(out, d.key);
-  put_size(out, d.del.size());
-  for (const auto& f : d.del) put_text(out, f);
+/// Packs what `u` deletes (`what` is not none) straight from `u`: no copy of it.
+void pack(std::string& out, const key_update& u, deletion what) {
+  out += static_cast<char>(u.type);
+  out += static_cast<char>(what == deletion::key ? 1 : 0);
+  put_text(out, u.key);
+  if (what == deletion::key) return put_size(out, 0);
+  put_size(out, u.del.size());
+  for (const auto& f : u.del) put_text(out, f);
 }
 
 struct unpacker {
@@ -74,6 +76,15 @@ struct unpacker {
 
 }  // namespace
 
+std::optional<key_update> deletes_of(const key_update& u) {
+  switch (deletion_of(u)) {
+    case deletion::none: return std::nullopt;
+    case deletion::fields: return key_update{.key = u.key, .del = u.del, .type = u.type};
+    case deletion::key: return delete_of(u.key, u.type);
+  }
+  return std::nullopt;
+}
+
 delete_journal::delete_journal(std::chrono::milliseconds keep, size_t max_bytes)
   : keep_(keep), max_bytes_(max_bytes) {}
 
@@ -83,7 +94,7 @@ void delete_journal::record(std::span<const key_update> written, clock::time_poi
   newest_ = now;
   batch b{.at = now, .packed = {}, .count = 0};
   for (const auto& u : written) {
-    if (auto d = deletes_of(u)) pack(b.packed, *d), ++b.count;
+    if (auto what = deletion_of(u); what != deletion::none) pack(b.packed, u, what), ++b.count;
   }
   if (b.count > 0) {
     entries_ += b.count;

@@ -50,7 +50,8 @@ wait_for() {
   done
   fail "timed out waiting for $what"
 }
-has() { [ "$(r hexists "$1" "$2" 2>/dev/null)" = 1 ]; }
+field_at() { [ "$(redis-cli -p "$1" hexists "$2" "$3" 2>/dev/null)" = 1 ]; }  # PORT KEY FIELD
+has() { field_at "$PORT" "$@"; }
 lost_fields_held() { has 'user:feature:{u_lost}' cat:901 && has 'item:feature:{i_lost}' clicks; }
 lost_fields_gone() {
   ! has 'user:feature:{u_lost}' cat:901 && ! has 'item:feature:{i_lost}' clicks \
@@ -74,8 +75,7 @@ CHECK_PORT=$(free_port)
 mkdir -p "$WORK/check" && cp "$WORK/redis/dump.rdb" "$WORK/check/"
 on_exit 'stop_redis "$CHECK_PORT"'
 start_redis "$CHECK_PORT" "$WORK/check"
-snapshot_has() { [ "$(redis-cli -p "$CHECK_PORT" hexists "$1" "$2")" = 1 ]; }
-snapshot_has 'user:feature:{u_lost}' cat:901 && snapshot_has 'item:feature:{i_lost}' clicks \
+field_at "$CHECK_PORT" 'user:feature:{u_lost}' cat:901 && field_at "$CHECK_PORT" 'item:feature:{i_lost}' clicks \
   || fail "the snapshot lacks u_lost's cat:901 or i_lost's clicks"
 stop_redis "$CHECK_PORT"
 wait_for "the state to delete cat:901 and clicks while holding both keys" lost_fields_gone

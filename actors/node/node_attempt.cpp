@@ -20,6 +20,7 @@
 #include "actors/node/node_restore.hpp"
 #include "actors/node/node_sources.hpp"
 #include "actors/node/shutdown_watchdog.hpp"
+#include "actors/node/waking_scheduler.hpp"
 #include "actors/urgent_exit.hpp"
 #include "runtime/cluster/placement.hpp"
 #include "runtime/event_parser.hpp"
@@ -77,11 +78,12 @@ caf::actor_system_config& system_config(caf::actor_system_config& sys_cfg, const
   sys_cfg.set("scheduler.max-threads", 2);
   // CAF's workers poll 100 times, then 500 times with 50 us naps, before they block
   // on their queue's condition variable: each reader poll or timer restarted that, so
-  // an idle node burned ~10 % of a core per worker. Blocking after a few naps costs a
-  // busy node nothing (a message from outside a worker wakes the condition variable);
-  // a worker still looks for work to steal from the other every relaxed nap.
-  sys_cfg.set("work-stealing.moderate-poll-attempts", size_t{10});
-  sys_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(2)});
+  // an idle node burned ~10 % of a core per worker. Here a worker blocks after one
+  // nap: whoever queues a job wakes a sleeping worker (waking_scheduler.hpp), so the
+  // relaxed nap is only a safety net and a busy node loses nothing by sleeping early.
+  use_waking_scheduler(sys_cfg);
+  sys_cfg.set("work-stealing.moderate-poll-attempts", size_t{1});
+  sys_cfg.set("work-stealing.relaxed-sleep-duration", caf::timespan{std::chrono::milliseconds(50)});
   sys_cfg.set("logger.verbosity", caf::atom("quiet"));
   register_message_types(sys_cfg);
   if (ns.cluster) ns.transport.configure(sys_cfg, ns.cfg);

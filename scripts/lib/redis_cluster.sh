@@ -38,6 +38,7 @@ redis_cluster_up() {
     return 1
   fi
   for port in "${REDIS_CLUSTER_PORTS[@]}"; do redis_cluster_ok "$port" 10 || return 1; done
+  redis_cluster_roles "$masters" "$((masters * replicas))" 10 || return 1
   REDIS_CLUSTER_SEEDS=$(printf '127.0.0.1:%s,' "${REDIS_CLUSTER_PORTS[@]}")
   REDIS_CLUSTER_SEEDS=${REDIS_CLUSTER_SEEDS%,}
 }
@@ -59,8 +60,27 @@ redis_cluster_ok() {
   return 1
 }
 
-# redis_cluster_masters: the ports of the nodes that are masters now, one per line.
+# redis_cluster_roles MASTERS REPLICAS SECONDS: 0 once the first node sees MASTERS masters
+# serving slots and REPLICAS replicas (cluster_state:ok says only that every slot is served).
+redis_cluster_roles() {
+  local masters=$1 replicas=$2 tries=$(($3 * 10)) nodes
+  for ((; tries > 0; tries--)); do
+    nodes=$(redis-cli -p "${REDIS_CLUSTER_PORTS[0]}" CLUSTER NODES 2>/dev/null || true)
+    if [ "$(awk '$3 ~ /master/ && NF >= 9' <<<"$nodes" | wc -l)" = "$masters" ] \
+      && [ "$(awk '$3 ~ /slave/' <<<"$nodes" | wc -l)" = "$replicas" ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "redis cluster: not $masters masters and $replicas replicas after $3 s:"
+  printf '%s\n' "$nodes" >&2
+  return 1
+}
+
+# redis_cluster_masters: the ports of the nodes that are masters serving slots now, one per line.
+# Right after --cluster create a replica-to-be is briefly a master without slots in the
+# others' view; only a line with slot ranges (fields 9..) is a master a key can live on.
 redis_cluster_masters() {
   redis-cli -p "${REDIS_CLUSTER_PORTS[0]}" CLUSTER NODES \
-    | awk '$3 ~ /master/ && $3 !~ /fail/ {split($2, a, "[:@]"); print a[2]}'
+    | awk '$3 ~ /master/ && $3 !~ /fail/ && NF >= 9 {split($2, a, "[:@]"); print a[2]}'
 }

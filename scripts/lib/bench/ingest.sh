@@ -4,7 +4,8 @@
 #   raw     build/bench_raw_baseline: the same feature states in one plain loop
 #   parse   build/bench_parse_baseline: simdjson parse + validation only
 #   redis   redis-benchmark, pipelined (P128, one connection): the sink's ceiling
-# Writes $RESULTS/ingest.{json,md} (keys ingest.* and redis.*); sets INGEST_EVENTS_PER_S.
+# Writes $RESULTS/ingest.{json,md} (keys ingest.* and redis.*); scripts/bench reads the latency
+# bench's pace (INGEST_EVENTS_PER_S) back from ingest.json.
 
 bench_ingest() {
   local events=$EVENTS runs=$RUNS redis_n=$REDIS_N dir=$WORK/ingest
@@ -62,7 +63,6 @@ bench_ingest() {
       redis: { ceiling_hset_per_s: $hset, ceiling_lpush_per_s: $lpush, ceiling_zadd_per_s: $zadd } }' \
     >"$RESULTS/ingest.json"
   merge_latest ingest
-  INGEST_EVENTS_PER_S=$(jq .ingest.events_per_s "$RESULTS/ingest.json")
 
   # The table, from ingest.json so what is printed is what was recorded.
   jq -L "$ROOT/scripts/lib/bench" -r --arg host "$(host_note)" '

@@ -3,7 +3,7 @@
 // (each shard saves what changed, on its own thread: its pause; the snapshot
 // writer merges that into the bodies it keeps and writes the key groups that
 // changed; the manifest is committed), then restored (find and verify the
-// checkpoint, read every key group, decode it into fresh states). No actors:
+// checkpoint, keeping every key group's body as it is read, decode it into fresh states). No actors:
 // the node's checkpoint costs this plus barrier alignment and the sinks' flush.
 // The first checkpoint of a state saves every entity; later ones only the
 // entities changed since (runtime/features/save_tracker.hpp): after each full
@@ -235,13 +235,14 @@ bool checkpoint(const checkpoint_store& store, shard_snapshots& writer, std::vec
   return true;
 }
 
-/// As a restore of the node: find and verify the checkpoint, read every body,
-/// then every shard decodes its key groups at once.
+/// As a restore of the node: find and verify the checkpoint, keeping every body as
+/// it is read, then every shard decodes its key groups at once.
 bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings& r,
              std::string& error) {
   auto start = wall::now();
   std::vector<std::string> log;
-  auto found = store.find_restorable(std::nullopt, log);
+  checkpoint_store::body_keeper keep;  // as the node: every body kept as it is verified
+  auto found = store.find_restorable(std::nullopt, log, &keep);
   if (!found) return error = found.error().message(), false;
   const auto& m = *found;
   if (!m) return error = "no checkpoint", false;
@@ -249,10 +250,9 @@ bool restore(const checkpoint_store& store, std::vector<shard>& shards, timings&
   start = wall::now();
   for (auto& s : shards)
     for (auto kg : s.key_groups) {
-      std::string body;
-      if (auto read = store.read_snapshot(*m, kg + s.file_offset, body); !read)
-        return error = read.message(), false;
-      s.bodies.emplace_back(kg, std::move(body));
+      auto it = keep.bodies.find(kg + s.file_offset);
+      if (it == keep.bodies.end()) return error = "no body for key group " + std::to_string(kg + s.file_offset), false;
+      s.bodies.emplace_back(kg, std::move(it->second));
     }
   r.read_ms = ms_since(start);
   std::atomic<bool> ok{true};

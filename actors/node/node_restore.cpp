@@ -24,37 +24,29 @@ bool parse_which(const std::string& which, std::optional<uint64_t>& id, std::str
   return false;
 }
 
-/// Reads (and checksums) every snapshot file; a progress line about once a second,
-/// since a large state takes a while (SPEC §7).
-bool load_bodies(restore_plan& out, const std::function<bool(uint32_t)>& wanted, std::string& error) {
+/// A progress line about once a second while find_restorable verifies and reads
+/// the checkpoint, since a large state takes a while (SPEC §7).
+std::function<void(uint64_t, uint64_t)> read_progress() {
   using clock = std::chrono::steady_clock;
-  out.bodies = std::make_shared<restored_bodies>();
-  uint64_t total = 0;
-  for (const auto& e : out.manifest->snapshots)
-    if (wanted(e.key_group)) total += e.size;
-  uint64_t done = 0;
   auto started = clock::now(), shown = started;
-  for (const auto& e : out.manifest->snapshots) {
-    if (!wanted(e.key_group)) continue;
-    std::string body;
-    if (auto read = out.store->read_snapshot(*out.manifest, e.key_group, body); !read)
-      return error = read.message(), false;
-    done += body.size();
-    (*out.bodies)[e.key_group] = std::move(body);
-    if (auto now = clock::now(); now - shown >= std::chrono::seconds(1)) {
-      shown = now;
-      double secs = std::chrono::duration<double>(now - started).count();
-      double mb = static_cast<double>(done) / 1e6, total_mb = static_cast<double>(total) / 1e6;
-      std::fprintf(stderr, "node: restore: read %.0f of %.0f MB (%.0f %%) at %.0f MB/s\n", mb, total_mb,
-                   total_mb > 0 ? 100.0 * mb / total_mb : 100.0, mb / secs);
-    }
-  }
+  return [started, shown](uint64_t done, uint64_t total) mutable {
+    auto now = clock::now();
+    if (now - shown < std::chrono::seconds(1)) return;
+    shown = now;
+    double secs = std::chrono::duration<double>(now - started).count();
+    double mb = static_cast<double>(done) / 1e6, total_mb = static_cast<double>(total) / 1e6;
+    std::fprintf(stderr, "node: restore: read %.0f of %.0f MB (%.0f %%) at %.0f MB/s\n", mb, total_mb,
+                 total_mb > 0 ? 100.0 * mb / total_mb : 100.0, mb / secs);
+  };
+}
+
+/// The partitions' positions the readers resume from.
+void take_positions(restore_plan& out) {
   for (const auto& p : out.manifest->positions) {
     out.offsets[p.partition] = p.next_offset;
     if (p.watermark) out.watermarks[p.partition] = *p.watermark;
     if (p.future_suspect) out.future_suspects[p.partition] = *p.future_suspect;
   }
-  return true;
 }
 
 }  // namespace
@@ -70,8 +62,15 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
   std::optional<uint64_t> id;
   if (!parse_which(which, id, error)) return false;
   auto started = std::chrono::steady_clock::now();
+  const auto groups = static_cast<uint32_t>(cfg.max_parallelism);
+  // The bodies come with the verification: each file is read once.
+  checkpoint_store::body_keeper keep;
+  keep.wanted = [&](uint32_t file_key_group) {
+    return !own || (file_key_group % groups >= own->first && file_key_group % groups < own->second);
+  };
+  keep.progress = read_progress();
   std::vector<std::string> log;
-  auto found = out.store->find_restorable(id, log);
+  auto found = out.store->find_restorable(id, log, &keep);
   for (const auto& line : log) std::cerr << "rtfeat: restore: " << line << "\n";
   if (!found) return error = found.error().message(), false;
   out.manifest = std::move(*found);
@@ -104,11 +103,8 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
             + ": keep the checkpoint's value (key groups cannot be re-split)";
     return false;
   }
-  const auto groups = static_cast<uint32_t>(cfg.max_parallelism);
-  auto wanted = [&](uint32_t file_key_group) {
-    return !own || (file_key_group % groups >= own->first && file_key_group % groups < own->second);
-  };
-  if (!load_bodies(out, wanted, error)) return false;
+  out.bodies = std::make_shared<restored_bodies>(std::move(keep.bodies));
+  take_positions(out);
   for (const auto& [kg, body] : *out.bodies) {
     std::string why;
     if (check_shard_body_format(body, why)) continue;
@@ -121,7 +117,7 @@ bool prepare_restore(const job_config& cfg, const feature_catalogue& catalogue, 
   for (const auto& [kg, body] : *out.bodies) bytes += body.size();
   std::cerr << "node: restoring checkpoint " << out.manifest->id << " (" << out.bodies->size() << " of "
             << out.manifest->snapshots.size() << " key groups, " << bytes << " of " << out.manifest->snapshot_bytes()
-            << " bytes, read in " << ms.count() << " ms)\n";
+            << " bytes, verified and read in " << ms.count() << " ms)\n";
   return true;
 }
 

@@ -36,7 +36,8 @@ std::string first_problem(const std::vector<std::string>& problems) {
 }  // namespace
 
 result<std::optional<checkpoint_manifest>> checkpoint_store::find_restorable(
-  std::optional<uint64_t> id, std::vector<std::string>& log) const {
+  std::optional<uint64_t> id, std::vector<std::string>& log, body_keeper* keep) const {
+  if (keep) keep->bodies.clear();
   checkpoint_listing all;
   if (auto listed = list(all); !listed) return listed;
   auto cands = candidates_of(all);
@@ -51,7 +52,7 @@ result<std::optional<checkpoint_manifest>> checkpoint_store::find_restorable(
     any_manifest = any_manifest || c.has_manifest;
     if (c.manifest) {
       std::vector<std::string> problems;
-      if (verify(*c.manifest, problems)) return std::optional<checkpoint_manifest>(*c.manifest);
+      if (verify(*c.manifest, problems, keep)) return std::optional<checkpoint_manifest>(*c.manifest);
       c.problem = first_problem(problems);
     }
     log.push_back("checkpoint " + std::to_string(c.id) + ": " + c.problem + "; "

@@ -103,13 +103,21 @@ bool checkpoint_store::check_snapshot(const checkpoint_manifest& m, const snapsh
   return true;
 }
 
-bool checkpoint_store::verify(const checkpoint_manifest& m,
-                              std::vector<std::string>& problems) const {
+bool checkpoint_store::verify(const checkpoint_manifest& m, std::vector<std::string>& problems,
+                              body_keeper* keep) const {
   const size_t before = problems.size();
+  const uint64_t total = m.snapshot_bytes();
+  uint64_t done = 0;
+  if (keep) keep->bodies.clear();
   for (const auto& e : m.snapshots) {
     std::string error;
-    if (!check_snapshot(m, e, nullptr, error)) problems.push_back(std::move(error));
+    std::string* body = nullptr;
+    if (keep && (!keep->wanted || keep->wanted(e.key_group))) body = &keep->bodies[e.key_group];
+    if (!check_snapshot(m, e, body, error)) problems.push_back(std::move(error));
+    done += e.size;
+    if (keep && keep->progress) keep->progress(done, total);
   }
+  if (keep && problems.size() != before) keep->bodies.clear();  // not a checkpoint to restore
   return problems.size() == before;
 }
 

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -100,11 +102,21 @@ public:
   /// Reads and parses chk-<id>/MANIFEST. Bad input: missing, unreadable or malformed.
   status load_manifest(uint64_t id, checkpoint_manifest& out) const;
 
+  /// What a restore keeps of the snapshots it verifies, so that it reads each file
+  /// once: the bodies of the key groups `wanted` names (every one when unset).
+  /// `progress` hears, after each file, the bytes verified so far and the total.
+  struct body_keeper {
+    std::function<bool(uint32_t key_group)> wanted;
+    std::function<void(uint64_t done, uint64_t total)> progress;
+    std::map<uint32_t, std::string> bodies;  // by key group, of the checkpoint verified last
+  };
+
   /// Reads every snapshot of `m` and checks its header (magic, version, header CRC,
   /// checkpoint id, key group, catalogue hash), its size and body CRC against the
   /// manifest. Appends one line per bad file to `problems`; true when none.
-  /// Blocks: reads every byte of the checkpoint (streamed, 256 KiB buffer).
-  bool verify(const checkpoint_manifest& m, std::vector<std::string>& problems) const;
+  /// With `keep`, its bodies are replaced by those it wants of `m` (as verified).
+  /// Blocks: reads every byte of the checkpoint (streamed, 256 KiB buffer, when not kept).
+  bool verify(const checkpoint_manifest& m, std::vector<std::string>& problems, body_keeper* keep = nullptr) const;
 
   /// The checkpoint to restore: the newest (or `id`, when given) complete one whose
   /// manifest parses and whose snapshots all verify, falling back to older ones with
@@ -114,9 +126,12 @@ public:
   /// An error (the caller must not start from scratch): `id` does not exist (bad
   /// input), the directory is unreadable (retriable), or complete checkpoints
   /// exist but none verifies (fatal).
+  /// With `keep`, it ends holding the wanted bodies of the checkpoint returned (none
+  /// otherwise): a restore then reads no file again.
   /// Blocks: reads every byte of each checkpoint tried.
   result<std::optional<checkpoint_manifest>> find_restorable(std::optional<uint64_t> id,
-                                                             std::vector<std::string>& log) const;
+                                                             std::vector<std::string>& log,
+                                                             body_keeper* keep = nullptr) const;
 
   /// Reads `key_group`'s body from checkpoint `m`, verified as in verify().
   /// Bad input when the key group is not in `m` or the file fails a check.

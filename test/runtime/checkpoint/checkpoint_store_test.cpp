@@ -124,6 +124,39 @@ TEST_SUITE("runtime.checkpoint.store") {
     CHECK_FALSE(s->verify(two, problems));
     CHECK(problems.size() == 1);
   }
+  TEST_CASE("a restore keeps the wanted bodies of the checkpoint it verified, not of one it fell back from") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    make_checkpoint(*s, 1, 4);
+    make_checkpoint(*s, 2, 4);
+    test::flip_byte(s->snapshot_path(2, 3), -3);  // checkpoint 2's key group 0 verifies before the bad one
+    checkpoint_store::body_keeper keep;
+    keep.wanted = [](uint32_t kg) { return kg % 2 == 0; };
+    std::vector<std::pair<uint64_t, uint64_t>> heard;
+    keep.progress = [&](uint64_t done, uint64_t total) { heard.emplace_back(done, total); };
+    std::vector<std::string> log;
+    auto found = s->find_restorable(std::nullopt, log, &keep);
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK((*found)->id == 1);
+    REQUIRE(keep.bodies.size() == 2);
+    CHECK(keep.bodies.at(0) == body_of(1, 0));
+    CHECK(keep.bodies.at(2) == body_of(1, 2));
+    // Progress over both checkpoints tried, ending at the whole of the one restored.
+    REQUIRE(heard.size() == 8);
+    CHECK(heard.back().first == (*found)->snapshot_bytes());
+    CHECK(heard.back().second == (*found)->snapshot_bytes());
+  }
+  TEST_CASE("a restore that finds no good checkpoint keeps no body") {
+    temp_dir dir;
+    auto s = open_store(dir);
+    make_checkpoint(*s, 1, 2);
+    test::flip_byte(s->snapshot_path(1, 1), -3);
+    checkpoint_store::body_keeper keep;
+    std::vector<std::string> log;
+    CHECK_FALSE(s->find_restorable(std::nullopt, log, &keep));
+    CHECK(keep.bodies.empty());
+  }
   TEST_CASE("when every complete checkpoint is damaged, restore fails instead of starting empty") {
     temp_dir dir;
     auto s = open_store(dir);

@@ -34,6 +34,11 @@ std::string unreadable(const std::string& where, const std::string& why) {
 std::string eviction_risk(redisContext* c, const std::string& where) {
   auto* reply = static_cast<redisReply*>(redisCommand(c, "CONFIG GET maxmemory*"));
   if (reply == nullptr) return unreadable(where, c->errstr[0] != 0 ? c->errstr : "no reply");
+  if (reply->type == REDIS_REPLY_ERROR) {  // CONFIG renamed or denied by an ACL: unknown too
+    std::string why(reply->str, reply->len);
+    freeReplyObject(reply);
+    return unreadable(where, why);
+  }
   std::string maxmemory = "0", policy = "noeviction";
   if (reply->type == REDIS_REPLY_ARRAY) {
     for (size_t i = 0; i + 1 < reply->elements; i += 2) {
@@ -59,7 +64,7 @@ std::vector<std::string> redis_eviction_warnings(const job_config& cfg) {
   if (cfg.redis_cluster) {
     cluster_connections conns(redis_cluster_seeds(cfg), credentials, 2000);
     std::string error;
-    if (!conns.refresh(error)) return out;
+    if (!conns.refresh(error)) return {unreadable("every master of the Redis Cluster", error)};
     for (const auto& m : conns.map().masters()) {
       auto* c = conns.to(m, error);
       if (c == nullptr) {
@@ -73,8 +78,10 @@ std::vector<std::string> redis_eviction_warnings(const job_config& cfg) {
   cluster_connections one({}, credentials, 2000);
   std::string error;
   node_address node{.host = cfg.redis_host, .port = static_cast<int>(cfg.redis_port)};
-  if (auto* c = one.to(node, error); c != nullptr) {
-    if (auto why = eviction_risk(c, "redis " + node.to_string()); !why.empty()) out.push_back(why);
+  if (auto* c = one.to(node, error); c == nullptr) {
+    out.push_back(unreadable("redis " + node.to_string(), error));
+  } else if (auto why = eviction_risk(c, "redis " + node.to_string()); !why.empty()) {
+    out.push_back(why);
   }
   return out;
 }

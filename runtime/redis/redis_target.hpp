@@ -20,8 +20,8 @@ std::vector<node_address> redis_cluster_seeds(const job_config& cfg);
 bool probe_redis_cluster(const job_config& cfg, std::string& error);
 /// One line per Redis (every master of a cluster) that would evict feature keys
 /// silently: maxmemory set with a policy other than noeviction (every feature key
-/// has a TTL, so volatile-* policies evict them too). Redis unreachable or
-/// CONFIG refused: nothing to say here (the sinks report the former).
+/// has a TTL, so volatile-* policies evict them too). A Redis (or cluster) that
+/// cannot be reached, or refuses CONFIG GET, gets a line saying its policy is unknown.
 std::vector<std::string> redis_eviction_warnings(const job_config& cfg);
 
 }  // namespace rtfeat

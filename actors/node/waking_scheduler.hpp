@@ -29,6 +29,7 @@ public:
     worker_data& operator=(const worker_data&) = delete;
     ~worker_data() = default;
 
+    // CAF's waitdata.sleeping is a plain bool only its external_enqueue (replaced here) reads.
     std::atomic<bool> asleep{false};  // read by other threads without the lock
     bool woken = false;               // under waitdata.lock: someone has work for this worker
   };
@@ -69,14 +70,12 @@ public:
       if (auto* job = data.queue.take_head()) return job;
       if (auto* job = steal_any(self)) return job;
       std::unique_lock<std::mutex> guard(data.waitdata.lock);
-      data.waitdata.sleeping = true;
       data.asleep.store(true);  // seq_cst: a job queued after this sees it, one queued before is seen below
       if (data.queue.empty() && !peer_has_work(self))
         data.waitdata.cv.wait_for(guard, data.strategies[2].sleep_duration,
                                   [&] { return data.woken || !data.queue.empty(); });
       data.woken = false;
       data.asleep.store(false, std::memory_order_relaxed);
-      data.waitdata.sleeping = false;
     }
   }
 

@@ -60,13 +60,18 @@ redis_cluster_ok() {
   return 1
 }
 
+# A CLUSTER NODES line of a live master that serves slots (fields 9.. are its slot ranges):
+# right after --cluster create a replica-to-be is briefly a master without slots in the
+# others' view, and no key lives on it.
+_SERVING_MASTER='$3 ~ /master/ && $3 !~ /fail/ && NF >= 9'
+
 # redis_cluster_roles MASTERS REPLICAS SECONDS: 0 once the first node sees MASTERS masters
 # serving slots and REPLICAS replicas (cluster_state:ok says only that every slot is served).
 redis_cluster_roles() {
   local masters=$1 replicas=$2 tries=$(($3 * 10)) nodes
   for ((; tries > 0; tries--)); do
     nodes=$(redis-cli -p "${REDIS_CLUSTER_PORTS[0]}" CLUSTER NODES 2>/dev/null || true)
-    if [ "$(awk '$3 ~ /master/ && NF >= 9' <<<"$nodes" | wc -l)" = "$masters" ] \
+    if [ "$(awk "$_SERVING_MASTER" <<<"$nodes" | wc -l)" = "$masters" ] \
       && [ "$(awk '$3 ~ /slave/' <<<"$nodes" | wc -l)" = "$replicas" ]; then
       return 0
     fi
@@ -78,9 +83,7 @@ redis_cluster_roles() {
 }
 
 # redis_cluster_masters: the ports of the nodes that are masters serving slots now, one per line.
-# Right after --cluster create a replica-to-be is briefly a master without slots in the
-# others' view; only a line with slot ranges (fields 9..) is a master a key can live on.
 redis_cluster_masters() {
   redis-cli -p "${REDIS_CLUSTER_PORTS[0]}" CLUSTER NODES \
-    | awk '$3 ~ /master/ && $3 !~ /fail/ && NF >= 9 {split($2, a, "[:@]"); print a[2]}'
+    | awk "$_SERVING_MASTER"' {split($2, a, "[:@]"); print a[2]}'
 }
